@@ -1,0 +1,70 @@
+"""Shared CLI helpers: one place that turns carepool errors into messages and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from carepool.errors import CarepoolError, ValidationFailed
+from carepool.findings import Finding, Severity
+
+console = Console()
+err_console = Console(stderr=True)
+
+T = TypeVar("T")
+
+DB_OPTION = typer.Option(
+    None, "--db", envvar="CAREPOOL_DB",
+    help="Store: an SQLite file path or a database URL (default ./carepool.db).",
+)
+
+
+def db_url(db: str | None) -> str:
+    """The store URL from --db / CAREPOOL_DB; a bare path means an SQLite file."""
+    value = db or os.environ.get("CAREPOOL_DB") or "carepool.db"
+    return value if "://" in value else f"sqlite:///{value}"
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Run a command body; print carepool errors plainly and exit with their code."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        err_console.print(f"[red]refused:[/red] {exc}")
+        print_findings(exc.findings, to_stderr=True)
+        raise typer.Exit(exc.exit_code) from None
+    except CarepoolError as exc:
+        err_console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(exc.exit_code) from None
+
+
+def run(body: Callable[[], T]) -> T:
+    with handled():
+        return body()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def print_findings(findings: Sequence[Finding], *, to_stderr: bool = False) -> None:
+    out = err_console if to_stderr else console
+    if not findings:
+        out.print("[green]no findings[/green]")
+        return
+    table = Table(show_lines=False)
+    for column in ("severity", "rule", "where", "message"):
+        table.add_column(column, overflow="fold")
+    colour = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+    for f in findings:
+        table.add_row(f"[{colour[f.severity]}]{f.severity.value}[/]", f.rule, str(f.location), f.message)
+    out.print(table)
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, default=str))

@@ -1,0 +1,111 @@
+"""The plan lifecycle as a pure state machine.
+
+draft -> (each partner signs off) -> partners_signed_off -> (HWB signs off) -> hwb_signed_off
+-> submitted -> assured (with an outcome from the programme year). A submitted or assured plan
+is never edited: a change is a new version, which starts again as a draft. Every transition
+is an ``Event`` (who, when, what); the store appends them and never rewrites them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from carepool.errors import ConflictError, PermissionDenied
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    PARTNERS_SIGNED_OFF = "partners_signed_off"
+    HWB_SIGNED_OFF = "hwb_signed_off"
+    SUBMITTED = "submitted"
+    ASSURED = "assured"
+    SUPERSEDED = "superseded"
+
+
+EDITABLE = frozenset({Status.DRAFT})
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    action: str          # created, signed_off, hwb_signed_off, submitted, assured, superseded
+    actor: str           # who (a user name or organisation)
+    at: datetime
+    from_status: Status | None
+    to_status: Status
+    detail: str = ""     # partner code, assurance outcome, conditions
+
+
+@dataclass(frozen=True)
+class PlanState:
+    """Where a plan version stands, derived from its events."""
+
+    status: Status
+    partner_signoffs: frozenset[str]
+    outcome: str | None = None
+    conditions: str = ""
+
+
+def replay(events: list[Event]) -> PlanState:
+    """Rebuild the state from the event history (the history is the truth)."""
+    state = PlanState(Status.DRAFT, frozenset())
+    for event in events:
+        signed = state.partner_signoffs
+        if event.action == "signed_off":
+            signed = signed | {event.detail}
+        outcome, conditions = state.outcome, state.conditions
+        if event.action == "assured":
+            outcome, _, conditions = event.detail.partition("|")
+        state = PlanState(event.to_status, signed, outcome, conditions)
+    return state
+
+
+def sign_off_partner(
+    state: PlanState, partner: str, required_partners: set[str], actor: str, at: datetime
+) -> Event:
+    """A partner (LA or CCG) signs off; once all have, the plan is partners_signed_off."""
+    if state.status not in (Status.DRAFT,):
+        raise ConflictError(f"a partner cannot sign off a plan that is {state.status.value}")
+    if partner not in required_partners:
+        raise PermissionDenied(f"'{partner}' is not a partner to this plan")
+    if partner in state.partner_signoffs:
+        raise ConflictError(f"'{partner}' has already signed off this plan")
+    done = state.partner_signoffs | {partner}
+    to = Status.PARTNERS_SIGNED_OFF if done >= required_partners else Status.DRAFT
+    return Event("signed_off", actor, at, state.status, to, partner)
+
+
+def sign_off_hwb(state: PlanState, actor: str, at: datetime) -> Event:
+    if state.status is not Status.PARTNERS_SIGNED_OFF:
+        raise ConflictError(
+            "the Health and Wellbeing Board signs off only after every partner has "
+            f"(plan is {state.status.value})"
+        )
+    return Event("hwb_signed_off", actor, at, state.status, Status.HWB_SIGNED_OFF)
+
+
+def submit(state: PlanState, actor: str, at: datetime) -> Event:
+    if state.status is not Status.HWB_SIGNED_OFF:
+        raise ConflictError(f"only an HWB-signed-off plan can be submitted (plan is {state.status.value})")
+    return Event("submitted", actor, at, state.status, Status.SUBMITTED)
+
+
+def assure(
+    state: PlanState, outcome: str, outcomes: tuple[str, ...], actor: str, at: datetime,
+    conditions: str = "",
+) -> Event:
+    if state.status is not Status.SUBMITTED:
+        raise ConflictError(f"only a submitted plan can be assured (plan is {state.status.value})")
+    if outcome not in outcomes:
+        raise ConflictError(f"'{outcome}' is not an assurance outcome (one of: {', '.join(outcomes)})")
+    if outcome == "approved subject to conditions" and not conditions.strip():
+        raise ConflictError("'approved subject to conditions' needs the conditions written down")
+    return Event("assured", actor, at, state.status, Status.ASSURED, f"{outcome}|{conditions}")
+
+
+def require_editable(state: PlanState) -> None:
+    if state.status not in EDITABLE:
+        raise ConflictError(
+            f"a {state.status.value.replace('_', ' ')} plan cannot be edited; import a new version"
+        )

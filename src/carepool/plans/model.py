@@ -1,0 +1,137 @@
+"""The joint plan an area's partners agree: pools, funding, schemes, metrics, conditions.
+
+Plain immutable data. Field paths used in findings ("schemes[2].amount") follow the
+attribute names here, so any adapter can map them back to where the value came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from carepool.money import Money, total
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    """An organisation party to the plan."""
+
+    code: str        # CCG ODS code, LA ONS code, or the HWB's area code
+    name: str
+    kind: str        # "ccg", "la" or "hwb"
+
+
+@dataclass(frozen=True, slots=True)
+class Pool:
+    """A Section 75 pooled fund."""
+
+    id: str          # short local id, e.g. "P1"
+    name: str
+    host: str        # partner code of the host (keeps the accounts, is audited)
+    manager: str     # the pool manager (a named post)
+
+
+@dataclass(frozen=True, slots=True)
+class FundingLine:
+    contributor: str  # partner code
+    stream: str       # programme funding stream id
+    pool: str         # pool id
+    amount: Money
+
+
+@dataclass(frozen=True, slots=True)
+class Scheme:
+    ref: str
+    name: str
+    scheme_type: str
+    area_of_spend: str
+    commissioner: str   # "CCG", "Local Authority" or "Joint"
+    provider: str
+    source: str         # funding stream id
+    pool: str
+    amount: Money
+    new: bool           # new scheme (True) or existing (False)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricPlan:
+    """A metric's baseline and plan; quarterly metrics carry four planned values."""
+
+    code: str
+    baseline: Decimal | None
+    planned: tuple[Decimal | None, ...]   # one per period (4 quarters, or 1 for annual)
+    baseline_period: str = ""
+    local_name: str = ""                  # BCF6: the metric the HWB chose
+
+
+@dataclass(frozen=True, slots=True)
+class Ambition:
+    """The emergency-admissions ambition and the performance sum it puts at risk."""
+
+    baseline_admissions: int                 # the baseline year's non-elective admissions
+    baseline_quarters: tuple[int, ...]       # the same, by quarter
+    planned_reduction: int                   # admissions avoided over the year
+    planned_quarters: tuple[int, ...]        # admissions avoided, by quarter
+    performance_sum: Money                   # held back at risk
+    delayed_days_baseline: int = 0
+    delayed_days_reduction: int = 0
+
+    @property
+    def ambition_pct(self) -> Decimal:
+        if self.baseline_admissions <= 0:
+            return Decimal(0)
+        pct = Decimal(self.planned_reduction) * 100 / Decimal(self.baseline_admissions)
+        return pct.quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionConfirmation:
+    id: str
+    confirmed: bool | None   # None: not answered
+    narrative: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SignOff:
+    partner: str       # partner code, or the area code for the HWB
+    name: str
+    role: str
+    on: date
+
+
+@dataclass(frozen=True)
+class Plan:
+    area_code: str
+    year: str
+    partners: tuple[Partner, ...]
+    pools: tuple[Pool, ...]
+    funding: tuple[FundingLine, ...]
+    schemes: tuple[Scheme, ...]
+    metrics: tuple[MetricPlan, ...]
+    ambition: Ambition
+    conditions: tuple[ConditionConfirmation, ...]
+    signoffs: tuple[SignOff, ...] = ()
+    narrative: str = ""
+    illustrative: bool = False   # generated (demo) figures, never to be shown as real
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def pooled_total(self) -> Money:
+        return total(line.amount for line in self.funding)
+
+    @property
+    def schemes_total(self) -> Money:
+        return total(s.amount for s in self.schemes)
+
+    def pool_total(self, pool_id: str) -> Money:
+        return total(line.amount for line in self.funding if line.pool == pool_id)
+
+    def partner(self, code: str) -> Partner | None:
+        return next((p for p in self.partners if p.code == code), None)
+
+    def partners_of_kind(self, kind: str) -> tuple[Partner, ...]:
+        return tuple(p for p in self.partners if p.kind == kind)
+
+    def metric(self, code: str) -> MetricPlan | None:
+        return next((m for m in self.metrics if m.code == code), None)

@@ -1,0 +1,67 @@
+"""The import rules of ARCHITECTURE.md, checked on every module."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "carepool"
+CORE = {"money", "errors", "findings", "reference", "programme", "plans", "ledger",
+        "performance", "activity", "metrics"}
+ADAPTERS = {"store", "engines", "exchange"}
+FORBIDDEN_IN_CORE = {"sqlalchemy", "duckdb", "pyspark", "openpyxl", "fastapi", "typer",
+                     "rich", "alembic", "starlette", "jinja2", "matplotlib"}
+
+
+def _layer(module_path: Path) -> str:
+    rel = module_path.relative_to(SRC)
+    return rel.parts[0].removesuffix(".py")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+MODULES = sorted(p for p in SRC.rglob("*.py") if "migrations" not in p.parts)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(SRC)))
+def test_module_respects_layers(path: Path) -> None:
+    layer = _layer(path)
+    if layer in ("__init__",):
+        return
+    imported = _imports(path)
+    tops = {name.split(".")[0] for name in imported}
+    inner = {name.split(".")[1] for name in imported
+             if name.startswith("carepool.") and len(name.split(".")) > 1}
+    if layer in CORE:
+        assert not (tops & FORBIDDEN_IN_CORE), f"core module imports {tops & FORBIDDEN_IN_CORE}"
+        assert "os" not in tops or layer == "reference", "core must not read the environment"
+        assert inner <= CORE, f"core module imports non-core {inner - CORE}"
+    elif layer in ADAPTERS:
+        bad = inner & ({"services", "cli", "web", "demo"} | (ADAPTERS - {layer}))
+        assert not bad, f"{layer} imports {bad}"
+    elif layer in ("services", "demo"):
+        assert not inner & {"cli", "web"}, f"{layer} imports {inner & {'cli', 'web'}}"
+    elif layer == "cli":
+        assert "web" not in inner
+    elif layer == "web":
+        assert "cli" not in inner
+
+
+def test_architecture_doc_names_every_package() -> None:
+    doc = (SRC.parents[1] / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    for child in SRC.iterdir():
+        if child.name.startswith("_") or child.name == "py.typed":
+            continue
+        name = child.name.removesuffix(".py")
+        assert f"`{name}" in doc, f"ARCHITECTURE.md does not describe '{name}'"
