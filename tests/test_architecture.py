@@ -9,10 +9,11 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "carepool"
 CORE = {"money", "errors", "findings", "reference", "programme", "plans", "ledger",
-        "performance", "activity", "metrics"}
-ADAPTERS = {"store", "engines", "exchange"}
+        "performance", "activity", "metrics", "evaluation", "sharing", "budgets"}
+ADAPTERS = {"store", "engines", "exchange", "linkage"}
 FORBIDDEN_IN_CORE = {"sqlalchemy", "duckdb", "pyspark", "openpyxl", "fastapi", "typer",
-                     "rich", "alembic", "starlette", "jinja2", "matplotlib"}
+                     "rich", "alembic", "starlette", "jinja2", "matplotlib", "splink",
+                     "mesh_client"}
 
 
 def _layer(module_path: Path) -> str:

@@ -1,0 +1,108 @@
+"""Money out: schemes well-formed, adding up to each pool stream by stream, ring fences met."""
+
+from __future__ import annotations
+
+from carepool.findings import Finding, error
+from carepool.money import Money
+from carepool.plans.model import Plan
+from carepool.plans.rules.context import Rule, RuleContext
+from carepool.plans.rules.funding import amount_in_limits
+
+
+def scheme_fields(plan: Plan, ctx: RuleContext) -> list[Finding]:
+    out: list[Finding] = []
+    y = ctx.year
+    pools = {p.id for p in plan.pools}
+    streams = set(y.stream_ids())
+    refs: dict[str, int] = {}
+    names: dict[str, int] = {}
+    for i, s in enumerate(plan.schemes):
+        where = f"schemes[{i}]"
+        if not s.ref.strip():
+            out.append(error("SCHEME-REF", "scheme has no reference", field=f"{where}.ref"))
+        elif s.ref in refs:
+            out.append(error("SCHEME-DUPLICATE", f"scheme reference '{s.ref}' is used twice "
+                             f"(also schemes[{refs[s.ref]}])", field=f"{where}.ref"))
+        refs.setdefault(s.ref, i)
+        key = s.name.strip().lower()
+        if not key:
+            out.append(error("SCHEME-NAME", f"scheme {s.ref} has no name", field=f"{where}.name"))
+        elif key in names:
+            out.append(error("SCHEME-DUPLICATE", f"scheme name '{s.name}' is used twice "
+                             f"(also schemes[{names[key]}])", field=f"{where}.name"))
+        names.setdefault(key, i)
+        checks = (
+            ("scheme_type", s.scheme_type, y.scheme_types, "scheme type"),
+            ("area_of_spend", s.area_of_spend, y.areas_of_spend, "area of spend"),
+            ("commissioner", s.commissioner, y.commissioners, "commissioner"),
+        )
+        for attr, value, allowed, label in checks:
+            if value not in allowed:
+                out.append(error("SCHEME-LIST", f"'{value}' is not a {label} (choose from the list)",
+                                 field=f"{where}.{attr}"))
+        if s.source not in streams:
+            out.append(error("SCHEME-SOURCE", f"'{s.source}' is not a funding stream", field=f"{where}.source"))
+        if s.pool not in pools:
+            out.append(error("SCHEME-POOL", f"pool '{s.pool}' does not exist", field=f"{where}.pool"))
+        if not s.provider.strip():
+            out.append(error("SCHEME-PROVIDER", f"scheme {s.ref} names no provider", field=f"{where}.provider"))
+        out += amount_in_limits(s.amount, ctx, f"{where}.amount", f"scheme {s.ref}'s amount")
+    return out
+
+
+def schemes_add_up(plan: Plan, ctx: RuleContext) -> list[Finding]:
+    """Each pool's schemes spend exactly its income, and each stream exactly what it brought."""
+    out: list[Finding] = []
+    for pool in plan.pools:
+        income = plan.pool_total(pool.id)
+        spend = Money(sum(s.amount.pence for s in plan.schemes if s.pool == pool.id))
+        if income != spend:
+            gap = income - spend
+            out.append(error(
+                "SCHEMES-SUM",
+                f"pool {pool.id}: schemes add up to {spend} but the pool receives {income} "
+                f"({'unallocated' if gap.pence > 0 else 'over-allocated'}: {abs(gap)})",
+                field=f"pools[{plan.pools.index(pool)}]",
+            ))
+        stream_ids = sorted({f.stream for f in plan.funding if f.pool == pool.id} |
+                            {s.source for s in plan.schemes if s.pool == pool.id})
+        for stream in stream_ids:
+            brought = Money(sum(f.amount.pence for f in plan.funding if f.pool == pool.id and f.stream == stream))
+            spent = Money(sum(s.amount.pence for s in plan.schemes if s.pool == pool.id and s.source == stream))
+            if brought != spent and income == spend:
+                out.append(error(
+                    "SCHEMES-BY-SOURCE",
+                    f"pool {pool.id}: schemes funded from '{stream}' spend {spent} but that stream "
+                    f"brings {brought}",
+                    field=f"pools[{plan.pools.index(pool)}]",
+                ))
+    return out
+
+
+def ring_fences(plan: Plan, ctx: RuleContext) -> list[Finding]:
+    if ctx.minimums is None:
+        return []
+    out: list[Finding] = []
+    streams = {s.id: s for s in ctx.year.streams}
+    for fence in ctx.year.ring_fences:
+        need = ctx.minimums.ring_fences.get(fence.id, Money(0))
+        counted = 0
+        for s in plan.schemes:
+            stream = streams.get(s.source)
+            if stream is None or (fence.funded_by != "any" and stream.contributor != fence.funded_by):
+                continue
+            if fence.areas_of_spend and s.area_of_spend not in fence.areas_of_spend:
+                continue
+            if fence.scheme_types and s.scheme_type not in fence.scheme_types:
+                continue
+            counted += s.amount.pence
+        if counted < need.pence:
+            out.append(error(
+                "RING-FENCE",
+                f"{fence.name}: schemes provide {Money(counted)} but at least {need} (derived) is required",
+                field="schemes",
+            ))
+    return out
+
+
+RULES: tuple[Rule, ...] = (scheme_fields, schemes_add_up, ring_fences)

@@ -1,0 +1,81 @@
+"""Who the partners are, which pools exist, and whether every code is known."""
+
+from __future__ import annotations
+
+from carepool.findings import Finding, error, warning
+from carepool.plans.model import Plan
+from carepool.plans.rules.context import Rule, RuleContext
+from carepool.plans.sample import hwb_code
+
+
+def area_and_year(plan: Plan, ctx: RuleContext) -> list[Finding]:
+    out: list[Finding] = []
+    if plan.area_code not in ctx.ref.areas:
+        out.append(error("AREA-KNOWN", f"'{plan.area_code}' is not a Health and Wellbeing Board "
+                         "area code (use the ONS code of the upper-tier authority, e.g. E08000025)",
+                         field="area_code"))
+    if plan.year != ctx.year.id:
+        out.append(error("YEAR-MATCH", f"plan is for '{plan.year}' but is being checked against "
+                         f"'{ctx.year.id}'", field="year"))
+    return out
+
+
+def partners(plan: Plan, ctx: RuleContext) -> list[Finding]:
+    out: list[Finding] = []
+    seen: set[str] = set()
+    ccgs = ctx.ref.ccgs_for_year(ctx.year.start.isoformat())
+    for i, p in enumerate(plan.partners):
+        where = f"partners[{i}]"
+        if p.code in seen:
+            out.append(error("PARTNER-UNIQUE", f"partner '{p.code}' is listed twice", field=f"{where}.code"))
+        seen.add(p.code)
+        if p.kind == "ccg":
+            if p.code not in ccgs:
+                out.append(error("CCG-KNOWN", f"'{p.code}' is not a CCG in {ctx.year.name} "
+                                 f"({len(ccgs)} CCGs in force)", field=f"{where}.code"))
+            elif ctx.minimums is not None and p.code not in ctx.minimums.by_ccg:
+                out.append(warning("CCG-SERVES-AREA", f"CCG {p.code} serves no part of this area's "
+                                   "population", field=f"{where}.code"))
+        elif p.kind == "la":
+            if p.code != plan.area_code and ctx.ref.utla_to_area.get(p.code) != plan.area_code:
+                out.append(error("LA-MATCH", f"local authority '{p.code}' is not the authority of area "
+                                 f"{plan.area_code}", field=f"{where}.code"))
+        elif p.kind != "hwb":
+            out.append(error("PARTNER-KIND", f"partner kind '{p.kind}' must be ccg, la or hwb",
+                             field=f"{where}.kind"))
+    if not plan.partners_of_kind("la"):
+        out.append(error("LA-PRESENT", "the plan names no local authority partner", field="partners"))
+    if not plan.partner(hwb_code(plan.area_code)) and not plan.partners_of_kind("hwb"):
+        out.append(error("HWB-PRESENT", "the plan names no Health and Wellbeing Board", field="partners"))
+    if ctx.minimums is not None:
+        for code in sorted(ctx.minimums.by_ccg):
+            if code not in seen:
+                out.append(error("CCG-PRESENT", f"CCG {code} must contribute "
+                                 f"{ctx.minimums.ccg_total(code)} (derived minimum) but is not a partner",
+                                 field="partners"))
+    return out
+
+
+def pools(plan: Plan, ctx: RuleContext) -> list[Finding]:
+    out: list[Finding] = []
+    if not plan.pools:
+        out.append(error("POOL-PRESENT", "the plan has no Section 75 pool", field="pools"))
+    ids: set[str] = set()
+    for i, pool in enumerate(plan.pools):
+        where = f"pools[{i}]"
+        if pool.id in ids:
+            out.append(error("POOL-UNIQUE", f"pool id '{pool.id}' is used twice", field=f"{where}.id"))
+        ids.add(pool.id)
+        host = plan.partner(pool.host)
+        if host is None or host.kind not in ("la", "ccg"):
+            out.append(error("POOL-HOST", f"pool {pool.id}'s host '{pool.host}' must be the local "
+                             "authority or a CCG partner", field=f"{where}.host"))
+        if not pool.manager.strip():
+            out.append(error("POOL-MANAGER", f"pool {pool.id} names no pool manager",
+                             field=f"{where}.manager"))
+        if not pool.name.strip():
+            out.append(error("POOL-NAME", f"pool {pool.id} has no name", field=f"{where}.name"))
+    return out
+
+
+RULES: tuple[Rule, ...] = (area_and_year, partners, pools)

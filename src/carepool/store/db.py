@@ -1,0 +1,123 @@
+"""Engine, declarative base and the transaction boundary every store write goes through.
+
+``open_store(url)`` creates the engine and brings the schema up to date with Alembic, so a
+new SQLite file or an empty PostgreSQL database is ready to use. ``store.transaction()``
+is the one unit of work: everything written inside it commits together or not at all, and
+database errors leave it as ``carepool.errors.CarepoolError`` subclasses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from carepool.errors import ConfigurationError, ConflictError, InputError
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every carepool table."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def normalise_url(db: str) -> str:
+    """A bare path means an SQLite file; postgresql:// uses psycopg 3."""
+    if "://" not in db:
+        return f"sqlite:///{db}"
+    if db.startswith("postgresql://") or db.startswith("postgres://"):
+        return "postgresql+psycopg://" + db.split("://", 1)[1]
+    return db
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    try:
+        engine = create_engine(url, future=True)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise ConfigurationError(f"cannot use database '{url}': {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        _sqlite_pragmas(engine)
+    return engine
+
+
+def migrations_dir() -> Path:
+    return Path(str(resources.files("carepool.store") / "migrations"))
+
+
+def upgrade_schema(engine: Engine) -> None:
+    """Run Alembic migrations to every head (feature branches of the schema) on this engine's database."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "heads")
+
+
+@dataclass
+class Store:
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commit on success, roll back everything on any error."""
+        session = self.sessions()
+        try:
+            with session.begin():
+                yield session
+        except IntegrityError as exc:
+            raise ConflictError(f"the store refused the change: {exc.orig}") from exc
+        except OperationalError as exc:
+            raise ConfigurationError(f"the database could not be used: {exc.orig}") from exc
+        except SQLAlchemyError as exc:
+            raise InputError(f"the store refused the change: {exc}") from exc
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, *, migrate: bool = True) -> Store:
+    """Open (and by default create or upgrade) the store at ``url``."""
+    engine = make_engine(url)
+    if migrate:
+        try:
+            upgrade_schema(engine)
+        except OperationalError as exc:
+            raise ConfigurationError(f"cannot open store '{url}': {exc.orig}") from exc
+    return Store(engine, sessionmaker(engine, expire_on_commit=False))
