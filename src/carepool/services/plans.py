@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from carepool.errors import NotFound, ValidationFailed
-from carepool.exchange.excel import locate, read_plan_workbook, write_plan_workbook
+from carepool.exchange.excel import read_and_validate, write_plan_workbook
 from carepool.findings import Finding, has_errors
 from carepool.plans import lifecycle
 from carepool.plans.model import Plan
@@ -52,12 +52,8 @@ def check_plan(plan: Plan, *, stage: str = "draft") -> list[Finding]:
 
 def check_workbook(path: Path, *, stage: str = "draft") -> PlanCheck:
     """Read a workbook and validate what it holds; findings point at sheets and cells."""
-    ref = load_reference()
-    read = read_plan_workbook(path, ref=ref)
-    findings = list(read.findings)
-    if read.plan is not None and not has_errors(findings):
-        findings += locate(check_plan(read.plan, stage=stage), read.cells, path.name)
-    return PlanCheck(str(path), read.plan if not has_errors(read.findings) else None, findings)
+    read, findings = read_and_validate(path, ref=load_reference(), stage=stage)
+    return PlanCheck(str(path), read.plan, findings)
 
 
 def import_plan(store: Store, plan: Plan, *, actor: str, at: datetime | None = None,

@@ -77,10 +77,22 @@ def upgrade_schema(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    url = engine.url.render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))  # configparser interpolates %
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "heads")
+
+
+# PostgreSQL: serialization failure, deadlock, lock not available; SQLite: a writer holds the lock.
+_CONTENTION_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def _is_contention(exc: OperationalError) -> bool:
+    """A clash with a concurrent writer (retryable), not a broken database or setting."""
+    if getattr(exc.orig, "sqlstate", None) in _CONTENTION_SQLSTATES:
+        return True
+    return "database is locked" in str(exc.orig) or "database table is locked" in str(exc.orig)
 
 
 @dataclass
@@ -102,6 +114,8 @@ class Store:
         except IntegrityError as exc:
             raise ConflictError(f"the store refused the change: {exc.orig}") from exc
         except OperationalError as exc:
+            if _is_contention(exc):
+                raise ConflictError(f"another change to the store got in first; try again ({exc.orig})") from exc
             raise ConfigurationError(f"the database could not be used: {exc.orig}") from exc
         except SQLAlchemyError as exc:
             raise InputError(f"the store refused the change: {exc}") from exc

@@ -1,0 +1,1 @@
+"""carepool exchange package."""

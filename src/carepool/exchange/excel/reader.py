@@ -1,0 +1,180 @@
+"""Read a planning workbook back into a plan, collecting every problem as a finding.
+
+``read_plan_workbook`` never raises for what is in the file: an empty file, a CSV renamed
+.xlsx, a missing sheet, text in a money cell, a formula where a value belongs all become
+findings with the sheet and cell. The plan is returned only when reading found no error;
+the rules of the fund (minimums, sums, codes and lists) are then checked by
+``validate_plan``, and ``locate`` points its findings back at the cells recorded here.
+A metric's number of planned values comes from its frequency in the programme year
+(four for quarterly metrics, one for annual), as the workbook lays them out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl.workbook.workbook import Workbook
+
+from carepool.errors import CarepoolError
+from carepool.exchange.excel import read_parts
+from carepool.exchange.excel.layout import (
+    AMBITION,
+    CONDITIONS_TABLE,
+    COVER,
+    FUNDING_TABLE,
+    LISTS,
+    METRICS_TABLE,
+    NOTES_FIRST_ROW,
+    NOTES_HEADER_ROW,
+    PARTNERS_TABLE,
+    POOLS_TABLE,
+    QUARTERS,
+    REQUIRED_SHEETS,
+    SCHEMES_TABLE,
+    SHEETS,
+    SIGNOFF_TABLE,
+    TABLES,
+    TEMPLATE_ID,
+    cover_cell,
+)
+from carepool.exchange.excel.lists import check_lists
+from carepool.exchange.excel.opening import open_workbook
+from carepool.exchange.excel.sheetreader import CellMap, SheetReader
+from carepool.findings import Finding, error, has_errors, warning
+from carepool.plans.model import Plan
+from carepool.programme import load_programme
+from carepool.programme.model import ProgrammeYear
+from carepool.reference.model import ReferenceData
+
+_YEAR_ID = re.compile(r"^[a-z0-9][a-z0-9-]{2,40}$")
+
+
+@dataclass(frozen=True)
+class WorkbookRead:
+    """What reading found: the plan (None when reading found an error), every finding, and
+    where each plan field came from (field path -> (sheet, cell))."""
+
+    plan: Plan | None
+    findings: list[Finding]
+    cells: CellMap = field(default_factory=dict)
+    year: ProgrammeYear | None = None
+
+
+def read_plan_workbook(
+    path: Path, *, ref: ReferenceData, year_loader: Callable[[str], ProgrammeYear] = load_programme,
+) -> WorkbookRead:
+    """Read the workbook at ``path``; the year comes from its Cover sheet."""
+    path = Path(path)
+    wb, problems = open_workbook(path)
+    if wb is None:
+        return WorkbookRead(None, problems)
+    return _Reading(wb, path.name, ref, year_loader).run()
+
+
+class _Reading:
+    def __init__(self, wb: Workbook, file: str, ref: ReferenceData,
+                 year_loader: Callable[[str], ProgrammeYear]) -> None:
+        self.wb, self.file, self.ref, self.year_loader = wb, file, ref, year_loader
+        self.findings: list[Finding] = []
+        self.cells: CellMap = {}
+        self.year: ProgrammeYear | None = None
+
+    def reader(self, sheet: str) -> SheetReader:
+        return SheetReader(self.wb[sheet], self.file, self.findings, self.cells)
+
+    def result(self, plan: Plan | None = None) -> WorkbookRead:
+        return WorkbookRead(plan, self.findings, self.cells, self.year)
+
+    def run(self) -> WorkbookRead:
+        for sheet in SHEETS:
+            if sheet not in self.wb.sheetnames:
+                make = error if sheet in REQUIRED_SHEETS else warning
+                self.findings.append(make("XL-SHEET", f"sheet '{sheet}' is missing; start from the carepool template "
+                                          "(carepool plan template)", file=self.file, sheet=sheet))
+        if COVER not in self.wb.sheetnames:
+            return self.result()
+        cover = self.reader(COVER)
+        if not self._template(cover):
+            return self.result()
+        area_code, illustrative, narrative, notes = self._cover(cover)
+        rows = {t.sheet: self.reader(t.sheet).table(t) if t.sheet in self.wb.sheetnames else None for t in TABLES}
+        if rows[METRICS_TABLE.sheet] is not None:
+            read_parts.planned_periods(self.reader(METRICS_TABLE.sheet), rows[METRICS_TABLE.sheet] or [], self.year)
+        quarters = len(self.year.performance.quarter_shares) if self.year else QUARTERS
+        ambition = read_parts.ambition(self.reader(AMBITION), quarters) if AMBITION in self.wb.sheetnames else None
+        if self.year is not None and LISTS in self.wb.sheetnames:
+            self.findings.extend(check_lists(self.wb[LISTS], self.year, self.file))
+        if has_errors(self.findings) or ambition is None or self.year is None or any(r is None for r in rows.values()):
+            return self.result()
+
+        def table(name: str) -> list[dict[str, Any]]:
+            return rows[name] or []
+
+        plan = Plan(
+            area_code=str(area_code), year=self.year.id,
+            partners=read_parts.partners(table(PARTNERS_TABLE.sheet)),
+            pools=read_parts.pools(table(POOLS_TABLE.sheet)),
+            funding=read_parts.funding(table(FUNDING_TABLE.sheet)),
+            schemes=read_parts.schemes(table(SCHEMES_TABLE.sheet)),
+            metrics=read_parts.metrics(table(METRICS_TABLE.sheet)),
+            ambition=ambition,
+            conditions=read_parts.conditions(table(CONDITIONS_TABLE.sheet)),
+            signoffs=read_parts.signoffs(table(SIGNOFF_TABLE.sheet)),
+            narrative=narrative, illustrative=illustrative, notes=notes,
+        )
+        return self.result(plan)
+
+    def _template(self, cover: SheetReader) -> bool:
+        spec = cover_cell("template")
+        ok, value = cover.raw(spec.cell)
+        if ok and value == TEMPLATE_ID:
+            return True
+        cover.problem("XL-TEMPLATE", f"this is not the carepool planning workbook: the Cover should read "
+                      f"'{TEMPLATE_ID}' but reads {value!r}; copy your figures into a template from "
+                      "carepool plan template", spec.cell)
+        return False
+
+    def _cover(self, cover: SheetReader) -> tuple[str | None, bool, str, tuple[str, ...]]:
+        def read(name: str, required: bool = False) -> Any:
+            spec = cover_cell(name)
+            return cover.read(spec.cell, spec.kind, field=name, label=spec.label, required=required)
+
+        year_id = read("year", required=True)
+        if year_id is not None:
+            self.year = self._load_year(cover, str(year_id))
+        area_code = read("area_code", required=True)
+        if area_code is not None and area_code in self.ref.areas:
+            name_cell = cover_cell("area_name").cell
+            shown = cover.ws[name_cell].value
+            if shown != self.ref.areas[area_code].name:
+                self.findings.append(warning(
+                    "XL-AREA-NAME", f"the Cover names the area {shown!r} but code {area_code} is "
+                    f"{self.ref.areas[area_code].name!r}; check the area code", file=self.file, sheet=COVER,
+                    cell=name_cell))
+        illustrative = read("illustrative")
+        narrative = read("narrative")
+        notes: list[str] = []
+        cover.cells["notes"] = (COVER, f"A{NOTES_HEADER_ROW}")
+        for r in range(NOTES_FIRST_ROW, max(cover.ws.max_row or 0, NOTES_FIRST_ROW) + 1):
+            slot = f"notes[{len(notes)}]"
+            note = cover.read(f"B{r}", "text", field=slot, label="Note")
+            if note is None:
+                cover.cells.pop(slot, None)
+            else:
+                notes.append(note)
+        return area_code, bool(illustrative), "" if narrative is None else narrative, tuple(notes)
+
+    def _load_year(self, cover: SheetReader, year_id: str) -> ProgrammeYear | None:
+        cell = cover_cell("year").cell
+        if not _YEAR_ID.match(year_id):
+            cover.problem("XL-YEAR", f"'{year_id}' is not a programme year id (e.g. bcf-2015-16)", cell, "year")
+            return None
+        try:
+            return self.year_loader(year_id)
+        except CarepoolError as exc:
+            cover.problem("XL-YEAR", f"unknown programme year: {exc}", cell, "year")
+            return None

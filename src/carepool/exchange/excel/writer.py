@@ -1,0 +1,129 @@
+"""Write the planning workbook: the blank template for an area, or a plan filled in.
+
+With ``plan=None`` it is the template the area fills in; with a plan it is the same
+workbook holding that plan (what ``carepool plan export`` writes), and reading it back
+gives an equal plan. Fixed cells are blue and locked, inputs yellow with drop-downs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.workbook.protection import WorkbookProtection
+
+from carepool.errors import InputError
+from carepool.exchange.excel import styles
+from carepool.exchange.excel.checklist import write_checklist
+from carepool.exchange.excel.layout import (
+    AMBITION,
+    CHECKLIST,
+    CONDITIONS_TABLE,
+    COVER,
+    FUNDING_TABLE,
+    LISTS,
+    METRICS_TABLE,
+    MINIMUMS,
+    PARTNERS_TABLE,
+    POOLS_TABLE,
+    SCHEMES_TABLE,
+    SHEETS,
+    SIGNOFF_TABLE,
+)
+from carepool.exchange.excel.lists import list_range
+from carepool.exchange.excel.write_ambition import write_ambition
+from carepool.exchange.excel.write_fixed import write_cover, write_lists, write_minimums
+from carepool.exchange.excel.write_tables import (
+    Sheet,
+    condition_rows,
+    funding_checks,
+    funding_rows,
+    grey_unused_periods,
+    metric_rows,
+    partner_rows,
+    pool_checks,
+    pool_rows,
+    scheme_rows,
+    signoff_rows,
+    template_partners,
+    write_table,
+)
+from carepool.plans.model import Plan
+from carepool.programme.minimums import derive_minimums
+from carepool.programme.model import ProgrammeYear
+from carepool.reference.model import ReferenceData
+
+SCHEME_ROWS = 60
+POOL_ROWS = 5
+SPARE_ROWS = 12
+
+
+def write_plan_workbook(
+    path: Path, *, area_code: str, year: ProgrammeYear, ref: ReferenceData, plan: Plan | None = None,
+) -> Path:
+    """Write the template (``plan=None``) or ``plan`` to ``path``; returns ``path``."""
+    area = ref.area(area_code)
+    if plan is not None and plan.year != year.id:
+        raise InputError(f"plan is for '{plan.year}', not '{year.id}'")
+    if plan is not None and plan.area_code != area_code:
+        raise InputError(f"plan is for area '{plan.area_code}', not '{area_code}'")
+    code = plan.area_code if plan is not None else area.code
+    minimums = derive_minimums(year, ref)[area.code]
+    partners = plan.partners if plan is not None else template_partners(
+        area.code, area.name, minimums, {c: ref.ccg(c).name for c in minimums.by_ccg})
+
+    wb = Workbook()
+    sheets = {name: (wb.active if i == 0 else wb.create_sheet()) for i, name in enumerate(SHEETS)}
+    for name, ws in sheets.items():
+        ws.title = name
+    lengths = write_lists(sheets[LISTS], year)
+    # drop-down sources are stored as Excel itself stores them: no leading '='
+    choices = {name: list_range(name, n) for name, n in lengths.items()}
+    write_cover(sheets[COVER], area_code=code, area_name=area.name, year=year, plan=plan, yesno=choices["yesno"])
+    minimums_table = write_minimums(sheets[MINIMUMS], area_code=area.code, area_name=area.name, year=year,
+                                    minimums=minimums, ref=ref)
+
+    ranges: dict[str, Sheet] = {}
+    ranges[PARTNERS_TABLE.sheet] = write_table(sheets[PARTNERS_TABLE.sheet], PARTNERS_TABLE,
+                                               partner_rows(partners), len(partners), choices,
+                                               "Blue: fixed for the area. Codes are used across the workbook.")
+    choices["partners"] = f"{PARTNERS_TABLE.sheet}!{ranges[PARTNERS_TABLE.sheet].range('A')}"
+    pools = pool_rows(plan)
+    ranges[POOLS_TABLE.sheet] = write_table(sheets[POOLS_TABLE.sheet], POOLS_TABLE, pools,
+                                            max(POOL_ROWS, len(pools) + 3), choices,
+                                            "The host keeps the accounts and is audited; name the pool manager.")
+    choices["pools"] = f"{POOLS_TABLE.sheet}!{ranges[POOLS_TABLE.sheet].range('A')}"
+    funding = funding_rows(plan, minimums, area.code)
+    ranges[FUNDING_TABLE.sheet] = write_table(sheets[FUNDING_TABLE.sheet], FUNDING_TABLE, funding,
+                                              len(funding) + SPARE_ROWS, choices,
+                                              "One line per contributor, stream and pool; minimums are derived.")
+    schemes = scheme_rows(plan)
+    ranges[SCHEMES_TABLE.sheet] = write_table(sheets[SCHEMES_TABLE.sheet], SCHEMES_TABLE, schemes,
+                                              max(SCHEME_ROWS, len(schemes) + 20), choices,
+                                              "Schemes must spend each pool's income exactly, stream by stream.")
+    metrics = metric_rows(plan, year)
+    ranges[METRICS_TABLE.sheet] = write_table(sheets[METRICS_TABLE.sheet], METRICS_TABLE, metrics, len(metrics),
+                                              choices, "Quarterly metrics take four planned values, annual one.")
+    grey_unused_periods(sheets[METRICS_TABLE.sheet], ranges[METRICS_TABLE.sheet], metrics, year)
+    conditions = condition_rows(plan, year)
+    ranges[CONDITIONS_TABLE.sheet] = write_table(sheets[CONDITIONS_TABLE.sheet], CONDITIONS_TABLE, conditions,
+                                                 len(conditions), choices,
+                                                 "Answer Yes or No for each condition and say how, or by when.")
+    signoffs = signoff_rows(plan)
+    ranges[SIGNOFF_TABLE.sheet] = write_table(sheets[SIGNOFF_TABLE.sheet], SIGNOFF_TABLE, signoffs,
+                                              max(len(partners), len(signoffs)) + 3, choices,
+                                              "Each partner signs; the Health and Wellbeing Board signs last.")
+    funding_checks(sheets[FUNDING_TABLE.sheet], ranges[FUNDING_TABLE.sheet], minimums_table)
+    pool_checks(sheets[POOLS_TABLE.sheet], ranges[POOLS_TABLE.sheet], ranges[FUNDING_TABLE.sheet],
+                ranges[SCHEMES_TABLE.sheet])
+    write_ambition(sheets[AMBITION], year=year, minimums=minimums, plan=plan)
+    write_checklist(sheets[CHECKLIST], ranges, year)
+
+    for ws in sheets.values():
+        styles.protect(ws)
+    wb.security = WorkbookProtection(lockStructure=True)
+    wb.properties.creator = "carepool"
+    wb.properties.title = f"{year.name} plan for {area.name}"
+    path = Path(path)
+    wb.save(path)
+    return path

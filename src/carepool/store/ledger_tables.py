@@ -1,0 +1,107 @@
+"""The ledger's tables: accounts, batches, transactions, postings (append-only), balances,
+closed periods and risk-share agreements.
+
+Postings and transactions are never updated or deleted (database triggers refuse it, see
+migration ``0002_ledger``); corrections are reversals. ``ledger_balances`` keeps each
+account's running balance, updated in the same transaction as the postings, so a trial
+balance reads one row per account instead of summing every posting.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+
+from carepool.store.db import Base
+from carepool.store.types import UtcDateTime
+
+metadata = Base.metadata
+
+accounts = Table(
+    "ledger_accounts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("area", String(16), nullable=False),
+    Column("pool", String(16), nullable=False),
+    Column("name", String(300), nullable=False),
+    UniqueConstraint("area", "pool", "name", name="uq_ledger_accounts_area_pool_name"),
+)
+
+batches = Table(
+    "ledger_batches", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(300), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("transactions", Integer, nullable=False),
+)
+
+transactions = Table(
+    "ledger_transactions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(300), nullable=False, unique=True),
+    Column("area", String(16), nullable=False, index=True),
+    Column("pool", String(16), nullable=False),
+    Column("on_date", Date, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("narration", Text, nullable=False),
+    Column("reverses", String(300), nullable=True),
+    Column("digest", String(64), nullable=False),
+    Column("batch_id", ForeignKey("ledger_batches.id"), nullable=False),
+    # only reversals are looked up by what they reverse, so only they are indexed
+    Index("ix_ledger_transactions_reverses", "reverses", sqlite_where=text("reverses IS NOT NULL"),
+          postgresql_where=text("reverses IS NOT NULL")),
+)
+
+postings = Table(
+    "ledger_postings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("transaction_id", ForeignKey("ledger_transactions.id"), nullable=False),
+    Column("account_id", ForeignKey("ledger_accounts.id"), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Index("ix_ledger_postings_transaction_id", "transaction_id"),
+)
+
+balances = Table(
+    "ledger_balances", metadata,
+    Column("account_id", ForeignKey("ledger_accounts.id"), primary_key=True),
+    Column("balance", BigInteger, nullable=False),
+    Column("postings", Integer, nullable=False),
+)
+
+closed_periods = Table(
+    "ledger_closed_periods", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("area", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("label", String(16), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("closed_at", UtcDateTime, nullable=False),
+    Column("closed_by", String(200), nullable=False),
+    UniqueConstraint("area", "label", name="uq_ledger_closed_periods_area_label"),
+)
+
+risk_shares = Table(
+    "ledger_risk_shares", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("area", String(16), nullable=False),
+    Column("year", String(32), nullable=False),
+    Column("pool", String(16), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("shares", JSON, nullable=False),
+    UniqueConstraint("area", "year", "pool", name="uq_ledger_risk_shares_area_year_pool"),
+)
+
+APPEND_ONLY = ("ledger_transactions", "ledger_postings")
