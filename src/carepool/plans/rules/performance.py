@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from carepool.findings import Finding, Severity, error
+from carepool.findings import Finding, Location, Severity, error
 from carepool.findings import Finding as _F
-from carepool.findings import Location
 from carepool.money import Money
 from carepool.plans.model import Plan
 from carepool.plans.rules.context import Rule, RuleContext
@@ -32,7 +31,7 @@ def ambition(plan: Plan, ctx: RuleContext) -> list[Finding]:
                          f"add up to the planned reduction ({a.planned_reduction})",
                          field="ambition.planned_quarters"))
     default = ctx.year.performance.default_ambition_pct
-    if a.baseline_admissions > 0 and 0 <= a.planned_reduction and a.ambition_pct < default:
+    if a.baseline_admissions > 0 and a.planned_reduction >= 0 and a.ambition_pct < default:
         out.append(_F("AMBITION-BELOW-DEFAULT", Severity.INFO,
                       f"ambition {a.ambition_pct}% is below the default {default}%: the board should "
                       "record why (e.g. alignment with the CCG operating plan)",
