@@ -30,6 +30,8 @@ class Pool:
     name: str
     host: str        # partner code of the host (keeps the accounts, is audited)
     manager: str     # the pool manager (a named post)
+    model: str = "pooled budget for specific services"  # joint commissioning model (programme list)
+    governance: str = "joint committee"                 # how the pool is governed (programme list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,9 +88,14 @@ def sample_plan(
     partners += [Partner(c, ref.ccg(c).name, "ccg") for c in sorted(mins.by_ccg)]
     partners.append(Partner(hwb_code(area.code), f"{area.name} Health and Wellbeing Board", "hwb"))
     lead_ccg = max(mins.by_ccg, key=lambda c: mins.ccg_total(c))
-    pools = [Pool("P1", f"{area.name} Better Care Fund pool", area.code, "Director of Adult Social Services")]
+    models = year.commissioning_models or (Pool.model,)
+    forms = year.governance_forms or (Pool.governance,)
+    p1_model = rng.choices(models, weights=[70, 10, 15, 5][: len(models)])[0]
+    pools = [Pool("P1", f"{area.name} Better Care Fund pool", area.code, "Director of Adult Social Services",
+                  p1_model, rng.choice(forms))]
     if second_pool:
-        pools.append(Pool("P2", f"{area.name} NHS community services pool", lead_ccg, "CCG Chief Finance Officer"))
+        pools.append(Pool("P2", f"{area.name} NHS community services pool", lead_ccg, "CCG Chief Finance Officer",
+                          models[1 % len(models)], forms[-1]))
 
     funding: list[FundingLine] = []
     for ccg in sorted(mins.by_ccg):

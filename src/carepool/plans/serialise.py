@@ -45,7 +45,9 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "notes": list(plan.notes),
         "partners": [{"code": p.code, "name": p.name, "kind": p.kind} for p in plan.partners],
         "pools": [
-            {"id": p.id, "name": p.name, "host": p.host, "manager": p.manager} for p in plan.pools
+            {"id": p.id, "name": p.name, "host": p.host, "manager": p.manager, "model": p.model,
+             "governance": p.governance}
+            for p in plan.pools
         ],
         "funding": [
             {"contributor": f.contributor, "stream": f.stream, "pool": f.pool,
@@ -93,7 +95,11 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
             narrative=data.get("narrative", ""),
             notes=tuple(data.get("notes", ())),
             partners=tuple(Partner(p["code"], p["name"], p["kind"]) for p in data["partners"]),
-            pools=tuple(Pool(p["id"], p["name"], p["host"], p["manager"]) for p in data["pools"]),
+            pools=tuple(
+                Pool(p["id"], p["name"], p["host"], p["manager"],
+                     p.get("model", Pool.model), p.get("governance", Pool.governance))  # type: ignore[arg-type]
+                for p in data["pools"]
+            ),
             funding=tuple(
                 FundingLine(f["contributor"], f["stream"], f["pool"], Money(int(f["amount_pence"])))
                 for f in data["funding"]

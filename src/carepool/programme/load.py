@@ -195,6 +195,8 @@ def parse_programme(raw: Any, where: str) -> ProgrammeYear:
             for k, v in (raw.get("deadlines") or {}).items()
         ),
         source_file=where,
+        commissioning_models=r.strings("commissioning_models", []),
+        governance_forms=r.strings("governance_forms", []),
     )
     _check_consistency(year)
     return year

@@ -94,6 +94,8 @@ class ProgrammeYear:
     out_of_hospital_areas: tuple[str, ...]
     deadlines: tuple[tuple[str, date], ...]
     source_file: str
+    commissioning_models: tuple[str, ...] = ()
+    governance_forms: tuple[str, ...] = ()
 
     def stream(self, stream_id: str) -> FundingStream:
         for s in self.streams:

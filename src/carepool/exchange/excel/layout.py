@@ -83,6 +83,8 @@ POOLS_TABLE = Table(POOLS, "pools", "Section 75 pooled funds", (
     Column("name", "Pool name", "text", 48),
     Column("host", "Host (partner code)", "code", 20, choices="partners"),
     Column("manager", "Pool manager", "text", 36),
+    Column("model", "Commissioning model", "code", 40, required=True, choices="models"),
+    Column("governance", "Governance", "code", 34, required=True, choices="governance"),
 ))
 FUNDING_TABLE = Table(FUNDING, "funding", "Funding sources by contributor and stream", (
     Column("contributor", "Contributor (partner code)", "code", 26, choices="partners"),

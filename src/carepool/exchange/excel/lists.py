@@ -24,6 +24,8 @@ LIST_HEADERS = {
     "yesno": "Yes/No",
     "newexisting": "New/Existing",
     "kinds": "Partner kinds",
+    "models": "Commissioning models",
+    "governance": "Governance",
 }
 
 
@@ -37,6 +39,8 @@ def year_lists(year: ProgrammeYear) -> dict[str, tuple[str, ...]]:
         "yesno": (YES, NO),
         "newexisting": (NEW, EXISTING),
         "kinds": tuple(PARTNER_KINDS.values()),
+        "models": year.commissioning_models,
+        "governance": year.governance_forms,
     }
 
 

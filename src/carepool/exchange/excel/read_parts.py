@@ -43,7 +43,8 @@ def partners(rows: Rows) -> tuple[Partner, ...]:
 
 
 def pools(rows: Rows) -> tuple[Pool, ...]:
-    return tuple(Pool(r["id"], _s(r["name"]), _s(r["host"]), _s(r["manager"])) for r in rows)
+    return tuple(Pool(r["id"], _s(r["name"]), _s(r["host"]), _s(r["manager"]), _s(r["model"]),
+                      _s(r["governance"])) for r in rows)
 
 
 def funding(rows: Rows) -> tuple[FundingLine, ...]:

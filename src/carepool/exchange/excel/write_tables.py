@@ -91,7 +91,8 @@ def partner_rows(partners: Sequence[Partner]) -> list[Row]:
 def pool_rows(plan: Plan | None) -> list[Row]:
     if plan is None:
         return [{"id": "P1"}]
-    return [{"id": p.id, "name": p.name, "host": p.host, "manager": p.manager} for p in plan.pools]
+    return [{"id": p.id, "name": p.name, "host": p.host, "manager": p.manager, "model": p.model,
+             "governance": p.governance} for p in plan.pools]
 
 
 def funding_rows(plan: Plan | None, minimums: AreaMinimums, area_code: str) -> list[Row]:

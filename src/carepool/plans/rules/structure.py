@@ -73,6 +73,12 @@ def pools(plan: Plan, ctx: RuleContext) -> list[Finding]:
         if not pool.manager.strip():
             out.append(error("POOL-MANAGER", f"pool {pool.id} names no pool manager",
                              field=f"{where}.manager"))
+        if ctx.year.commissioning_models and pool.model not in ctx.year.commissioning_models:
+            out.append(error("POOL-MODEL", f"pool {pool.id}: '{pool.model}' is not a commissioning model of "
+                             f"{ctx.year.name} (choose from the list)", field=f"{where}.model"))
+        if ctx.year.governance_forms and pool.governance not in ctx.year.governance_forms:
+            out.append(error("POOL-GOVERNANCE", f"pool {pool.id}: '{pool.governance}' is not a form of "
+                             "governance the programme lists", field=f"{where}.governance"))
         if not pool.name.strip():
             out.append(error("POOL-NAME", f"pool {pool.id} has no name", field=f"{where}.name"))
     return out

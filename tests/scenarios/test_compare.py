@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from carepool.budgets.scenario_compare import compare
+from carepool.budgets.scenario_pools import picture
+from carepool.cli.main import app
+from carepool.errors import InputError
+from carepool.exchange.scenario_chart import write_scenario_chart
+from carepool.reference import load_reference
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def report() -> dict[str, Any]:
+    ref = load_reference()
+    return compare(picture("bcf-2015-16", ref), picture("whole-budget", ref), ref)
+
+
+def test_report_totals_are_consistent(report: dict[str, Any]) -> None:
+    nat = report["national"]
+    assert nat["other_pence"] - nat["base_pence"] == nat["change_pence"]
+    assert sum(a["other_pence"] for a in report["areas"]) == nat["other_pence"]
+    assert sum(p["other_pence"] for p in report["partners"]) == nat["other_pence"]
+    assert sum(p["change_pence"] for p in report["partners"]) == nat["change_pence"]
+    for side in ("base", "other"):
+        for split in nat["risk_by_rule"][side].values():
+            assert split["ccg_pence"] + split["la_pence"] == nat[f"at_risk_{side}_pence"]
+    assert "derived" in report["note"] and "ASSUMED" in report["note"]
+
+
+def test_partners_see_what_changes(report: dict[str, Any]) -> None:
+    kinds = {p["kind"] for p in report["partners"]}
+    assert kinds == {"ccg", "la"}
+    leeds = next(p for p in report["partners"] if p["partner"] == "E08000035")
+    assert leeds["other_pence"] > leeds["base_pence"] > 0
+    assert set(leeds["at_risk_other_pence"]) == {"fixed-50-50", "proportional", "lead-commissioner"}
+
+
+def test_chart_is_written(report: dict[str, Any], tmp_path: Path) -> None:
+    path = write_scenario_chart(report, tmp_path / "chart.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(InputError):
+        write_scenario_chart(report, tmp_path / "chart.gif")
+
+
+def test_cli_compare_tables_json_and_chart(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["scenario", "compare", "bcf-2015-16", "whole-budget", "--top", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Who bears the money at risk" in result.output and "DERIVED" in result.output
+    out = tmp_path / "c.svg"
+    as_json = runner.invoke(app, ["scenario", "compare", "bcf-2015-16", "percentage-of-budgets", "--json",
+                                  "--out", str(out)])
+    assert as_json.exit_code == 0, as_json.output
+    data = json.loads(as_json.output)
+    assert data["other"]["id"] == "percentage-of-budgets" and out.exists()
+    assert runner.invoke(app, ["scenario", "compare", "bcf-2015-16", "nonsense"]).exit_code == 7
+    listing = runner.invoke(app, ["scenario", "list"])
+    assert "whole-budget" in listing.output and "bcf-2015-16" in listing.output
