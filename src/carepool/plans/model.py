@@ -22,6 +22,10 @@ class Partner:
     kind: str        # "ccg", "la" or "hwb"
 
 
+DEFAULT_MODEL = "pooled budget for specific services"
+DEFAULT_GOVERNANCE = "joint committee"
+
+
 @dataclass(frozen=True, slots=True)
 class Pool:
     """A Section 75 pooled fund."""
@@ -30,8 +34,8 @@ class Pool:
     name: str
     host: str        # partner code of the host (keeps the accounts, is audited)
     manager: str     # the pool manager (a named post)
-    model: str = "pooled budget for specific services"  # joint commissioning model (programme list)
-    governance: str = "joint committee"                 # how the pool is governed (programme list)
+    model: str = DEFAULT_MODEL            # joint commissioning model (programme list)
+    governance: str = DEFAULT_GOVERNANCE  # how the pool is governed (programme list)
 
 
 @dataclass(frozen=True, slots=True)

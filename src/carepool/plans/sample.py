@@ -14,6 +14,8 @@ from decimal import Decimal
 
 from carepool.money import Money, apportion, apportion_int
 from carepool.plans.model import (
+    DEFAULT_GOVERNANCE,
+    DEFAULT_MODEL,
     Ambition,
     ConditionConfirmation,
     FundingLine,
@@ -88,8 +90,8 @@ def sample_plan(
     partners += [Partner(c, ref.ccg(c).name, "ccg") for c in sorted(mins.by_ccg)]
     partners.append(Partner(hwb_code(area.code), f"{area.name} Health and Wellbeing Board", "hwb"))
     lead_ccg = max(mins.by_ccg, key=lambda c: mins.ccg_total(c))
-    models = year.commissioning_models or (Pool.model,)
-    forms = year.governance_forms or (Pool.governance,)
+    models = year.commissioning_models or (DEFAULT_MODEL,)
+    forms = year.governance_forms or (DEFAULT_GOVERNANCE,)
     p1_model = rng.choices(models, weights=[70, 10, 15, 5][: len(models)])[0]
     pools = [Pool("P1", f"{area.name} Better Care Fund pool", area.code, "Director of Adult Social Services",
                   p1_model, rng.choice(forms))]

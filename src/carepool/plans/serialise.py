@@ -12,6 +12,8 @@ from typing import Any
 from carepool.errors import InputError
 from carepool.money import Money
 from carepool.plans.model import (
+    DEFAULT_GOVERNANCE,
+    DEFAULT_MODEL,
     Ambition,
     ConditionConfirmation,
     FundingLine,
@@ -97,7 +99,7 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
             partners=tuple(Partner(p["code"], p["name"], p["kind"]) for p in data["partners"]),
             pools=tuple(
                 Pool(p["id"], p["name"], p["host"], p["manager"],
-                     p.get("model", Pool.model), p.get("governance", Pool.governance))  # type: ignore[arg-type]
+                     p.get("model", DEFAULT_MODEL), p.get("governance", DEFAULT_GOVERNANCE))
                 for p in data["pools"]
             ),
             funding=tuple(
