@@ -10,7 +10,7 @@ running balance in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -100,6 +100,31 @@ def view_for(session: Session, batch: Sequence[Transaction]) -> BookView:
         reversed_keys=frozenset(reversed_keys),
         closed=closed_periods(session, {x.area for x in batch}),
     )
+
+
+def reversed_among(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of ``keys`` have been reversed."""
+    out: set[str] = set()
+    for chunk in _chunks(sorted(set(keys))):
+        stmt = select(t.transactions.c.reverses).where(t.transactions.c.reverses.in_(chunk))
+        out.update(r for (r,) in session.execute(stmt) if r is not None)
+    return out
+
+
+def after_reversals(session: Session, batch: Sequence[Transaction]) -> list[Transaction]:
+    """Re-key transactions whose key was posted and then reversed ('key:r2', 'key:r3', ...).
+
+    So a corrected re-run (e.g. a quarter's payment for performance with revised admissions)
+    posts again after the reversal, and running it once more posts nothing.
+    """
+    out: list[Transaction] = []
+    for txn in batch:
+        key, revision = txn.key, 1
+        while key in reversed_among(session, [key]):
+            revision += 1
+            key = f"{txn.key}:r{revision}"
+        out.append(txn if key == txn.key else replace(txn, key=key))
+    return out
 
 
 def account_balances(session: Session, area: str | None = None) -> dict[AccountKey, int]:

@@ -1,0 +1,195 @@
+"""`carepool ledger ...`: post contributions, import spend, settle, statements, trial balance, export."""
+
+from __future__ import annotations
+
+import getpass
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from carepool.cli.common import DB_OPTION, console, db_url, handled
+from carepool.errors import InputError
+from carepool.exchange.ledger_reports import write_csv, write_excel
+from carepool.ledger.settlement import RiskShare
+from carepool.ledger.statements import Report
+from carepool.money import Money
+from carepool.services import ledger as svc
+from carepool.store.db import open_store
+
+GROUP_NAME = "ledger"
+group = typer.Typer(help="The pooled funds' books: contributions, spend, settlement, statements, export.",
+                    no_args_is_help=True)
+
+YEAR_OPTION = typer.Option("bcf-2015-16", "--year", help="Programme year id, e.g. bcf-2015-16 (or 2015-16).")
+AREA_OPTION = typer.Option(None, "--area", help="One HWB area (ONS code); default all.")
+FORMAT_OPTION = typer.Option("terminal", "--format", help="terminal, csv or excel.")
+OUT_OPTION = typer.Option(None, "--out", help="File to write (csv: one file per report, suffixed).")
+
+
+def _year(year: str) -> str:
+    return year if year.startswith("bcf-") else f"bcf-{year}"
+
+
+def _actor() -> str:
+    return getpass.getuser() or "cli"
+
+
+def show(reports: list[Report], fmt: str, out: Path | None) -> None:
+    """Print reports as rich tables, or write them to CSV / Excel."""
+    if fmt == "terminal":
+        for report in reports:
+            table = Table(title=report.title)
+            first = report.rows[0] if report.rows else ()
+            for i, column in enumerate(report.columns):
+                numeric = i < len(first) and isinstance(first[i], Money | int)
+                table.add_column(column, justify="right" if numeric else "left", overflow="fold")
+            for row in report.rows:
+                table.add_row(*(Text(str(c)) for c in row))   # plain text: no markup or :emoji: codes
+            console.print(table)
+        return
+    if out is None:
+        raise InputError(f"--format {fmt} needs --out FILE")
+    if fmt == "csv":
+        for i, report in enumerate(reports):
+            path = out if len(reports) == 1 else out.with_name(f"{out.stem}-{i + 1}{out.suffix or '.csv'}")
+            console.print(f"wrote {write_csv(report, path)}")
+    elif fmt == "excel":
+        console.print(f"wrote {write_excel(reports, out)}")
+    else:
+        raise InputError(f"'{fmt}' is not a format (terminal, csv, excel)")
+
+
+@group.command("post-contributions")
+def post_contributions(
+    year: str = YEAR_OPTION, area: str | None = AREA_OPTION, db: str | None = DB_OPTION,
+    grant: list[str] = typer.Option([], "--grant-received",
+                                    help="STREAM=YYYY-MM-DD: when a capital grant arrived (repeatable)."),
+) -> None:
+    """Schedule every assured plan's contributions (monthly instalments, capital grants), budgets and hold-back."""
+    with handled():
+        received: dict[tuple[str, str], date] = {}
+        for item in grant:
+            stream, _, day = item.partition("=")
+            try:
+                received[("*", stream.strip())] = date.fromisoformat(day.strip())
+            except ValueError:
+                raise InputError(f"'{item}' is not STREAM=YYYY-MM-DD", where="--grant-received") from None
+        done = svc.post_contributions(open_store(db_url(db)), _year(year), area, actor=_actor(),
+                                      capital_received=received)
+        console.print(f"{done.areas} area(s), {done.amount} pooled: posted {done.posted} transaction(s) "
+                      f"({done.postings} postings), {done.skipped} already posted")
+
+
+@group.command("import-spend")
+def import_spend(file: Path = typer.Argument(..., help="Payments file (.csv or .xlsx): date, scheme, provider, "
+                                                        "amount, reference [, area]."),
+                 area: str | None = AREA_OPTION, db: str | None = DB_OPTION) -> None:
+    """Import scheme spend; any bad row refuses the whole file (every finding is shown)."""
+    with handled():
+        done = svc.import_spend(open_store(db_url(db)), file, area, actor=_actor())
+        console.print(f"{done.amount} of spend in {done.areas} area(s): posted {done.posted} payment(s), "
+                      f"{done.skipped} already posted")
+
+
+@group.command("settle")
+def settle(year: str = YEAR_OPTION, area: str | None = AREA_OPTION, db: str | None = DB_OPTION) -> None:
+    """Share each pool's over/underspend by its risk-share agreement, to the penny, and close the year."""
+    with handled():
+        results = svc.settle(open_store(db_url(db)), _year(year), area, actor=_actor())
+        table = Table(title=f"Settlement {_year(year)}")
+        for column in ("area", "pool", "net (underspend +)", "parts"):
+            table.add_column(column)
+        for r in results:
+            table.add_row(r.area, r.pool, str(Money(r.net)),
+                          Text(", ".join(f"{p} {Money(v)}" for p, v in r.parts)))
+        console.print(table)
+        console.print(f"settled {len(results)} pool(s); the year is closed for their areas")
+
+
+@group.command("statement")
+def statement(area: str = typer.Option(..., "--area", help="HWB area (ONS code)."), year: str = YEAR_OPTION,
+              fmt: str = FORMAT_OPTION, out: Path | None = OUT_OPTION, db: str | None = DB_OPTION) -> None:
+    """Pool statement, scheme statement and the quarterly income-and-expenditure section of an area."""
+    with handled():
+        show(svc.area_statements(open_store(db_url(db)), area, _year(year)), fmt, out)
+
+
+@group.command("partner-statement")
+def partner_statement(partner: str = typer.Option(..., "--partner", help="Partner code (CCG or LA)."),
+                      fmt: str = FORMAT_OPTION, out: Path | None = OUT_OPTION, db: str | None = DB_OPTION) -> None:
+    """What a partner contributed to each pool and its share of each settlement."""
+    with handled():
+        show([svc.partner_statement(open_store(db_url(db)), partner)], fmt, out)
+
+
+@group.command("trial-balance")
+def trial_balance(area: str | None = AREA_OPTION, fmt: str = FORMAT_OPTION, out: Path | None = OUT_OPTION,
+                  db: str | None = DB_OPTION) -> None:
+    """Every account's balance, pool by pool; debits equal credits in every pool."""
+    with handled():
+        store = open_store(db_url(db))
+        tb = svc.trial_balance(store, area)
+        show([svc.trial_balance_report(store, area)], fmt, out)
+        bad = tb.unbalanced_pools()
+        if bad:
+            raise InputError(f"unbalanced pools: {bad}")
+        debit, credit = tb.totals()
+        console.print(f"{len(tb.pools())} pool(s) balanced: debits {Money(debit)} = credits {Money(credit)}")
+
+
+@group.command("export")
+def export(fmt: str = typer.Option("beancount", "--format", help="beancount, csv or excel."),
+           out: Path = typer.Option(..., "--out", help="File to write."), area: str | None = AREA_OPTION,
+           db: str | None = DB_OPTION) -> None:
+    """Write the books: a Beancount ledger (bean-check clean, browsable in Fava) or the trial balance."""
+    with handled():
+        store = open_store(db_url(db))
+        if fmt == "beancount":
+            count = svc.export_beancount(store, out, area)
+            console.print(f"wrote {count} transaction(s) to {out}")
+        else:
+            show([svc.trial_balance_report(store, area)], fmt, out)
+
+
+@group.command("risk-share")
+def risk_share(area: str = typer.Option(..., "--area"), pool: str = typer.Option(..., "--pool"),
+               kind: str = typer.Option(..., "--kind", help="fixed, proportional or lead_commissioner."),
+               share: list[str] = typer.Option([], "--share", help="PARTNER=WEIGHT (fixed shares), repeatable."),
+               year: str = YEAR_OPTION, db: str | None = DB_OPTION) -> None:
+    """Record a pool's risk-share agreement (used by settle)."""
+    with handled():
+        pairs = []
+        for item in share:
+            partner, _, weight = item.partition("=")
+            if not weight.strip().isdigit():
+                raise InputError(f"'{item}' is not PARTNER=WEIGHT", where="--share")
+            pairs.append((partner.strip(), int(weight)))
+        svc.set_risk_share(open_store(db_url(db)), area, _year(year), pool, RiskShare(kind, tuple(pairs)))
+        console.print(f"{area} {pool}: risk share {kind} {pairs or ''}")
+
+
+@group.command("close")
+def close(area: str = typer.Option(..., "--area"),
+          period: str = typer.Option(..., "--period", help="2015Q1, 2015-16 or 2015-07-M."),
+          db: str | None = DB_OPTION) -> None:
+    """Close a period for an area: nothing more posts into it."""
+    with handled():
+        changed = svc.close_period(open_store(db_url(db)), area, period, actor=_actor())
+        console.print(f"{area} {period}: {'closed' if changed else 'was already closed'}")
+
+
+@group.command("reverse")
+def reverse(key: str = typer.Argument(..., help="Idempotency key of the transaction to correct."),
+            on: str = typer.Option(..., "--on", help="Date of the reversal (YYYY-MM-DD, an open period)."),
+            reason: str = typer.Option(..., "--reason"), db: str | None = DB_OPTION) -> None:
+    """Correct the books by reversing a transaction (postings are never edited or deleted)."""
+    with handled():
+        try:
+            day = date.fromisoformat(on)
+        except ValueError:
+            raise InputError(f"'{on}' is not a date (YYYY-MM-DD)", where="--on") from None
+        result = svc.reverse(open_store(db_url(db)), key, day, reason, actor=_actor())
+        console.print(f"reversed {key}: {result.posted} transaction(s) posted, {result.skipped} already there")

@@ -1,0 +1,49 @@
+"""`carepool performance run --quarter 2015Q1 --admissions FILE`: payment for performance, one quarter."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from carepool.cli.common import DB_OPTION, console, db_url, handled
+from carepool.errors import InputError
+from carepool.money import Money
+from carepool.services import performance as svc
+from carepool.store.db import open_store
+
+GROUP_NAME = "performance"
+group = typer.Typer(help="Payment for performance (2015-16) and local risk share (2016-17).", no_args_is_help=True)
+
+
+@group.command("run")
+def run(quarter: str = typer.Option(..., "--quarter", help="Quarter such as 2015Q1 (April-June 2015)."),
+        admissions: Path | None = typer.Option(None, "--admissions",
+                                               help="CSV: area_code, quarter, admissions."),
+        activity: Path | None = typer.Option(None, "--activity",
+                                             help="Person-level activity directory: count admissions with "
+                                                  "the metrics engine instead of reading a file."),
+        engine: str = typer.Option("duckdb", "--engine", help="Metrics engine for --activity: duckdb or spark."),
+        area: str | None = typer.Option(None, "--area", help="One HWB area; default all assured plans."),
+        db: str | None = DB_OPTION) -> None:
+    """Compare each area's emergency admissions with the baseline quarter; release, pay hospitals, post."""
+    with handled():
+        if (admissions is None) == (activity is None):
+            raise InputError("give the quarter's actual admissions: --admissions FILE or --activity DIR")
+        data = (svc.admissions_from_file(admissions) if admissions is not None
+                else svc.admissions_from_activity(activity, engine) if activity is not None else {})
+        result = svc.run_quarter(open_store(db_url(db)), quarter.upper(), data, area=area,
+                                 actor=getpass.getuser() or "cli")
+        table = Table(title=f"Payment for performance {result.quarter} ({result.year})")
+        for column in ("area", "baseline", "actual", "avoided", "share", "released", "paid to acute",
+                       "tariff outside pool"):
+            table.add_column(column, justify="right")
+        for o in result.outcomes:
+            table.add_row(o.area, str(o.baseline), str(o.actual), str(o.avoided), str(Money(o.share)),
+                          str(Money(o.released)), str(Money(o.paid_to_acute)), str(Money(o.tariff_outside)))
+        console.print(table)
+        console.print(f"released {result.total('released')}, paid to acute providers "
+                      f"{result.total('paid_to_acute')}, through tariff outside the pool "
+                      f"{result.total('tariff_outside')}; posted {result.posted}, {result.skipped} already posted")

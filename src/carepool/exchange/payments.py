@@ -1,0 +1,134 @@
+"""Read a payments file (CSV or Excel) of scheme spend: date, scheme, provider, amount, reference.
+
+An ``area`` column is optional when the caller names the area. Every problem is reported as
+a finding with its row (as the user sees it: the header is row 1) and field; the caller
+posts nothing unless there are none.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from carepool.errors import InputError
+from carepool.findings import Finding, error
+from carepool.ledger.spend import Payment
+from carepool.money import parse_money
+
+REQUIRED = ("date", "scheme", "provider", "amount", "reference")
+_AREA = re.compile(r"^[A-Z]\d{8}$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(row number, cells by lower-case column name); row 1 is the header."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds; translate at the boundary
+            raise InputError(f"cannot read the workbook: {exc}", where=path.name) from exc
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(h or "").strip().lower() for h in next(rows, ())]
+        for n, values in enumerate(rows, start=2):
+            if values is None or all(v is None or str(v).strip() == "" for v in values):
+                continue
+            yield n, dict(zip(header, values, strict=False))
+        book.close()
+        return
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = [h.strip().lower() for h in next(reader, [])]
+            for n, values in enumerate(reader, start=2):
+                if not any(v.strip() for v in values):
+                    continue
+                yield n, dict(zip(header, values, strict=False))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"cannot read the file: {exc}", where=path.name) from exc
+
+
+def _header(path: Path) -> list[str]:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:
+            raise InputError(f"cannot read the workbook: {exc}", where=path.name) from exc
+        first = next(book.worksheets[0].iter_rows(values_only=True), ())
+        book.close()
+        return [str(h or "").strip().lower() for h in first]
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return [h.strip().lower() for h in next(csv.reader(handle), [])]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"cannot read the file: {exc}", where=path.name) from exc
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def read_payments(path: Path, area: str | None = None) -> tuple[list[Payment], list[Finding]]:
+    """Every payment in the file and every finding (row and field) about it."""
+    file = path.name
+    if not path.exists():
+        raise InputError("no such file", where=str(path))
+    header = _header(path)
+    wanted = REQUIRED if area else (*REQUIRED, "area")
+    missing = [c for c in wanted if c not in header]
+    if missing:
+        return [], [error("payments.columns", f"missing column '{c}' (need {', '.join(wanted)})",
+                          file=file, row=1, field=c) for c in missing]
+    payments: list[Payment] = []
+    found: list[Finding] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row, cells in _rows(path):
+        before = len(found)
+        on = _date(cells.get("date"))
+        if on is None:
+            found.append(error("payments.date", f"'{cells.get('date')}' is not a date (YYYY-MM-DD or DD/MM/YYYY)",
+                               file=file, row=row, field="date"))
+        texts = {f: str(cells.get(f) or "").strip() for f in ("scheme", "provider", "reference")}
+        for name, value in texts.items():
+            if not value:
+                found.append(error(f"payments.{name}", f"{name} is empty", file=file, row=row, field=name))
+        row_area = str(cells.get("area") or "").strip() or (area or "")
+        if not _AREA.match(row_area):
+            found.append(error("payments.area", f"'{row_area}' is not an area code like E08000018",
+                               file=file, row=row, field="area"))
+        pence = 0
+        try:
+            pence = parse_money(cells.get("amount"), where=None).pence
+            if pence == 0:
+                found.append(error("payments.amount", "amount is zero", file=file, row=row, field="amount"))
+        except InputError as exc:
+            found.append(error("payments.amount", str(exc), file=file, row=row, field="amount"))
+        ref = texts["reference"]
+        if ref and (row_area, ref) in seen:
+            found.append(error("payments.duplicate", f"reference '{ref}' is also on row {seen[(row_area, ref)]}",
+                               file=file, row=row, field="reference"))
+        if ref:
+            seen.setdefault((row_area, ref), row)
+        if len(found) == before and on is not None:
+            payments.append(Payment(row, row_area, on, texts["scheme"], texts["provider"], pence, ref))
+    if not payments and not found:
+        found.append(error("payments.empty", "the file has no payments", file=file, row=2))
+    return payments, found

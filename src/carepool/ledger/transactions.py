@@ -1,0 +1,86 @@
+"""Transactions: balanced sets of postings in whole pence, identified by an idempotency key.
+
+A transaction belongs to one pool (area + pool id). Its key names what it records
+('contrib:bcf-2015-16:E08000018:P1:...'), so posting the same thing twice is recognised
+and skipped; the same key with different content is a conflict. Corrections are reversals:
+a new transaction that negates every posting of the original.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    CONTRIBUTION = "contribution"
+    BUDGET = "budget"
+    SPEND = "spend"
+    PERFORMANCE = "performance"
+    SETTLEMENT = "settlement"
+    REVERSAL = "reversal"
+    ADJUSTMENT = "adjustment"
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    account: str
+    pence: int   # debit positive, credit negative
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    key: str
+    area: str
+    pool: str
+    on: date
+    kind: str
+    narration: str
+    postings: tuple[Posting, ...]
+    reverses: str | None = None
+
+    @property
+    def imbalance(self) -> int:
+        return sum(p.pence for p in self.postings)
+
+    def digest(self) -> str:
+        """Checksum of the content, to tell a re-run (same) from a clash (different)."""
+        return content_digest(self)
+
+
+def content_digest(txn: Transaction) -> str:
+    """SHA-256 of a canonical form: each text length-prefixed, so no two contents share one."""
+    fields = [txn.key, txn.area, txn.pool, txn.on.isoformat(), txn.kind, txn.narration,
+              "-" if txn.reverses is None else "+" + txn.reverses]
+    fields.extend(f"{p.account}={p.pence}" for p in txn.postings)
+    canonical = "".join(f"{len(f)}:{f}" for f in fields)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def transaction(
+    key: str, area: str, pool: str, on: date, kind: str, narration: str,
+    postings: list[tuple[str, int]], reverses: str | None = None,
+) -> Transaction:
+    """Build a transaction, merging postings to the same account and dropping zeros."""
+    merged: dict[str, int] = {}
+    for account, pence in postings:
+        merged[account] = merged.get(account, 0) + pence
+    kept = tuple(Posting(a, p) for a, p in merged.items() if p != 0)
+    return Transaction(key, area, pool, on, kind, narration, kept, reverses)
+
+
+def transfer(debit: str, credit: str, pence: int) -> list[tuple[str, int]]:
+    """Two postings moving ``pence`` from ``credit`` to ``debit``."""
+    return [(debit, pence), (credit, -pence)]
+
+
+def reversal(original: Transaction, key: str, on: date, reason: str) -> Transaction:
+    """The correction of ``original``: every posting negated, dated ``on`` (an open period)."""
+    return Transaction(
+        key=key, area=original.area, pool=original.pool, on=on, kind=Kind.REVERSAL.value,
+        narration=f"Reversal of {original.key}: {reason}",
+        postings=tuple(Posting(p.account, -p.pence) for p in original.postings),
+        reverses=original.key,
+    )

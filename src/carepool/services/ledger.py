@@ -1,0 +1,217 @@
+"""Ledger use cases: post contributions, import spend, settle the year, statements, export.
+
+Each write is one store transaction: a batch is wholly posted or not at all, and re-running
+any of them posts nothing twice (transactions carry idempotency keys).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from carepool.errors import NotFound, ValidationFailed
+from carepool.exchange.payments import read_payments
+from carepool.findings import error, has_errors
+from carepool.ledger import beancount, statements
+from carepool.ledger.balances import TrialBalance
+from carepool.ledger.contributions import schedule_contributions, scheme_budgets
+from carepool.ledger.periods import financial_year, parse_period
+from carepool.ledger.settlement import RiskShare, Settlement, settle_pool
+from carepool.ledger.spend import Payment, check_payments, spend_transactions
+from carepool.ledger.transactions import Transaction, reversal
+from carepool.money import Money
+from carepool.performance import hold_back_transaction
+from carepool.plans.lifecycle import Status
+from carepool.plans.model import Plan
+from carepool.programme import ProgrammeYear, available_programmes, derive_minimums, load_programme
+from carepool.reference import load_reference
+from carepool.store import ledger_repo as repo
+from carepool.store import plans as plan_repo
+from carepool.store.db import Store
+from carepool.store.ledger_repo import BatchResult
+
+ACTOR = "carepool"
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Posted:
+    what: str
+    areas: int
+    posted: int
+    skipped: int
+    postings: int
+    amount: Money
+
+
+def assured_plans(session: Session, year: str, area: str | None = None) -> dict[str, Plan]:
+    """The latest assured plan of every area (or one area) for the year."""
+    records = plan_repo.list_latest(session, year, status=Status.ASSURED)
+    plans = {r.area_code: r.plan for r in records if area is None or r.area_code == area}
+    if area is not None and area not in plans:
+        raise NotFound(f"no assured plan for area {area} in {year}")
+    return plans
+
+
+def performance_element(programme: ProgrammeYear, plan: Plan) -> Money:
+    """The area's share of the national performance element (derived), or its own sum if not known."""
+    minimums = derive_minimums(programme, load_reference())
+    found = minimums.get(plan.area_code)
+    return found.performance_element if found is not None else plan.ambition.performance_sum
+
+
+def contribution_batch(plan: Plan, programme: ProgrammeYear,
+                       capital_received: Mapping[tuple[str, str], date] | None = None) -> list[Transaction]:
+    """Contributions, scheme budgets (memo) and the performance sum held back, for one plan."""
+    batch = schedule_contributions(plan, programme, capital_received) + scheme_budgets(plan, programme)
+    held = hold_back_transaction(plan, programme, performance_element(programme, plan))
+    return batch + ([held] if held is not None else [])
+
+
+def post_contributions(store: Store, year: str, area: str | None = None, *, actor: str = ACTOR,
+                       at: datetime | None = None,
+                       capital_received: Mapping[tuple[str, str], date] | None = None) -> Posted:
+    programme = load_programme(year)
+    with store.transaction() as session:
+        plans = assured_plans(session, programme.id, area)
+        batch = [t for p in plans.values() for t in contribution_batch(p, programme, capital_received)]
+        result = repo.post_batch(session, batch, f"contributions {programme.id}", actor, at or now())
+    return Posted("contributions", len(plans), result.posted, result.skipped, result.postings,
+                  Money(sum(p.pooled_total.pence for p in plans.values())))
+
+
+def import_spend(store: Store, path: Path, area: str | None = None, *, actor: str = ACTOR,
+                 at: datetime | None = None) -> Posted:
+    """Import a payments file: every finding reported, nothing posted unless there are none.
+
+    Each payment is checked against the assured plan of the programme year its date falls in.
+    """
+    payments, findings = read_payments(path, area)
+    if has_errors(findings):
+        raise ValidationFailed(f"{path.name}: {len(findings)} problem(s); nothing was posted", findings)
+    by_year: dict[str, list[Payment]] = {}
+    for p in payments:
+        year = _year_of(p.on)
+        if year is None:
+            findings.append(error("spend.outside-year", f"{p.on.isoformat()} is in no programme year",
+                                  file=path.name, row=p.row, field="date"))
+        else:
+            by_year.setdefault(year, []).append(p)
+    with store.transaction() as session:
+        batch: list[Transaction] = []
+        for year, group in sorted(by_year.items()):
+            plans = {r.area_code: r.plan for r in plan_repo.list_latest(session, year, status=Status.ASSURED)}
+            found = check_payments(group, plans, path.name)
+            findings += found
+            if not found:
+                batch += spend_transactions(group, plans)
+        if has_errors(findings):
+            findings.sort(key=lambda f: (f.location.row or 0, f.location.field or ""))
+            raise ValidationFailed(f"{path.name}: {len(findings)} problem(s); nothing was posted", findings)
+        result = repo.post_batch(session, batch, f"spend {path.name}", actor, at or now())
+    return Posted("spend", len({p.area for p in payments}), result.posted, result.skipped, result.postings,
+                  Money(sum(p.pence for p in payments)))
+
+
+def _year_of(on: date) -> str | None:
+    for year_id in available_programmes():
+        programme = load_programme(year_id)
+        if programme.start <= on <= programme.end:
+            return programme.id
+    return None
+
+
+def post_batch(store: Store, batch: Sequence[Transaction], source: str, *, actor: str = ACTOR,
+               at: datetime | None = None) -> BatchResult:
+    with store.transaction() as session:
+        return repo.post_batch(session, batch, source, actor, at or now())
+
+
+def set_risk_share(store: Store, area: str, year: str, pool: str, agreement: RiskShare) -> None:
+    with store.transaction() as session:
+        repo.set_risk_share(session, area, load_programme(year).id, pool, agreement)
+
+
+def settle(store: Store, year: str, area: str | None = None, *, actor: str = ACTOR,
+           at: datetime | None = None) -> list[Settlement]:
+    """Settle every pool's over/underspend by its risk share, then close the year (per area)."""
+    programme = load_programme(year)
+    period = financial_year(programme.start.year)
+    out: list[Settlement] = []
+    with store.transaction() as session:
+        plans = assured_plans(session, programme.id, area)
+        closed = {c.area for c in repo.closed_periods(session, plans) if c.period.label == period.label}
+        batch: list[Transaction] = []
+        for code, plan in sorted(plans.items()):
+            if code in closed:
+                continue
+            txns = repo.transactions(session, area=code)
+            for pool in plan.pools:
+                agreement = repo.risk_share(session, code, programme.id, pool.id) or RiskShare()
+                result = settle_pool(plan, pool.id, txns, agreement, period.end)
+                out.append(result)
+                if result.transaction is not None:
+                    batch.append(result.transaction)
+        repo.post_batch(session, batch, f"settlement {programme.id}", actor, at or now())
+        for code in sorted(set(plans) - closed):
+            repo.close_period(session, code, period, actor, at or now())
+    return out
+
+
+def close_period(store: Store, area: str, label: str, *, actor: str = ACTOR, at: datetime | None = None) -> bool:
+    with store.transaction() as session:
+        return repo.close_period(session, area, parse_period(label), actor, at or now())
+
+
+def reverse(store: Store, key: str, on: date, reason: str, *, actor: str = ACTOR,
+            at: datetime | None = None) -> BatchResult:
+    """Correct a posted transaction by reversing it (the only way to correct the books)."""
+    with store.transaction() as session:
+        found = repo.transactions(session, keys=[key])
+        if not found:
+            raise NotFound(f"no transaction with key '{key}'")
+        fix = reversal(found[0], f"{key}:reversal", on, reason)
+        return repo.post_batch(session, [fix], f"reversal of {key}", actor, at or now())
+
+
+def trial_balance(store: Store, area: str | None = None) -> TrialBalance:
+    with store.transaction() as session:
+        return repo.stored_trial_balance(session, area)
+
+
+def area_transactions(store: Store, area: str | None = None) -> list[Transaction]:
+    with store.transaction() as session:
+        return repo.transactions(session, area=area)
+
+
+def area_statements(store: Store, area: str, year: str = "bcf-2015-16") -> list[statements.Report]:
+    """Pool statement, scheme statement and the quarterly income-and-expenditure section."""
+    txns = area_transactions(store, area)
+    if not txns:
+        raise NotFound(f"no ledger entries for area {area}")
+    quarters = load_programme(year).quarters
+    return [statements.pool_statement(txns, area), statements.scheme_statement(txns, area),
+            statements.income_expenditure(txns, area, quarters)]
+
+
+def partner_statement(store: Store, partner: str) -> statements.Report:
+    return statements.partner_statement(area_transactions(store), partner)
+
+
+def trial_balance_report(store: Store, area: str | None = None) -> statements.Report:
+    return statements.trial_balance_report(trial_balance(store, area))
+
+
+def export_beancount(store: Store, out: Path, area: str | None = None) -> int:
+    """Write the books (all pools, or one area's) as a Beancount file; returns the transaction count."""
+    txns = area_transactions(store, area)
+    title = f"carepool pooled funds{' ' + area if area else ''}"
+    out.write_text(beancount.render(txns, title), encoding="utf-8")
+    return len(txns)

@@ -1,0 +1,95 @@
+"""The 2015-16 quarterly rules, and the 2016-17 local risk share, worked through by hand."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from carepool.errors import InputError
+from carepool.ledger import Books, balances, post
+from carepool.ledger import accounts as acc
+from carepool.money import Money
+from carepool.performance import assess_quarter, hold_back_transaction, quarter_transaction, sum_at_risk
+from carepool.plans.model import Plan
+from carepool.plans.sample import sample_plan
+from carepool.programme import ProgrammeYear, load_programme
+from carepool.reference import load_reference
+
+COST = 1_490_00
+
+
+def test_quarter_share_is_a_quarter_of_the_performance_sum(plan: Plan, programme: ProgrammeYear,
+                                                           element: Money) -> None:
+    shares = [assess_quarter(plan, programme, element, q, 0).share for q in programme.quarters]
+    assert sum(shares) == plan.ambition.performance_sum.pence
+    assert max(shares) - min(shares) <= 1
+
+
+def test_meeting_the_plan_releases_the_whole_share(plan: Plan, programme: ProgrammeYear, element: Money) -> None:
+    baseline, planned = plan.ambition.baseline_quarters[0], plan.ambition.planned_quarters[0]
+    out = assess_quarter(plan, programme, element, "2015Q1", baseline - planned - 50)
+    assert out.released == out.share and out.paid_to_acute == 0 and out.tariff_outside == 0
+
+
+def test_partial_success_releases_avoided_times_cost_and_pays_hospitals_the_rest(
+        plan: Plan, programme: ProgrammeYear, element: Money) -> None:
+    baseline = plan.ambition.baseline_quarters[1]
+    out = assess_quarter(plan, programme, element, "2015Q2", baseline - 100)
+    assert out.avoided == 100
+    assert out.released == 100 * COST
+    assert out.paid_to_acute == out.share - 100 * COST
+    excess = (plan.ambition.planned_quarters[1] - 100) * COST
+    assert out.tariff_outside == max(excess - out.paid_to_acute, 0)
+
+
+def test_more_admissions_than_baseline_release_nothing_and_overflow_to_tariff(
+        plan: Plan, programme: ProgrammeYear, element: Money) -> None:
+    baseline, planned = plan.ambition.baseline_quarters[2], plan.ambition.planned_quarters[2]
+    out = assess_quarter(plan, programme, element, "2015Q3", baseline + 40)
+    assert out.released == 0 and out.paid_to_acute == out.share
+    assert out.excess_admissions == planned + 40
+    assert out.tariff_outside == (planned + 40) * COST - out.share
+
+
+def test_the_rest_of_the_element_goes_to_out_of_hospital(plan: Plan, programme: ProgrammeYear,
+                                                         element: Money) -> None:
+    parts = [assess_quarter(plan, programme, element, q, 1).out_of_hospital for q in programme.quarters]
+    assert sum(parts) == element.pence - plan.ambition.performance_sum.pence
+
+
+def test_postings_conserve_the_held_back_sum(plan: Plan, programme: ProgrammeYear, element: Money) -> None:
+    hold = hold_back_transaction(plan, programme, element)
+    assert hold is not None
+    outcomes = [assess_quarter(plan, programme, element, q, a) for q, a in
+                zip(programme.quarters, (1, plan.ambition.baseline_quarters[1] - 5, 10**6, 7_000), strict=True)]
+    txns = [hold] + [t for o in outcomes if (t := quarter_transaction(plan, programme, o)) is not None]
+    books = post(Books(), txns).books
+    bal = {a: v for (_, _, a), v in balances(books.transactions).items()}
+    assert bal.get(acc.HELD_BACK, 0) == 0
+    assert bal[acc.RELEASED] + bal[acc.PAID_TO_ACUTE] == plan.ambition.performance_sum.pence
+    assert bal[acc.RELEASED] == sum(o.released for o in outcomes)
+    assert bal[acc.TARIFF_OUTSIDE] == sum(o.tariff_outside for o in outcomes)
+
+
+def test_bad_quarters_and_counts_are_refused(plan: Plan, programme: ProgrammeYear, element: Money) -> None:
+    with pytest.raises(InputError, match="not a quarter"):
+        assess_quarter(plan, programme, element, "2016Q1", 10)
+    with pytest.raises(InputError, match="negative"):
+        assess_quarter(plan, programme, element, "2015Q1", -1)
+
+
+def test_2016_17_holds_a_local_risk_share_contingency() -> None:
+    year = load_programme("bcf-2016-17")
+    plan = sample_plan("E08000018", year, load_reference(), seed=3)
+    assert plan.ambition.performance_sum == Money(0)
+    big = Money(10**12)
+    assert sum_at_risk(plan, year, big) == Money(plan.ambition.planned_reduction * COST)
+    assert sum_at_risk(plan, year, Money(5)) == Money(5)   # capped at the area's share
+    out = assess_quarter(plan, year, big, "2016Q1", plan.ambition.baseline_quarters[0])
+    assert out.released == 0 and out.paid_to_acute == out.share > 0
+
+
+def test_payment_for_performance_uses_the_plans_performance_sum(plan: Plan, programme: ProgrammeYear) -> None:
+    resized = replace(plan, ambition=replace(plan.ambition, performance_sum=Money(400_000_00)))
+    assert sum_at_risk(resized, programme, Money(10**12)) == Money(400_000_00)
