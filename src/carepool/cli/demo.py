@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
 
 from carepool.cli.common import console, handled
 from carepool.demo.runner import DemoResult, run_demo
+from carepool.money import Money
 
 COMMAND_NAME = "demo"
 
@@ -16,13 +18,15 @@ COMMAND_NAME = "demo"
 def command(
     out: Path = typer.Option(Path("demo-output"), "--out", help="Folder for the demo store and outputs."),
     seed: int = typer.Option(2015, help="Seed for the generated (illustrative) figures."),
+    skip: list[str] = typer.Option([], "--skip", help="Leave out a step (activity, ledger, spc, sharing, "
+                                   "budgets); may be repeated."),
 ) -> None:
     """Plan, validate and assure a 2015-16 Better Care Fund plan for every one of the 151 areas."""
     with handled():
         console.rule("[bold]carepool demo[/bold]: the Better Care Fund, 2015-16")
         console.print("Figures marked [italic]illustrative[/italic] are generated from the seed; baselines "
                       "come from the real published series shipped with carepool.")
-        result = run_demo(out, seed=seed, say=console.print)
+        result = run_demo(out, seed=seed, say=console.print, skip=tuple(skip))
         show(result)
 
 
@@ -51,5 +55,39 @@ def show(result: DemoResult) -> None:
             table.add_row(f"assured: {outcome}", str(n),
                           "about 91" if outcome == "approved subject to conditions" else "")
         console.print(table)
+    for name, section in result.sections.items():
+        lines = section.get("lines") or _lines(name, section)
+        if lines:
+            console.rule(f"{name} (illustrative unless stated)")
+            for line in lines:
+                console.print(f"  {line}")
     console.print(f"done in {result.seconds:.1f}s; store: {result.db_path}")
     console.print(f"explore it: carepool plan list --db {result.db_path}")
+
+
+def _lines(name: str, section: dict[str, Any]) -> list[str]:
+    """Summary lines for sections whose step returns numbers only."""
+    if name == "activity":
+        england = section.get("england_2015_16", {})
+        out = [f"{section.get('rows', 0):,} person-level rows for {section.get('areas', 0)} areas, "
+               f"financial years {', '.join(section.get('years', []))} (synthetic, calibrated to the real series)"]
+        for code in ("BCF1", "BCF2", "BCF3", "BCF4"):
+            if code in england:
+                m = england[code]
+                out.append(f"England 2015-16 {code}: {m['value']:,.1f} ({m['unit']}; numerator {m['numerator']:,})")
+        out.append(f"{len(section.get('true_effects', []))} areas carry a planted true effect (written beside the "
+                   f"data for checking evaluations); metrics in {section.get('metrics_file', '')}")
+        return out
+    if name == "budgets":
+        cohorts = ", ".join(f"{k} {v:,}" for k, v in section.get("people_by_cohort", {}).items())
+        return [
+            f"{section.get('people', 0):,} people in {len(section.get('areas', []))} areas ({cohorts})",
+            f"budgets {Money(section.get('budget_total_pence', 0)).millions()}, paid "
+            f"{Money(section.get('paid_total_pence', 0)).millions()} in {section.get('payments', 0):,} payments "
+            f"through the pooled-fund ledger (balanced: {section.get('ledger_balanced')})",
+            f"{section.get('alerts', 0) if isinstance(section.get('alerts'), int) else len(section.get('alerts', []))}"
+            f" over/under-spend alerts; files in {section.get('folder', '')}",
+        ]
+    if name == "sharing":
+        return [f"{k.replace('_', ' ')}: {v}" for k, v in section.items() if isinstance(v, str | int | float)][:10]
+    return []

@@ -1,4 +1,9 @@
-"""Run the demo end to end into a fresh embedded store, reporting progress as it goes."""
+"""Run the demo end to end into a fresh embedded store, reporting progress as it goes.
+
+The steps run in the order the product is built: plans, person-level activity and metrics,
+the pooled-fund year (fed with the metrics' actual admissions), SPC charts of the real
+series, the evaluation, the duty to share, and joined-up personal budgets.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from carepool.demo.plans_step import PlansSummary, run_plans_step
 from carepool.store.db import Store, open_store
 
 Say = Callable[[str], None]
+YEAR = "bcf-2015-16"
 
 
 @dataclass
@@ -20,7 +26,7 @@ class DemoResult:
     out_dir: Path
     db_path: Path
     plans: PlansSummary | None = None
-    sections: dict[str, Any] = field(default_factory=dict)
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     seconds: float = 0.0
 
 
@@ -43,16 +49,75 @@ def fresh_store(out_dir: Path) -> tuple[Store, Path]:
     return open_store(str(db_path)), db_path
 
 
-def run_demo(out_dir: Path, *, seed: int, say: Say) -> DemoResult:
+def _activity(out_dir: Path, seed: int, clock: Clock, _store: Store, _result: DemoResult) -> dict[str, Any]:
+    from carepool.demo.activity_step import run_demo_step
+    return run_demo_step(out_dir, seed, clock)
+
+
+def _ledger(out_dir: Path, seed: int, clock: Clock, store: Store, result: DemoResult) -> dict[str, Any]:
+    from carepool.demo.ledger_step import run_demo_step
+    activity = result.sections.get("activity", {})
+    admissions = activity.get("quarterly_admissions") or _published_admissions()
+    source = "the metrics engine (person-level data)" if "quarterly_admissions" in activity else \
+        "the published MAR series mapped to areas"
+    clock(f"ledger: actual quarterly emergency admissions from {source}")
+    out = run_demo_step(store, YEAR, admissions, seed, clock)
+    out["admissions_source"] = source
+    return out
+
+
+def _published_admissions() -> dict[tuple[str, str], int]:
+    from carepool.reference.series import financial_quarter, nonelective_admissions
+    out: dict[tuple[str, str], int] = {}
+    for (area, period), value in nonelective_admissions().values.items():
+        if "2015-04" <= period <= "2016-03":
+            key = (area, financial_quarter(period))
+            out[key] = out.get(key, 0) + value
+    return out
+
+
+def _spc(out_dir: Path, _seed: int, clock: Clock, _store: Store, _result: DemoResult) -> dict[str, Any]:
+    from carepool.demo.spc_step import spc_for_published_series
+    paths = spc_for_published_series(out_dir / "charts")
+    clock(f"spc: {len(paths)} Making Data Count charts of real published series in {out_dir / 'charts'}")
+    return {"charts": [str(p) for p in paths],
+            "lines": [f"{len(paths) // 2} real published series charted (PNG and SVG) in {out_dir / 'charts'}"]}
+
+
+def _sharing(out_dir: Path, seed: int, clock: Clock, _store: Store, _result: DemoResult) -> dict[str, Any]:
+    from carepool.demo.sharing_step import run_demo_step
+    return run_demo_step(out_dir / "sharing", seed, clock)
+
+
+def _budgets(out_dir: Path, seed: int, clock: Clock, _store: Store, _result: DemoResult) -> dict[str, Any]:
+    from carepool.demo.budgets_step import run_demo_step
+    return run_demo_step(out_dir, seed, clock)
+
+
+Step = Callable[[Path, int, Clock, Store, DemoResult], dict[str, Any]]
+STEPS: tuple[tuple[str, str, Step], ...] = (
+    ("activity", "person-level activity data and the BCF metrics (DuckDB)", _activity),
+    ("ledger", "the pooled-fund year: contributions, spend, payment for performance, settlement", _ledger),
+    ("spc", "Making Data Count SPC charts of the real published series", _spc),
+    ("sharing", "the duty to share: NHS-number linkage and a share under an agreement", _sharing),
+    ("budgets", "joined-up personal budgets for illustrative people in three areas", _budgets),
+)
+
+
+def run_demo(out_dir: Path, *, seed: int, say: Say, skip: tuple[str, ...] = ()) -> DemoResult:
     clock = Clock(say)
-    if out_dir.exists():
-        for child in ("charts", "report", "activity", "sharing"):
-            shutil.rmtree(out_dir / child, ignore_errors=True)
+    for child in ("charts", "report", "activity", "sharing", "budgets"):
+        shutil.rmtree(out_dir / child, ignore_errors=True)
     store, db_path = fresh_store(out_dir)
     result = DemoResult(out_dir, db_path)
     clock(f"embedded store: {db_path}")
     clock("step 1: plans for all 151 Health and Wellbeing Board areas (2015-16)")
     result.plans = run_plans_step(store, seed=seed, progress=clock)
+    for number, (name, title, step) in enumerate(STEPS, start=2):
+        if name in skip:
+            continue
+        clock(f"step {number}: {title}")
+        result.sections[name] = step(out_dir, seed, clock, store, result)
     store.dispose()
     result.seconds = time.perf_counter() - clock.start
     return result
