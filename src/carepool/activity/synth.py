@@ -1,0 +1,216 @@
+"""Synthetic person-level data for one area and financial year, calibrated to published figures.
+
+Emergency spells and delayed days per month equal the published counts for the area and
+month (times any planted true effect), exactly; care-home admissions (about 650 per 100,000
+aged 65+ a year) and reablement outcomes (about 82% at home after 91 days) follow the
+published England magnitudes, or the area's own published ASCOF value where there is one.
+Every table is built with numpy and pyarrow from a random stream keyed by (seed, area, year,
+dataset), so output is identical for a seed whatever areas or order are asked for. All
+identifiers are synthetic ("SYN" providers, "P..." persons).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from carepool.activity.effects import TrueEffect, effect_for
+from carepool.activity.schemas import (
+    CARE_HOME_ADMISSIONS,
+    DELAYED_TRANSFERS,
+    HOSPITAL_SPELLS,
+    POPULATION,
+    REABLEMENT_EPISODES,
+    SURVEY,
+)
+from carepool.money import apportion_int
+from carepool.reference.model import Area
+
+CARE_HOME_PER_100K_65 = 650.0        # ASCOF 2A(2), England 2014-15 658.5, 2015-16 628.2
+AT_HOME_PERCENT = 82.0               # ASCOF 2B(1), England about 82%
+REABLEMENT_PER_100K_65 = 2_000.0     # discharges into reablement a year (order of magnitude)
+SURVEY_PER_AREA_YEAR = 200
+POSITIVE_PERCENT = 64.0
+_DATASET_IDS = {"hospital_spells": 1, "delayed_transfers": 2, "care_home_admissions": 3,
+                "reablement_episodes": 4, "survey": 5, "area": 6}
+
+_AGES = np.arange(0, 101)
+_SPELL_AGE_WEIGHTS = np.where(_AGES < 18, 0.6, np.where(_AGES < 65, 0.8, 2.2 * np.exp(-(_AGES - 80) ** 2 / 300)))
+_SPELL_AGE_P = _SPELL_AGE_WEIGHTS / _SPELL_AGE_WEIGHTS.sum()
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Published figures the generator follows; keys are (area code, 'YYYY-MM') or (area, fy)."""
+
+    admissions: Mapping[tuple[str, str], int]
+    delayed_days: Mapping[tuple[str, str], int]
+    delayed_split: Mapping[tuple[str, str], tuple[int, int, int]] = field(default_factory=dict)
+    care_home_rate: Mapping[tuple[str, int], float] = field(default_factory=dict)
+    at_home_percent: Mapping[tuple[str, int], float] = field(default_factory=dict)
+
+
+def months_of(fy: int) -> list[str]:
+    """'YYYY-MM' for April of ``fy`` to March of ``fy + 1``."""
+    return [f"{fy + (m > 12):04d}-{(m - 1) % 12 + 1:02d}" for m in range(4, 16)]
+
+
+def _rng(seed: int, area_index: int, fy: int, dataset: str) -> np.random.Generator:
+    return np.random.default_rng([seed, area_index, fy, _DATASET_IDS[dataset]])
+
+
+def _month_starts(fy: int) -> np.ndarray:
+    return np.array([np.datetime64(m + "-01") for m in months_of(fy)] + [np.datetime64(f"{fy + 1}-04-01")])
+
+
+def _ids(prefix: str, numbers: np.ndarray) -> pa.Array:
+    return pc.binary_join_element_wise(prefix, pc.cast(pa.array(numbers), pa.string()), "")
+
+
+def _const(value: str, n: int) -> pa.Array:
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([value])).cast(pa.string())
+
+
+def monthly_counts(calibration: Calibration, effects: Sequence[TrueEffect], area: str, fy: int,
+                   metric: str) -> tuple[list[int], list[int | None]]:
+    """(generated counts, published counts or None where unpublished) for each month of ``fy``."""
+    source = calibration.admissions if metric == "BCF1" else calibration.delayed_days
+    effect = effect_for(effects, area, metric)
+    published = [source.get((area, m)) for m in months_of(fy)]
+    counts = []
+    for month, base in zip(months_of(fy), published, strict=True):
+        value = base or 0
+        if effect is not None and effect.applies(month):
+            value = max(0, round(value * (1 + effect.relative_effect)))
+        counts.append(value)
+    return counts, published
+
+
+def hospital_spells(area: Area, area_index: int, fy: int, counts: Sequence[int], seed: int) -> pa.Table:
+    """Emergency spells: ``counts[i]`` admissions in month i of ``fy``."""
+    rng = _rng(seed, area_index, fy, "hospital_spells")
+    n = int(sum(counts))
+    starts = _month_starts(fy)
+    days = (starts[1:] - starts[:-1]).astype(np.int64)
+    month = np.repeat(np.arange(12), counts)
+    admission = starts[:-1][month] + (rng.random(n) * days[month]).astype(np.int64).astype("timedelta64[D]")
+    stay = rng.geometric(0.22, n) - 1
+    discharge = admission + stay.astype("timedelta64[D]")
+    people = max(1, area.population_all_ages // 4)
+    return pa.table({
+        "spell_id": _ids(f"S{area.code}-{fy}-", np.arange(n)),
+        "person_id": _ids(f"P{area.code}-", rng.integers(0, people, n)),
+        "admission_date": pa.array(admission, pa.date32()),
+        "admission_method": _const("emergency", n),
+        "discharge_date": pa.array(discharge, pa.date32()),
+        "age": pa.array(rng.choice(_AGES, n, p=_SPELL_AGE_P).astype(np.int64)),
+        "area_code": _const(area.code, n),
+        "provider": _ids(f"SYN{area.code[-4:]}-", rng.integers(1, 4, n)),
+    }, schema=HOSPITAL_SPELLS.arrow_schema())
+
+
+def delayed_transfers(area: Area, area_index: int, fy: int, days: Sequence[int],
+                      splits: Mapping[tuple[str, str], tuple[int, int, int]], seed: int) -> pa.Table:
+    """Delayed days by month, responsible body (published split where known) and 1-3 providers."""
+    rng = _rng(seed, area_index, fy, "delayed_transfers")
+    rows: dict[str, list[object]] = {c: [] for c in DELAYED_TRANSFERS.names}
+    for month, total in zip(months_of(fy), days, strict=True):
+        split = splits.get((area.code, month))
+        weights = list(split) if split and sum(split) else [6, 3, 1]
+        parts = apportion_int(total, weights) if total else [0, 0, 0]
+        for responsible, part in zip(("NHS", "social_care", "both"), parts, strict=True):
+            if part == 0 and not (total == 0 and responsible == "NHS"):
+                continue
+            for p, share in enumerate(rng.multinomial(part, [0.6, 0.3, 0.1])):
+                if share or (part == 0 and p == 0):
+                    rows["month_start"].append(date(int(month[:4]), int(month[5:7]), 1))
+                    rows["area_code"].append(area.code)
+                    rows["provider"].append(f"SYN{area.code[-4:]}-{p + 1}")
+                    rows["responsible"].append(responsible)
+                    rows["delayed_days"].append(int(share))
+    return pa.table(rows, schema=DELAYED_TRANSFERS.arrow_schema())
+
+
+def _dates_in_year(rng: np.random.Generator, fy: int, n: int) -> pa.Array:
+    start = np.datetime64(f"{fy}-04-01")
+    span = int((np.datetime64(f"{fy + 1}-04-01") - start).astype(np.int64))
+    return pa.array(start + rng.integers(0, span, n).astype("timedelta64[D]"), pa.date32())
+
+
+def care_home_admissions(area: Area, area_index: int, fy: int, rate: float, seed: int) -> pa.Table:
+    """Permanent 65+ admissions at ``rate`` per 100,000 aged 65+, plus under-65 and temporary ones."""
+    rng = _rng(seed, area_index, fy, "care_home_admissions")
+    pop65 = area.population_65_plus
+    permanent_65 = int(rng.poisson(rate * pop65 / 100_000))
+    under_65 = int(rng.poisson(0.1 * permanent_65))
+    temporary = int(rng.poisson(0.4 * permanent_65))
+    n = permanent_65 + under_65 + temporary
+    ages = np.concatenate([65 + rng.gamma(4.0, 5.0, permanent_65).astype(np.int64).clip(0, 40),
+                           rng.integers(18, 65, under_65), 65 + rng.integers(0, 35, temporary)])
+    placement = ["permanent"] * (permanent_65 + under_65) + ["temporary"] * temporary
+    return pa.table({
+        "admission_id": _ids(f"C{area.code}-{fy}-", np.arange(n)),
+        "person_id": _ids(f"P{area.code}-", rng.integers(0, max(1, pop65), n)),
+        "admission_date": _dates_in_year(rng, fy, n),
+        "age": pa.array(ages.astype(np.int64)),
+        "placement": pa.array(placement, pa.string()),
+        "area_code": _const(area.code, n),
+    }, schema=CARE_HOME_ADMISSIONS.arrow_schema())
+
+
+def reablement_episodes(area: Area, area_index: int, fy: int, at_home_percent: float, seed: int) -> pa.Table:
+    """Discharges into reablement; people 65+ are at home at 91 days with the given probability."""
+    rng = _rng(seed, area_index, fy, "reablement_episodes")
+    n = int(rng.poisson(REABLEMENT_PER_100K_65 * area.population_65_plus / 100_000))
+    ages = np.where(rng.random(n) < 0.9, 65 + rng.gamma(4.0, 5.0, n).astype(np.int64).clip(0, 40),
+                    rng.integers(18, 65, n))
+    return pa.table({
+        "episode_id": _ids(f"R{area.code}-{fy}-", np.arange(n)),
+        "person_id": _ids(f"P{area.code}-", rng.integers(0, max(1, area.population_65_plus), n)),
+        "discharge_date": _dates_in_year(rng, fy, n),
+        "age": pa.array(ages.astype(np.int64)),
+        "area_code": _const(area.code, n),
+        "at_home_91_days": pa.array(rng.random(n) < at_home_percent / 100),
+    }, schema=REABLEMENT_EPISODES.arrow_schema())
+
+
+def survey(area: Area, area_index: int, fy: int, seed: int) -> pa.Table:
+    """BCF5 respondents with a positive experience at about 64%, varying by area."""
+    rng = _rng(seed, area_index, fy, "survey")
+    n = SURVEY_PER_AREA_YEAR
+    area_rng = np.random.default_rng([seed, area_index, _DATASET_IDS["area"]])
+    p = float(np.clip(POSITIVE_PERCENT / 100 + area_rng.normal(0, 0.05), 0.3, 0.95))
+    return pa.table({
+        "response_id": _ids(f"Q{area.code}-{fy}-", np.arange(n)),
+        "response_date": _dates_in_year(rng, fy, n),
+        "area_code": _const(area.code, n),
+        "positive": pa.array(rng.random(n) < p),
+    }, schema=SURVEY.arrow_schema())
+
+
+def area_rate(seed: int, area_index: int, centre: float, spread: float) -> float:
+    """A stable area-level value around ``centre`` (for areas with no published figure)."""
+    rng = np.random.default_rng([seed, area_index, _DATASET_IDS["area"], int(centre)])
+    return float(centre * np.exp(rng.normal(0, spread)))
+
+
+def population(areas: Sequence[Area], years: Sequence[int]) -> pa.Table:
+    """Mid-year populations by band: ONS mid-2015 and mid-2016, carried to other years (said in
+    ``basis``) because no other year is published in the reference data."""
+    rows: dict[str, list[object]] = {c: [] for c in POPULATION.names}
+    for area in areas:
+        for year in years:
+            source = 2015 if year <= 2015 else 2016
+            basis = f"ONS MYE2 mid-{source}" + ("" if source == year else f" (carried to {year})")
+            for band in ("all_ages", "18_plus", "65_plus"):
+                rows["area_code"].append(area.code)
+                rows["year"].append(year)
+                rows["age_band"].append(band)
+                rows["population"].append(area.population(band, source))
+                rows["basis"].append(basis)
+    return pa.table(rows, schema=POPULATION.arrow_schema())

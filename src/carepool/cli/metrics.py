@@ -1,0 +1,73 @@
+"""``carepool metrics``: compute the BCF metrics from a person-level data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from carepool.activity.schemas import schema
+from carepool.cli.common import console, print_findings, print_json, run
+from carepool.engines.compute import ENGINES, compute_metrics, write_metrics
+from carepool.engines.loader import load_file
+from carepool.metrics.sql import GRAINS
+
+GROUP_NAME = "metrics"
+group = typer.Typer(help="BCF metrics (BCF1-BCF5) on DuckDB or Spark; SPC charts.", no_args_is_help=True)
+
+
+@group.command("compute")
+def compute(
+    data: Path = typer.Option(..., "--data", help="Folder with <dataset>/*.parquet (e.g. from carepool synth)."),
+    out: Path = typer.Option(..., "--out", help="Result file (.parquet, or .csv)."),
+    engine: str = typer.Option("duckdb", "--engine", help=f"One of {', '.join(ENGINES)}."),
+    master: str = typer.Option("local[2]", "--master", help="Spark master URL (with --engine spark)."),
+    grain: list[str] = typer.Option(list(GRAINS), "--grain", help="month, quarter and/or year."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+) -> None:
+    """Monthly, quarterly (financial, 2015Q1 = Apr-Jun 2015) and yearly counts and rates."""
+
+    def body() -> None:
+        table = compute_metrics(data, engine, grains=tuple(grain), master=master)
+        path = write_metrics(table, out)
+        summary = {"engine": engine, "rows": table.num_rows, "out": str(path),
+                   "metrics": sorted(set(table.column("metric").to_pylist()))}
+        if as_json:
+            print_json(summary)
+        else:
+            console.print(f"{table.num_rows:,} metric rows ({', '.join(summary['metrics'])}) "
+                          f"on {engine} -> {path}")
+
+    run(body)
+
+
+@group.command("load")
+def load(
+    dataset: str = typer.Option(..., "--dataset", help="hospital_spells, delayed_transfers, care_home_admissions, "
+                                "reablement_episodes, population or survey."),
+    file: Path = typer.Option(..., "--file", help="A .csv or .parquet file of that dataset."),
+    data: Path = typer.Option(..., "--data", help="Data folder; good rows go to <data>/<dataset>/<file>.parquet."),
+    as_json: bool = typer.Option(False, "--json", help="Print the load report as JSON."),
+) -> None:
+    """Validate every row; rejected rows go to <data>/quarantine/<file>.csv with row and reason."""
+
+    def body() -> None:
+        report, _ = load_file(file, schema(dataset), out=data / dataset / f"{file.stem}.parquet",
+                              quarantine=data / "quarantine" / f"{file.stem}.csv")
+        if as_json:
+            print_json(report.as_dict())
+            return
+        console.print(f"{report.dataset}: {report.accepted:,} accepted, {report.rejected:,} rejected"
+                      + (f" (see {report.quarantine})" if report.quarantine else ""))
+        if report.findings:
+            print_findings(list(report.findings))
+
+    run(body)
+
+
+try:
+    from carepool.cli.spc import register as _register_spc
+except ImportError:  # the SPC command is optional until its module is present
+    pass
+else:
+    _register_spc(group)

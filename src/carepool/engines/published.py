@@ -1,0 +1,129 @@
+"""The real published series, read through the same loaders and schemas as person-level data.
+
+Each function returns a ``PublishedSeries``: a tidy Arrow table (one row per area and month,
+or per area and year for ASCOF), England totals as published, and findings for every row that
+was quarantined or could not be mapped (fractional MAR counts, blank DToC cells, commissioners
+that are not CCGs). Usable directly for SPC charts and evaluation panels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import pyarrow as pa
+
+from carepool.activity.published import ASCOF, DTOC, MAR, OrgMonth, dtoc_to_areas, mar_to_areas
+from carepool.activity.schemas import Schema
+from carepool.engines.loader import validate_file
+from carepool.findings import Finding, warning
+from carepool.reference import load_reference
+from carepool.reference.load import data_path
+
+
+@dataclass(frozen=True)
+class PublishedSeries:
+    """A published series by area and period, England as published, and what was reported."""
+
+    name: str
+    table: pa.Table
+    england: dict[str, int] = field(default_factory=dict)
+    findings: tuple[Finding, ...] = ()
+
+    def by_area_month(self) -> dict[tuple[str, str], int]:
+        return {(a, p): int(v) for a, p, v in zip(
+            self.table.column("area_code").to_pylist(), self.table.column("month").to_pylist(),
+            self.table.column("value").to_pylist(), strict=True)}
+
+
+def financial_year(month: str) -> str:
+    """'2015-04' -> '2015-16'; '2016-03' -> '2015-16'."""
+    year, mon = int(month[:4]), int(month[5:7])
+    start = year if mon >= 4 else year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def england_by_financial_year(series: PublishedSeries) -> dict[str, int]:
+    """Published England totals summed by financial year."""
+    out: dict[str, int] = {}
+    for month, value in series.england.items():
+        out[financial_year(month)] = out.get(financial_year(month), 0) + value
+    return out
+
+
+def _read(file: str, schema: Schema) -> tuple[list[dict[str, object]], list[Finding]]:
+    good, bad, _ = validate_file(data_path(file), schema, known_areas=())
+    findings = [warning(f"published.{schema.name}.quarantined", str(r["reason"]), file=file, row=int(r["row"]))
+                for r in bad.select(["row", "reason"]).to_pylist()]
+    return good.to_pylist(), findings
+
+
+def _tidy(name: str, values: dict[tuple[str, str], int]) -> pa.Table:
+    keys = sorted(values)
+    return pa.table({
+        "area_code": pa.array([a for a, _ in keys], pa.string()),
+        "month": pa.array([p for _, p in keys], pa.string()),
+        "month_start": pa.array([date(int(p[:4]), int(p[5:7]), 1) for _, p in keys], pa.date32()),
+        "value": pa.array([values[k] for k in keys], pa.int64()),
+    })
+
+
+@lru_cache(maxsize=1)
+def nonelective_by_area_month() -> PublishedSeries:
+    """MAR non-elective G&A admissions (FFCEs) per HWB area and month, Apr 2012 - Dec 2019."""
+    rows, findings = _read("mar_commissioner_monthly.csv", MAR)
+    col = "nonelective_ga_admissions_total_ffce"
+    england = {str(r["period"]): int(float(str(r[col]))) for r in rows if r["org_name"] == "England"}
+    org_months = [OrgMonth(str(r["period"]), str(r["org_code"] or ""), str(r["parent_code"] or ""),
+                           int(float(str(r[col])))) for r in rows if r["org_name"] != "England"]
+    values, mapped = mar_to_areas(org_months, load_reference())
+    return PublishedSeries("nonelective_admissions", _tidy("nonelective", values), england,
+                           tuple(findings + mapped))
+
+
+@lru_cache(maxsize=1)
+def delayed_days_by_area_month() -> PublishedSeries:
+    """DToC delayed days per HWB area and month (total of NHS, social care and both)."""
+    rows, findings = _read("dtoc_delayed_days_la_monthly.csv", DTOC)
+    england = {str(r["period"]): int(str(r["delayed_days_total"])) for r in rows
+               if r["la_name_published"] == "England"}
+    values, mapped = dtoc_to_areas(
+        ((str(r["period"]), str(r["utla15_code"] or ""), str(r["la_name_published"]),
+          int(str(r["delayed_days_total"]))) for r in rows), load_reference())
+    return PublishedSeries("delayed_days", _tidy("delayed_days", values), england,
+                           tuple(findings + mapped))
+
+
+@lru_cache(maxsize=1)
+def delayed_days_by_responsible() -> dict[tuple[str, str], tuple[int, int, int]]:
+    """(area, month) -> (NHS, social care, both) delayed days, where all three are published."""
+    rows, _ = _read("dtoc_delayed_days_la_monthly.csv", DTOC)
+    ref = load_reference()
+    out: dict[tuple[str, str], tuple[int, int, int]] = {}
+    for r in rows:
+        area = ref.utla_to_area.get(str(r["utla15_code"] or ""))
+        parts = (r["delayed_days_nhs"], r["delayed_days_social_care"], r["delayed_days_both"])
+        if area is None or any(p is None for p in parts):
+            continue
+        old = out.get((area, str(r["period"])), (0, 0, 0))
+        out[(area, str(r["period"]))] = (old[0] + int(str(parts[0])), old[1] + int(str(parts[1])),
+                                         old[2] + int(str(parts[2])))
+    return out
+
+
+def ascof_greater_manchester() -> PublishedSeries:
+    """ASCOF 2A(2) care-home admissions per 100,000 65+ and 2B(1) % at home after reablement."""
+    tables: list[pa.Table] = []
+    findings: list[Finding] = []
+    for file, code in (("gm_care_home_admissions_ascof2a2.csv", "ASCOF2A2"),
+                       ("gm_reablement_91day_ascof2b1.csv", "ASCOF2B1")):
+        good, bad, _ = validate_file(data_path(file), ASCOF, known_areas=())
+        findings += [warning("published.ascof.quarantined", str(r["reason"]), file=file, row=int(r["row"]))
+                     for r in bad.select(["row", "reason"]).to_pylist()]
+        tables.append(pa.table({
+            "area_code": good.column("area_code"), "area_name": good.column("area_name"),
+            "period": good.column("period"),
+            "measure": pa.array([code] * good.num_rows, pa.string()), "value": good.column("value"),
+        }))
+    return PublishedSeries("ascof_gm", pa.concat_tables(tables), {}, tuple(findings))
