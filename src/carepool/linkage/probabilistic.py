@@ -1,0 +1,210 @@
+"""The probabilistic pass: a Fellegi-Sunter model trained and scored by Splink.
+
+Comparisons follow the canonical roles of the field mapping (names by Jaro-Winkler,
+date of birth by distance, postcode by sector and district, sex and NHS number exactly);
+blocking keeps the candidate pairs to people who share a date of birth, a name or a
+postcode. Parameters are estimated without labels: u by random sampling, m by
+expectation maximisation on two different blocks, so every comparison is trained once.
+A trained :class:`Model` is engine-neutral (m and u per level), so a model trained on
+DuckDB can score on Spark, and the same model gives the same pairs on both.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from carepool.linkage.prepare import ID
+
+OUT_COLUMNS = ["left_id", "right_id", "match_weight", "match_probability"]
+
+
+@dataclass(frozen=True)
+class Training:
+    """How hard to train; small numbers keep tests fast, the defaults suit real files."""
+
+    max_pairs_u: float = 2e6
+    seed: int = 42
+    recall: float = 0.7
+    max_iterations: int = 25
+
+
+@dataclass(frozen=True)
+class Model:
+    """Trained Fellegi-Sunter parameters: the prior, and m and u of each non-null level by role."""
+
+    prior: float
+    m: dict[str, list[float]]
+    u: dict[str, list[float]]
+
+
+@dataclass(frozen=True)
+class Scored:
+    pairs: pd.DataFrame   # OUT_COLUMNS
+    model: Model | None
+
+
+def _name(base: str) -> str:
+    """A fresh table name: a Spark session keeps registered tables between linkers."""
+    return f"{base}_{uuid.uuid4().hex[:8]}"
+
+
+FLOOR = 1e-6  # a level never seen in training still needs a probability Splink can use
+
+
+def _model_from(settings: dict[str, Any]) -> Model:
+    m: dict[str, list[float]] = {}
+    u: dict[str, list[float]] = {}
+    for comparison in settings["comparisons"]:
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        name = comparison["output_column_name"]
+        m[name] = [max(float(lv.get("m_probability") or FLOOR), FLOOR) for lv in levels]
+        u[name] = [max(float(lv.get("u_probability") or FLOOR), FLOOR) for lv in levels]
+    return Model(float(settings["probability_two_random_records_match"]), m, u)
+
+
+def _comparisons(roles: Sequence[str], model: Model | None = None) -> list[Any]:
+    made = _bare_comparisons(roles)
+    if model is not None:
+        made = [c.configure(m_probabilities=model.m[r], u_probabilities=model.u[r])
+                for c, r in zip(made, roles, strict=True)]
+    return made
+
+
+def _bare_comparisons(roles: Sequence[str]) -> list[Any]:
+    import splink.comparison_library as cl
+
+    made: list[Any] = []
+    for role in roles:
+        if role in ("first_name", "surname"):
+            made.append(cl.NameComparison(role))
+        elif role == "dob":
+            made.append(cl.DateOfBirthComparison(role, input_is_string=True))
+        elif role == "postcode":
+            made.append(cl.PostcodeComparison(role))
+        elif role in ("sex", "nhs_number"):
+            made.append(cl.ExactMatch(role))
+        else:
+            made.append(cl.JaroWinklerAtThresholds(role, [0.9, 0.7]))
+    return made
+
+
+def _blocking(roles: Sequence[str]) -> list[Any]:
+    from splink import block_on
+
+    have = set(roles)
+    candidates = [("dob",), ("surname", "first_name"), ("postcode", "surname"), ("postcode", "first_name"),
+                  ("nhs_number",)]
+    rules = [block_on(*cols) for cols in candidates if set(cols) <= have]
+    if not rules:
+        rules = [block_on(r) for r in roles if not r.startswith("x_")][:2] or [block_on(roles[0])]
+    return rules
+
+
+def _deterministic(roles: Sequence[str]) -> list[Any]:
+    have = set(roles)
+    if {"dob", "surname"} <= have:
+        return ["l.dob = r.dob and l.surname = r.surname"]
+    if "nhs_number" in have:
+        return ["l.nhs_number = r.nhs_number"]
+    return [f"l.{roles[0]} = r.{roles[0]}"]
+
+
+def _train(linker: Any, roles: Sequence[str], training: Training) -> None:
+    from splink import block_on
+
+    linker.training.estimate_probability_two_random_records_match(_deterministic(roles), recall=training.recall)
+    linker.training.estimate_u_using_random_sampling(max_pairs=training.max_pairs_u, seed=training.seed)
+    have = set(roles)
+    em_blocks = [b for b in (("dob",), ("surname",), ("postcode",)) if set(b) <= have]
+    for cols in em_blocks[:2]:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                block_on(*cols), estimate_without_term_frequencies=True)
+        except ValueError:  # too few pairs in a small file to estimate every level: keep the rest
+            continue
+
+
+def _settings(roles: Sequence[str], model: Model | None, training: Training) -> Any:
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type="link_only",
+        unique_id_column_name=ID,
+        comparisons=_comparisons(roles, model),
+        blocking_rules_to_generate_predictions=_blocking(roles),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=False,
+        max_iterations=training.max_iterations,
+        probability_two_random_records_match=model.prior if model else 0.0001,
+    )
+
+
+def fit(left: pd.DataFrame, right: pd.DataFrame, roles: Sequence[str], db_api: Any, *,
+        training: Training | None = None) -> Model:
+    """Every parameter estimated without labels: prior, u by sampling, m by EM."""
+    from splink import Linker
+
+    training = training or Training()
+    tables = [db_api.register(left[[ID, *roles]], dataset_display_name=_name("cp_fit_left")),
+              db_api.register(right[[ID, *roles]], dataset_display_name=_name("cp_fit_right"))]
+    linker = Linker(tables, _settings(roles, None, training), log_level=None)
+    _train(linker, roles, training)
+    return _model_from(linker.misc.save_model_to_json())
+
+
+def train_from_labels(left: pd.DataFrame, right: pd.DataFrame, roles: Sequence[str], db_api: Any, *,
+                      label: str = "nhs_number", training: Training | None = None) -> Model:
+    """m from pairs the exact pass proved (same valid ``label``), u by random sampling.
+
+    Labelled pairs are true matches, so m needs no expectation maximisation; this is
+    what the exact pass gives the probabilistic one besides fewer records.
+    """
+    from splink import Linker
+
+    training = training or Training()
+    tables = [db_api.register(left[[ID, label, *roles]], dataset_display_name=_name("cp_label_left")),
+              db_api.register(right[[ID, label, *roles]], dataset_display_name=_name("cp_label_right"))]
+    linker = Linker(tables, _settings(roles, None, training), log_level=None)
+    linker.training.estimate_u_using_random_sampling(max_pairs=training.max_pairs_u, seed=training.seed)
+    linker.training.estimate_m_from_label_column(label)
+    return _model_from(linker.misc.save_model_to_json())
+
+
+def score(left: pd.DataFrame, right: pd.DataFrame, roles: Sequence[str], db_api: Any, *,
+          threshold_match_weight: float, training: Training | None = None,
+          model: Model | None = None, estimate_prior: bool = False) -> Scored:
+    """Candidate pairs (``left_id``, ``right_id``) at or above the threshold, with weights.
+
+    With ``model`` the m and u are used as given (the prior too, unless ``estimate_prior``:
+    then it is estimated for these files); without, everything is estimated from these
+    files. The model used is returned for reuse.
+    """
+    if left.empty or right.empty:
+        return Scored(pd.DataFrame(columns=OUT_COLUMNS), model)
+    from splink import Linker
+
+    training = training or Training()
+    tables = [db_api.register(left[[ID, *roles]], dataset_display_name=_name("cp_left")),
+              db_api.register(right[[ID, *roles]], dataset_display_name=_name("cp_right"))]
+    linker = Linker(tables, _settings(roles, model, training), log_level=None)
+    if model is None:
+        _train(linker, roles, training)
+    elif estimate_prior:
+        linker.training.estimate_probability_two_random_records_match(_deterministic(roles),
+                                                                      recall=training.recall)
+    model = _model_from(linker.misc.save_model_to_json())
+    predicted = linker.inference.predict(threshold_match_weight=threshold_match_weight, warning_mode="never")
+    frame: pd.DataFrame = predicted.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    left_is_l = frame["source_dataset_l"] == tables[0].dataset_display_name
+    pairs = pd.DataFrame({
+        "left_id": frame[f"{ID}_l"].where(left_is_l, frame[f"{ID}_r"]).astype(str),
+        "right_id": frame[f"{ID}_r"].where(left_is_l, frame[f"{ID}_l"]).astype(str),
+        "match_weight": frame["match_weight"].astype(float),
+        "match_probability": frame["match_probability"].astype(float),
+    })
+    return Scored(pairs, model)
