@@ -44,7 +44,7 @@ def test_sample_plans_are_valid_in_every_area() -> None:
 def test_ccg_minimum_shortfall(plan: Plan) -> None:
     i = next(i for i, f in enumerate(plan.funding) if f.stream == "ccg-new-money")
     short = replace(plan.funding[i], amount=plan.funding[i].amount - Money(1))
-    bad = replace(plan, funding=plan.funding[:i] + (short,) + plan.funding[i + 1:])
+    bad = replace(plan, funding=(*plan.funding[:i], short, *plan.funding[i + 1:]))
     found = errors(bad)
     assert any("short by £0.01" in m and m.startswith(f"funding[{i}].amount") for m in found["CCG-MINIMUM"])
     # the pool no longer adds up either: both reported at once
@@ -66,7 +66,7 @@ def test_social_care_protection(plan: Plan) -> None:
 
 def test_schemes_must_add_up_to_pool(plan: Plan) -> None:
     s0 = plan.schemes[-1]
-    bad = replace(plan, schemes=plan.schemes[:-1] + (replace(s0, amount=s0.amount + Money(100)),))
+    bad = replace(plan, schemes=(*plan.schemes[:-1], replace(s0, amount=s0.amount + Money(100))))
     found = errors(bad)
     assert any("over-allocated: £1.00" in m for m in found["SCHEMES-SUM"])
 

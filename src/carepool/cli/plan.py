@@ -89,7 +89,8 @@ def list_(year: str | None = typer.Option(None, "--year"), status: str | None = 
             return
         table = Table("area", "year", "version", "status", "pooled")
         for row in rows:
-            table.add_row(row["area"], row["year"], str(row["version"]), row["status"], f"£{row['pooled']}")
+            table.add_row(str(row["area"]), str(row["year"]), str(row["version"]), str(row["status"]),
+                          f"£{row['pooled']}")
         console.print(table)
 
 

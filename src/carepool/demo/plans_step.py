@@ -68,7 +68,7 @@ def _mistakes(rng: random.Random) -> list[tuple[str, Callable[[Plan], Plan]]]:
         conds = tuple(ConditionConfirmation(c.id, c.confirmed, "") if c.id == "NC3" else c for c in p.conditions)
         return replace(p, conditions=conds)
 
-    options = [
+    options: list[tuple[str, Callable[[Plan], Plan]]] = [
         ("schemes add up to £12,345.67 more than the pool", scheme_sum),
         ("a CCG paid £50,000 less than its minimum contribution", ccg_short),
         ("performance sum worked out at £1,610 an admission instead of £1,490", nao_unit_cost),

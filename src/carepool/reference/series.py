@@ -14,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import pairwise
 
+from carepool.errors import NotFound
 from carepool.money import apportion_int
 from carepool.reference.load import load_reference, read_rows
 
@@ -94,7 +96,7 @@ def nonelective_admissions() -> AreaSeries:
             continue
         try:
             successor = ref.ccg(row["org_code"]).successor
-        except Exception:  # noqa: BLE001 - unknown codes are reported, not fatal
+        except NotFound:  # unknown codes are reported, not fatal
             quirks.append(f"{where}: unknown commissioner code; skipped")
             continue
         by_ccg.setdefault(row["org_code"], {})[period] = count
@@ -120,7 +122,7 @@ def _sudden_drops(by_org: dict[str, dict[str, int]]) -> list[str]:
     out: list[str] = []
     for org, months in sorted(by_org.items()):
         periods = sorted(months)
-        for before, after in zip(periods, periods[1:], strict=False):
+        for before, after in pairwise(periods):
             a, b = months[before], months[after]
             if min(a, b) > 0 and (b * 2 < a or a * 2 < b):
                 change = "fell" if b < a else "rose"
