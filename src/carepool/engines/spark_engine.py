@@ -34,7 +34,23 @@ def session(master: str = "local[2]", app_name: str = "carepool-metrics",
                .config("spark.sql.session.timeZone", "UTC"))
     if driver_memory:
         builder = builder.config("spark.driver.memory", driver_memory)
+    jar = _splink_similarity_jar()
+    if jar:
+        builder = builder.config("spark.jars", jar)
     return builder.getOrCreate()
+
+
+def _splink_similarity_jar() -> str | None:
+    """Splink's string-similarity UDF jar, when Splink is installed.
+
+    A process has one SparkSession and the first builder's jars are the ones it gets, so the
+    metrics session carries Splink's jar too: record linkage can then share the session.
+    """
+    try:
+        from splink.backends.spark import similarity_jar_location
+    except ImportError:
+        return None
+    return str(similarity_jar_location())
 
 
 class SparkBackend:
