@@ -1,0 +1,25 @@
+"""`carepool demo` prints the national summary calibrated to the published figures."""
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from carepool.cli.main import app
+from carepool.demo.runner import STEPS
+from carepool.services import plans as svc
+from carepool.store.db import open_store
+
+
+def test_demo_plans_and_national_summary(tmp_path: Path) -> None:
+    skip = [arg for name, _, _ in STEPS for arg in ("--skip", name)]
+    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path), "--seed", "7", *skip],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    for expected in ("plans assured │ 151", "-106,000 │ -106,000", "-293,000 │ -293,000",
+                     "£5,300.0m", "Plans refused at first import"):
+        assert expected in out, expected
+    records = svc.list_plans(open_store(str(tmp_path / "carepool-demo.db")))
+    assert len(records) == 151
+    assert {r.status.value for r in records} == {"assured"}
+    assert all(r.plan.illustrative for r in records)
