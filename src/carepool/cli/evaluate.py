@@ -1,0 +1,208 @@
+"""`carepool evaluate`: run the evaluation designs on an analyst's own CSV, or the national
+planned-versus-actual table on the real published series."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from carepool.cli.common import console, handled, print_json
+from carepool.errors import InputError
+from carepool.evaluation.did import callaway_santanna
+from carepool.evaluation.its import its_from_table
+from carepool.evaluation.national import national_evaluation
+from carepool.evaluation.panel import build_panel, read_table
+from carepool.evaluation.planned_vs_actual import PlannedChange, actual_changes, planned_vs_actual
+from carepool.evaluation.report import DecisionRule, build_report
+from carepool.evaluation.results import to_jsonable
+from carepool.evaluation.scm import Predictor, synthetic_control
+from carepool.money import Money
+
+GROUP_NAME = "evaluate"
+group = typer.Typer(help="Evaluate the fund: synthetic control, staggered DiD, ITS, planned vs actual.",
+                    no_args_is_help=True)
+
+JSON = typer.Option(False, "--json", help="Print the full result as JSON.")
+
+
+def _period(text: str) -> int | str:
+    return int(text) if text.strip().lstrip("-").isdigit() else text.strip()
+
+
+def _summary(title: str, est: Any) -> None:
+    ci = (f"[{est.ci_low:.4g}, {est.ci_high:.4g}]" if est.ci_low is not None and est.ci_high is not None
+          else "n/a")
+    se = f"{est.se:.4g}" if est.se is not None else "n/a"
+    p = f"{est.p_value:.3g}" if est.p_value is not None else "n/a"
+    console.print(f"[bold]{title}[/bold]: effect {est.effect:.4g}, SE {se}, 95% CI {ci}, p {p}")
+
+
+@group.command("scm")
+def scm(
+    panel_csv: Path = typer.Argument(..., help="Long CSV: one row per unit and period."),
+    unit: str = typer.Option(..., "--unit"), time: str = typer.Option(..., "--time"),
+    outcome: str = typer.Option(..., "--outcome"),
+    treated: list[str] = typer.Option(..., "--treated", help="Treated unit (repeat for several)."),
+    start: str = typer.Option(..., "--start", help="First treated period."),
+    predictor: list[str] = typer.Option([], "--predictor", help="VAR:FROM-TO:mean (repeatable)."),
+    fit_period: str | None = typer.Option(None, "--fit-period", help="FROM-TO for choosing V."),
+    placebos: bool = typer.Option(False, "--placebos", help="In-space placebo inference."),
+    leave_one_out: bool = typer.Option(False, "--leave-one-out"),
+    as_json: bool = JSON,
+) -> None:
+    """Synthetic control (Abadie et al.); outcome-path matching when no --predictor is given."""
+    with handled():
+        preds = [Predictor.parse(p) for p in predictor]
+        variables = sorted({p.variable for p in preds} - {outcome})
+        panel = build_panel(panel_csv, unit=unit, time=time, outcome=outcome, covariates=variables)
+        fit = None
+        if fit_period:
+            parsed = Predictor.parse(f"x:{fit_period}")
+            fit = (parsed.start, parsed.end)
+        result = synthetic_control(panel, treated, _period(start), predictors=preds, fit_period=fit,
+                                   placebos=placebos, leave_one_out=leave_one_out)
+        if as_json:
+            print_json(to_jsonable(result))
+            return
+        for f in result.fits:
+            top = sorted(f.weights.items(), key=lambda kv: -kv[1])[:5]
+            console.print(f"{f.unit}: pre-RMSPE {f.pre_rmspe:.4g}, post/pre ratio {f.rmspe_ratio:.3g}; "
+                          f"weights " + ", ".join(f"{k} {v:.3f}" for k, v in top if v > 0.001))
+        _summary("average post-period gap", result.estimate)
+
+
+@group.command("did")
+def did(
+    panel_csv: Path = typer.Argument(...),
+    unit: str = typer.Option(..., "--unit"), time: str = typer.Option(..., "--time"),
+    outcome: str = typer.Option(..., "--outcome"),
+    cohort: str = typer.Option(..., "--cohort", help="Column: first treated period (0/blank never)."),
+    control: str = typer.Option("never", "--control", help="never | notyet"),
+    aggregate: str = typer.Option("simple", "--aggregate", help="simple | dynamic | group | calendar"),
+    covariate: list[str] = typer.Option([], "--covariate", help="Covariate (repeatable)."),
+    method: str | None = typer.Option(None, "--method", help="unconditional | regression | "
+                                      "doubly-robust (default: doubly-robust with covariates)"),
+    bootstrap: int = typer.Option(0, "--bootstrap", help="Multiplier-bootstrap draws (0: analytic)."),
+    as_json: bool = JSON,
+) -> None:
+    """Staggered difference-in-differences (Callaway & Sant'Anna)."""
+    with handled():
+        panel = build_panel(panel_csv, unit=unit, time=time, outcome=outcome, start=cohort,
+                            covariates=covariate)
+        result = callaway_santanna(panel, control=control, aggregation=aggregate,
+                                   method=method or ("doubly-robust" if covariate else "unconditional"),
+                                   covariates=covariate, bootstrap=bootstrap)
+        if as_json:
+            print_json(to_jsonable(result))
+            return
+        for e in result.effects_by_period:
+            console.print(f"  {e.period}: {e.effect:.4g} (SE {e.se:.4g})")
+        _summary(f"ATT ({aggregate})", result.estimate)
+
+
+@group.command("its")
+def its(
+    series_csv: Path = typer.Argument(...),
+    time: str = typer.Option(..., "--time"), outcome: str = typer.Option(..., "--outcome"),
+    start: str = typer.Option(..., "--start"),
+    offset: str | None = typer.Option(None, "--offset", help="Population column (log offset)."),
+    family: str = typer.Option("poisson", "--family", help="poisson | negbin | gaussian"),
+    seasonality: str = typer.Option("month", "--seasonality", help="month | fourier | none"),
+    hac_lags: int | None = typer.Option(None, "--hac-lags"),
+    as_json: bool = JSON,
+) -> None:
+    """Interrupted time series (segmented regression, Newey-West errors)."""
+    with handled():
+        result = its_from_table(series_csv, time=time, outcome=outcome, start=_period(start),
+                                offset=offset, family=family, seasonality=seasonality, hac_lags=hac_lags)
+        if as_json:
+            print_json(to_jsonable(result))
+            return
+        _summary("level change (link scale)", result.estimate)
+        if result.rate_ratio:
+            _summary("rate ratio", result.rate_ratio)
+
+
+@group.command("planned-vs-actual")
+def planned_actual(
+    plans: Path | None = typer.Option(None, "--plans", help="CSV: area_code, planned_reduction, "
+                                      "delayed_days_reduction (one row per area)."),
+    as_json: bool = JSON,
+) -> None:
+    """Planned versus actual change 2014-15 to 2015-16 (actual side: the real published series)."""
+    with handled():
+        actuals = actual_changes()
+        planned = _read_plans(plans) if plans else []
+        table = planned_vs_actual(planned, actuals)
+        if as_json:
+            print_json(to_jsonable(table))
+            return
+        console.print(f"England, {actuals.year_before} to {actuals.year_after}"
+                      f"{'' if plans else ' (no plans given: planned side empty)'}")
+        for row in table.rows:
+            console.print(f"  {row.metric}: planned {row.planned_change:+,.0f} (saving "
+                          f"{row.planned_saving.millions()}), actual {row.actual_change:+,.0f} "
+                          f"({row.worse_than_plan.millions()} worse than plan)")
+        console.print(f"  unit costs: {table.costs.admission_basis}; {table.costs.delayed_day_basis} "
+                      f"({table.costs.delayed_day})")
+
+
+@group.command("report")
+def report(
+    out: Path = typer.Option(..., "--out", help="Folder for index.html (created if missing)."),
+    doses: Path | None = typer.Option(None, "--doses", help="CSV: area_code, dose (share pooled, 0-1)."),
+    doses_basis: str = typer.Option("given by the analyst", "--doses-basis",
+                                    help="What the doses are, printed in the report (e.g. illustrative)."),
+    plans: Path | None = typer.Option(None, "--plans", help="CSV of per-area planned changes."),
+    plans_basis: str = typer.Option("given by the analyst", "--plans-basis"),
+    performance_sum: int = typer.Option(253_000_000, "--performance-sum", help="Pounds."),
+    confidence: float = typer.Option(0.95, "--confidence"),
+) -> None:
+    """Write the self-contained HTML evidence report with its verdict."""
+    with handled():
+        if not 0.5 < confidence < 1:
+            raise InputError(f"--confidence must be between 0.5 and 1, not {confidence}")
+        dose_map = _read_doses(doses) if doses else None
+        evaluation = national_evaluation(dose_map, doses_basis=doses_basis)
+        planned = planned_vs_actual(_read_plans(plans)) if plans else None
+        rule = DecisionRule(confidence=confidence, performance_sum=Money.pounds(performance_sum))
+        result = build_report(evaluation, rule, planned, plans_basis if plans else "none")
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "index.html").write_text(result.html, encoding="utf-8")
+        console.print(f"verdict: [bold]{result.verdict.decision}[/bold] ({result.verdict.reason}); "
+                      f"wrote {out / 'index.html'}")
+
+
+def _read_doses(path: Path) -> dict[str, float]:
+    frame = read_table(path)
+    missing = [c for c in ("area_code", "dose") if c not in frame.columns]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}", where=str(path))
+    out: dict[str, float] = {}
+    for i, row in enumerate(frame.to_dict("records"), start=2):
+        try:
+            value = float(row["dose"])
+        except ValueError:
+            raise InputError(f"row {i}: dose '{row['dose']}' is not a number", where=str(path)) from None
+        if not 0 <= value <= 1:
+            raise InputError(f"row {i}: dose {value} is not a share between 0 and 1", where=str(path))
+        out[row["area_code"].strip()] = value
+    return out
+
+
+def _read_plans(path: Path) -> list[PlannedChange]:
+    frame = read_table(path)
+    need = ["area_code", "planned_reduction", "delayed_days_reduction"]
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}", where=str(path))
+    out = []
+    for i, row in enumerate(frame.to_dict("records"), start=2):
+        try:
+            out.append(PlannedChange(row["area_code"].strip(), int(row["planned_reduction"]),
+                                     int(row["delayed_days_reduction"])))
+        except ValueError:
+            raise InputError(f"row {i}: reductions must be whole numbers", where=str(path)) from None
+    return out

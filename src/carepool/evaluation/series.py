@@ -1,0 +1,126 @@
+"""Area x month panels of the real published series shipped in ``reference/data``.
+
+Emergency admissions: MAR non-elective FFCEs by CCG, shared to HWB areas by exact population
+shares. The MAR is by PCT before April 2013 and no PCT-to-area lookup ships, so area panels of
+admissions start in April 2013; the England series starts in April 2012. Delayed days: DToC by
+local authority, grouped into plan areas. Areas with a blank or '-' cell in the window are
+left out and named, never filled in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+
+import numpy as np
+
+from carepool.errors import InputError
+from carepool.evaluation.panel import Panel
+from carepool.reference import load_reference
+from carepool.reference.load import read_rows
+
+DTOC_COLUMNS = {"delayed_days": "delayed_days_total", "delayed_days_nhs": "delayed_days_nhs",
+                "delayed_days_social_care": "delayed_days_social_care"}
+METRICS = ("emergency_admissions", *DTOC_COLUMNS)
+FIRST_AREA_MONTH = {"emergency_admissions": "2013-04", **{m: "2011-04" for m in DTOC_COLUMNS}}
+
+
+@dataclass(frozen=True)
+class RealSeries:
+    """One metric: an area x month panel and the published England series."""
+
+    metric: str
+    panel: Panel                      # areas with every month in the window
+    england: tuple[float, ...]        # published England row, same months
+    excluded_areas: tuple[str, ...]   # areas with an unreadable cell in the window
+    source: str
+
+
+def months_between(first: str, last: str) -> tuple[str, ...]:
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return tuple(out)
+
+
+def real_series(metric: str, first: str = "2012-04", last: str = "2017-03") -> RealSeries:
+    """The metric's area panel (from ``first`` or its first area month) and England series."""
+    if metric not in METRICS:
+        raise InputError(f"metric must be one of {', '.join(METRICS)}, not '{metric}'")
+    areas_by_month, england = _load(metric)
+    area_first = max(first, FIRST_AREA_MONTH[metric])
+    months = months_between(area_first, last)
+    eng_months = months_between(first, last)
+    missing_eng = [m for m in eng_months if m not in england]
+    if missing_eng:
+        raise InputError(f"no England {metric} for {', '.join(missing_eng[:5])}")
+    codes = sorted(load_reference().areas)
+    values = np.full((len(codes), len(months)), np.nan)
+    for j, month in enumerate(months):
+        row = areas_by_month.get(month, {})
+        for i, code in enumerate(codes):
+            if code in row:
+                values[i, j] = row[code]
+    ok = ~np.isnan(values).any(axis=1)
+    source = ("NHS England Monthly Activity Return, non-elective G&A FFCEs by CCG, shared to areas "
+              "by population" if metric == "emergency_admissions" else
+              f"NHS England delayed transfers of care, {DTOC_COLUMNS[metric].replace('_', ' ')} "
+              "by local authority")
+    panel = Panel(tuple(c for c, k in zip(codes, ok, strict=True) if k), months, metric, values[ok])
+    return RealSeries(metric, panel, tuple(england[m] for m in eng_months),
+                      tuple(c for c, k in zip(codes, ok, strict=True) if not k), source)
+
+
+@lru_cache(maxsize=4)
+def _load(metric: str) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
+    ref = load_reference()
+    by_month: dict[str, dict[str, float]] = {}
+    england: dict[str, float] = {}
+    unreadable: dict[str, set[str]] = {}
+    if metric == "emergency_admissions":
+        acc: dict[str, dict[str, Fraction]] = {}
+        for row in read_rows("mar_commissioner_monthly.csv"):
+            value = _number(row["nonelective_ga_admissions_total_ffce"])
+            if row["org_name"] == "England":
+                if value is not None:
+                    england[row["period"]] = value
+                continue
+            if row["is_ccg_2013_2015_or_13T"] != "Y":
+                continue
+            month = acc.setdefault(row["period"], {})
+            for link in ref.links_for_ccg(row["org_code"]):
+                if value is None:
+                    unreadable.setdefault(row["period"], set()).add(link.area_code)
+                    continue
+                share = ref.ccg_share_in_area(row["org_code"], link.area_code)
+                month[link.area_code] = month.get(link.area_code, Fraction(0)) + Fraction(value) * share
+        by_month = {p: {a: float(v) for a, v in m.items()} for p, m in acc.items()}
+    else:
+        for row in read_rows("dtoc_delayed_days_la_monthly.csv"):
+            value = _number(row[DTOC_COLUMNS[metric]])
+            if row["la_name_published"].strip().lower() == "england":
+                if value is not None:
+                    england[row["period"]] = value
+                continue
+            if not row["utla15_code"]:
+                continue
+            area = ref.area(row["utla15_code"]).code
+            if value is None:
+                unreadable.setdefault(row["period"], set()).add(area)
+                continue
+            month_d = by_month.setdefault(row["period"], {})
+            month_d[area] = month_d.get(area, 0.0) + value
+    for period, areas in unreadable.items():
+        for area in areas:
+            by_month.get(period, {}).pop(area, None)
+    return by_month, england
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text.strip().replace(",", ""))
+    except ValueError:
+        return None

@@ -1,0 +1,110 @@
+"""Inline SVG charts for the evidence report: no plotting library, readable offline."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from html import escape
+
+import numpy as np
+
+W, H, PAD_L, PAD_R, PAD_T, PAD_B = 720, 260, 64, 16, 24, 40
+COLOURS = ("#1d4e89", "#d1495b", "#8d8d8d", "#00798c", "#edae49")
+
+
+def _scale(lo: float, hi: float, a: float, b: float):  # type: ignore[no-untyped-def]
+    span = (hi - lo) or 1.0
+    return lambda v: a + (float(v) - lo) / span * (b - a)
+
+
+def _frame(title: str, labels: Sequence[str], lo: float, hi: float, x_of, y_of) -> list[str]:  # type: ignore[no-untyped-def]
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" '
+           f'aria-label="{escape(title)}" style="max-width:100%;font:11px sans-serif">',
+           f'<text x="{PAD_L}" y="14" font-weight="bold">{escape(title)}</text>',
+           f'<line x1="{PAD_L}" y1="{H - PAD_B}" x2="{W - PAD_R}" y2="{H - PAD_B}" stroke="#444"/>',
+           f'<line x1="{PAD_L}" y1="{PAD_T}" x2="{PAD_L}" y2="{H - PAD_B}" stroke="#444"/>']
+    for v in np.linspace(lo, hi, 5):
+        y = y_of(v)
+        out.append(f'<text x="{PAD_L - 4}" y="{y + 4:.1f}" text-anchor="end">{v:,.3g}</text>'
+                   f'<line x1="{PAD_L}" y1="{y:.1f}" x2="{W - PAD_R}" y2="{y:.1f}" stroke="#eee"/>')
+    step = max(1, len(labels) // 8)
+    for i in range(0, len(labels), step):
+        out.append(f'<text x="{x_of(i):.1f}" y="{H - PAD_B + 14}" text-anchor="middle">'
+                   f'{escape(str(labels[i]))}</text>')
+    return out
+
+
+def line_chart(title: str, labels: Sequence[object], series: dict[str, Sequence[float]],
+               marker: int | None = None, zero_line: bool = False, faint: Sequence[Sequence[float]] = ()
+               ) -> str:
+    """Lines over periods; ``marker`` draws the interruption; ``faint`` adds grey placebo paths."""
+    values = np.concatenate([np.asarray(v, float) for v in [*series.values(), *faint]])
+    values = values[np.isfinite(values)]
+    lo, hi = float(values.min()), float(values.max())
+    if zero_line:
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+    pad = (hi - lo) * 0.05 or 1.0
+    lo, hi = lo - pad, hi + pad
+    names = [str(x) for x in labels]
+    x_of = _scale(0, max(1, len(names) - 1), PAD_L, W - PAD_R)
+    y_of = _scale(lo, hi, H - PAD_B, PAD_T)
+    out = _frame(title, names, lo, hi, x_of, y_of)
+    for path in faint:
+        pts = " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in enumerate(path))
+        out.append(f'<polyline points="{pts}" fill="none" stroke="#ccc" stroke-width="0.7"/>')
+    if zero_line:
+        out.append(f'<line x1="{PAD_L}" y1="{y_of(0):.1f}" x2="{W - PAD_R}" y2="{y_of(0):.1f}" '
+                   f'stroke="#444" stroke-dasharray="2,2"/>')
+    if marker is not None:
+        out.append(f'<line x1="{x_of(marker):.1f}" y1="{PAD_T}" x2="{x_of(marker):.1f}" '
+                   f'y2="{H - PAD_B}" stroke="#444" stroke-dasharray="4,3"/>')
+    for k, (name, vals) in enumerate(series.items()):
+        pts = " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in enumerate(vals) if np.isfinite(v))
+        colour = COLOURS[k % len(COLOURS)]
+        out.append(f'<polyline points="{pts}" fill="none" stroke="{colour}" stroke-width="1.8"/>')
+        out.append(f'<text x="{W - PAD_R - 4}" y="{PAD_T + 12 * (k + 1)}" text-anchor="end" '
+                   f'fill="{colour}">{escape(name)}</text>')
+    return "\n".join([*out, "</svg>"])
+
+
+def interval_chart(title: str, labels: Sequence[object], effects: Sequence[float],
+                   lows: Sequence[float], highs: Sequence[float]) -> str:
+    """Point estimates with intervals (event studies), around a zero line."""
+    vals = np.array([*effects, *lows, *highs, 0.0], float)
+    lo, hi = float(np.nanmin(vals)), float(np.nanmax(vals))
+    pad = (hi - lo) * 0.05 or 1.0
+    lo, hi = lo - pad, hi + pad
+    names = [str(x) for x in labels]
+    x_of = _scale(-0.5, len(names) - 0.5, PAD_L, W - PAD_R)
+    y_of = _scale(lo, hi, H - PAD_B, PAD_T)
+    out = _frame(title, names, lo, hi, x_of, y_of)
+    out.append(f'<line x1="{PAD_L}" y1="{y_of(0):.1f}" x2="{W - PAD_R}" y2="{y_of(0):.1f}" '
+               f'stroke="#444" stroke-dasharray="2,2"/>')
+    for i, (e, a, b) in enumerate(zip(effects, lows, highs, strict=True)):
+        x = x_of(i)
+        out.append(f'<line x1="{x:.1f}" y1="{y_of(a):.1f}" x2="{x:.1f}" y2="{y_of(b):.1f}" '
+                   f'stroke="{COLOURS[0]}"/><circle cx="{x:.1f}" cy="{y_of(e):.1f}" r="3" '
+                   f'fill="{COLOURS[0]}"/>')
+    return "\n".join([*out, "</svg>"])
+
+
+def histogram(title: str, values: Sequence[float], mark: float) -> str:
+    """Placebo distribution of a statistic, with the treated value marked."""
+    vals = np.asarray([v for v in values if np.isfinite(v)], float)
+    if not len(vals):
+        return ""
+    counts, edges = np.histogram(vals, bins=min(20, max(5, len(vals) // 4)))
+    lo, hi = 0.0, float(counts.max())
+    names = [f"{(a + b) / 2:.3g}" for a, b in itertools.pairwise(edges)]
+    x_of = _scale(-0.5, len(names) - 0.5, PAD_L, W - PAD_R)
+    y_of = _scale(lo, hi * 1.05, H - PAD_B, PAD_T)
+    out = _frame(title, names, lo, hi * 1.05, x_of, y_of)
+    width = (W - PAD_L - PAD_R) / len(names) * 0.9
+    for i, c in enumerate(counts):
+        out.append(f'<rect x="{x_of(i) - width / 2:.1f}" y="{y_of(c):.1f}" width="{width:.1f}" '
+                   f'height="{y_of(0) - y_of(c):.1f}" fill="#9fb7d6"/>')
+    pos = (mark - edges[0]) / ((edges[-1] - edges[0]) or 1.0) * len(names) - 0.5
+    x = x_of(min(max(pos, -0.5), len(names) - 0.5))
+    out.append(f'<line x1="{x:.1f}" y1="{PAD_T}" x2="{x:.1f}" y2="{H - PAD_B}" stroke="{COLOURS[1]}" '
+               f'stroke-width="2"/><text x="{x + 4:.1f}" y="{PAD_T + 10}" fill="{COLOURS[1]}">treated</text>')
+    return "\n".join([*out, "</svg>"])
