@@ -18,8 +18,8 @@ COMMAND_NAME = "demo"
 def command(
     out: Path = typer.Option(Path("demo-output"), "--out", help="Folder for the demo store and outputs."),
     seed: int = typer.Option(2015, help="Seed for the generated (illustrative) figures."),
-    skip: list[str] = typer.Option([], "--skip", help="Leave out a step (activity, ledger, spc, sharing, "
-                                   "budgets); may be repeated."),
+    skip: list[str] = typer.Option([], "--skip", help="Leave out a step (activity, ledger, spc, evaluation, "
+                                   "sharing, budgets); may be repeated."),
 ) -> None:
     """Plan, validate and assure a 2015-16 Better Care Fund plan for every one of the 151 areas."""
     with handled():

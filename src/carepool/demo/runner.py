@@ -2,7 +2,7 @@
 
 The steps run in the order the product is built: plans, person-level activity and metrics,
 the pooled-fund year (fed with the metrics' actual admissions), SPC charts of the real
-series, the evaluation, the duty to share, and joined-up personal budgets.
+series, the evaluation (with its HTML evidence report), the duty to share, and joined-up personal budgets.
 """
 
 from __future__ import annotations
@@ -84,6 +84,11 @@ def _spc(out_dir: Path, _seed: int, clock: Clock, _store: Store, _result: DemoRe
             "lines": [f"{len(paths) // 2} real published series charted (PNG and SVG) in {out_dir / 'charts'}"]}
 
 
+def _evaluation(out_dir: Path, _seed: int, clock: Clock, store: Store, _result: DemoResult) -> dict[str, Any]:
+    from carepool.demo.evaluation_step import run_demo_step
+    return run_demo_step(store, out_dir, YEAR, clock)
+
+
 def _sharing(out_dir: Path, seed: int, clock: Clock, _store: Store, _result: DemoResult) -> dict[str, Any]:
     from carepool.demo.sharing_step import run_demo_step
     return run_demo_step(out_dir / "sharing", seed, clock)
@@ -99,6 +104,7 @@ STEPS: tuple[tuple[str, str, Step], ...] = (
     ("activity", "person-level activity data and the BCF metrics (DuckDB)", _activity),
     ("ledger", "the pooled-fund year: contributions, spend, payment for performance, settlement", _ledger),
     ("spc", "Making Data Count SPC charts of the real published series", _spc),
+    ("evaluation", "evaluation from the real series: planned versus actual, estimators, the verdict", _evaluation),
     ("sharing", "the duty to share: NHS-number linkage and a share under an agreement", _sharing),
     ("budgets", "joined-up personal budgets for illustrative people in three areas", _budgets),
 )
