@@ -23,3 +23,14 @@ def test_demo_plans_and_national_summary(tmp_path: Path) -> None:
     assert len(records) == 151
     assert {r.status.value for r in records} == {"assured"}
     assert all(r.plan.illustrative for r in records)
+
+
+def test_full_demo_runs_every_step_and_prints_each_section(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path), "--seed", "3"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.output.split())
+    for name, _, _ in STEPS:
+        assert f"{name} (illustrative unless stated)" in out, name
+    assert "verdict:" in out and "+184,610" in out
+    assert (tmp_path / "report" / "index.html").stat().st_size > 10_000
+    assert len(list((tmp_path / "charts").glob("*.png"))) >= 6

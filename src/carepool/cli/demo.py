@@ -69,7 +69,9 @@ def _lines(name: str, section: dict[str, Any]) -> list[str]:
     """Summary lines for sections whose step returns numbers only."""
     if name == "activity":
         england = section.get("england_2015_16", {})
-        out = [f"{section.get('rows', 0):,} person-level rows for {section.get('areas', 0)} areas, "
+        rows = section.get("rows", 0)
+        count = sum(rows.values()) if isinstance(rows, dict) else int(rows)
+        out = [f"{count:,} person-level rows for {section.get('areas', 0)} areas, "
                f"financial years {', '.join(section.get('years', []))} (synthetic, calibrated to the real series)"]
         for code in ("BCF1", "BCF2", "BCF3", "BCF4"):
             if code in england:
@@ -89,5 +91,21 @@ def _lines(name: str, section: dict[str, Any]) -> list[str]:
             f" over/under-spend alerts; files in {section.get('folder', '')}",
         ]
     if name == "sharing":
-        return [f"{k.replace('_', ' ')}: {v}" for k, v in section.items() if isinstance(v, str | int | float)][:10]
+        link = section.get("linkage", {})
+        acc = link.get("accuracy") or {}
+        mesh = section.get("mesh", {})
+        out = [f"{link.get('links', 0):,} social care records linked to health records "
+               f"({', '.join(f'{k} {v:,}' for k, v in link.get('by_method', {}).items())}); "
+               f"{link.get('review', 0)} for clerical review; {section.get('invalid_nhs_numbers_reported', 0)} "
+               "invalid NHS numbers reported"]
+        if acc:
+            out.append(f"against the known truth: precision {acc['precision']}, recall {acc['recall']}, F1 {acc['f1']}")
+        if mesh.get("sent"):
+            out.append(f"shared {mesh['rows']} rows under an agreement through a local MESH sandbox in "
+                       f"{mesh['chunks']} "
+                       f"chunks ({mesh['withheld_objectors']} objector withheld; checksum verified: "
+                       f"{mesh['checksum_verified']}; objector in output: {mesh['objector_in_output']})")
+        else:
+            out.append(f"no MESH share: {mesh.get('reason', 'sandbox not available')}")
+        return out
     return []
