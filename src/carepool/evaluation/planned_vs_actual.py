@@ -13,12 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 
 from carepool.errors import InputError
 from carepool.money import Money
 from carepool.reference import ReferenceData, load_reference
-from carepool.reference.load import read_rows
+from carepool.reference.series import delayed_days, nonelective_admissions
 
 # National Audit Office, Health and social care integration (Feb 2017), 2015-16 vs 2014-15.
 NAO_2017 = {
@@ -118,44 +117,25 @@ def actual_changes(year_before: str = "2014-15", year_after: str = "2015-16",
     """Actual admissions and delayed-days changes from the shipped published series."""
     ref = ref or load_reference()
     years = (year_before, year_after)
-    adm: dict[str, list[Fraction]] = {a: [Fraction(0), Fraction(0)] for a in ref.areas}
-    dtoc: dict[str, list[float]] = {a: [0.0, 0.0] for a in ref.areas}
-    eng_adm, eng_dtoc = [0.0, 0.0], [0.0, 0.0]
-    bad: list[str] = []
-    for row in read_rows("mar_commissioner_monthly.csv"):
-        if row["mar_year"] not in years:
-            continue
-        i = years.index(row["mar_year"])
-        value = _number(row["nonelective_ga_admissions_total_ffce"])
-        if value is None:
-            bad.append(f"MAR {row['period']} {row['org_code'] or row['org_name']}")
-            continue
-        if row["org_name"] == "England":
-            eng_adm[i] += value
-        elif row["is_ccg_2013_2015_or_13T"] == "Y":
-            for link in ref.links_for_ccg(row["org_code"]):
-                share = ref.ccg_share_in_area(row["org_code"], link.area_code)
-                adm[link.area_code][i] += Fraction(value) * share
-    for row in read_rows("dtoc_delayed_days_la_monthly.csv"):
-        fy = _fy(row["period"])
-        if fy not in years:
-            continue
-        i = years.index(fy)
-        value = _number(row["delayed_days_total"])
-        if value is None:
-            bad.append(f"DToC {row['period']} {row['la_name_published']}")
-            continue
-        if row["la_name_published"].strip().lower() == "england":
-            eng_dtoc[i] += value
-        elif row["utla15_code"]:
-            dtoc[ref.area(row["utla15_code"]).code][i] += value
-    if not eng_adm[0] or not eng_dtoc[0]:
+    sources = (nonelective_admissions(), delayed_days())
+    per_area = [{a: [0.0, 0.0] for a in ref.areas} for _ in sources]
+    england = [[0.0, 0.0], [0.0, 0.0]]
+    for k, series in enumerate(sources):
+        for (area, period), value in series.values.items():
+            if _fy(period) in years:
+                per_area[k][area][years.index(_fy(period))] += value
+        for period, value in series.england.items():
+            if _fy(period) in years:
+                england[k][years.index(_fy(period))] += value
+    if not england[0][0] or not england[1][0]:
         raise InputError(f"no published England rows for {year_before}: years run 2012-13 to 2019-20")
+    bad = tuple(q for series in sources for q in series.quirks
+                if "blank or '-'" in q or "not a number" in q
+                if len(q.split()) > 1 and q.split()[1][:4].isdigit() and _fy(q.split()[1]) in years)
+    adm, dtoc = per_area
     areas = tuple(
-        AreaActual(code, ref.areas[code].name, Change(float(adm[code][0]), float(adm[code][1])),
-                   Change(dtoc[code][0], dtoc[code][1]))
-        for code in ref.areas)
-    return Actuals(year_before, year_after, areas, Change(*eng_adm), Change(*eng_dtoc), tuple(bad))
+        AreaActual(code, ref.areas[code].name, Change(*adm[code]), Change(*dtoc[code])) for code in ref.areas)
+    return Actuals(year_before, year_after, areas, Change(*england[0]), Change(*england[1]), bad)
 
 
 def planned_vs_actual(planned: Iterable[PlannedChange] | Mapping[str, PlannedChange],

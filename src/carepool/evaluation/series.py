@@ -10,7 +10,6 @@ left out and named, never filled in.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
@@ -18,7 +17,7 @@ import numpy as np
 from carepool.errors import InputError
 from carepool.evaluation.panel import Panel
 from carepool.reference import load_reference
-from carepool.reference.load import read_rows
+from carepool.reference.series import delayed_days, nonelective_admissions
 
 DTOC_COLUMNS = {"delayed_days": "delayed_days_total", "delayed_days_nhs": "delayed_days_nhs",
                 "delayed_days_social_care": "delayed_days_social_care"}
@@ -76,47 +75,12 @@ def real_series(metric: str, first: str = "2012-04", last: str = "2017-03") -> R
 
 @lru_cache(maxsize=4)
 def _load(metric: str) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
-    ref = load_reference()
+    """Area x month values and England from the one reader of the published series."""
+    series = nonelective_admissions() if metric == "emergency_admissions" else delayed_days(DTOC_COLUMNS[metric])
     by_month: dict[str, dict[str, float]] = {}
-    england: dict[str, float] = {}
-    unreadable: dict[str, set[str]] = {}
-    if metric == "emergency_admissions":
-        acc: dict[str, dict[str, Fraction]] = {}
-        for row in read_rows("mar_commissioner_monthly.csv"):
-            value = _number(row["nonelective_ga_admissions_total_ffce"])
-            if row["org_name"] == "England":
-                if value is not None:
-                    england[row["period"]] = value
-                continue
-            if row["is_ccg_2013_2015_or_13T"] != "Y":
-                continue
-            month = acc.setdefault(row["period"], {})
-            for link in ref.links_for_ccg(row["org_code"]):
-                if value is None:
-                    unreadable.setdefault(row["period"], set()).add(link.area_code)
-                    continue
-                share = ref.ccg_share_in_area(row["org_code"], link.area_code)
-                month[link.area_code] = month.get(link.area_code, Fraction(0)) + Fraction(value) * share
-        by_month = {p: {a: float(v) for a, v in m.items()} for p, m in acc.items()}
-    else:
-        for row in read_rows("dtoc_delayed_days_la_monthly.csv"):
-            value = _number(row[DTOC_COLUMNS[metric]])
-            if row["la_name_published"].strip().lower() == "england":
-                if value is not None:
-                    england[row["period"]] = value
-                continue
-            if not row["utla15_code"]:
-                continue
-            area = ref.area(row["utla15_code"]).code
-            if value is None:
-                unreadable.setdefault(row["period"], set()).add(area)
-                continue
-            month_d = by_month.setdefault(row["period"], {})
-            month_d[area] = month_d.get(area, 0.0) + value
-    for period, areas in unreadable.items():
-        for area in areas:
-            by_month.get(period, {}).pop(area, None)
-    return by_month, england
+    for (area, period), value in series.values.items():
+        by_month.setdefault(period, {})[area] = float(value)
+    return by_month, {p: float(v) for p, v in series.england.items()}
 
 
 def _number(text: str) -> float | None:

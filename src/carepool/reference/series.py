@@ -29,6 +29,7 @@ class AreaSeries:
     values: dict[tuple[str, str], int]
     england: dict[str, int]
     quirks: tuple[str, ...] = field(default=())
+    missing: frozenset[tuple[str, str]] = frozenset()  # area-months with an unreadable source cell
 
     def periods(self) -> list[str]:
         return sorted({p for _, p in self.values})
@@ -75,12 +76,16 @@ def nonelective_admissions() -> AreaSeries:
     unmapped_pct_months: set[str] = set()
     x24_months: set[str] = set()
     by_ccg: dict[str, dict[str, int]] = {}
+    missing: set[tuple[str, str]] = set()
     for row in read_rows("mar_commissioner_monthly.csv"):
         period = row["period"]
         value = _count(row["nonelective_ga_admissions_total_ffce"])
         where = f"mar_commissioner_monthly.csv {period} {row['org_code'] or row['org_name']}"
         if value is None:
-            quirks.append(f"{where}: not a number ({row['nonelective_ga_admissions_total_ffce']!r}); skipped")
+            quirks.append(f"{where}: not a number ({row['nonelective_ga_admissions_total_ffce']!r}); "
+                          "the areas it serves have no value that month")
+            if row["org_code"] and period >= "2013-04" and row["org_code"] in ref.ccgs_2013:
+                missing.update((link.area_code, period) for link in ref.links_for_ccg(row["org_code"]))
             continue
         if value != value.to_integral_value():
             quirks.append(f"{where}: fractional count {value} as published; rounded to the nearest whole")
@@ -112,7 +117,10 @@ def nonelective_admissions() -> AreaSeries:
     if x24_months:
         quirks.append(f"X24 NHS ENGLAND (directly commissioned activity) in {len(x24_months)} months is in the "
                       "England total but belongs to no area")
-    return AreaSeries("non-elective G&A admissions (FFCEs), MAR", by_area, england, tuple(quirks))
+    for key in missing:
+        by_area.pop(key, None)
+    return AreaSeries("non-elective G&A admissions (FFCEs), MAR", by_area, england, tuple(quirks),
+                      frozenset(missing))
 
 
 def _sudden_drops(by_org: dict[str, dict[str, int]]) -> list[str]:
@@ -131,26 +139,39 @@ def _sudden_drops(by_org: dict[str, dict[str, int]]) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def delayed_days() -> AreaSeries:
+DTOC_COLUMNS = ("delayed_days_total", "delayed_days_nhs", "delayed_days_social_care", "delayed_days_both",
+                "delayed_days_acute", "delayed_days_non_acute")
+
+
+@lru_cache(maxsize=len(DTOC_COLUMNS))
+def delayed_days(column: str = "delayed_days_total") -> AreaSeries:
+    """Delayed days by area and month; ``column`` picks the total or a breakdown (NHS, social care...)."""
+    if column not in DTOC_COLUMNS:
+        raise NotFound(f"no delayed-days column '{column}' (one of {', '.join(DTOC_COLUMNS)})")
     ref = load_reference()
     quirks: list[str] = []
     by_area: dict[tuple[str, str], int] = {}
     england: dict[str, int] = {}
+    missing: set[tuple[str, str]] = set()
     for row in read_rows("dtoc_delayed_days_la_monthly.csv"):
         period = row["period"]
-        raw = row["delayed_days_total"].strip()
+        raw = row[column].strip()
         where = f"dtoc_delayed_days_la_monthly.csv {period} {row['la_name_published']}"
         value = _count(raw) if raw not in ("", "-") else None
+        area = ref.utla_to_area.get(row["utla15_code"])
         if value is None:
             quirks.append(f"{where}: blank or '-' as published; treated as missing (not zero)")
+            if area is not None:
+                missing.add((area, period))
             continue
         if row["la_name_published"].strip().lower() == "england":
             england[period] = int(value)
             continue
-        area = ref.utla_to_area.get(row["utla15_code"])
         if area is None:
             continue  # Wales/Scotland/outside-GB rows and post-2019 Dorset codes
         key = (area, period)
         by_area[key] = by_area.get(key, 0) + int(value)
-    return AreaSeries("delayed transfer of care days, DToC SitRep", by_area, england, tuple(quirks))
+    for key in missing:
+        by_area.pop(key, None)
+    return AreaSeries(f"delayed transfer of care days ({column}), DToC SitRep", by_area, england,
+                      tuple(quirks), frozenset(missing))
