@@ -78,10 +78,15 @@ def _published_admissions() -> dict[tuple[str, str], int]:
 
 def _spc(out_dir: Path, _seed: int, clock: Clock, _store: Store, _result: DemoResult) -> dict[str, Any]:
     from carepool.demo.spc_step import spc_for_published_series
+    from carepool.engines.published import delayed_days_by_area_month, nonelective_by_area_month
     paths = spc_for_published_series(out_dir / "charts")
     clock(f"spc: {len(paths)} Making Data Count charts of real published series in {out_dir / 'charts'}")
+    quarantined = [f for s in (nonelective_by_area_month(), delayed_days_by_area_month()) for f in s.findings]
     return {"charts": [str(p) for p in paths],
-            "lines": [f"{len(paths) // 2} real published series charted (PNG and SVG) in {out_dir / 'charts'}"]}
+            "lines": [f"{len(paths) // 2} real published series loaded through the dataset loaders and charted "
+                      f"(PNG and SVG) in {out_dir / 'charts'}",
+                      f"{len(quarantined)} source rows reported by the loaders (quarantined or unmapped), e.g. "
+                      f"{quarantined[0].message if quarantined else 'none'}"]}
 
 
 def _evaluation(out_dir: Path, _seed: int, clock: Clock, store: Store, _result: DemoResult) -> dict[str, Any]:

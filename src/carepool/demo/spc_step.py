@@ -8,16 +8,20 @@ yearly ASCOF 2B(1) reablement and 2A(2) care-home admission figures. Financial y
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pyarrow as pa
+
+from carepool.engines.published import (
+    ascof_greater_manchester,
+    delayed_days_by_area_month,
+    nonelective_by_area_month,
+)
 from carepool.errors import InputError
 from carepool.exchange.charts import write_spc_chart
-from carepool.metrics.spc import Improvement, SpcOptions, parse_date, parse_value, xmr
-from carepool.reference.load import data_path
+from carepool.metrics.spc import Improvement, SpcOptions, parse_date, xmr
 
 GM_AREAS = ("Trafford", "Manchester")
 
@@ -33,11 +37,6 @@ class PublishedSeries:
     points: tuple[tuple[date, float], ...]
 
 
-def _rows(name: str, keep: Callable[[dict[str, str]], bool]) -> list[dict[str, str]]:
-    with data_path(name).open(newline="", encoding="utf-8") as handle:
-        return [row for row in csv.DictReader(handle) if keep(row)]
-
-
 def _financial_year(text: str) -> date:
     """'2014/15' -> 1 April 2014."""
     try:
@@ -46,47 +45,43 @@ def _financial_year(text: str) -> date:
         raise InputError(f"unexpected financial year {text!r}") from None
 
 
-def _monthly(name: str, keep: Callable[[dict[str, str]], bool], column: str) -> tuple[tuple[date, float], ...]:
-    rows = _rows(name, keep)
-    if not rows:
-        raise InputError("no rows for the series", where=name)
-    return tuple(sorted((parse_date(r["period"]), parse_value(r[column])) for r in rows))
+def _monthly(england: dict[str, int], name: str) -> tuple[tuple[date, float], ...]:
+    if not england:
+        raise InputError("no England rows for the series", where=name)
+    return tuple(sorted((parse_date(month), float(value)) for month, value in england.items()))
 
 
-def _yearly(name: str, area: str) -> tuple[tuple[date, float], ...]:
-    rows = _rows(name, lambda r: r["area_name"] == area)
+def _yearly(ascof: pa.Table, area: str, measure: str) -> tuple[tuple[date, float], ...]:
+    rows = [r for r in ascof.to_pylist() if r["area_name"] == area and r["measure"] == measure]
     if not rows:
-        raise InputError(f"no rows for {area}", where=name)
-    return tuple(sorted((_financial_year(r["period"]), parse_value(r["value"])) for r in rows))
+        raise InputError(f"no {measure} rows for {area}", where="ASCOF (Greater Manchester)")
+    return tuple(sorted((_financial_year(str(r["period"])), float(r["value"])) for r in rows))
 
 
 def published_series() -> list[PublishedSeries]:
-    """The series the demo charts, read from the shipped CSVs."""
+    """The series the demo charts, loaded through the same validating loaders as any dataset."""
+    ascof = ascof_greater_manchester().table
     series = [
         PublishedSeries(
             "england_delayed_days", "England: delayed transfer of care days per month (DTOC)",
             "Delayed days", Improvement.DECREASE,
-            _monthly("dtoc_delayed_days_la_monthly.csv", lambda r: r["la_name_published"] == "England",
-                     "delayed_days_total"),
+            _monthly(delayed_days_by_area_month().england, "dtoc_delayed_days_la_monthly.csv"),
         ),
         PublishedSeries(
             "england_nonelective_admissions", "England: non-elective G&A admissions per month (MAR)",
             "Admissions (FFCEs)", Improvement.DECREASE,
-            _monthly("mar_commissioner_monthly.csv", lambda r: r["org_name"] == "England",
-                     "nonelective_ga_admissions_total_ffce"),
+            _monthly(nonelective_by_area_month().england, "mar_commissioner_monthly.csv"),
         ),
     ]
     for area in GM_AREAS:
         slug = area.lower()
         series.append(PublishedSeries(
             f"{slug}_reablement_91day", f"{area}: older people at home 91 days after reablement (ASCOF 2B1)",
-            "% at home at 91 days", Improvement.INCREASE,
-            _yearly("gm_reablement_91day_ascof2b1.csv", area),
+            "% at home at 91 days", Improvement.INCREASE, _yearly(ascof, area, "ASCOF2B1"),
         ))
         series.append(PublishedSeries(
             f"{slug}_care_home_admissions", f"{area}: care-home admissions, 65+ per 100,000 (ASCOF 2A2)",
-            "Admissions per 100,000", Improvement.DECREASE,
-            _yearly("gm_care_home_admissions_ascof2a2.csv", area),
+            "Admissions per 100,000", Improvement.DECREASE, _yearly(ascof, area, "ASCOF2A2"),
         ))
     return series
 
