@@ -55,6 +55,17 @@ def show(result: DemoResult) -> None:
             table.add_row(f"assured: {outcome}", str(n),
                           "about 91" if outcome == "approved subject to conditions" else "")
         console.print(table)
+        models = Table(title="Section 75 pools by joint commissioning model and governance (illustrative)")
+        models.add_column("commissioning model")
+        models.add_column("pools", justify="right")
+        models.add_column("governance")
+        models.add_column("pools", justify="right")
+        left, right = sorted(p.models.items()), sorted(p.governance.items())
+        for i in range(max(len(left), len(right))):
+            lm, ln = left[i] if i < len(left) else ("", 0)
+            rg, rn = right[i] if i < len(right) else ("", 0)
+            models.add_row(lm, str(ln) if lm else "", rg, str(rn) if rg else "")
+        console.print(models)
     for name, section in result.sections.items():
         lines = section.get("lines") or _lines(name, section)
         if lines:

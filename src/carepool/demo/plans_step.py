@@ -47,6 +47,8 @@ class PlansSummary:
     average_ambition_pct: float
     outcomes: dict[str, int]
     mistakes: list[Mistake]
+    models: dict[str, int]        # pools by joint commissioning model
+    governance: dict[str, int]    # pools by form of governance
 
 
 def _mistakes(rng: random.Random) -> list[tuple[str, Callable[[Plan], Plan]]]:
@@ -133,4 +135,6 @@ def run_plans_step(store: Store, *, seed: int, progress: Progress, year_id: str 
         average_ambition_pct=100 * reductions / baselines,
         outcomes=dict(Counter(outcome_pool)),
         mistakes=mistakes,
+        models=dict(Counter(pool.model for p in plans for pool in p.pools)),
+        governance=dict(Counter(pool.governance for p in plans for pool in p.pools)),
     )
