@@ -111,12 +111,15 @@ def its(
     family: str = typer.Option("poisson", "--family", help="poisson | negbin | gaussian"),
     seasonality: str = typer.Option("month", "--seasonality", help="month | fourier | none"),
     hac_lags: int | None = typer.Option(None, "--hac-lags"),
+    errors: str = typer.Option("prewhitened", "--errors",
+                               help="prewhitened (Newey-West with AR(1) prewhitening) or newey-west"),
     as_json: bool = JSON,
 ) -> None:
     """Interrupted time series (segmented regression, Newey-West errors)."""
     with handled():
         result = its_from_table(series_csv, time=time, outcome=outcome, start=_period(start),
-                                offset=offset, family=family, seasonality=seasonality, hac_lags=hac_lags)
+                                offset=offset, family=family, seasonality=seasonality, hac_lags=hac_lags,
+                                errors=errors)
         if as_json:
             print_json(to_jsonable(result))
             return

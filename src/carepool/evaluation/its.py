@@ -5,7 +5,9 @@ log-population offset, so a change in population is not mistaken for an effect; 
 enters as month dummies or Fourier terms; errors are Newey-West (HAC) because monthly
 residuals are autocorrelated. The controlled version stacks the treated and a comparison
 series and reads the effect off the treated x post terms, with Driscoll-Kraay (HAC on the
-sums over series) errors.
+sums over series) errors. By default the single-series errors are Newey-West with AR(1)
+prewhitening (``hac.py``), which keeps 95% intervals near nominal in short autocorrelated
+series; ``errors="newey-west"`` gives the plain estimator (as statsmodels computes it).
 """
 
 from __future__ import annotations
@@ -21,11 +23,13 @@ import statsmodels.api as sm
 from statsmodels.discrete.discrete_model import NegativeBinomial
 
 from carepool.errors import InputError
+from carepool.evaluation import hac
 from carepool.evaluation.panel import Period, build_panel, read_table
 from carepool.evaluation.results import Estimate, PeriodEffect
 
 FAMILIES = ("poisson", "negbin", "gaussian")
 SEASONALITY = ("month", "fourier", "none")
+ERRORS = ("prewhitened", "newey-west")   # Newey-West with or without AR(1) prewhitening
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,11 @@ def interrupted_time_series(
     hac_lags: int | None = None,
     comparison: Sequence[float] | np.ndarray | None = None,
     comparison_offset: Sequence[float] | np.ndarray | None = None,
+    errors: str = "prewhitened",
 ) -> ItsResult:
     """Fit the segmented regression; ``comparison`` turns it into a controlled ITS."""
+    if errors not in ERRORS:
+        raise InputError(f"errors must be one of {', '.join(ERRORS)}, not '{errors}'")
     if family not in FAMILIES:
         raise InputError(f"family must be one of {', '.join(FAMILIES)}, not '{family}'")
     if seasonality not in SEASONALITY:
@@ -107,7 +114,11 @@ def interrupted_time_series(
     res = sm.GLM(yy, x, family=fam, offset=oo).fit(use_t=True, **cov)
     names = list(x.columns)
     params = np.asarray(res.params)
-    est, slope_est = (_estimate(res, names.index(name)) for name in (level, slope))
+    if errors == "prewhitened" and comparison is None:
+        cov_pw = hac.sandwich(res, lags)
+        est, slope_est = (hac.estimate(res, cov_pw, names.index(name)) for name in (level, slope))
+    else:
+        est, slope_est = (_estimate(res, names.index(name)) for name in (level, slope))
     cf_x = x.iloc[:n].copy()
     for col in (level, slope):
         cf_x[col] = 0.0
