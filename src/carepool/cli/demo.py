@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,11 @@ COMMAND_NAME = "demo"
 def command(
     out: Path = typer.Option(Path("demo-output"), "--out", help="Folder for the demo store and outputs."),
     seed: int = typer.Option(2015, help="Seed for the generated (illustrative) figures."),
+    serve: bool | None = typer.Option(
+        None, "--serve/--no-serve",
+        help="After preparing, serve the web app on the demo store and print the demo log-ins "
+             "(default: serve when run interactively, stop after preparing otherwise)."),
+    port: int = typer.Option(8000, "--port", help="Port for --serve (loopback only)."),
     skip: list[str] = typer.Option([], "--skip", help="Leave out a step (activity, ledger, spc, evaluation, "
                                    "sharing, budgets); may be repeated."),
 ) -> None:
@@ -28,6 +35,31 @@ def command(
                       "come from the real published series shipped with carepool.")
         result = run_demo(out, seed=seed, say=console.print, skip=tuple(skip))
         show(result)
+    if serve is None:
+        serve = sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
+    if serve:
+        serve_demo(result.db_path, port)
+    else:
+        console.print(f"to browse it: carepool demo --serve (or carepool serve --db {result.db_path})")
+
+
+def serve_demo(db_path: Path, port: int) -> None:
+    """Create the demo log-ins, print them, and serve the demo store until Ctrl-C."""
+    from carepool.cli.serve import command as serve_command
+    from carepool.services.users import create_demo_users
+    from carepool.store.db import open_store
+
+    with handled():
+        store = open_store(str(db_path))
+        logins = create_demo_users(store)
+        store.dispose()
+    table = Table(title="Demo log-ins (passwords are new on every run)")
+    for column in ("email", "password", "role", "organisation"):
+        table.add_column(column)
+    for email, password, role, org in logins:
+        table.add_row(email, password, role, org)
+    console.print(table)
+    serve_command(db=str(db_path), port=port, host="127.0.0.1")
 
 
 def show(result: DemoResult) -> None:

@@ -1,0 +1,254 @@
+"""People and permissions: local accounts, log-in with lock-out, and who may do what where.
+
+The web service and ``carepool users`` both come here, so a role means the same everywhere.
+A user belongs to one organisation (a CCG, a local authority, an HWB or the national team)
+and holds one role; local users act only in their own areas, national users see every area.
+Passwords are stored as argon2 hashes; repeated failures lock the account for a while.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+
+from carepool.errors import InputError, NotFound, PermissionDenied
+from carepool.plans.sample import hwb_code, sample_plan
+from carepool.programme import load_programme
+from carepool.reference import load_reference
+from carepool.store.db import Store
+from carepool.store.web_tables import WebUserRow
+
+MAX_FAILURES = 5                       # failed log-ins in a row before the account locks
+LOCK_FOR = timedelta(minutes=15)
+MIN_PASSWORD = 12
+NATIONAL_ORG = "NATIONAL"
+DEMO_YEAR = "bcf-2015-16"
+DEMO_AREA = "E08000018"                # Rotherham
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_hasher = PasswordHasher()
+# one refusal for unknown e-mail and wrong password, so log-in never reveals who has an account
+BAD_LOGIN = "The email address or password is not right."
+
+
+class Role(StrEnum):
+    PARTNER_LEAD = "partner_lead"          # a partner's finance or commissioning lead
+    HWB_CHAIR = "hwb_chair"
+    POOL_MANAGER = "pool_manager"
+    NATIONAL_ASSURER = "national_assurer"
+    ANALYST = "analyst"
+    AUDITOR = "auditor"                    # read-only
+    ADMINISTRATOR = "administrator"
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    UPLOAD = "upload"
+    SIGN_OFF_PARTNER = "sign_off_partner"
+    SIGN_OFF_HWB = "sign_off_hwb"
+    SUBMIT = "submit"
+    ASSURE = "assure"
+    MANAGE_USERS = "manage_users"
+
+
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.PARTNER_LEAD: frozenset({Action.VIEW, Action.UPLOAD, Action.SIGN_OFF_PARTNER}),
+    Role.HWB_CHAIR: frozenset({Action.VIEW, Action.SIGN_OFF_HWB, Action.SUBMIT}),
+    Role.POOL_MANAGER: frozenset({Action.VIEW, Action.UPLOAD, Action.SUBMIT}),
+    Role.NATIONAL_ASSURER: frozenset({Action.VIEW, Action.ASSURE}),
+    Role.ANALYST: frozenset({Action.VIEW}),
+    Role.AUDITOR: frozenset({Action.VIEW}),
+    Role.ADMINISTRATOR: frozenset({Action.VIEW, Action.MANAGE_USERS}),
+}
+# which kinds of organisation may hold each role
+ROLE_ORGS: dict[Role, frozenset[str]] = {
+    Role.PARTNER_LEAD: frozenset({"ccg", "la"}),
+    Role.HWB_CHAIR: frozenset({"hwb"}),
+    Role.POOL_MANAGER: frozenset({"ccg", "la"}),
+    Role.NATIONAL_ASSURER: frozenset({"national"}),
+    Role.ANALYST: frozenset({"ccg", "la", "hwb", "national"}),
+    Role.AUDITOR: frozenset({"ccg", "la", "hwb", "national"}),
+    Role.ADMINISTRATOR: frozenset({"national"}),
+}
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    email: str
+    name: str
+    org_code: str
+    org_kind: str
+    role: Role
+    areas: tuple[str, ...]
+    session_epoch: int = 0
+
+    @property
+    def national(self) -> bool:
+        return self.org_kind == "national"
+
+    def can_see(self, area: str) -> bool:
+        return self.national or area in self.areas
+
+    def may(self, action: Action, area: str | None = None) -> bool:
+        """True when the role allows ``action`` and (for an area) the area is the user's."""
+        return action in ROLE_ACTIONS[self.role] and (area is None or self.can_see(area))
+
+
+def require(user: User, action: Action, area: str | None = None) -> None:
+    if not user.may(action, area):
+        where = f" for area {area}" if area else ""
+        raise PermissionDenied(f"your role ({user.role.value}) may not {action.value.replace('_', ' ')}{where}")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _user(row: WebUserRow) -> User:
+    return User(row.id, row.email, row.name, row.org_code, row.org_kind, Role(row.role), tuple(row.areas),
+                row.session_epoch)
+
+
+def _checked(email: str, password: str, org_kind: str, role: str, areas: list[str]) -> tuple[Role, list[str]]:
+    if not _EMAIL.match(email):
+        raise InputError(f"'{email}' is not an email address", where="email")
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"a password needs at least {MIN_PASSWORD} characters", where="password")
+    try:
+        known = Role(role)
+    except ValueError:
+        raise InputError(f"unknown role '{role}'; one of {', '.join(r.value for r in Role)}",
+                         where="role") from None
+    if org_kind not in ROLE_ORGS[known]:
+        raise InputError(f"a {known.value} belongs to one of {', '.join(sorted(ROLE_ORGS[known]))}, "
+                         f"not '{org_kind}'", where="org kind")
+    ref = load_reference()
+    codes = sorted({ref.area(a).code for a in areas})
+    if org_kind != "national" and not codes:
+        raise InputError("a local user needs at least one area", where="area")
+    return known, codes
+
+
+def add_user(store: Store, *, email: str, password: str, name: str, org_code: str, org_kind: str,
+             role: str, areas: list[str]) -> User:
+    """Create an account; a duplicate email is a ConflictError from the store."""
+    email = email.strip().lower()
+    known, codes = _checked(email, password, org_kind, role, areas)
+    row = WebUserRow(email=email, name=name or email, password_hash=_hasher.hash(password),
+                     org_code=org_code, org_kind=org_kind, role=known.value, areas=codes,
+                     failed_logins=0, session_epoch=0, locked_until=None, created_at=_now())
+    with store.transaction() as session:
+        session.add(row)
+        session.flush()
+        return _user(row)
+
+
+def set_password(store: Store, email: str, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"a password needs at least {MIN_PASSWORD} characters", where="password")
+    with store.transaction() as session:
+        row = session.scalars(select(WebUserRow).where(WebUserRow.email == email.strip().lower())).first()
+        if row is None:
+            raise NotFound(f"no user {email}")
+        row.password_hash, row.failed_logins, row.locked_until = _hasher.hash(password), 0, None
+        row.session_epoch += 1
+
+
+def authenticate(store: Store, email: str, password: str, *, at: datetime | None = None) -> User:
+    """The user for a correct email and password; PermissionDenied otherwise (counting failures)."""
+    at = at or _now()
+    with store.transaction() as session:
+        row = session.scalars(select(WebUserRow).where(WebUserRow.email == email.strip().lower())).first()
+        if row is None:
+            _hasher.hash(password)  # take as long as a real check, so timing does not reveal accounts
+            refusal = BAD_LOGIN
+        elif row.locked_until is not None and row.locked_until > at:
+            refusal = "This account is locked after too many failed log-ins; try again later."
+        else:
+            try:
+                _hasher.verify(row.password_hash, password)
+                row.failed_logins, row.locked_until = 0, None
+                return _user(row)
+            except (VerificationError, InvalidHashError):
+                row.failed_logins += 1
+                if row.failed_logins >= MAX_FAILURES:
+                    row.failed_logins, row.locked_until = 0, at + LOCK_FOR
+                refusal = BAD_LOGIN
+    raise PermissionDenied(refusal)
+
+
+def user_for_identity(store: Store, email: str) -> User:
+    """The account of someone an identity provider has vouched for (no password involved)."""
+    with store.transaction() as session:
+        row = session.scalars(select(WebUserRow).where(WebUserRow.email == email.strip().lower())).first()
+        if row is None:
+            raise PermissionDenied(f"{email} has no carepool account; ask an administrator to add one")
+        if row.locked_until is not None and row.locked_until > _now():
+            raise PermissionDenied("This account is locked after too many failed log-ins; try again later.")
+        return _user(row)
+
+
+def end_sessions(store: Store, user_id: int) -> None:
+    """Log the user out everywhere: every session made before now stops working."""
+    with store.transaction() as session:
+        row = session.get(WebUserRow, user_id)
+        if row is not None:
+            row.session_epoch += 1
+
+
+def get_user(store: Store, user_id: int) -> User:
+    with store.transaction() as session:
+        row = session.get(WebUserRow, user_id)
+        if row is None:
+            raise NotFound(f"no user with id {user_id}")
+        return _user(row)
+
+
+def list_users(store: Store) -> list[User]:
+    with store.transaction() as session:
+        return [_user(r) for r in session.scalars(select(WebUserRow).order_by(WebUserRow.email))]
+
+
+def _demo_partners(store: Store) -> list[tuple[str, str]]:
+    """(code, kind) of the demo area's LA and CCG partners: from its stored plan, else a sample plan."""
+    from carepool.services.plans import get_plan
+    try:
+        plan = get_plan(store, DEMO_AREA, DEMO_YEAR).plan
+    except NotFound:
+        plan = sample_plan(DEMO_AREA, load_programme(DEMO_YEAR), load_reference())
+    return [(p.code, p.kind) for p in plan.partners if p.kind in ("la", "ccg")]
+
+
+def create_demo_users(store: Store) -> list[tuple[str, str, str, str]]:
+    """Demo log-ins (email, password, role, organisation) for Rotherham and the national team.
+
+    Passwords are random on every call; an existing demo account gets the new password.
+    """
+    specs: list[tuple[str, str, str, str, list[str]]] = []
+    for code, kind in _demo_partners(store):
+        specs.append((f"{kind}-{code.lower()}@demo.carepool.test", code, kind, Role.PARTNER_LEAD.value, [DEMO_AREA]))
+    specs += [
+        ("hwb-chair@demo.carepool.test", hwb_code(DEMO_AREA), "hwb", Role.HWB_CHAIR.value, [DEMO_AREA]),
+        ("pool-manager@demo.carepool.test", DEMO_AREA, "la", Role.POOL_MANAGER.value, [DEMO_AREA]),
+        ("local-auditor@demo.carepool.test", hwb_code(DEMO_AREA), "hwb", Role.AUDITOR.value, [DEMO_AREA]),
+    ]
+    specs += [(f"{role.value.replace('_', '-')}@demo.carepool.test", NATIONAL_ORG, "national", role.value, [])
+              for role in (Role.NATIONAL_ASSURER, Role.ANALYST, Role.AUDITOR, Role.ADMINISTRATOR)]
+    existing = {u.email for u in list_users(store)}
+    out: list[tuple[str, str, str, str]] = []
+    for email, org, kind, role, areas in specs:
+        password = secrets.token_urlsafe(12)
+        if email in existing:
+            set_password(store, email, password)
+        else:
+            add_user(store, email=email, password=password, name=email.split("@")[0], org_code=org,
+                     org_kind=kind, role=role, areas=areas)
+        out.append((email, password, role, org))
+    return out

@@ -1,0 +1,121 @@
+"""The JSON API under /api: the same figures as the pages, for other systems and scripts.
+
+Reading here; the workflow's POSTs are in ``api_actions``. Every error answers in the one
+shape of ``web.errors``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel
+
+from carepool.services.users import User
+from carepool.web import dashboard_data as data
+from carepool.web.area_data import AreaView, area_view
+from carepool.web.errors import ERROR_RESPONSES
+from carepool.web.session import csrf_token, current_user, store_of
+
+router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
+CurrentUser = Annotated[User, Depends(current_user)]
+Sort = Literal["code", "name", "region", "status", "pooled", "spend", "earned", "paid_to_acute"]
+
+
+class UserOut(BaseModel):
+    email: str
+    name: str
+    organisation: str
+    organisation_kind: str
+    role: str
+    areas: list[str]
+    national: bool
+    csrf_token: str
+
+
+class AreaRowOut(BaseModel):
+    code: str
+    name: str
+    region: str
+    status: str
+    version: int | None
+    pooled_pence: int
+    spend_pence: int
+    earned_pence: int
+    paid_to_acute_pence: int
+
+
+class EventOut(BaseModel):
+    action: str
+    actor: str
+    at: datetime
+    from_status: str | None
+    to_status: str
+    detail: str
+
+
+class SchemeOut(BaseModel):
+    ref: str
+    name: str
+    scheme_type: str
+    pool: str
+    amount_pence: int
+
+
+class PlanOut(BaseModel):
+    version: int
+    status: str
+    pooled_pence: int
+    partners: list[str]
+    partner_signoffs: list[str]
+    outcome: str | None
+    conditions: str
+    schemes: list[SchemeOut]
+
+
+class AreaOut(BaseModel):
+    code: str
+    name: str
+    region: str
+    plan: PlanOut | None
+    history: list[EventOut]
+
+
+@router.get("/me", response_model=UserOut, summary="Who is signed in, and the CSRF token for POSTs")
+async def me(request: Request, user: CurrentUser) -> UserOut:
+    return UserOut(email=user.email, name=user.name, organisation=user.org_code, organisation_kind=user.org_kind,
+                   role=user.role.value, areas=list(user.areas), national=user.national,
+                   csrf_token=csrf_token(request))
+
+
+@router.get("/areas", response_model=list[AreaRowOut], summary="The dashboard: every area the user may see")
+async def areas(request: Request, user: CurrentUser, status: Annotated[str | None, Query(max_length=40)] = None,
+                q: Annotated[str | None, Query(max_length=100)] = None, sort: Sort = "code",
+                order: Literal["asc", "desc"] = "asc") -> list[AreaRowOut]:
+    rows = data.area_rows(store_of(request), user, request.app.state.settings.year)
+    chosen = data.select_rows(rows, status=status or None, q=q or None, sort=sort, order=order)
+    return [AreaRowOut(code=r.code, name=r.name, region=r.region, status=r.status, version=r.version,
+                       pooled_pence=r.pooled, spend_pence=r.spend, earned_pence=r.earned,
+                       paid_to_acute_pence=r.paid_to_acute) for r in chosen]
+
+
+@router.get("/areas/{code}", response_model=AreaOut, summary="One area: its latest plan and history")
+async def area(request: Request, code: str, user: CurrentUser) -> AreaOut:
+    return area_out(area_view(store_of(request), user, code, request.app.state.settings.year))
+
+
+def area_out(view: AreaView) -> AreaOut:
+    plan: PlanOut | None = None
+    if view.record is not None and view.state is not None:
+        p = view.record.plan
+        plan = PlanOut(
+            version=view.record.version, status=view.state.status.value, pooled_pence=p.pooled_total.pence,
+            partners=[x.code for x in p.partners], partner_signoffs=sorted(view.state.partner_signoffs),
+            outcome=view.state.outcome, conditions=view.state.conditions,
+            schemes=[SchemeOut(ref=s.ref, name=s.name, scheme_type=s.scheme_type, pool=s.pool,
+                               amount_pence=s.amount.pence) for s in p.schemes])
+    history = [EventOut(action=e.action, actor=e.actor, at=e.at, from_status=e.from_status.value if e.from_status
+                        else None, to_status=e.to_status.value, detail=e.detail) for e in view.events]
+    return AreaOut(code=view.area.code, name=view.area.name, region=view.area.region_name, plan=plan,
+                   history=history)

@@ -1,0 +1,80 @@
+"""The web application: ``create_app(store_url)`` wires the store, sessions, pages, API and errors.
+
+Pages are server-rendered and work without JavaScript; the NHS.UK frontend CSS/JS is served
+from ``/static/nhsuk`` (copied there by ``scripts/web-assets``), never from a CDN.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib import resources
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from carepool import __version__
+from carepool.store.db import Store, open_store
+from carepool.web import (
+    api,
+    api_actions,
+    errors,
+    oidc,
+    pages_admin,
+    pages_area,
+    pages_auth,
+    pages_dashboard,
+    pages_workflow,
+)
+from carepool.web.settings import WebSettings, from_environment
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
+                               "form-action 'self'; base-uri 'self'",
+}
+
+
+def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSettings | None = None,
+               store: Store | None = None) -> FastAPI:
+    """The app on the store at ``store_url`` (created or upgraded on open), or on an open ``store``."""
+    settings = settings or from_environment(secret_key=secret_key)
+    opened = store or open_store(store_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if store is None:   # the app opened it, so the app closes it
+            opened.dispose()
+
+    app = FastAPI(title="carepool", version=__version__,
+                  description="Pooled health and social care budgets: the Better Care Fund.",
+                  docs_url=None, redoc_url=None, openapi_url="/api/openapi.json", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.store = opened
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="carepool_session",
+                       max_age=settings.session_max_age, same_site="lax", https_only=settings.secure_cookies)
+    static = resources.files("carepool.web") / "static"
+    app.mount("/static", StaticFiles(directory=str(static), check_dir=False), name="static")
+    for module in (pages_auth, oidc, pages_dashboard, pages_area, pages_workflow, pages_admin, api, api_actions):
+        app.include_router(module.router)
+    errors.install(app)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for ``carepool serve`` (uvicorn factory): the store is ``CAREPOOL_DB``."""
+    url = os.environ.get("CAREPOOL_DB") or "sqlite:///carepool.db"
+    return create_app(url)

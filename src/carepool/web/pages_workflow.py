@@ -1,0 +1,105 @@
+"""Changing a plan from the browser: upload a workbook, sign off, submit, assure (POST-redirect-GET).
+
+Every form is CSRF-checked first, then the user's role and area, then the service does the
+rest (the lifecycle refuses steps out of order with a ConflictError, shown as a 409 page).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from carepool.findings import error
+from carepool.services import plans
+from carepool.services.users import Action, User, require
+from carepool.web.area_data import visible_area
+from carepool.web.render import render
+from carepool.web.session import checked_form, current_user, store_of
+
+router = APIRouter(include_in_schema=False)
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def _back(code: str, done: str) -> RedirectResponse:
+    return RedirectResponse(f"/areas/{code}?done={done}", status_code=303)
+
+
+@router.get("/areas/{code}/upload", response_class=HTMLResponse)
+async def upload_page(request: Request, code: str, user: CurrentUser) -> Response:
+    area = visible_area(user, code)
+    require(user, Action.UPLOAD, area.code)
+    return render(request, "upload.html", {"area": area, "findings": []})
+
+
+@router.post("/areas/{code}/upload")
+async def upload(request: Request, code: str, user: CurrentUser) -> Response:
+    form = await checked_form(request)
+    area = visible_area(user, code)
+    require(user, Action.UPLOAD, area.code)
+    sent = form.get("workbook")
+    if not isinstance(sent, UploadFile) or not sent.filename:
+        findings = [error("upload", "Choose a planning workbook (.xlsx) to upload.", field="workbook")]
+        return render(request, "upload.html", {"area": area, "findings": findings}, status_code=422)
+    limit = request.app.state.settings.max_upload_bytes
+    body = await sent.read(limit + 1)
+    if len(body) > limit:
+        findings = [error("upload.size", f"The file is larger than {limit // (1024 * 1024) or 1} MB; "
+                          "a planning workbook is much smaller. Check you chose the right file.", field="workbook")]
+        return render(request, "upload.html", {"area": area, "findings": findings, "filename": sent.filename},
+                      status_code=413)
+    with tempfile.TemporaryDirectory(prefix="carepool-upload-") as tmp:
+        path = Path(tmp) / "upload.xlsx"
+        path.write_bytes(body)
+        check = plans.check_workbook(path)
+        findings = list(check.findings)
+        wrong_area = check.plan is not None and check.plan.area_code != area.code
+        if wrong_area and check.plan is not None:
+            findings.insert(0, error("upload.area", f"This workbook is for area {check.plan.area_code}, "
+                                     f"not {area.code}."))
+        if not check.ok or wrong_area:
+            return render(request, "upload.html", {"area": area, "findings": findings,
+                                                   "filename": sent.filename}, status_code=422)
+        record = plans.import_workbook(store_of(request), path, actor=user.email)
+    return _back(area.code, f"uploaded-v{record.version}")
+
+
+@router.post("/areas/{code}/sign-off")
+async def sign_off(request: Request, code: str, user: CurrentUser) -> Response:
+    await checked_form(request)
+    area = visible_area(user, code)
+    require(user, Action.SIGN_OFF_PARTNER, area.code)
+    plans.sign_off(store_of(request), area.code, request.app.state.settings.year, user.org_code, actor=user.email)
+    return _back(area.code, "signed-off")
+
+
+@router.post("/areas/{code}/hwb-sign-off")
+async def hwb_sign_off(request: Request, code: str, user: CurrentUser) -> Response:
+    await checked_form(request)
+    area = visible_area(user, code)
+    require(user, Action.SIGN_OFF_HWB, area.code)
+    plans.sign_off_hwb(store_of(request), area.code, request.app.state.settings.year, actor=user.email)
+    return _back(area.code, "hwb-signed-off")
+
+
+@router.post("/areas/{code}/submit")
+async def submit(request: Request, code: str, user: CurrentUser) -> Response:
+    await checked_form(request)
+    area = visible_area(user, code)
+    require(user, Action.SUBMIT, area.code)
+    plans.submit(store_of(request), area.code, request.app.state.settings.year, actor=user.email)
+    return _back(area.code, "submitted")
+
+
+@router.post("/areas/{code}/assure")
+async def assure(request: Request, code: str, user: CurrentUser) -> Response:
+    form = await checked_form(request)
+    area = visible_area(user, code)
+    require(user, Action.ASSURE, area.code)
+    plans.assure(store_of(request), area.code, request.app.state.settings.year, str(form.get("outcome", "")),
+                 actor=user.email, conditions=str(form.get("conditions", "")).strip())
+    return _back(area.code, "assured")

@@ -1,0 +1,23 @@
+"""Server-rendered pages: Jinja2 templates with the NHS.UK design system's classes.
+
+Every page gets the signed-in user and the session's CSRF token, so each form can carry it.
+Autoescaping is on for every template.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from carepool.web.session import csrf_token, signed_in
+
+TEMPLATES = Jinja2Templates(directory=str(resources.files("carepool.web") / "templates"))
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    full = {"user": signed_in(request), "csrf": csrf_token(request), **context}
+    return TEMPLATES.TemplateResponse(request, name, full, status_code=status_code)

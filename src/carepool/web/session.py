@@ -1,0 +1,104 @@
+"""The session: who is signed in, and the CSRF token every form must send back.
+
+Sessions are Starlette's signed cookies (HttpOnly, SameSite=Lax, Secure by setting). The
+session holds the user id, the user's session epoch and a random CSRF token; each request
+reloads the user from the store, so a removed account, or a cookie from before a log-out, is
+signed out at once.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+
+from fastapi import Request
+from starlette.datastructures import FormData
+
+from carepool.errors import NotFound, PermissionDenied
+from carepool.services import users
+from carepool.services.users import User
+from carepool.store.db import Store
+
+CSRF_FIELD = "csrf_token"
+
+
+class LoginRequired(Exception):
+    """No session: pages redirect to the log-in page, the API answers 401."""
+
+CSRF_HEADER = "x-csrf-token"
+
+
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def csrf_token(request: Request) -> str:
+    if "session" not in request.scope:
+        return ""
+    token = request.session.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session["csrf"] = token
+    return token
+
+
+def signed_in(request: Request) -> User | None:
+    """The signed-in user (cached on the request), or None."""
+    if "session" not in request.scope:
+        return None
+    if hasattr(request.state, "user"):
+        cached: User | None = request.state.user
+        return cached
+    uid = request.session.get("uid")
+    user: User | None = None
+    if isinstance(uid, int):
+        try:
+            user = users.get_user(store_of(request), uid)
+        except NotFound:
+            user = None
+        if user is None or request.session.get("epoch") != user.session_epoch:
+            user = None   # removed, or logged out since this cookie was issued
+            request.session.clear()
+    request.state.user = user
+    return user
+
+
+def start(request: Request, user: User) -> None:
+    """A fresh session for a new log-in (a new CSRF token, nothing carried over)."""
+    request.session.clear()
+    request.session["uid"] = user.id
+    request.session["epoch"] = user.session_epoch
+    request.session["csrf"] = secrets.token_urlsafe(32)
+    request.state.user = user
+
+
+def end(request: Request) -> None:
+    """Log out: this cookie and any copy of it stop working (the user's session epoch moves on)."""
+    user = signed_in(request)
+    if user is not None:
+        users.end_sessions(store_of(request), user.id)
+    request.session.clear()
+    request.state.user = None
+
+
+def check_csrf(request: Request, sent: object) -> None:
+    expected = request.session.get("csrf") if "session" in request.scope else None
+    if not (isinstance(sent, str) and isinstance(expected, str) and hmac.compare_digest(sent, expected)):
+        raise PermissionDenied("This form has expired or did not come from carepool. Go back, reload and try again.")
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, once its CSRF token matches the session's (else PermissionDenied)."""
+    limit = request.app.state.settings.max_upload_bytes
+    form = await request.form(max_part_size=limit)
+    check_csrf(request, form.get(CSRF_FIELD))
+    return form
+
+
+def current_user(request: Request) -> User:
+    """FastAPI dependency: the signed-in user, or LoginRequired."""
+    user = signed_in(request)
+    if user is None:
+        raise LoginRequired()
+    return user

@@ -1,0 +1,122 @@
+"""Web fixtures: a real SQLite store, the app on it, users of every role, and planning workbooks.
+
+Workbooks are written by the exchange layer from a sample plan (valid) or as the empty template
+(invalid), so uploads go through exactly what a person's browser would send.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from carepool.exchange.excel import write_plan_workbook
+from carepool.plans.sample import sample_plan
+from carepool.programme import load_programme
+from carepool.reference import load_reference
+from carepool.services import users
+from carepool.store.db import Store, open_store
+from carepool.web import create_app
+from carepool.web.settings import WebSettings
+
+YEAR = "bcf-2015-16"
+OWN = "E08000018"      # Rotherham: one CCG (03L) and the council
+OTHER = "E08000019"    # Sheffield
+PASSWORD = "correct horse battery"
+
+
+@dataclass(frozen=True)
+class Person:
+    key: str
+    email: str
+    org: str
+    kind: str
+    role: str
+    areas: tuple[str, ...]
+
+
+PEOPLE = (
+    Person("la_lead", "la-lead@rotherham.test", OWN, "la", "partner_lead", (OWN,)),
+    Person("ccg_lead", "ccg-lead@rotherham.test", "03L", "ccg", "partner_lead", (OWN,)),
+    Person("hwb_chair", "chair@rotherham.test", f"{OWN}-HWB", "hwb", "hwb_chair", (OWN,)),
+    Person("pool_manager", "pool@rotherham.test", OWN, "la", "pool_manager", (OWN,)),
+    Person("local_auditor", "audit@rotherham.test", f"{OWN}-HWB", "hwb", "auditor", (OWN,)),
+    Person("local_analyst", "analyst@rotherham.test", "03L", "ccg", "analyst", (OWN,)),
+    Person("assurer", "assurer@england.test", "NATIONAL", "national", "national_assurer", ()),
+    Person("analyst", "analyst@england.test", "NATIONAL", "national", "analyst", ()),
+    Person("auditor", "auditor@england.test", "NATIONAL", "national", "auditor", ()),
+    Person("admin", "admin@england.test", "NATIONAL", "national", "administrator", ()),
+)
+BY_KEY = {p.key: p for p in PEOPLE}
+
+
+def add_people(store: Store) -> None:
+    for p in PEOPLE:
+        users.add_user(store, email=p.email, password=PASSWORD, name=p.key, org_code=p.org, org_kind=p.kind,
+                       role=p.role, areas=list(p.areas))
+
+
+def settings() -> WebSettings:
+    return WebSettings(secret_key="test-secret-key-" + "x" * 32)
+
+
+def csrf_of(client: TestClient, path: str = "/login") -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
+
+
+def log_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
+    """Log in through the form; returns the session's CSRF token for later forms."""
+    response = client.post("/login", data={"email": email, "password": password,
+                                           "csrf_token": csrf_of(client), "next": "/"}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return csrf_of(client, "/")
+
+
+@pytest.fixture(scope="session")
+def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """'valid' (own area), 'other' (a valid plan for another area) and 'template' (empty, invalid)."""
+    ref, year = load_reference(), load_programme(YEAR)
+    folder = tmp_path_factory.mktemp("workbooks")
+    return {
+        "valid": write_plan_workbook(folder / "valid.xlsx", area_code=OWN, year=year, ref=ref,
+                                     plan=sample_plan(OWN, year, ref, seed=3)),
+        "other": write_plan_workbook(folder / "other.xlsx", area_code=OTHER, year=year, ref=ref,
+                                     plan=sample_plan(OTHER, year, ref, seed=3)),
+        "template": write_plan_workbook(folder / "template.xlsx", area_code=OWN, year=year, ref=ref),
+    }
+
+
+@pytest.fixture(scope="session")
+def people_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite store holding every person, built once (argon2 hashing is slow on purpose)."""
+    path = tmp_path_factory.mktemp("people") / "people.db"
+    store = open_store(str(path))
+    add_people(store)
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.dispose()
+    return path
+
+
+@pytest.fixture
+def web_store(people_db: Path, tmp_path: Path) -> Iterator[Store]:
+    """A fresh copy of the people store for each test."""
+    copy = tmp_path / "web.db"
+    shutil.copyfile(people_db, copy)
+    store = open_store(str(copy))
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def client(web_store: Store) -> Iterator[TestClient]:
+    app = create_app("unused://", settings=settings(), store=web_store)
+    with TestClient(app) as c:
+        yield c

@@ -1,0 +1,119 @@
+"""The authorisation matrix: every role x every area route x own area / other area -> allowed or 403.
+
+The expected table is written out here on purpose (not derived from the code under test), so a
+change to who may do what shows up as a failing cell. "Allowed" means the request got past the
+permission check: any answer but 403 (and never a server error); "refused" means exactly 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from carepool.services import plans
+from carepool.store.db import Store
+from carepool.web import create_app
+from tests.web.conftest import BY_KEY, OTHER, OWN, PEOPLE, log_in, settings
+
+EVERYONE = frozenset(p.key for p in PEOPLE)
+NATIONAL = frozenset({"assurer", "analyst", "auditor", "admin"})
+# route -> (method, path, who may use it in their own area)
+ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
+    "area page": ("GET", "/areas/{a}", EVERYONE),
+    "history": ("GET", "/areas/{a}/history", EVERYONE),
+    "plan workbook": ("GET", "/areas/{a}/plan.xlsx", EVERYONE),
+    "books": ("GET", "/areas/{a}/books.beancount", EVERYONE),
+    "api area": ("GET", "/api/areas/{a}", EVERYONE),
+    "upload page": ("GET", "/areas/{a}/upload", frozenset({"la_lead", "ccg_lead", "pool_manager"})),
+    "upload": ("POST", "/areas/{a}/upload", frozenset({"la_lead", "ccg_lead", "pool_manager"})),
+    "partner sign-off": ("POST", "/areas/{a}/sign-off", frozenset({"la_lead", "ccg_lead"})),
+    "hwb sign-off": ("POST", "/areas/{a}/hwb-sign-off", frozenset({"hwb_chair"})),
+    "submit": ("POST", "/areas/{a}/submit", frozenset({"hwb_chair", "pool_manager"})),
+    "assure": ("POST", "/areas/{a}/assure", frozenset({"assurer"})),
+    "api partner sign-off": ("POST", "/api/areas/{a}/sign-off", frozenset({"la_lead", "ccg_lead"})),
+    "api hwb sign-off": ("POST", "/api/areas/{a}/hwb-sign-off", frozenset({"hwb_chair"})),
+    "api submit": ("POST", "/api/areas/{a}/submit", frozenset({"hwb_chair", "pool_manager"})),
+    "api assure": ("POST", "/api/areas/{a}/assure", frozenset({"assurer"})),
+}
+CELLS = [(person.key, route, where) for person in PEOPLE for route in ROUTES for where in ("own", "other")]
+
+
+def expected_allowed(person: str, route: str, where: str) -> bool:
+    allowed = ROUTES[route][2]
+    return person in allowed and (where == "own" or person in NATIONAL)
+
+
+@pytest.fixture(scope="module")
+def matrix_store(people_db: Path, tmp_path_factory: pytest.TempPathFactory,
+                 workbooks: dict[str, Path]) -> Iterator[Store]:
+    """Both areas hold a draft plan (refused steps change nothing; allowed ones may move it on)."""
+    import shutil
+
+    from carepool.store.db import open_store
+
+    path = tmp_path_factory.mktemp("matrix") / "matrix.db"
+    shutil.copyfile(people_db, path)
+    store = open_store(str(path))
+    plans.import_workbook(store, workbooks["valid"], actor="setup")
+    plans.import_workbook(store, workbooks["other"], actor="setup")
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def clients(matrix_store: Store) -> Iterator[dict[str, tuple[TestClient, str]]]:
+    out: dict[str, tuple[TestClient, str]] = {}
+    for person in PEOPLE:
+        client = TestClient(create_app("unused://", settings=settings(), store=matrix_store))
+        out[person.key] = (client, log_in(client, person.email))
+    yield out
+    for client, _ in out.values():
+        client.close()
+
+
+@pytest.mark.parametrize(("person", "route", "where"), CELLS, ids=[f"{p}-{r}-{w}" for p, r, w in CELLS])
+def test_cell(clients: dict[str, tuple[TestClient, str]], workbooks: dict[str, Path],
+              person: str, route: str, where: str) -> None:
+    client, token = clients[person]
+    method, template, _ = ROUTES[route]
+    path = template.format(a=OWN if where == "own" else OTHER)
+    if method == "GET":
+        response = client.get(path, follow_redirects=False)
+    elif path.startswith("/api/"):
+        response = client.post(path, headers={"X-CSRF-Token": token}, json={"outcome": "approved"})
+    elif route == "upload":
+        files = {"workbook": ("bad.xlsx", b"not a workbook", "application/octet-stream")}
+        response = client.post(path, data={"csrf_token": token}, files=files, follow_redirects=False)
+    else:
+        response = client.post(path, data={"csrf_token": token, "outcome": "approved"}, follow_redirects=False)
+    assert response.status_code < 500, response.text
+    if expected_allowed(person, route, where):
+        assert response.status_code != 403, f"{BY_KEY[person].role} refused: {response.text[:300]}"
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/", "/dashboard.csv", "/api/areas", "/api/me"])
+def test_every_role_reaches_the_dashboard_and_its_own_details(clients: dict[str, tuple[TestClient, str]],
+                                                              path: str) -> None:
+    for key, (client, _) in clients.items():
+        assert client.get(path).status_code == 200, key
+
+
+ADMIN_ROUTES = [("GET", "/admin/users"), ("POST", "/admin/users")]
+
+
+@pytest.mark.parametrize("person", sorted(EVERYONE))
+@pytest.mark.parametrize(("method", "path"), ADMIN_ROUTES)
+def test_only_administrators_manage_accounts(clients: dict[str, tuple[TestClient, str]], person: str,
+                                             method: str, path: str) -> None:
+    client, token = clients[person]
+    response = (client.get(path) if method == "GET"
+                else client.post(path, data={"csrf_token": token, "email": "bad"}, follow_redirects=False))
+    if person == "admin":
+        assert response.status_code in (200, 422), response.text[:300]
+    else:
+        assert response.status_code == 403

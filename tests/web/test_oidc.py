@@ -1,0 +1,144 @@
+"""OpenID Connect log-in against a small identity provider served on loopback by the test.
+
+The provider is real HTTP (uvicorn) with its own RSA key, discovery document, JWKS, PKCE check
+and signed ID tokens; ``idp`` settings let a test make it misbehave (wrong nonce, rogue key).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import jwt
+import pytest
+import uvicorn
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi.testclient import TestClient
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route
+
+from carepool.store.db import Store
+from carepool.web import create_app
+from carepool.web.settings import WebSettings
+from tests.web.conftest import BY_KEY
+
+CLIENT_ID, CLIENT_SECRET = "carepool-test", "client-secret-for-tests"
+
+
+class Provider:
+    def __init__(self) -> None:
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.rogue = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.issuer = ""
+        self.email = BY_KEY["la_lead"].email
+        self.wrong_nonce = False
+        self.sign_with_rogue_key = False
+        self.codes: dict[str, dict[str, str]] = {}
+
+    def app(self) -> Starlette:
+        async def discovery(_: Request) -> JSONResponse:
+            return JSONResponse({"issuer": self.issuer, "authorization_endpoint": f"{self.issuer}/authorize",
+                                 "token_endpoint": f"{self.issuer}/token", "jwks_uri": f"{self.issuer}/jwks"})
+
+        async def authorize(request: Request) -> RedirectResponse:
+            q = request.query_params
+            assert q["client_id"] == CLIENT_ID and q["code_challenge_method"] == "S256"
+            code = secrets.token_urlsafe(16)
+            self.codes[code] = {"nonce": q["nonce"], "challenge": q["code_challenge"], "redirect": q["redirect_uri"]}
+            return RedirectResponse(f"{q['redirect_uri']}?{urlencode({'code': code, 'state': q['state']})}", 302)
+
+        async def token(request: Request) -> JSONResponse:
+            form = await request.form()
+            grant = self.codes.pop(str(form["code"]), None)
+            digest = hashlib.sha256(str(form["code_verifier"]).encode()).digest()
+            if (grant is None or form["client_secret"] != CLIENT_SECRET or form["redirect_uri"] != grant["redirect"]
+                    or base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != grant["challenge"]):
+                return JSONResponse({"error": "invalid_grant"}, status_code=400)
+            now = int(time.time())
+            claims = {"iss": self.issuer, "aud": CLIENT_ID, "sub": "person-1", "email": self.email, "iat": now,
+                      "exp": now + 300, "nonce": "not-yours" if self.wrong_nonce else grant["nonce"]}
+            key = self.rogue if self.sign_with_rogue_key else self.key
+            return JSONResponse({"id_token": jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"}),
+                                 "token_type": "Bearer", "access_token": "unused"})
+
+        async def jwks(_: Request) -> JSONResponse:
+            public: dict[str, Any] = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
+            return JSONResponse({"keys": [public | {"kid": "k1", "use": "sig", "alg": "RS256"}]})
+
+        return Starlette(routes=[Route("/.well-known/openid-configuration", discovery),
+                                 Route("/authorize", authorize), Route("/token", token, methods=["POST"]),
+                                 Route("/jwks", jwks)])
+
+
+@pytest.fixture(scope="module")
+def idp() -> Iterator[Provider]:
+    provider = Provider()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    provider.issuer = f"http://127.0.0.1:{port}"
+    server = uvicorn.Server(uvicorn.Config(provider.app(), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    yield provider
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def client(web_store: Store, idp: Provider) -> Iterator[TestClient]:
+    idp.email, idp.wrong_nonce, idp.sign_with_rogue_key = BY_KEY["la_lead"].email, False, False
+    settings = WebSettings(secret_key="k" * 40, oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
+                           oidc_client_secret=CLIENT_SECRET)
+    with TestClient(create_app("unused://", settings=settings, store=web_store)) as c:
+        yield c
+
+
+def _round_trip(client: TestClient) -> httpx.Response:
+    """Start at carepool, let the provider approve, come back to the callback."""
+    start = client.get("/login/oidc", follow_redirects=False)
+    assert start.status_code == 303
+    approved = httpx.get(start.headers["location"], follow_redirects=False)
+    assert approved.status_code == 302
+    return client.get(approved.headers["location"].removeprefix("http://testserver"), follow_redirects=False)
+
+
+def test_the_login_page_offers_the_provider_and_a_round_trip_signs_the_person_in(client: TestClient) -> None:
+    assert 'href="/login/oidc"' in client.get("/login").text
+    done = _round_trip(client)
+    assert done.status_code == 303 and done.headers["location"] == "/"
+    assert client.get("/api/me").json()["email"] == BY_KEY["la_lead"].email
+
+
+@pytest.mark.parametrize("misbehaviour", ["unknown person", "wrong nonce", "rogue key", "forged state"])
+def test_an_answer_that_cannot_be_trusted_signs_nobody_in(client: TestClient, idp: Provider,
+                                                          misbehaviour: str) -> None:
+    if misbehaviour == "unknown person":
+        idp.email = "stranger@elsewhere.test"
+    idp.wrong_nonce = misbehaviour == "wrong nonce"
+    idp.sign_with_rogue_key = misbehaviour == "rogue key"
+    if misbehaviour == "forged state":
+        client.get("/login/oidc", follow_redirects=False)
+        done = client.get("/login/oidc/callback?code=x&state=forged")
+    else:
+        done = _round_trip(client)
+    assert done.status_code == 403
+    assert client.get("/api/me").status_code == 401
+
+
+def test_without_configuration_there_is_no_provider_log_in(web_store: Store) -> None:
+    with TestClient(create_app("unused://", settings=WebSettings(secret_key="k" * 40), store=web_store)) as c:
+        assert c.get("/login/oidc").status_code == 404
+        assert "/login/oidc" not in c.get("/login").text
