@@ -55,7 +55,7 @@ def serve_demo(db_path: Path, port: int) -> None:
         store.dispose()
     table = Table(title="Demo log-ins (passwords are new on every run)")
     for column in ("email", "password", "role", "organisation"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")   # never truncate a log-in: it must be copyable
     for email, password, role, org in logins:
         table.add_row(email, password, role, org)
     console.print(table)
