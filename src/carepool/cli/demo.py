@@ -26,7 +26,7 @@ def command(
              "(default: serve when run interactively, stop after preparing otherwise)."),
     port: int = typer.Option(8000, "--port", help="Port for --serve (loopback only)."),
     skip: list[str] = typer.Option([], "--skip", help="Leave out a step (activity, ledger, spc, evaluation, "
-                                   "sharing, budgets); may be repeated."),
+                                   "scorecard, sharing, budgets); may be repeated."),
 ) -> None:
     """Plan, validate and assure a 2015-16 Better Care Fund plan for every one of the 151 areas."""
     with handled():

@@ -94,6 +94,11 @@ def _evaluation(out_dir: Path, _seed: int, clock: Clock, store: Store, _result: 
     return run_demo_step(store, out_dir, YEAR, clock)
 
 
+def _scorecard(out_dir: Path, _seed: int, clock: Clock, store: Store, _result: DemoResult) -> dict[str, Any]:
+    from carepool.demo.scorecard_step import run_demo_step
+    return run_demo_step(store, out_dir, YEAR, clock)
+
+
 def _sharing(out_dir: Path, seed: int, clock: Clock, _store: Store, _result: DemoResult) -> dict[str, Any]:
     from carepool.demo.sharing_step import run_demo_step
     return run_demo_step(out_dir / "sharing", seed, clock)
@@ -110,6 +115,7 @@ STEPS: tuple[tuple[str, str, Step], ...] = (
     ("ledger", "the pooled-fund year: contributions, spend, payment for performance, settlement", _ledger),
     ("spc", "Making Data Count SPC charts of the real published series", _spc),
     ("evaluation", "evaluation from the real series: planned versus actual, estimators, the verdict", _evaluation),
+    ("scorecard", "the Health and Wellbeing Board scorecard, with rank intervals", _scorecard),
     ("sharing", "the duty to share: NHS-number linkage and a share under an agreement", _sharing),
     ("budgets", "joined-up personal budgets for illustrative people in three areas", _budgets),
 )
