@@ -26,6 +26,7 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "history": ("GET", "/areas/{a}/history", EVERYONE),
     "plan workbook": ("GET", "/areas/{a}/plan.xlsx", EVERYONE),
     "books": ("GET", "/areas/{a}/books.beancount", EVERYONE),
+    "performance quarters": ("GET", "/areas/{a}/performance", EVERYONE),
     "api area": ("GET", "/api/areas/{a}", EVERYONE),
     "upload page": ("GET", "/areas/{a}/upload", frozenset({"la_lead", "ccg_lead", "pool_manager"})),
     "upload": ("POST", "/areas/{a}/upload", frozenset({"la_lead", "ccg_lead", "pool_manager"})),
@@ -115,5 +116,23 @@ def test_only_administrators_manage_accounts(clients: dict[str, tuple[TestClient
                 else client.post(path, data={"csrf_token": token, "email": "bad"}, follow_redirects=False))
     if person == "admin":
         assert response.status_code in (200, 422), response.text[:300]
+    else:
+        assert response.status_code == 403
+
+
+# pages about England as a whole (no area): who may read them, written out per person
+NATIONAL_PAGES: dict[str, frozenset[str]] = {
+    "/evidence": frozenset({"assurer", "analyst", "auditor", "admin", "local_analyst"}),
+    "/audit": frozenset({"auditor", "admin"}),
+}
+
+
+@pytest.mark.parametrize("person", sorted(EVERYONE))
+@pytest.mark.parametrize("path", sorted(NATIONAL_PAGES))
+def test_national_pages(clients: dict[str, tuple[TestClient, str]], person: str, path: str) -> None:
+    client, _ = clients[person]
+    response = client.get(path)
+    if person in NATIONAL_PAGES[path]:
+        assert response.status_code == 200, response.text[:300]
     else:
         assert response.status_code == 403

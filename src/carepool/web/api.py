@@ -12,15 +12,16 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
+from carepool.services import dashboard as data
 from carepool.services.users import User
-from carepool.web import dashboard_data as data
 from carepool.web.area_data import AreaView, area_view
 from carepool.web.errors import ERROR_RESPONSES
 from carepool.web.session import csrf_token, current_user, store_of
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 CurrentUser = Annotated[User, Depends(current_user)]
-Sort = Literal["code", "name", "region", "status", "pooled", "spend", "earned", "paid_to_acute"]
+Sort = Literal["code", "name", "region", "status", "pooled", "spend", "earned", "paid_to_acute",
+               "admissions_variation", "delayed_variation"]
 
 
 class UserOut(BaseModel):
@@ -44,6 +45,8 @@ class AreaRowOut(BaseModel):
     spend_pence: int
     earned_pence: int
     paid_to_acute_pence: int
+    admissions_variation: str
+    delayed_variation: str
 
 
 class EventOut(BaseModel):
@@ -97,7 +100,8 @@ async def areas(request: Request, user: CurrentUser, status: Annotated[str | Non
     chosen = data.select_rows(rows, status=status or None, q=q or None, sort=sort, order=order)
     return [AreaRowOut(code=r.code, name=r.name, region=r.region, status=r.status, version=r.version,
                        pooled_pence=r.pooled, spend_pence=r.spend, earned_pence=r.earned,
-                       paid_to_acute_pence=r.paid_to_acute) for r in chosen]
+                       paid_to_acute_pence=r.paid_to_acute, admissions_variation=r.admissions_variation,
+                       delayed_variation=r.delayed_variation) for r in chosen]
 
 
 @router.get("/areas/{code}", response_model=AreaOut, summary="One area: its latest plan and history")

@@ -26,6 +26,7 @@ from carepool.web import (
     pages_area,
     pages_auth,
     pages_dashboard,
+    pages_reports,
     pages_workflow,
 )
 from carepool.web.settings import WebSettings, from_environment
@@ -68,7 +69,8 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
                        max_age=settings.session_max_age, same_site="lax", https_only=settings.secure_cookies)
     static = resources.files("carepool.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static), check_dir=False), name="static")
-    for module in (pages_auth, oidc, pages_dashboard, pages_area, pages_workflow, pages_admin, api, api_actions):
+    for module in (pages_auth, oidc, pages_dashboard, pages_area, pages_workflow, pages_admin, pages_reports,
+                   api, api_actions):
         app.include_router(module.router)
     errors.install(app)
     return app

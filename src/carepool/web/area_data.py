@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import weakref
+from dataclasses import dataclass, replace
 
 from carepool.errors import NotFound
 from carepool.ledger.statements import Report
 from carepool.plans.lifecycle import Event, PlanState, Status, replay
 from carepool.reference import load_reference
 from carepool.reference.model import Area
-from carepool.services import ledger, plans
+from carepool.services import dashboard, ledger, plans
 from carepool.services.users import Action, User, require
 from carepool.store.db import Store
 from carepool.store.plans import PlanRecord
@@ -58,8 +60,30 @@ def available_actions(user: User, area: str, record: PlanRecord | None, state: P
     return frozenset(out)
 
 
+# what an area shows, kept per store until plans or the ledger change (the dashboard's cache key)
+_views: weakref.WeakKeyDictionary[object, dict[tuple[str, str], tuple[tuple[int, int], AreaView]]] = (
+    weakref.WeakKeyDictionary())
+_lock = threading.Lock()
+MAX_CACHED = 1024
+
+
 def area_view(store: Store, user: User, code: str, year: str) -> AreaView:
     area = visible_area(user, code)
+    version = dashboard.store_version(store)
+    with _lock:
+        hit = _views.get(store.engine, {}).get((area.code, year))
+    if hit is None or hit[0] != version:
+        hit = (version, _read_view(store, area, year))
+        with _lock:
+            views = _views.setdefault(store.engine, {})
+            if len(views) >= MAX_CACHED:
+                views.clear()
+            views[(area.code, year)] = hit
+    view = hit[1]
+    return replace(view, actions=available_actions(user, area.code, view.record, view.state))
+
+
+def _read_view(store: Store, area: Area, year: str) -> AreaView:
     try:
         record, events = plans.history(store, area.code, year)
     except NotFound:
@@ -69,4 +93,4 @@ def area_view(store: Store, user: User, code: str, year: str) -> AreaView:
         reports = ledger.area_statements(store, area.code, year)
     except NotFound:
         reports = []
-    return AreaView(area, record, state, events, reports, available_actions(user, area.code, record, state))
+    return AreaView(area, record, state, events, reports, frozenset())

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 
 from carepool.money import Money
 from carepool.plans.lifecycle import Status
+from carepool.services import dashboard as data
 from carepool.services.users import User
-from carepool.web import dashboard_data as data
-from carepool.web.render import render
+from carepool.web.render import TEMPLATES, render
 from carepool.web.session import current_user, store_of
 
 router = APIRouter(include_in_schema=False)
@@ -26,6 +28,31 @@ def _rows(request: Request, user: User, status: str | None, q: str | None, sort:
     return data.select_rows(rows, status=status or None, q=q or None, sort=sort, order=order)
 
 
+_fragments: dict[tuple[int, tuple[str, ...]], tuple[tuple[data.AreaRow, ...], Markup]] = {}
+_fragments_lock = threading.Lock()
+MAX_FRAGMENTS = 256
+
+
+def _table_body(request: Request, rows: list[data.AreaRow]) -> Markup:
+    """The table's rows as HTML, rendered once per set of figures and selection (the bulk of the page).
+
+    Only the rows are shared between people: they hold nothing but the figures (no user, no token).
+    """
+    source = data.all_rows(store_of(request), request.app.state.settings.year)
+    key = (id(source), tuple(r.code for r in rows))
+    with _fragments_lock:
+        hit = _fragments.get(key)
+    if hit is not None and hit[0] is source:
+        return hit[1]
+    html = Markup(TEMPLATES.get_template("_dashboard_rows.html").render(
+        rows=rows, money=Money, variation_label=data.variation_label, metrics=data.METRICS))
+    with _fragments_lock:
+        if len(_fragments) >= MAX_FRAGMENTS:
+            _fragments.clear()
+        _fragments[key] = (source, html)
+    return html
+
+
 @router.get("/", response_class=HTMLResponse)
 async def dashboard(request: Request, user: CurrentUser, status: str | None = None,
                     q: Annotated[str | None, Query(max_length=100)] = None, sort: str = "code",
@@ -35,7 +62,8 @@ async def dashboard(request: Request, user: CurrentUser, status: str | None = No
     statuses = [data.NO_PLAN, *(s.value for s in Status)]
     return render(request, "dashboard.html", {
         "rows": rows, "totals": totals, "status": status or "", "q": q or "", "sort": sort, "order": order,
-        "statuses": statuses, "sorts": data.SORTS, "money": lambda p: Money(p)})
+        "statuses": statuses, "sorts": data.SORTS, "money": lambda p: Money(p),
+        "metrics": data.METRICS, "table_body": _table_body(request, rows)})
 
 
 @router.get("/dashboard.csv")
@@ -45,10 +73,12 @@ async def dashboard_csv(request: Request, user: CurrentUser, status: str | None 
     rows = _rows(request, user, status, q, sort, order)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*data.COLUMNS[:5], "pooled_gbp", "spend_gbp", "earned_gbp", "paid_to_acute_gbp"])
+    writer.writerow([*data.COLUMNS[:5], "pooled_gbp", "spend_gbp", "earned_gbp", "paid_to_acute_gbp",
+                     "admissions_variation", "delayed_variation"])
     for r in rows:
         writer.writerow([r.code, r.name, r.region, r.status, r.version or "",
-                         *(_pounds(p) for p in (r.pooled, r.spend, r.earned, r.paid_to_acute))])
+                         *(_pounds(p) for p in (r.pooled, r.spend, r.earned, r.paid_to_acute)),
+                         r.admissions_variation, r.delayed_variation])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="carepool-dashboard.csv"'})
 

@@ -1,0 +1,198 @@
+"""Web load benchmark (not a test): 50 concurrent users on the dashboard and area pages, on loopback.
+
+    .venv/bin/python bench/web_load_bench.py [--db PATH] [--users 50] [--seconds 30] [--think 1.0]
+                                             [--max-requests 100000]
+
+Starts ``carepool serve`` on 127.0.0.1 (a free port) against a demo store (``--db``, or one built
+with ``carepool demo --no-serve --skip ...`` in a temporary folder), adds a national analyst
+account, logs each simulated user in through the log-in form, asks for each page once (so the
+per-process caches are filled, as on a server that has been up a while), then runs for a fixed time: each
+user asks for the national dashboard or an area page (half each, areas at random), waits a
+random think time (uniform 0.5x-1.5x ``--think`` seconds; 0 for back-to-back requests), and
+repeats. The run stops at ``--seconds`` or ``--max-requests``, whichever comes first.
+
+Prints p50/p95/p99 latency, errors (non-200 answers and transport failures) and requests per
+second. Target (issue 7): p95 < 150 ms and no errors on the 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from carepool.errors import ConflictError
+from carepool.reference import load_reference
+from carepool.services import users
+from carepool.store.db import open_store
+
+HOST = "127.0.0.1"
+EMAIL = "bench-national@bench.carepool.test"
+SKIPS = ("activity", "sharing", "budgets", "evaluation", "spc")
+
+
+def carepool_cli() -> str:
+    found = Path(sys.executable).with_name("carepool")
+    return str(found) if found.exists() else "carepool"
+
+
+def build_demo_store(folder: Path) -> Path:
+    args = [carepool_cli(), "demo", "--no-serve", "--out", str(folder)]
+    for step in SKIPS:
+        args += ["--skip", step]
+    print(f"building a demo store: {' '.join(args)}", flush=True)
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
+    return folder / "carepool-demo.db"
+
+
+def bench_account(db: Path) -> str:
+    """A national analyst account with a fresh random password (made or reset)."""
+    password = secrets.token_urlsafe(18)
+    store = open_store(str(db))
+    try:
+        try:
+            users.add_user(store, email=EMAIL, password=password, name="load benchmark", org_code="NATIONAL",
+                           org_kind="national", role="analyst", areas=[])
+        except ConflictError:
+            users.set_password(store, EMAIL, password)
+    finally:
+        store.dispose()
+    return password
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "CAREPOOL_WEB_SECRET": secrets.token_urlsafe(32)}
+    server = subprocess.Popen([carepool_cli(), "serve", "--db", str(db), "--port", str(port), "--host", HOST],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"carepool serve exited: {server.stderr.read().decode() if server.stderr else ''}")
+        try:
+            if httpx.get(f"http://{HOST}:{port}/login", timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("carepool serve did not answer within 60 s")
+
+
+async def log_in(client: httpx.AsyncClient, password: str) -> None:
+    page = await client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    if token is None:
+        raise SystemExit("no CSRF token on the log-in page")
+    answer = await client.post("/login", data={"email": EMAIL, "password": password, "csrf_token": token.group(1),
+                                               "next": "/"})
+    if answer.status_code != 303:
+        raise SystemExit(f"log-in refused: {answer.status_code} {answer.text[:200]}")
+
+
+async def run(base: str, password: str, n_users: int, seconds: float, think: float,
+              max_requests: int) -> tuple[list[float], dict[str, int], float, dict[str, list[float]]]:
+    areas = sorted(load_reference().areas)
+    latencies: list[float] = []
+    by_page: dict[str, list[float]] = {"dashboard": [], "area": []}
+    errors: dict[str, int] = {}
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    clients = [httpx.AsyncClient(base_url=base, timeout=30, limits=limits) for _ in range(n_users)]
+    try:
+        for client in clients:          # every user logs in once, before the clock starts
+            await log_in(client, password)
+        for path in ("/", f"/areas/{areas[0]}"):   # the per-process caches fill before the clock starts
+            await clients[0].get(path)
+        issued = 0
+        start = time.perf_counter()
+        stop_at = start + seconds
+
+        async def user(client: httpx.AsyncClient, rng: random.Random) -> None:
+            nonlocal issued
+            await asyncio.sleep(rng.uniform(0, max(think, 0.05)))   # users arrive spread out
+            while time.perf_counter() < stop_at and issued < max_requests:
+                issued += 1
+                page = "dashboard" if rng.random() < 0.5 else "area"
+                path = "/" if page == "dashboard" else f"/areas/{rng.choice(areas)}"
+                t0 = time.perf_counter()
+                try:
+                    answer = await client.get(path)
+                    elapsed = time.perf_counter() - t0
+                    if answer.status_code != 200:
+                        errors[str(answer.status_code)] = errors.get(str(answer.status_code), 0) + 1
+                    latencies.append(elapsed)
+                    by_page[page].append(elapsed)
+                except httpx.HTTPError as failed:
+                    errors[type(failed).__name__] = errors.get(type(failed).__name__, 0) + 1
+                if think > 0:
+                    await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+
+        await asyncio.gather(*(user(c, random.Random(i)) for i, c in enumerate(clients)))
+        wall = time.perf_counter() - start
+    finally:
+        for client in clients:
+            await client.aclose()
+    return latencies, errors, wall, by_page
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--db", type=Path, help="an SQLite demo store (default: build one in a temporary folder)")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--think", type=float, default=1.0, help="mean think time between a user's requests (s)")
+    parser.add_argument("--max-requests", type=int, default=100_000)
+    args = parser.parse_args()
+    if not 1 <= args.users <= 500 or not 0 < args.seconds <= 600 or not 0 < args.max_requests <= 1_000_000:
+        raise SystemExit("bounded runs only: 1-500 users, up to 600 s, up to 1,000,000 requests")
+    with tempfile.TemporaryDirectory(prefix="carepool-web-bench-") as tmp:
+        db = args.db or build_demo_store(Path(tmp) / "demo")
+        password = bench_account(db)
+        port = free_port()
+        server = start_server(db, port)
+        try:
+            latencies, errors, wall, by_page = asyncio.run(run(
+                f"http://{HOST}:{port}", password, args.users, args.seconds, args.think, args.max_requests))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    ms = [x * 1000 for x in latencies]
+    print(f"{args.users} users, {args.seconds:.0f} s, think {args.think:g} s: {len(ms)} requests in {wall:.1f} s "
+          f"({len(ms) / wall:.1f} requests/s)")
+    print(f"latency ms: p50 {pct(ms, 50):.1f}  p95 {pct(ms, 95):.1f}  p99 {pct(ms, 99):.1f}  max {max(ms):.1f}")
+    for page, values in by_page.items():
+        page_ms = [x * 1000 for x in values]
+        print(f"  {page:9s} {len(page_ms):6d} requests  p50 {pct(page_ms, 50):.1f}  p95 {pct(page_ms, 95):.1f}  "
+              f"p99 {pct(page_ms, 99):.1f}")
+    print(f"errors: {sum(errors.values())} {errors if errors else ''}")
+    p95 = pct(ms, 95)
+    print(f"target p95 < 150 ms and no errors: {'met' if p95 < 150 and not errors else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

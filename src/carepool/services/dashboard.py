@@ -1,0 +1,284 @@
+"""The national dashboard's figures: every HWB area's plan status, pool, money so far and SPC variation.
+
+The rows for all 151 areas are computed once per store and kept until the plans or the ledger
+change: the cache key is the store's highest plan-event id and highest ledger transaction id
+(both tables are append-only and every plan change appends an event, every posting a
+transaction), so a request reads two numbers instead of recomputing every area.
+
+The SPC variation of each area's real monthly series (emergency admissions, BCF1, and delayed
+transfer of care days, BCF4; both ``improvement = decrease``) depends only on the shipped
+published files, so it is computed once per process.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import weakref
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from carepool.errors import InputError, NotFound
+from carepool.evaluation import DecisionRule, PlannedChange, build_report, national_evaluation, planned_vs_actual
+from carepool.ledger import accounts
+from carepool.ledger.transactions import Kind
+from carepool.metrics.spc import Improvement, SpcOptions, VariationIcon, parse_date, xmr
+from carepool.programme import load_programme
+from carepool.reference import load_reference
+from carepool.reference.series import AreaSeries, delayed_days, nonelective_admissions
+from carepool.services import ledger, plans
+from carepool.services.users import User
+from carepool.store import ledger_tables
+from carepool.store.db import Store
+from carepool.store.plan_tables import PlanEventRow
+
+NO_PLAN = "no plan"
+NO_DATA = "no_data"
+SORTS = ("code", "name", "region", "status", "pooled", "spend", "earned", "paid_to_acute",
+         "admissions_variation", "delayed_variation")
+COLUMNS = ("code", "name", "region", "status", "version", "pooled", "spend", "earned", "paid_to_acute",
+           "admissions_variation", "delayed_variation")
+METRICS = {"admissions": "Emergency admissions (BCF1)", "delayed": "Delayed transfer of care days (BCF4)"}
+VARIATION_LABELS = {
+    VariationIcon.COMMON_CAUSE.value: "Common cause variation",
+    VariationIcon.IMPROVEMENT_LOW.value: "Special cause improvement (lower)",
+    VariationIcon.IMPROVEMENT_HIGH.value: "Special cause improvement (higher)",
+    VariationIcon.CONCERN_HIGH.value: "Special cause concern (higher)",
+    VariationIcon.CONCERN_LOW.value: "Special cause concern (lower)",
+    VariationIcon.NEUTRAL_HIGH.value: "Special cause variation (higher)",
+    VariationIcon.NEUTRAL_LOW.value: "Special cause variation (lower)",
+    NO_DATA: "No data",
+}
+
+
+def variation_label(icon: str) -> str:
+    """Words for a variation icon (the dashboard shows these beside, and as the name of, the icon)."""
+    return VARIATION_LABELS.get(icon, icon.replace("_", " "))
+
+
+@dataclass(frozen=True)
+class AreaRow:
+    code: str
+    name: str
+    region: str
+    status: str
+    version: int | None
+    pooled: int          # pence
+    spend: int
+    earned: int          # performance sum earned and released to the pool
+    paid_to_acute: int   # performance sum paid to hospitals for admissions not avoided
+    admissions_variation: str = NO_DATA   # a VariationIcon value, or NO_DATA
+    delayed_variation: str = NO_DATA
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# SPC of the real series: once per process ----------------------------------------------------
+def _variations(series: AreaSeries) -> dict[str, str]:
+    by_area: dict[str, list[tuple[str, int]]] = {}
+    for (area, month), value in series.values.items():
+        by_area.setdefault(area, []).append((month, value))
+    out: dict[str, str] = {}
+    options = SpcOptions(improvement=Improvement.DECREASE)
+    for area, points in by_area.items():
+        points.sort()
+        if len(points) < 2:
+            continue
+        result = xmr([parse_date(m) for m, _ in points], [float(v) for _, v in points], options)
+        out[area] = result.variation.value
+    return out
+
+
+@lru_cache(maxsize=1)
+def area_variations() -> dict[str, dict[str, str]]:
+    """``{"admissions": {area: icon}, "delayed": {area: icon}}`` from the real monthly series."""
+    return {"admissions": _variations(nonelective_admissions()), "delayed": _variations(delayed_days())}
+
+
+# the store's figures, cached per store until plans or ledger change ---------------------------
+def store_version(store: Store) -> tuple[int, int]:
+    """(highest plan-event id, highest ledger transaction id): moves whenever a figure could change."""
+    with store.transaction() as session:
+        event = session.scalar(select(func.coalesce(func.max(PlanEventRow.id), 0)))
+        txn = session.scalar(select(func.coalesce(func.max(ledger_tables.transactions.c.id), 0)))
+    return int(event or 0), int(txn or 0)
+
+
+_cache: weakref.WeakKeyDictionary[Engine, dict[str, tuple[tuple[int, int], tuple[AreaRow, ...]]]] = (
+    weakref.WeakKeyDictionary())
+_lock = threading.Lock()
+computed = {"count": 0}   # how many times the rows were computed (read by tests and the benchmark)
+
+
+def _money_by_area(store: Store) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for line in ledger.trial_balance(store).lines:
+        net = line.debit - line.credit
+        if line.account.startswith("Expenses:Schemes:"):
+            key = "spend"
+        elif line.account == accounts.RELEASED:
+            key = "earned"
+        elif line.account == accounts.PAID_TO_ACUTE:
+            key = "paid_to_acute"
+        else:
+            continue
+        sums = out.setdefault(line.area, {})
+        sums[key] = sums.get(key, 0) + net
+    return out
+
+
+def _compute(store: Store, year: str) -> tuple[AreaRow, ...]:
+    computed["count"] += 1
+    latest = {r.area_code: r for r in plans.list_plans(store, year)}
+    money = _money_by_area(store)
+    spc = area_variations()
+    rows: list[AreaRow] = []
+    for code, area in sorted(load_reference().areas.items()):
+        record = latest.get(code)
+        sums = money.get(code, {})
+        rows.append(AreaRow(
+            code, area.name, area.region_name,
+            record.status.value if record else NO_PLAN, record.version if record else None,
+            record.plan.pooled_total.pence if record else 0,
+            sums.get("spend", 0), sums.get("earned", 0), sums.get("paid_to_acute", 0),
+            spc["admissions"].get(code, NO_DATA), spc["delayed"].get(code, NO_DATA)))
+    return tuple(rows)
+
+
+def all_rows(store: Store, year: str) -> tuple[AreaRow, ...]:
+    """Every area's row for ``year``, from the cache unless plans or the ledger have changed since."""
+    version = store_version(store)
+    with _lock:
+        hit = _cache.get(store.engine, {}).get(year)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    rows = _compute(store, year)
+    with _lock:
+        _cache.setdefault(store.engine, {})[year] = (version, rows)
+    return rows
+
+
+def area_rows(store: Store, user: User, year: str) -> list[AreaRow]:
+    """One row per area the user may see, in area-code order."""
+    return [r for r in all_rows(store, year) if user.can_see(r.code)]
+
+
+def select_rows(rows: list[AreaRow], *, status: str | None = None, q: str | None = None,
+                sort: str = "code", order: str = "asc") -> list[AreaRow]:
+    """Filter by status and name/code text, then sort; unknown sort keys are an InputError."""
+    if sort not in SORTS:
+        raise InputError(f"cannot sort by '{sort}'; one of {', '.join(SORTS)}", where="sort")
+    if order not in ("asc", "desc"):
+        raise InputError("order is 'asc' or 'desc'", where="order")
+    key: Callable[[AreaRow], tuple[Any, str]] = lambda r: (getattr(r, sort), r.code)  # noqa: E731
+    chosen = [r for r in rows if (not status or r.status == status)
+              and (not q or q.lower() in r.name.lower() or q.upper() == r.code)]
+    return sorted(chosen, key=key, reverse=order == "desc")
+
+
+# the payment-for-performance quarter view of one area --------------------------------------------
+_NARRATION = re.compile(r"^\S+: (?P<actual>\d+) emergency admissions against (?P<baseline>\d+) in the baseline "
+                        r"quarter \((?P<avoided>\d+) avoided, (?P<planned>-?\d+) planned\)")
+
+
+@dataclass(frozen=True)
+class QuarterView:
+    """One quarter of an area's payment for performance, as posted to the books (amounts in pence).
+
+    ``baseline``, ``actual`` and ``avoided`` are the admissions recorded with the posting; before
+    the quarter has been run, ``baseline`` is the latest plan's and the others are None.
+    """
+
+    quarter: str
+    baseline: int | None
+    actual: int | None
+    avoided: int | None
+    released: int
+    paid_to_acute: int
+    tariff_outside: int
+    posted: str | None      # the transaction key in force for the quarter, if run
+
+    @property
+    def assessed(self) -> bool:
+        return self.posted is not None
+
+
+def performance_quarters(store: Store, area: str, year: str) -> list[QuarterView]:
+    """Per quarter of ``year``: baseline, actual, avoided, released, paid to hospitals, tariff outside.
+
+    Reads the ledger's performance transactions for the area (a reversed run and its reversal
+    are left out, so a corrected quarter shows the run in force) and the latest plan's baselines.
+    """
+    programme = load_programme(year)
+    try:
+        record = plans.get_plan(store, area, programme.id)
+        baselines: tuple[int, ...] | None = tuple(record.plan.ambition.baseline_quarters)
+    except NotFound:
+        baselines = None
+    txns = ledger.area_transactions(store, area)
+    reversed_keys = {t.reverses for t in txns if t.reverses}
+    prefix = f"pfp:{programme.id}:{area}:"
+    in_force = {t.key.split(":")[3]: t for t in txns
+                if t.kind == Kind.PERFORMANCE.value and t.key.startswith(prefix) and t.key not in reversed_keys}
+    out: list[QuarterView] = []
+    for i, label in enumerate(programme.quarters):
+        baseline = baselines[i] if baselines is not None and i < len(baselines) else None
+        txn = in_force.get(label)
+        if txn is None:
+            out.append(QuarterView(label, baseline, None, None, 0, 0, 0, None))
+            continue
+        amounts = {p.account: p.pence for p in txn.postings if p.pence > 0}
+        found = _NARRATION.match(txn.narration)
+        out.append(QuarterView(
+            label, int(found["baseline"]) if found else baseline,
+            int(found["actual"]) if found else None, int(found["avoided"]) if found else None,
+            amounts.get(accounts.RELEASED, 0), amounts.get(accounts.PAID_TO_ACUTE, 0),
+            amounts.get(accounts.TARIFF_OUTSIDE, 0), txn.key))
+    return out
+
+
+# the evidence report, generated on request and cached until the plans change --------------------
+@dataclass(frozen=True)
+class Evidence:
+    html: str
+    verdict: str
+    plans: int            # assured plans whose planned side the report compares with the real series
+
+
+_reports: weakref.WeakKeyDictionary[Engine, dict[str, tuple[int, Evidence]]] = weakref.WeakKeyDictionary()
+_report_lock = threading.Lock()
+
+
+def evidence_report(store: Store, year: str) -> Evidence:
+    """The evaluation's HTML evidence report from the real published series.
+
+    The England interrupted time series (real data) decides the verdict by the pre-registered
+    rule; the planned side is the store's assured plans for ``year`` (said to be illustrative
+    when they are). The dose designs need a dose per area, which the store does not hold, so
+    they are left out (the report says so). Built once per store until a plan changes.
+    """
+    programme = load_programme(year)
+    with _report_lock:   # one build at a time: a burst of requests waits for the first
+        events = store_version(store)[0]
+        hit = _reports.get(store.engine, {}).get(programme.id)
+        if hit is not None and hit[0] == events:
+            return hit[1]
+        assured = [r.plan for r in plans.list_plans(store, programme.id, status="assured")]
+        changes = [PlannedChange(p.area_code, p.ambition.planned_reduction, p.ambition.delayed_days_reduction)
+                   for p in assured]
+        planned = planned_vs_actual(changes) if changes else None
+        basis = "none: no plan is assured yet"
+        if assured:
+            basis = f"the {len(assured)} assured plan(s) in this store for {programme.id}"
+            if any(p.illustrative for p in assured):
+                basis += " (illustrative)"
+        report = build_report(national_evaluation(None), DecisionRule(), planned, basis)
+        evidence = Evidence(report.html, report.verdict.decision, len(assured))
+        _reports.setdefault(store.engine, {})[programme.id] = (events, evidence)
+        return evidence

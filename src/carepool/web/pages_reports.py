@@ -1,0 +1,62 @@
+"""Read-only reports: an area's payment-for-performance quarters, the evidence report, the sharing audit log.
+
+- ``/areas/{code}/performance``: anyone who may see the area.
+- ``/evidence``: national roles and analysts (the report is about England as a whole). It is the
+  evaluation's own self-contained HTML, built from the real series on the first request and
+  cached until a plan changes, served with a CSP that allows only its inline styles.
+- ``/audit``: national auditors and administrators (the sharing log is not split by area, so a
+  local auditor would otherwise see other areas' sharing).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+
+from carepool.errors import PermissionDenied
+from carepool.money import Money
+from carepool.services import dashboard, sharing_audit
+from carepool.services.users import Role, User
+from carepool.web.area_data import visible_area
+from carepool.web.render import render
+from carepool.web.session import current_user, store_of
+
+router = APIRouter(include_in_schema=False)
+CurrentUser = Annotated[User, Depends(current_user)]
+REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
+              "form-action 'none'; base-uri 'none'")
+
+
+def may_read_evidence(user: User) -> bool:
+    return user.national or user.role is Role.ANALYST
+
+
+def may_read_audit(user: User) -> bool:
+    return user.national and user.role in (Role.AUDITOR, Role.ADMINISTRATOR)
+
+
+@router.get("/areas/{code}/performance", response_class=HTMLResponse)
+async def performance_page(request: Request, code: str, user: CurrentUser) -> Response:
+    area = visible_area(user, code)
+    quarters = dashboard.performance_quarters(store_of(request), area.code, request.app.state.settings.year)
+    totals = {k: Money(sum(getattr(q, k) for q in quarters)) for k in ("released", "paid_to_acute", "tariff_outside")}
+    return render(request, "performance.html", {"area": area, "quarters": quarters, "totals": totals,
+                                                "money": Money, "year": request.app.state.settings.year})
+
+
+@router.get("/evidence", response_class=HTMLResponse)
+async def evidence_page(request: Request, user: CurrentUser) -> Response:
+    if not may_read_evidence(user):
+        raise PermissionDenied(f"your role ({user.role.value}) may not read the evidence report")
+    report = dashboard.evidence_report(store_of(request), request.app.state.settings.year)
+    return HTMLResponse(report.html, headers={"Content-Security-Policy": REPORT_CSP,
+                                              "Cache-Control": "private, no-store"})
+
+
+@router.get("/audit", response_class=HTMLResponse)
+async def audit_page(request: Request, user: CurrentUser) -> Response:
+    if not may_read_audit(user):
+        raise PermissionDenied(f"your role ({user.role.value}) may not read the sharing audit log")
+    return render(request, "audit.html", {"log": sharing_audit.read_log(store_of(request))})
