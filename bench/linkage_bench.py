@@ -47,7 +47,9 @@ def main() -> None:
         acc = result.quality.accuracy
         assert acc is not None
         print(f"{name:28s} {seconds:8.1f}s  precision {acc.precision:.4f}  recall {acc.recall:.4f}  "
-              f"F1 {acc.f1:.4f}  links {len(result.links):,}  review {len(result.review):,}  "
+              f"F1 {acc.f1:.4f}  links {len(result.links):,} "
+              f"({', '.join(f'{k} {v:,}' for k, v in result.quality.by_method.items())})  "
+              f"review {len(result.review):,}  "
               f"steps {', '.join(f'{k} {v:.1f}s' for k, v in result.seconds.items())}")
     ours_f1 = ours.quality.accuracy.f1 if ours.quality.accuracy else 0.0
     bare_f1 = bare.quality.accuracy.f1 if bare.quality.accuracy else 0.0

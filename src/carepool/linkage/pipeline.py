@@ -2,10 +2,12 @@
 
 Steps, each a function of frames (as splink's are of tables): prepare both files under
 the field mapping; link on valid NHS numbers; score the remaining records with Splink;
-resolve to at most one partner per record, best weight first (the model is trained on
-DuckDB and can score on Spark); accept pairs at or above
-``accept_weight``, queue ``review_weight`` <= weight < ``accept_weight`` for clerical
-review; give every accepted pair a linked person id.
+score the exact pass's conflicts (same number, different date of birth and surname) on
+their other details with the same model; resolve to at most one partner per record, best
+weight first (the model is trained on DuckDB and can score on Spark); accept pairs at or
+above ``accept_weight``, queue ``review_weight`` <= weight < ``accept_weight`` (and every
+conflict below ``accept_weight``) for clerical review; give every accepted pair a linked
+person id.
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from carepool.linkage.engines import backend
 from carepool.linkage.exact import exact_pass
 from carepool.linkage.mapping import FieldMapping
 from carepool.linkage.prepare import ID, prepare_pair
-from carepool.linkage.probabilistic import Model, Training, fit, score, train_from_labels
+from carepool.linkage.probabilistic import Model, Training, fit, score, score_pairs, train_from_labels
 from carepool.linkage.quality import QualityReport, report
 
 MIN_LABELLED = 200  # fewer exact links than this: train by expectation maximisation instead
 LINK_COLUMNS = ["person_id", "left_id", "right_id", "match_weight", "match_probability", "method"]
 REVIEW_COLUMNS = ["left_id", "right_id", "match_weight", "match_probability", "reason"]
+CHECKED = "nhs_number_checked"  # a conflict of the exact pass linked on its other details
+CONFLICT = "same NHS number, but date of birth and surname both differ"
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,28 @@ def one_to_one(candidates: pd.DataFrame) -> pd.DataFrame:
         used_right.add(right_id)
         keep.append(index)
     return ordered.loc[keep]
+
+
+def check_conflicts(conflicts: pd.DataFrame, exact_links: pd.DataFrame, left: pd.DataFrame,
+                    right: pd.DataFrame, roles: Collection[str], db_api: Any, model: Model | None) -> pd.DataFrame:
+    """Score the exact pass's conflicts on the other details alone, with the trained model.
+
+    A conflict shares a valid NHS number but differs in date of birth and surname: either
+    one person with two keying errors, or a number keyed against the wrong person. The
+    shared number is not counted as evidence (it is exactly what is in doubt), so a
+    conflict is linked only when names, date of birth, sex and postcode score at least the
+    accept weight, the same bar as a record with no number at all. Every distinct conflict
+    comes back, with its demographic weight; the weight is NaN (so it can only be reviewed)
+    when the exact pass already linked one of its records to someone else, or there is no
+    model or no demographic field to score.
+    """
+    out = conflicts[REVIEW_COLUMNS[:2]].drop_duplicates().reset_index(drop=True)
+    free = out[~out["left_id"].isin(exact_links["left_id"]) & ~out["right_id"].isin(exact_links["right_id"])]
+    demographic = [r for r in roles if r != "nhs_number"]
+    if free.empty or model is None or not demographic:
+        return out.assign(match_weight=float("nan"), match_probability=float("nan"))
+    weights = score_pairs(left, right, free, demographic, db_api, model=model)
+    return out.merge(weights, on=["left_id", "right_id"], how="left")
 
 
 def link_frames(left: pd.DataFrame, right: pd.DataFrame, mapping: FieldMapping, *,
@@ -119,17 +145,30 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, mapping: FieldMapping, 
         model = fit(rest_left, rest_right, roles, trainer, training=training)
     scored = score(rest_left, rest_right, roles, db_api, threshold_match_weight=thresholds.review_weight,
                    training=training, model=model, estimate_prior=prior_here)
-    chosen = one_to_one(scored.pairs)
+    checked = check_conflicts(conflicts, exact_links, rest_left, rest_right, roles, db_api, scored.model)
+    candidates = scored.pairs.merge(checked[["left_id", "right_id"]], how="left", indicator=True)
+    candidates = candidates[candidates.pop("_merge") == "left_only"]  # a conflict keeps its demographic weight
+    checked_keys = set(zip(checked["left_id"], checked["right_id"], strict=True))
+    scoreable = checked[checked["match_weight"].notna()]
+    chosen = one_to_one(pd.concat([candidates, scoreable[candidates.columns]], ignore_index=True)
+                        if len(scoreable) else candidates)
+    is_conflict = pd.Series([(a, b) in checked_keys for a, b in zip(chosen["left_id"], chosen["right_id"],
+                                                                     strict=True)], index=chosen.index, dtype=bool)
     seconds["probabilistic"] = time.perf_counter() - started
 
-    accepted = chosen[chosen["match_weight"] >= thresholds.accept_weight].assign(method="splink")
-    uncertain = chosen[chosen["match_weight"] < thresholds.accept_weight].assign(
+    accept = chosen["match_weight"] >= thresholds.accept_weight
+    accepted = chosen[accept].assign(method=is_conflict[accept].map({True: CHECKED, False: "splink"}))
+    uncertain = chosen[~accept & ~is_conflict].assign(
         reason=f"match weight below {thresholds.accept_weight:g}: needs a person to decide")
+    held = checked[~checked["left_id"].isin(accepted["left_id"])]
+    held = held.assign(reason=held["match_weight"].notna().map({
+        True: f"{CONFLICT}, and the other details score below {thresholds.accept_weight:g}",
+        False: f"{CONFLICT}, and one of the records is linked to someone else or cannot be scored"}))
     links = pd.concat([exact_links, accepted], ignore_index=True) if len(exact_links) else accepted
     links = links.assign(person_id=[person_id(a, b) for a, b in zip(links["left_id"], links["right_id"],
                                                                     strict=True)])
     links = links[LINK_COLUMNS].sort_values("left_id").reset_index(drop=True)
-    review = pd.concat([conflicts[REVIEW_COLUMNS], uncertain[REVIEW_COLUMNS]], ignore_index=True)
+    review = pd.concat([held[REVIEW_COLUMNS], uncertain[REVIEW_COLUMNS]], ignore_index=True)
     review = review[~review["left_id"].isin(links["left_id"])].reset_index(drop=True)
     unmatched = sorted(set(lp.frame[ID]) - set(links["left_id"]) - set(review["left_id"]))
     quality = report(links, review, len(unmatched), truth)

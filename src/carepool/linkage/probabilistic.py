@@ -129,14 +129,15 @@ def _train(linker: Any, roles: Sequence[str], training: Training) -> None:
             continue
 
 
-def _settings(roles: Sequence[str], model: Model | None, training: Training) -> Any:
+def _settings(roles: Sequence[str], model: Model | None, training: Training,
+              blocking: list[Any] | None = None) -> Any:
     from splink import SettingsCreator
 
     return SettingsCreator(
         link_type="link_only",
         unique_id_column_name=ID,
         comparisons=_comparisons(roles, model),
-        blocking_rules_to_generate_predictions=_blocking(roles),
+        blocking_rules_to_generate_predictions=blocking if blocking is not None else _blocking(roles),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=False,
         max_iterations=training.max_iterations,
@@ -199,12 +200,38 @@ def score(left: pd.DataFrame, right: pd.DataFrame, roles: Sequence[str], db_api:
                                                                       recall=training.recall)
     model = _model_from(linker.misc.save_model_to_json())
     predicted = linker.inference.predict(threshold_match_weight=threshold_match_weight, warning_mode="never")
-    frame: pd.DataFrame = predicted.as_pandas_dataframe()  # type: ignore[no-untyped-call]
-    left_is_l = frame["source_dataset_l"] == tables[0].dataset_display_name
-    pairs = pd.DataFrame({
+    return Scored(_pairs(predicted.as_pandas_dataframe(), tables[0]), model)  # type: ignore[no-untyped-call]
+
+
+def _pairs(frame: pd.DataFrame, left_table: Any) -> pd.DataFrame:
+    """Splink's predictions as OUT_COLUMNS, the left file's id always in ``left_id``."""
+    left_is_l = frame["source_dataset_l"] == left_table.dataset_display_name
+    return pd.DataFrame({
         "left_id": frame[f"{ID}_l"].where(left_is_l, frame[f"{ID}_r"]).astype(str),
         "right_id": frame[f"{ID}_r"].where(left_is_l, frame[f"{ID}_l"]).astype(str),
         "match_weight": frame["match_weight"].astype(float),
         "match_probability": frame["match_probability"].astype(float),
-    })
-    return Scored(pairs, model)
+    }, columns=OUT_COLUMNS)
+
+
+def score_pairs(left: pd.DataFrame, right: pd.DataFrame, pairs: pd.DataFrame, roles: Sequence[str],
+                db_api: Any, *, model: Model, key: str = "nhs_number") -> pd.DataFrame:
+    """Weights by ``model`` on ``roles`` alone for the given pairs, which agree on ``key``.
+
+    Every pair is scored: blocking is on ``key`` only and there is no threshold, so a pair
+    the demographic blocking rules would never have proposed still gets its weight. ``key``
+    itself is not compared (it is not in ``roles``); it only names the pairs. The result
+    holds ``pairs``' rows, in OUT_COLUMNS.
+    """
+    if pairs.empty:
+        return pd.DataFrame(columns=OUT_COLUMNS)
+    from splink import Linker, block_on
+
+    left = left[left[ID].isin(pairs["left_id"])]
+    right = right[right[ID].isin(pairs["right_id"])]
+    tables = [db_api.register(left[[ID, key, *roles]], dataset_display_name=_name("cp_pair_left")),
+              db_api.register(right[[ID, key, *roles]], dataset_display_name=_name("cp_pair_right"))]
+    linker = Linker(tables, _settings(roles, model, Training(), blocking=[block_on(key)]), log_level=None)
+    predicted = linker.inference.predict(warning_mode="never")
+    found = _pairs(predicted.as_pandas_dataframe(), tables[0])  # type: ignore[no-untyped-call]
+    return pairs[["left_id", "right_id"]].merge(found, on=["left_id", "right_id"], how="inner")[OUT_COLUMNS]
