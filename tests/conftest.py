@@ -10,10 +10,17 @@ latter carry the ``postgres`` marker, so ``-m "not postgres"`` runs SQLite only)
 ``store`` is that database opened and migrated by ``carepool.store.db.open_store``.
 """
 
+
 from __future__ import annotations
 
-import glob
 import os
+
+# Small dense algebra runs faster single-threaded on this 2-core machine (and the ITS coverage
+# simulations fit hundreds of tiny models); set before numpy is first imported.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import glob
 import pwd
 import shutil
 import socket

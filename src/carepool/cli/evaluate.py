@@ -111,8 +111,9 @@ def its(
     family: str = typer.Option("poisson", "--family", help="poisson | negbin | gaussian"),
     seasonality: str = typer.Option("month", "--seasonality", help="month | fourier | none"),
     hac_lags: int | None = typer.Option(None, "--hac-lags"),
-    errors: str = typer.Option("prewhitened", "--errors",
-                               help="prewhitened (Newey-West with AR(1) prewhitening) or newey-west"),
+    errors: str = typer.Option("latent-ar1", "--errors",
+                               help="latent-ar1 (count noise plus a latent AR(1), REML; near-nominal coverage), "
+                                    "prewhitened (Newey-West with AR(1) prewhitening) or newey-west"),
     as_json: bool = JSON,
 ) -> None:
     """Interrupted time series (segmented regression, Newey-West errors)."""

@@ -2,12 +2,23 @@
 
 Counts (admissions, delayed days) are modelled as Poisson or negative binomial with a
 log-population offset, so a change in population is not mistaken for an effect; seasonality
-enters as month dummies or Fourier terms; errors are Newey-West (HAC) because monthly
-residuals are autocorrelated. The controlled version stacks the treated and a comparison
-series and reads the effect off the treated x post terms, with Driscoll-Kraay (HAC on the
-sums over series) errors. By default the single-series errors are Newey-West with AR(1)
-prewhitening (``hac.py``), which keeps 95% intervals near nominal in short autocorrelated
-series; ``errors="newey-west"`` gives the plain estimator (as statsmodels computes it).
+enters as month dummies or Fourier terms. The point estimates are the ordinary GLM estimates.
+
+Monthly residuals are autocorrelated, so the standard errors must allow for it. By default
+(``errors="latent-ar1"``, ``latent.py``) the single-series covariance is that of Zeger's (1988)
+model for time series of counts: independent count noise plus an AR(1) on the log scale, its
+variance and correlation estimated by REML, with t intervals on n - k degrees of freedom. It is
+the default because the kernel (Newey-West) estimators are biased down in series this short: in
+the simulation test (96 months, latent AR(1) rho 0.3) plain Newey-West 95% intervals cover
+about 88% and AR(1)-prewhitened Newey-West about 90%, while the latent-AR(1) intervals cover
+about 96%; with no autocorrelation 97% (plain Newey-West 93%) and at rho 0.6 95% (81%).
+``errors="newey-west"`` gives plain Newey-West exactly as statsmodels computes it (Bartlett
+kernel, small-sample correction, t intervals) and ``errors="prewhitened"`` the AR(1)-prewhitened
+version (``hac.py``).
+
+The controlled version stacks the treated and a comparison series and reads the effect off the
+treated x post terms, with Driscoll-Kraay (HAC on the sums over series) errors whatever
+``errors`` says.
 """
 
 from __future__ import annotations
@@ -23,13 +34,13 @@ import statsmodels.api as sm
 from statsmodels.discrete.discrete_model import NegativeBinomial
 
 from carepool.errors import InputError
-from carepool.evaluation import hac
+from carepool.evaluation import hac, latent
 from carepool.evaluation.panel import Period, build_panel, read_table
 from carepool.evaluation.results import Estimate, PeriodEffect
 
 FAMILIES = ("poisson", "negbin", "gaussian")
 SEASONALITY = ("month", "fourier", "none")
-ERRORS = ("prewhitened", "newey-west")   # Newey-West with or without AR(1) prewhitening
+ERRORS = ("latent-ar1", "prewhitened", "newey-west")   # see the module docstring
 
 
 @dataclass(frozen=True)
@@ -67,7 +78,7 @@ def interrupted_time_series(
     hac_lags: int | None = None,
     comparison: Sequence[float] | np.ndarray | None = None,
     comparison_offset: Sequence[float] | np.ndarray | None = None,
-    errors: str = "prewhitened",
+    errors: str = "latent-ar1",
 ) -> ItsResult:
     """Fit the segmented regression; ``comparison`` turns it into a controlled ITS."""
     if errors not in ERRORS:
@@ -114,9 +125,9 @@ def interrupted_time_series(
     res = sm.GLM(yy, x, family=fam, offset=oo).fit(use_t=True, **cov)
     names = list(x.columns)
     params = np.asarray(res.params)
-    if errors == "prewhitened" and comparison is None:
-        cov_pw = hac.sandwich(res, lags)
-        est, slope_est = (hac.estimate(res, cov_pw, names.index(name)) for name in (level, slope))
+    if errors != "newey-west" and comparison is None:
+        cov_robust = latent.covariance(res).cov if errors == "latent-ar1" else hac.sandwich(res, lags)
+        est, slope_est = (hac.estimate(res, cov_robust, names.index(name)) for name in (level, slope))
     else:
         est, slope_est = (_estimate(res, names.index(name)) for name in (level, slope))
     cf_x = x.iloc[:n].copy()
