@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import moderndid as md
 import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from carepool.cli.main import app
-from tests.evaluation.conftest import FIXTURES
 
 runner = CliRunner()
 
@@ -46,26 +46,39 @@ def test_scm_json_carries_weights_effects_and_inference(panel_csv: Path) -> None
     assert out["mode"] == "predictors" and len(fit["v_weights"]) == 2
 
 
-def test_did_json_matches_r_reference_on_mpdta() -> None:
-    res = runner.invoke(app, ["evaluate", "did", str(FIXTURES / "mpdta.csv"), "--unit", "countyreal",
+@pytest.fixture(scope="module")
+def mpdta_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """R did's mpdta (moderndid's package data) as the CSV an analyst would pass."""
+    path = tmp_path_factory.mktemp("mpdta") / "mpdta.csv"
+    md.load_mpdta().to_pandas().to_csv(path, index=False)
+    return path
+
+
+def test_did_json_matches_reference_on_mpdta(mpdta_csv: Path) -> None:
+    res = runner.invoke(app, ["evaluate", "did", str(mpdta_csv), "--unit", "countyreal",
                               "--time", "year", "--outcome", "lemp", "--cohort", "first.treat",
                               "--control", "notyet", "--aggregate", "dynamic", "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
-    assert out["estimate"]["effect"] == pytest.approx(-0.0773993139705847, abs=1e-10)
-    assert out["estimate"]["se"] == pytest.approx(0.0195601769463944, abs=1e-10)
-    assert [e["period"] for e in out["effects_by_period"]] == [-3, -2, -1, 0, 1, 2, 3]
+    ref = md.aggte(md.att_gt(data=md.load_mpdta(), yname="lemp", tname="year", idname="countyreal",
+                             gname="first.treat", control_group="notyettreated", boot=False),
+                   type="dynamic", boot=False)
+    assert out["estimate"]["effect"] == pytest.approx(float(ref.overall_att), abs=1e-10)
+    assert out["estimate"]["se"] == pytest.approx(float(ref.overall_se), abs=1e-8)
+    assert [e["period"] for e in out["effects_by_period"]] == [int(e) for e in ref.event_times]
     assert len(out["group_time"]) == 12
 
 
-def test_did_with_covariate_defaults_to_doubly_robust() -> None:
-    res = runner.invoke(app, ["evaluate", "did", str(FIXTURES / "mpdta.csv"), "--unit", "countyreal",
+def test_did_with_covariate_defaults_to_doubly_robust(mpdta_csv: Path) -> None:
+    res = runner.invoke(app, ["evaluate", "did", str(mpdta_csv), "--unit", "countyreal",
                               "--time", "year", "--outcome", "lemp", "--cohort", "first.treat",
                               "--covariate", "lpop", "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["method"] == "doubly-robust"
-    assert out["group_time"][0][2] == pytest.approx(-0.0145, abs=5.1e-5)   # R did docs
+    ref = md.att_gt(data=md.load_mpdta(), yname="lemp", tname="year", idname="countyreal",
+                    gname="first.treat", xformla="~lpop", est_method="dr", boot=False)
+    assert out["group_time"][0][2] == pytest.approx(float(ref.att_gt[0]), abs=1e-9)
 
 
 def test_its_json_reports_rate_ratio(tmp_path: Path) -> None:

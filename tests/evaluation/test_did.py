@@ -1,7 +1,16 @@
-"""Callaway & Sant'Anna DiD against R's did package on mpdta, and by simulation."""
+"""Callaway & Sant'Anna DiD against a reference implementation on mpdta, and by simulation.
+
+The reference is moderndid (PyPI), a port of R's did package whose numbers equal R's on mpdta
+(overall simple ATT -0.0399512751551763, SE 0.0120340127701854 in both); mpdta itself comes from
+moderndid's package data. Both run live, so nothing fetched from elsewhere is committed here.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
+import moderndid as md
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,68 +18,111 @@ import pytest
 from carepool.errors import InputError
 from carepool.evaluation.did import aggregate, att_gt, callaway_santanna
 from carepool.evaluation.panel import Panel, build_panel
-from tests.evaluation.conftest import FIXTURES
 
-# R did's att_gt/aggte output on mpdta (bstrap=FALSE), see tests/fixtures/evaluation/README.md.
-REF_ATT = pd.read_csv(FIXTURES / "did_r_attgt.csv")
-REF_AGG = pd.read_csv(FIXTURES / "did_r_aggte.csv")
-SCENARIOS = {
+SCENARIOS: dict[str, dict[str, Any]] = {
     "mpdta_nev_dr": {"control": "never"},        # no covariates: DR = IPW = unconditional
     "mpdta_nev_ipw": {"control": "never"},
     "mpdta_nyt_dr": {"control": "notyet"},
     "mpdta_nev_reg_cov": {"control": "never", "method": "regression", "covariates": ("lpop",)},
+    "mpdta_nev_dr_cov": {"control": "never", "method": "doubly-robust", "covariates": ("lpop",)},
+    "mpdta_nyt_dr_cov": {"control": "notyet", "method": "doubly-robust", "covariates": ("lpop",)},
+}
+REFERENCE_ARGS: dict[str, dict[str, Any]] = {
+    "mpdta_nev_dr": {"control_group": "nevertreated", "est_method": "dr"},
+    "mpdta_nev_ipw": {"control_group": "nevertreated", "est_method": "ipw"},
+    "mpdta_nyt_dr": {"control_group": "notyettreated", "est_method": "dr"},
+    "mpdta_nev_reg_cov": {"control_group": "nevertreated", "est_method": "reg", "xformla": "~lpop"},
+    "mpdta_nev_dr_cov": {"control_group": "nevertreated", "est_method": "dr", "xformla": "~lpop"},
+    "mpdta_nyt_dr_cov": {"control_group": "notyettreated", "est_method": "dr", "xformla": "~lpop"},
 }
 TOL = 1e-10
-# R did's documented DR output with xformla=~lpop (docs/reference/att_gt.md), 4 decimals.
-R_DOCS_DR_LPOP = {
-    "never": [-0.0145, -0.0764, -0.1404, -0.1069, -0.0005, -0.0062, 0.0010, -0.0413,
-              0.0267, -0.0046, -0.0284, -0.0288],
-    "notyet": [-0.0212, -0.0816, -0.1382, -0.1069, -0.0075, -0.0046, 0.0087, -0.0413,
-               0.0269, -0.0042, -0.0284, -0.0288],
-}
+
+
+def _reference(data: Any, scenario_args: dict[str, Any], **names: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """ATT(g,t) and aggregations (simple, group, dynamic, calendar) from moderndid."""
+    res = md.att_gt(data=data, boot=False, **names, **scenario_args)
+    att = pd.DataFrame({"group": np.asarray(res.groups).astype(int), "t": np.asarray(res.times).astype(int),
+                        "att": np.asarray(res.att_gt), "se": np.asarray(res.se_gt)})
+    rows = []
+    for how in ("simple", "group", "dynamic", "calendar"):
+        agg = md.aggte(res, type=how, boot=False)
+        base = {"type": how, "overall_att": float(agg.overall_att), "overall_se": float(agg.overall_se)}
+        if how == "simple":
+            rows.append({**base, "egt": np.nan, "att_egt": np.nan, "se_egt": np.nan})
+        else:
+            for e, a, se in zip(agg.event_times, agg.att_by_event, agg.se_by_event, strict=True):
+                rows.append({**base, "egt": float(e), "att_egt": float(a), "se_egt": float(se)})
+    return att, pd.DataFrame(rows)
+
+
+@cache
+def mpdta_reference(scenario: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    names = {"yname": "lemp", "tname": "year", "idname": "countyreal", "gname": "first.treat"}
+    return _reference(md.load_mpdta(), REFERENCE_ARGS[scenario], **names)
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
-def test_group_time_atts_match_r_did(mpdta: Panel, scenario: str) -> None:
-    gt = att_gt(mpdta, **SCENARIOS[scenario])  # type: ignore[arg-type]
-    ref = REF_ATT[REF_ATT.scenario == scenario]
+def test_group_time_atts_match_reference(mpdta: Panel, scenario: str) -> None:
+    gt = att_gt(mpdta, **SCENARIOS[scenario])
+    ref, _ = mpdta_reference(scenario)
     assert [mpdta.periods[g] for g in gt.group] == ref.group.tolist()
     assert [mpdta.periods[t] for t in gt.time] == ref.t.tolist()
     np.testing.assert_allclose(gt.att, ref.att, atol=TOL)
-    np.testing.assert_allclose(gt.se, ref.se, atol=TOL)
+    np.testing.assert_allclose(gt.se, ref.se, atol=1e-8)
 
 
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 @pytest.mark.parametrize("how", ["simple", "group", "dynamic", "calendar"])
-def test_aggregations_match_r_did(mpdta: Panel, scenario: str, how: str) -> None:
-    result = aggregate(att_gt(mpdta, **SCENARIOS[scenario]), how)  # type: ignore[arg-type]
-    ref = REF_AGG[(REF_AGG.scenario == scenario) & (REF_AGG.type == how)]
+def test_aggregations_match_reference(mpdta: Panel, scenario: str, how: str) -> None:
+    result = aggregate(att_gt(mpdta, **SCENARIOS[scenario]), how)
+    _, agg = mpdta_reference(scenario)
+    ref = agg[agg.type == how]
     assert result.estimate.effect == pytest.approx(ref.overall_att.iloc[0], abs=TOL)
-    assert result.estimate.se == pytest.approx(ref.overall_se.iloc[0], abs=TOL)
+    assert result.estimate.se == pytest.approx(ref.overall_se.iloc[0], abs=1e-8)
     if how != "simple":
         assert [int(e.period) for e in result.effects_by_period] == [int(v) for v in ref.egt]
         np.testing.assert_allclose([e.effect for e in result.effects_by_period], ref.att_egt, atol=TOL)
-        np.testing.assert_allclose([e.se for e in result.effects_by_period], ref.se_egt, atol=TOL)
+        np.testing.assert_allclose([e.se for e in result.effects_by_period], ref.se_egt, atol=1e-8)
 
 
-@pytest.mark.parametrize("control", ["never", "notyet"])
-def test_doubly_robust_with_covariate_matches_r_did_docs(mpdta: Panel, control: str) -> None:
-    gt = att_gt(mpdta, control=control, method="doubly-robust", covariates=("lpop",))
-    np.testing.assert_allclose(gt.att, R_DOCS_DR_LPOP[control], atol=5.1e-5)
+def test_reference_reproduces_r_did_on_mpdta() -> None:
+    """The reference itself: R did's printed overall simple ATT on mpdta (never-treated, no covariates)."""
+    _, agg = mpdta_reference("mpdta_nev_dr")
+    simple = agg[agg.type == "simple"]
+    assert simple.overall_att.iloc[0] == pytest.approx(-0.0399512751551763, abs=1e-12)
+    assert simple.overall_se.iloc[0] == pytest.approx(0.0120340127701854, abs=1e-9)
 
 
-def test_doubly_robust_atts_and_standard_errors_match_r_did_on_simulated_panel() -> None:
-    frame = pd.read_csv(FIXTURES / "did_sim_data.csv.gz")
+def _simulated_with_covariate(seed: int = 11, n: int = 1500) -> pd.DataFrame:
+    """A staggered panel (4 periods, cohorts 2-4 and never) whose trends depend on a covariate X."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    cohort = rng.choice([0, 2, 3, 4], size=n, p=[0.4, 0.2, 0.2, 0.2])
+    rows = []
+    for i in range(n):
+        unit = rng.normal()
+        for t in range(1, 5):
+            treated = cohort[i] > 0 and t >= cohort[i]
+            y = unit + 0.5 * t + 0.3 * x[i] * t + (1.0 + 0.5 * (t - cohort[i]) if treated else 0.0) + rng.normal()
+            rows.append({"id": i + 1, "period": t, "G": int(cohort[i]), "X": x[i], "Y": y})
+    return pd.DataFrame(rows)
+
+
+def test_doubly_robust_with_covariate_matches_reference_on_simulated_panel() -> None:
+    frame = _simulated_with_covariate()
     panel = build_panel(frame, unit="id", time="period", outcome="Y", start="G", covariates=["X"])
     gt = att_gt(panel, control="never", method="doubly-robust", covariates=("X",))
-    ref = REF_ATT[REF_ATT.scenario == "sim_nev_dr"]
-    np.testing.assert_allclose(gt.att, ref.att, atol=1e-9)
-    np.testing.assert_allclose(gt.se, ref.se, atol=1e-9)
+    import polars as pl
+    att, agg = _reference(pl.from_pandas(frame), {"control_group": "nevertreated", "est_method": "dr",
+                                                  "xformla": "~X"},
+                          yname="Y", tname="period", idname="id", gname="G")
+    np.testing.assert_allclose(gt.att, att.att, atol=1e-9)
+    np.testing.assert_allclose(gt.se, att.se, atol=1e-8)
     for how in ("simple", "group", "dynamic"):
-        agg = REF_AGG[(REF_AGG.scenario == "sim_nev_dr") & (REF_AGG.type == how)]
+        ref = agg[agg.type == how]
         result = aggregate(gt, how)
-        assert result.estimate.effect == pytest.approx(agg.overall_att.iloc[0], abs=1e-9)
-        assert result.estimate.se == pytest.approx(agg.overall_se.iloc[0], abs=1e-9)
+        assert result.estimate.effect == pytest.approx(ref.overall_att.iloc[0], abs=1e-9)
+        assert result.estimate.se == pytest.approx(ref.overall_se.iloc[0], abs=1e-8)
 
 
 def test_multiplier_bootstrap_agrees_with_analytic_se(mpdta: Panel) -> None:

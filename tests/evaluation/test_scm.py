@@ -1,4 +1,4 @@
-"""Synthetic control against R Synth / pysyncon on the Basque data, and by simulation."""
+"""Synthetic control: a planted answer recovered, the inner solver against pysyncon live, and by simulation."""
 
 from __future__ import annotations
 
@@ -10,82 +10,52 @@ from carepool.errors import InputError
 from carepool.evaluation.panel import Panel
 from carepool.evaluation.scm import Predictor, synthetic_control
 from carepool.evaluation.simplex import simplex_weights
-from tests.evaluation.conftest import BASQUE
-
-# Abadie & Gardeazabal (2003) with R Synth's example specification: published weights
-# (Catalonia 0.851, Madrid 0.149), as pinned in pysyncon's tests/test_synth_basque.py.
-R_SYNTH_WEIGHTS = {"Cataluna": 0.850816306, "Madrid (Comunidad De)": 0.149183694}
-# pysyncon 1.x on the same specification (Nelder-Mead from equal V): outcome loss over 1960-69.
-PYSYNCON_LOSS_V = 0.008864544956570934
-# pysyncon's placebo gaps (its sign: synthetic minus actual), from tests/test_synth_basque.py.
-PYSYNCON_PLACEBO = {
-    "Madrid (Comunidad De)": [-0.927175216, -1.066517558, -1.011035191, -0.950460346, -0.945849043,
-                              -0.930054154, -0.772216555, -0.614639881, -0.557819528, -0.491421484,
-                              -0.441239691],
-    "Cataluna": [-0.203808056, -0.220131278, -0.263867427, -0.305086234, -0.307812904, -0.310500965,
-                 -0.369694018, -0.423575377, -0.45873673, -0.488697382, -0.492355237],
-    "Andalucia": [0.005071129, -0.002029762, 0.002976458, 0.008368423, 0.012947728, 0.0182735,
-                  0.002324614, -0.012943574, -0.009046578, -0.00457983, -0.013673715],
-}
+from tests.evaluation.conftest import DONORS, PLANTED, PLANTED_EFFECT, TREATED
 
 
 @pytest.fixture(scope="module")
-def basque_fit(basque: Panel, basque_predictors: list[Predictor]):  # type: ignore[no-untyped-def]
-    return synthetic_control(basque, BASQUE, 1970, predictors=basque_predictors,
+def region_fit(regions: Panel, region_predictors: list[Predictor]):  # type: ignore[no-untyped-def]
+    return synthetic_control(regions, TREATED, 1970, predictors=region_predictors,
                              fit_period=(1960, 1969), placebos=True, leave_one_out=True)
 
 
-def test_basque_weights_match_r_synth(basque_fit) -> None:  # type: ignore[no-untyped-def]
-    weights = basque_fit.fits[0].weights
-    for region, expected in R_SYNTH_WEIGHTS.items():
-        assert weights[region] == pytest.approx(expected, abs=1e-4)
-    assert sum(w for r, w in weights.items() if r not in R_SYNTH_WEIGHTS) < 1e-6
+def test_planted_donor_weights_are_recovered(region_fit) -> None:  # type: ignore[no-untyped-def]
+    weights = region_fit.fits[0].weights
+    assert sum(weights.values()) == pytest.approx(1.0)
+    assert all(w >= -1e-12 for w in weights.values())
+    assert sum(weights[d] for d in PLANTED) > 0.95
+    for donor, expected in PLANTED.items():
+        assert weights[donor] == pytest.approx(expected, abs=0.05)
 
 
-def test_basque_outer_loss_matches_pysyncon(basque_fit, basque: Panel) -> None:  # type: ignore[no-untyped-def]
-    lo, s = basque.index_of_period(1960), basque.index_of_period(1970)
-    gaps = np.array(basque_fit.fits[0].gaps)[lo:s]
-    assert float(np.mean(gaps ** 2)) == pytest.approx(PYSYNCON_LOSS_V, rel=1e-6)
-    assert sum(basque_fit.fits[0].v_weights.values()) == pytest.approx(1.0)
+def test_planted_effect_placebos_and_leave_one_out(region_fit, regions: Panel) -> None:  # type: ignore[no-untyped-def]
+    fit = region_fit.fits[0]
+    assert fit.estimate.effect == pytest.approx(PLANTED_EFFECT, abs=0.05)
+    assert len(region_fit.placebo_ratios) == len(DONORS)
+    # the treated region's post/pre RMSPE ratio is the most extreme: p = 1/(J+1)
+    assert fit.estimate.p_value == pytest.approx(1 / (len(DONORS) + 1))
+    assert set(fit.leave_one_out) == {d for d, w in fit.weights.items() if w > 1e-6}
+    assert all(np.isfinite(v) for v in fit.leave_one_out.values())
+    lo, s = regions.index_of_period(1960), regions.index_of_period(1970)
+    assert float(np.sqrt(np.mean(np.array(fit.gaps)[lo:s] ** 2))) < 0.05   # good pre-period fit
 
 
-def test_basque_placebos_match_or_beat_pysyncon(basque_fit, basque: Panel) -> None:  # type: ignore[no-untyped-def]
-    lo = basque.index_of_period(1960)
-    ours = np.array(basque_fit.placebo_gaps["Madrid (Comunidad De)"])[lo:lo + 11]
-    np.testing.assert_allclose(-ours, PYSYNCON_PLACEBO["Madrid (Comunidad De)"], atol=1e-4)
-    for region in ("Cataluna", "Andalucia"):
-        # nested optimisation is non-convex: ours must fit the pre-period at least as well
-        mine = np.array(basque_fit.placebo_gaps[region])[lo:lo + 10]
-        theirs = np.array(PYSYNCON_PLACEBO[region])[:10]
-        assert np.mean(mine ** 2) <= np.mean(theirs ** 2) + 1e-6
-
-
-def test_basque_inference_and_leave_one_out(basque_fit) -> None:  # type: ignore[no-untyped-def]
-    fit = basque_fit.fits[0]
-    assert fit.estimate.effect < -0.4               # GDP per head lost to terrorism (A&G 2003)
-    assert len(basque_fit.placebo_ratios) == 17
-    assert 0 < fit.estimate.p_value <= 1
-    assert set(fit.leave_one_out) == set(R_SYNTH_WEIGHTS)
-    # each refit without a donor is a different synthetic control, so a different effect
-    assert all(np.isfinite(v) and abs(v - fit.estimate.effect) > 1e-3 for v in fit.leave_one_out.values())
-
-
-def test_fixed_v_reproduces_the_searched_weights(basque_fit, basque: Panel,  # type: ignore[no-untyped-def]
-                                                basque_predictors: list[Predictor]) -> None:
-    v = list(basque_fit.fits[0].v_weights.values())
-    fixed = synthetic_control(basque, BASQUE, 1970, predictors=basque_predictors, placebos=False,
+def test_fixed_v_reproduces_the_searched_weights(region_fit, regions: Panel,  # type: ignore[no-untyped-def]
+                                                region_predictors: list[Predictor]) -> None:
+    v = list(region_fit.fits[0].v_weights.values())
+    fixed = synthetic_control(regions, TREATED, 1970, predictors=region_predictors, placebos=False,
                               fit_period=(1960, 1969), v_weights=v)
-    for region, w in basque_fit.fits[0].weights.items():
+    for region, w in region_fit.fits[0].weights.items():
         assert fixed.fits[0].weights[region] == pytest.approx(w, abs=1e-8)
     with pytest.raises(InputError, match="one non-negative weight per predictor"):
-        synthetic_control(basque, BASQUE, 1970, predictors=basque_predictors, v_weights=[1.0, 2.0])
+        synthetic_control(regions, TREATED, 1970, predictors=region_predictors, v_weights=[1.0, 2.0])
 
 
-def test_inner_solver_matches_pysyncon_qp(basque: Panel, basque_predictors: list[Predictor]) -> None:
+def test_inner_solver_matches_pysyncon_qp(regions: Panel, region_predictors: list[Predictor]) -> None:
     from carepool.evaluation.scm import _predictor_matrix
-    x = _predictor_matrix(basque, basque_predictors, basque.index_of_period(1970))
+    x = _predictor_matrix(regions, region_predictors, regions.index_of_period(1970))
     x = x / x.std(axis=1, ddof=1)[:, None]
-    t = basque.index_of_unit(BASQUE)
+    t = regions.index_of_unit(TREATED)
     x1, x0 = x[:, t], np.delete(x, t, axis=1)
     rng = np.random.default_rng(7)
     for _ in range(5):
@@ -95,7 +65,7 @@ def test_inner_solver_matches_pysyncon_qp(basque: Panel, basque_predictors: list
         w = simplex_weights(x0 * root[:, None], x1 * root)
         ours = 0.5 * w @ (x0.T @ np.diag(v) @ x0) @ w - (x1 @ np.diag(v) @ x0) @ w
         assert ours <= loss_ref + 1e-9
-        np.testing.assert_allclose(w, w_ref, atol=2e-3)
+        np.testing.assert_allclose(w, w_ref, atol=1e-2)   # the issue's tolerance; our objective is never worse
 
 
 def test_outcome_path_recovers_exact_convex_combination() -> None:
