@@ -7,6 +7,7 @@ rest (the lifecycle refuses steps out of order with a ConflictError, shown as a 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,7 @@ from starlette.datastructures import UploadFile
 from carepool.findings import error
 from carepool.services import plans
 from carepool.services.users import Action, User, require
+from carepool.store.db import Store
 from carepool.web.area_data import visible_area
 from carepool.web.render import render
 from carepool.web.session import checked_form, current_user, store_of
@@ -68,31 +70,32 @@ async def upload(request: Request, code: str, user: CurrentUser) -> Response:
     return _back(area.code, f"uploaded-v{record.version}")
 
 
-@router.post("/areas/{code}/sign-off")
-async def sign_off(request: Request, code: str, user: CurrentUser) -> Response:
+async def _step(request: Request, code: str, user: CurrentUser, action: Action,
+                do: Callable[[Store, str, str], object], done: str) -> Response:
+    """One workflow step: CSRF-checked form, the user's area, the permission, the service call."""
     await checked_form(request)
     area = visible_area(user, code)
-    require(user, Action.SIGN_OFF_PARTNER, area.code)
-    plans.sign_off(store_of(request), area.code, request.app.state.settings.year, user.org_code, actor=user.email)
-    return _back(area.code, "signed-off")
+    require(user, action, area.code)
+    do(store_of(request), area.code, request.app.state.settings.year)
+    return _back(area.code, done)
+
+
+@router.post("/areas/{code}/sign-off")
+async def sign_off(request: Request, code: str, user: CurrentUser) -> Response:
+    return await _step(request, code, user, Action.SIGN_OFF_PARTNER,
+                       lambda st, a, y: plans.sign_off(st, a, y, user.org_code, actor=user.email), "signed-off")
 
 
 @router.post("/areas/{code}/hwb-sign-off")
 async def hwb_sign_off(request: Request, code: str, user: CurrentUser) -> Response:
-    await checked_form(request)
-    area = visible_area(user, code)
-    require(user, Action.SIGN_OFF_HWB, area.code)
-    plans.sign_off_hwb(store_of(request), area.code, request.app.state.settings.year, actor=user.email)
-    return _back(area.code, "hwb-signed-off")
+    return await _step(request, code, user, Action.SIGN_OFF_HWB,
+                       lambda st, a, y: plans.sign_off_hwb(st, a, y, actor=user.email), "hwb-signed-off")
 
 
 @router.post("/areas/{code}/submit")
 async def submit(request: Request, code: str, user: CurrentUser) -> Response:
-    await checked_form(request)
-    area = visible_area(user, code)
-    require(user, Action.SUBMIT, area.code)
-    plans.submit(store_of(request), area.code, request.app.state.settings.year, actor=user.email)
-    return _back(area.code, "submitted")
+    return await _step(request, code, user, Action.SUBMIT,
+                       lambda st, a, y: plans.submit(st, a, y, actor=user.email), "submitted")
 
 
 @router.post("/areas/{code}/assure")
