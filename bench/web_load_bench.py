@@ -5,8 +5,10 @@
 
 Starts ``carepool serve`` on 127.0.0.1 (a free port) against a demo store (``--db``, or one built
 with ``carepool demo --no-serve --skip ...`` in a temporary folder), adds a national analyst
-account, logs each simulated user in through the log-in form, asks for each page once (so the
-per-process caches are filled, as on a server that has been up a while), then runs for a fixed time: each
+account, logs each simulated user in through the log-in form, asks for the dashboard and every
+area page once (so the per-process caches are filled, as on a server that has been up a while:
+an area page's charts and interrupted time series are computed on its first request; pass
+``--cold`` to skip this and measure first requests too), then runs for a fixed time: each
 user asks for the national dashboard or an area page (half each, areas at random), waits a
 random think time (uniform 0.5x-1.5x ``--think`` seconds; 0 for back-to-back requests), and
 repeats. The run stops at ``--seconds`` or ``--max-requests``, whichever comes first.
@@ -108,7 +110,8 @@ async def log_in(client: httpx.AsyncClient, password: str) -> None:
 
 
 async def run(base: str, password: str, n_users: int, seconds: float, think: float,
-              max_requests: int) -> tuple[list[float], dict[str, int], float, dict[str, list[float]]]:
+              max_requests: int, cold: bool = False) -> tuple[list[float], dict[str, int], float,
+                                                               dict[str, list[float]]]:
     areas = sorted(load_reference().areas)
     latencies: list[float] = []
     by_page: dict[str, list[float]] = {"dashboard": [], "area": []}
@@ -118,7 +121,8 @@ async def run(base: str, password: str, n_users: int, seconds: float, think: flo
     try:
         for client in clients:          # every user logs in once, before the clock starts
             await log_in(client, password)
-        for path in ("/", f"/areas/{areas[0]}"):   # the per-process caches fill before the clock starts
+        warm = ["/", f"/areas/{areas[0]}"] if cold else ["/", *(f"/areas/{a}" for a in areas)]
+        for path in warm:                  # the per-process caches fill before the clock starts
             await clients[0].get(path)
         issued = 0
         start = time.perf_counter()
@@ -167,6 +171,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--think", type=float, default=1.0, help="mean think time between a user's requests (s)")
     parser.add_argument("--max-requests", type=int, default=100_000)
+    parser.add_argument("--cold", action="store_true",
+                        help="warm only the dashboard and one area page (area pages compute on first request)")
     args = parser.parse_args()
     if not 1 <= args.users <= 500 or not 0 < args.seconds <= 600 or not 0 < args.max_requests <= 1_000_000:
         raise SystemExit("bounded runs only: 1-500 users, up to 600 s, up to 1,000,000 requests")
@@ -177,7 +183,8 @@ def main() -> None:
         server = start_server(db, port)
         try:
             latencies, errors, wall, by_page = asyncio.run(run(
-                f"http://{HOST}:{port}", password, args.users, args.seconds, args.think, args.max_requests))
+                f"http://{HOST}:{port}", password, args.users, args.seconds, args.think, args.max_requests,
+                args.cold))
         finally:
             server.terminate()
             server.wait(timeout=30)

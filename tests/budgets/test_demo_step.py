@@ -18,3 +18,17 @@ def test_demo_step_summarises_an_illustrative_year(tmp_path: Path) -> None:
     saved = json.loads((tmp_path / "budgets" / "summary.json").read_text(encoding="utf-8"))
     assert saved == result
     assert any("illustrative" in s for s in said)
+
+
+def test_demo_step_with_a_store_loads_the_cohort_into_open_books(tmp_path: Path) -> None:
+    from carepool.services import budgets
+    from carepool.store.db import open_store
+
+    store = open_store(str(tmp_path / "demo.db"))
+    try:
+        result = run_demo_step(tmp_path, 3, lambda _m: None, areas=("E08000035",), people=20, store=store)
+        assert result["stored"] is True and result["year"] == "bcf-2016-17" and result["ledger_balanced"] is True
+        view = budgets.area_budgets(store, "E08000035")
+        assert len(view.rows) == 20 and view.as_of.isoformat() == "2017-03-31"
+    finally:
+        store.dispose()

@@ -54,12 +54,27 @@ def test_cli_compare_tables_json_and_chart(tmp_path: Path) -> None:
     result = runner.invoke(app, ["scenario", "compare", "bcf-2015-16", "whole-budget", "--top", "3"])
     assert result.exit_code == 0, result.output
     assert "Who bears the money at risk" in result.output and "DERIVED" in result.output
+    flat = " ".join(result.output.split())
+    assert "pooled by CCGs (UNVERIFIED ESTIMATE)" in flat
+    assert "UNVERIFIED ESTIMATE: CCG allocations, 2015-16 (£65,600.0m) is an unverified estimate" in flat
+    assert "(unverified estimate) - NHS England" in flat      # the source line says so too
     out = tmp_path / "c.svg"
     as_json = runner.invoke(app, ["scenario", "compare", "bcf-2015-16", "percentage-of-budgets", "--json",
                                   "--out", str(out)])
     assert as_json.exit_code == 0, as_json.output
     data = json.loads(as_json.output)
     assert data["other"]["id"] == "percentage-of-budgets" and out.exists()
+    [ccg] = [t for t in data["other"]["totals"] if t["id"] == "ccg-allocations"]
+    assert (ccg["amount_pence"], ccg["verified"], ccg["status_label"]) == (6_560_000_000_000, False,
+                                                                            "unverified estimate")
     assert runner.invoke(app, ["scenario", "compare", "bcf-2015-16", "nonsense"]).exit_code == 7
     listing = runner.invoke(app, ["scenario", "list"])
     assert "whole-budget" in listing.output and "bcf-2015-16" in listing.output
+
+
+def test_each_area_row_splits_its_pool_by_partner(report: dict[str, Any]) -> None:
+    for row in report["areas"]:
+        parts = row["partners"]
+        assert sum(p["base_pence"] for p in parts) == row["base_pence"]
+        assert sum(p["other_pence"] for p in parts) == row["other_pence"]
+        assert [p["kind"] for p in parts][-1] == "la" and parts[-1]["partner"] == row["area_code"]

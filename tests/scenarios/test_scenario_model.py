@@ -15,10 +15,21 @@ def test_packaged_scenarios_state_their_sources() -> None:
     for sid in available_scenarios():
         scenario = load_scenario(sid)
         assert scenario.totals and all(t.source.strip() for t in scenario.totals)
-        assert {t.status for t in scenario.totals} <= {"published", "to-verify"}
+        assert {t.status for t in scenario.totals} <= {"published", "estimate-unverified"}
+        # the 65.6bn CCG allocations total could not be verified: every scenario says so
+        ccg = scenario.total("ccg-allocations")
+        assert ccg.amount == Money.pounds(65_600_000_000)
+        assert (ccg.status, ccg.verified, ccg.label) == ("estimate-unverified", False, "unverified estimate")
     whole = load_scenario("whole-budget")
     assert whole.total("adult-social-care").amount == Money.pounds(16_970_000_000)
-    assert whole.total("ccg-allocations").status == "to-verify"
+    assert whole.total("adult-social-care").verified and whole.total("adult-social-care").label == "published"
+
+
+def test_the_older_to_verify_status_is_still_read_as_an_unverified_estimate() -> None:
+    data = raw()
+    data["national_totals"][0]["status"] = "to-verify"   # type: ignore[index]
+    total = parse_scenario(data, "old.yaml").total("ccg-allocations")
+    assert not total.verified and total.label == "unverified estimate"
 
 
 def raw(**changes: object) -> dict[str, object]:

@@ -120,6 +120,31 @@ def test_the_plan_journey_in_chromium(browser: Browser, base_url: str, shots: Pa
     lead.set_input_files("#workbook", str(workbooks["valid"]))
     lead.click("button:has-text('Check and upload')")
     assert lead.inner_text("#status").strip() == "draft"
+
+    # edit in the browser: a finding appears beside its field, the error summary links to it, and the fix saves
+    lead.goto(f"/areas/{OWN}/upload")
+    lead.click("#edit-link")
+    assert lead.input_value("#metrics-5-local_name") == "Dementia diagnosis rate"
+    lead.fill("#metrics-5-local_name", "")
+    lead.fill("#narrative", "Typed in the browser")
+    lead.click("#plan-form > button:has-text('Save draft')")
+    assert "has 1 error to fix" in lead.inner_text("#notice")
+    group = lead.locator("[data-field='metrics-5-local_name']")
+    assert "nhsuk-form-group--error" in (group.get_attribute("class") or "")
+    assert "BCF6 must name the local metric" in lead.inner_text("#metrics-5-local_name-error")
+    assert "metrics-5-local_name-error" in (lead.get_attribute("#metrics-5-local_name", "aria-describedby") or "")
+    lead.click("#error-summary a[href='#metrics-5-local_name']")
+    assert lead.evaluate("document.activeElement.id") == "metrics-5-local_name" or lead.url.endswith(
+        "#metrics-5-local_name")
+    assert lead.input_value("#narrative") == "Typed in the browser"
+    _check(lead, shots, "05a-plan-edit-finding")
+    lead.fill("#metrics-5-local_name", "Dementia diagnosis rate")
+    lead.click("#plan-form > button:has-text('Save draft')")
+    assert "It has no errors" in lead.inner_text("#notice")
+    assert lead.locator(".nhsuk-form-group--error").count() == 0
+    _check(lead, shots, "05b-plan-edit-fixed")
+    lead.click("text=Back to")
+    assert lead.inner_text("#status").strip() == "draft"
     lead.click(f"button:has-text('Sign off as {OWN}')")
     _check(lead, shots, "05-area-draft")
 
@@ -144,11 +169,13 @@ def test_the_plan_journey_in_chromium(browser: Browser, base_url: str, shots: Pa
     assert "approved subject to conditions: Report delayed transfers quarterly" in assurer.inner_text("#outcome")
     _check(assurer, shots, "07-area-assured")
     assurer.click("text=Full history")
-    assert assurer.locator("#history tbody tr").count() == 6
+    assert assurer.locator("#history tbody tr").count() == 8, "created, 2 edits, 3 sign-offs, submitted, assured"
     _check(assurer, shots, "08-history")
     assurer.goto("/?status=assured")
     assert assurer.locator("tr[data-area]").count() == 1
     assert assurer.inner_text(f"tr[data-area='{OWN}'] .status").strip() == "assured (v1)"
+    assurer.goto(f"/areas/{OWN}")
+    _check(assurer, shots, "11-area-at-the-end")
     assert ELSEWHERE == [], "no page asks another site for anything (no CDN)"
 
 

@@ -27,9 +27,15 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "plan workbook": ("GET", "/areas/{a}/plan.xlsx", EVERYONE),
     "books": ("GET", "/areas/{a}/books.beancount", EVERYONE),
     "performance quarters": ("GET", "/areas/{a}/performance", EVERYONE),
+    "personal budgets": ("GET", "/areas/{a}/budgets", EVERYONE),
+    "a personal budget": ("GET", "/areas/{a}/budgets/P00001", EVERYONE),
     "api area": ("GET", "/api/areas/{a}", EVERYONE),
     "upload page": ("GET", "/areas/{a}/upload", frozenset({"la_lead", "ccg_lead", "pool_manager"})),
     "upload": ("POST", "/areas/{a}/upload", frozenset({"la_lead", "ccg_lead", "pool_manager"})),
+    "plan edit page": ("GET", "/areas/{a}/plan/edit", frozenset({"la_lead", "ccg_lead", "pool_manager"})),
+    "plan edit": ("POST", "/areas/{a}/plan/edit", frozenset({"la_lead", "ccg_lead", "pool_manager"})),
+    "api plan": ("GET", "/api/areas/{a}/plan", EVERYONE),
+    "api plan upload": ("POST", "/api/areas/{a}/plan", frozenset({"la_lead", "ccg_lead", "pool_manager"})),
     "partner sign-off": ("POST", "/areas/{a}/sign-off", frozenset({"la_lead", "ccg_lead"})),
     "hwb sign-off": ("POST", "/areas/{a}/hwb-sign-off", frozenset({"hwb_chair"})),
     "submit": ("POST", "/areas/{a}/submit", frozenset({"hwb_chair", "pool_manager"})),
@@ -38,6 +44,11 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "api hwb sign-off": ("POST", "/api/areas/{a}/hwb-sign-off", frozenset({"hwb_chair"})),
     "api submit": ("POST", "/api/areas/{a}/submit", frozenset({"hwb_chair", "pool_manager"})),
     "api assure": ("POST", "/api/areas/{a}/assure", frozenset({"assurer"})),
+    "quarterly returns": ("GET", "/areas/{a}/returns", EVERYONE),
+    "return form": ("GET", "/areas/{a}/returns/new", frozenset({"la_lead", "ccg_lead", "pool_manager"})),
+    "submit return": ("POST", "/areas/{a}/returns/new", frozenset({"la_lead", "ccg_lead", "pool_manager"})),
+    "api returns": ("GET", "/api/areas/{a}/returns", EVERYONE),
+    "api submit return": ("POST", "/api/areas/{a}/returns", frozenset({"la_lead", "ccg_lead", "pool_manager"})),
 }
 CELLS = [(person.key, route, where) for person in PEOPLE for route in ROUTES for where in ("own", "other")]
 
@@ -124,6 +135,8 @@ def test_only_administrators_manage_accounts(clients: dict[str, tuple[TestClient
 NATIONAL_PAGES: dict[str, frozenset[str]] = {
     "/evidence": frozenset({"assurer", "analyst", "auditor", "admin", "local_analyst"}),
     "/audit": frozenset({"auditor", "admin"}),
+    "/scenarios": EVERYONE,     # local users see only their own areas' rows (tests/web/test_budgets_pages.py)
+    "/scorecard": EVERYONE,     # local users see only their own areas' rows
 }
 
 

@@ -30,7 +30,7 @@ from starlette.routing import Route
 from carepool.store.db import Store
 from carepool.web import create_app
 from carepool.web.settings import WebSettings
-from tests.web.conftest import BY_KEY
+from tests.web.conftest import BY_KEY, csrf_of, log_in
 
 CLIENT_ID, CLIENT_SECRET = "carepool-test", "client-secret-for-tests"
 
@@ -43,12 +43,18 @@ class Provider:
         self.email = BY_KEY["la_lead"].email
         self.wrong_nonce = False
         self.sign_with_rogue_key = False
+        self.end_session = True          # advertise end_session_endpoint (RP-initiated logout)
         self.codes: dict[str, dict[str, str]] = {}
+        self.issued: list[str] = []      # ID tokens handed out
+        self.logouts: list[dict[str, str]] = []
 
     def app(self) -> Starlette:
         async def discovery(_: Request) -> JSONResponse:
-            return JSONResponse({"issuer": self.issuer, "authorization_endpoint": f"{self.issuer}/authorize",
-                                 "token_endpoint": f"{self.issuer}/token", "jwks_uri": f"{self.issuer}/jwks"})
+            found = {"issuer": self.issuer, "authorization_endpoint": f"{self.issuer}/authorize",
+                     "token_endpoint": f"{self.issuer}/token", "jwks_uri": f"{self.issuer}/jwks"}
+            if self.end_session:
+                found["end_session_endpoint"] = f"{self.issuer}/logout"
+            return JSONResponse(found)
 
         async def authorize(request: Request) -> RedirectResponse:
             q = request.query_params
@@ -68,8 +74,15 @@ class Provider:
             claims = {"iss": self.issuer, "aud": CLIENT_ID, "sub": "person-1", "email": self.email, "iat": now,
                       "exp": now + 300, "nonce": "not-yours" if self.wrong_nonce else grant["nonce"]}
             key = self.rogue if self.sign_with_rogue_key else self.key
-            return JSONResponse({"id_token": jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"}),
-                                 "token_type": "Bearer", "access_token": "unused"})
+            self.issued.append(jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"}))
+            return JSONResponse({"id_token": self.issued[-1], "token_type": "Bearer", "access_token": "unused"})
+
+        async def logout(request: Request) -> RedirectResponse:
+            q = dict(request.query_params)
+            hint = jwt.decode(q["id_token_hint"], self.key.public_key(), algorithms=["RS256"], audience=CLIENT_ID,
+                              options={"verify_exp": False})
+            self.logouts.append(q | {"sub": hint["sub"]})
+            return RedirectResponse(q["post_logout_redirect_uri"], 302)
 
         async def jwks(_: Request) -> JSONResponse:
             public: dict[str, Any] = jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
@@ -77,7 +90,7 @@ class Provider:
 
         return Starlette(routes=[Route("/.well-known/openid-configuration", discovery),
                                  Route("/authorize", authorize), Route("/token", token, methods=["POST"]),
-                                 Route("/jwks", jwks)])
+                                 Route("/jwks", jwks), Route("/logout", logout)])
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +113,8 @@ def idp() -> Iterator[Provider]:
 @pytest.fixture
 def client(web_store: Store, idp: Provider) -> Iterator[TestClient]:
     idp.email, idp.wrong_nonce, idp.sign_with_rogue_key = BY_KEY["la_lead"].email, False, False
+    idp.end_session = True
+    idp.logouts.clear()
     settings = WebSettings(secret_key="k" * 40, oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
                            oidc_client_secret=CLIENT_SECRET)
     with TestClient(create_app("unused://", settings=settings, store=web_store)) as c:
@@ -142,3 +157,44 @@ def test_without_configuration_there_is_no_provider_log_in(web_store: Store) -> 
     with TestClient(create_app("unused://", settings=WebSettings(secret_key="k" * 40), store=web_store)) as c:
         assert c.get("/login/oidc").status_code == 404
         assert "/login/oidc" not in c.get("/login").text
+
+
+def test_log_out_after_a_provider_log_in_ends_the_providers_session_too(client: TestClient, idp: Provider) -> None:
+    _round_trip(client)
+    token = client.get("/api/me").json()["csrf_token"]
+    out = client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    assert out.status_code == 303
+    assert client.get("/api/me").status_code == 401, "the carepool session has ended first"
+    location = out.headers["location"]
+    assert location.startswith(f"{idp.issuer}/logout?")
+    back = httpx.get(location, follow_redirects=False)      # the person's browser goes to the provider
+    assert back.status_code == 302 and back.headers["location"] == "http://testserver/login"
+    (seen,) = idp.logouts
+    assert seen["id_token_hint"] == idp.issued[-1], "the hint is the ID token of this log-in"
+    assert seen["post_logout_redirect_uri"] == "http://testserver/login" and seen["client_id"] == CLIENT_ID
+    assert client.get(back.headers["location"].removeprefix("http://testserver")).status_code == 200
+
+
+def test_log_out_stays_local_without_an_end_session_endpoint_or_a_provider_log_in(
+        client: TestClient, idp: Provider) -> None:
+    log_in(client, BY_KEY["ccg_lead"].email)                 # a local password log-in
+    out = client.post("/logout", data={"csrf_token": csrf_of(client, "/")}, follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/login"
+    idp.end_session = False
+    client.app.state.oidc_provider = None                    # as a fresh process would read it
+    _round_trip(client)
+    out = client.post("/logout", data={"csrf_token": client.get("/api/me").json()["csrf_token"]},
+                      follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/login"
+    assert client.get("/api/me").status_code == 401 and idp.logouts == []
+
+
+def test_the_post_logout_address_can_be_set(web_store: Store, idp: Provider) -> None:
+    settings = WebSettings(secret_key="k" * 40, oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
+                           oidc_client_secret=CLIENT_SECRET,
+                           oidc_post_logout_url="https://carepool.example.nhs.uk/login")
+    idp.end_session, idp.email, idp.wrong_nonce, idp.sign_with_rogue_key = True, BY_KEY["la_lead"].email, False, False
+    with TestClient(create_app("unused://", settings=settings, store=web_store)) as c:
+        _round_trip(c)
+        out = c.post("/logout", data={"csrf_token": c.get("/api/me").json()["csrf_token"]}, follow_redirects=False)
+        assert "post_logout_redirect_uri=https%3A%2F%2Fcarepool.example.nhs.uk%2Flogin" in out.headers["location"]

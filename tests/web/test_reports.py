@@ -16,7 +16,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from carepool.money import Money
-from carepool.services import dashboard, ledger, performance, plans
+from carepool.services import dashboard, evaluation, ledger, performance, plans
 from carepool.store.db import Store
 from carepool.store.sharing_tables import append_audit
 from carepool.web import create_app
@@ -101,7 +101,7 @@ def test_the_quarter_view_shows_what_was_posted(web_store: Store, workbooks: dic
     run = performance.run_quarter(web_store, "2015Q1", {(OWN, "2015Q1"): actual})
     outcome = run.outcomes[0]
 
-    quarters = dashboard.performance_quarters(web_store, OWN, YEAR)
+    quarters = performance.performance_quarters(web_store, OWN, YEAR)
     assert [q.quarter for q in quarters] == ["2015Q1", "2015Q2", "2015Q3", "2015Q4"]
     q1 = quarters[0]
     assert (q1.baseline, q1.actual, q1.avoided) == (baseline, actual, 40)
@@ -134,8 +134,8 @@ def test_the_evidence_report_is_the_evaluations_html_built_once(web_store: Store
         assert "Verdict:" in page.text and "real published data" in page.text
         assert "style-src 'unsafe-inline'" in page.headers["content-security-policy"]
         assert "script-src" not in page.headers["content-security-policy"] and "<script" not in page.text
-        first = dashboard.evidence_report(web_store, YEAR)
-        assert dashboard.evidence_report(web_store, YEAR) is first and first.html == page.text
+        first = evaluation.evidence_report(web_store, YEAR)
+        assert evaluation.evidence_report(web_store, YEAR) is first and first.html == page.text
         assert first.plans == 0 and "no plan is assured yet" in first.html
         client.cookies.clear()
         log_in(client, BY_KEY["la_lead"].email)

@@ -40,3 +40,48 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_serve_with_workers_shares_one_session_key(tmp_path: Path) -> None:
+    """Two worker processes: a session made by one is honoured by the other (one signing key)."""
+    import re
+
+    from carepool.services import users
+    from carepool.store.db import open_store
+
+    db = tmp_path / "w.db"
+    store = open_store(str(db))
+    users.add_user(store, email="w@england.test", password="a long enough password", name="w",
+                   org_code="NATIONAL", org_kind="national", role="analyst", areas=[])
+    store.dispose()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "CAREPOOL_WEB_SECRET"}
+    server = subprocess.Popen([sys.executable, "-m", "carepool.cli.main", "serve", "--db", str(db),
+                               "--port", str(port), "--workers", "2"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = httpx.get(f"{base}/login", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.communicate()[0].decode()
+                assert time.monotonic() < deadline, "the server did not start in 60 s"
+                time.sleep(0.3)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token
+        cookies = page.cookies
+        done = httpx.post(f"{base}/login", cookies=cookies, timeout=10, data={
+            "email": "w@england.test", "password": "a long enough password", "csrf_token": token.group(1)})
+        assert done.status_code == 303, done.text
+        session = done.cookies
+        # each request on a new connection, so both workers answer some of them
+        answers = [httpx.get(f"{base}/api/me", cookies=session, timeout=10).status_code for _ in range(24)]
+        assert answers == [200] * 24
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode()
+    assert "with 2 workers" in output
+    assert len(set(re.findall(r"Started server process \[(\d+)\]", output))) == 2, output

@@ -35,6 +35,7 @@ def compare(base: PoolPicture, other: PoolPicture, ref: ReferenceData) -> dict[s
             "other_ccg_pence": o.ccg_total.pence, "other_la_pence": o.la.pence,
             "at_risk_base_pence": at_risk(b, overspend).pence, "at_risk_other_pence": at_risk(o, overspend).pence,
             "risk": {},
+            "partners": _area_partners(code, b, o),
         }
         for side, pool in (("base", b), ("other", o)):
             amount = at_risk(pool, overspend)
@@ -63,10 +64,12 @@ def compare(base: PoolPicture, other: PoolPicture, ref: ReferenceData) -> dict[s
     return {
         "base": {"id": base.id, "name": base.name, "national_pence": base.national.pence,
                  "sources": list(base.sources), "performance_at_risk_pence":
-                 None if base.performance_at_risk is None else base.performance_at_risk.pence},
+                 None if base.performance_at_risk is None else base.performance_at_risk.pence,
+                 "caveats": list(base.caveats), "unverified_totals": list(base.unverified),
+                 "totals": _totals(base)},
         "other": {"id": other.id, "name": other.name, "national_pence": other.national.pence,
                   "sources": list(other.sources), "caveats": list(other.caveats),
-                  "unverified_totals": list(other.unverified)},
+                  "unverified_totals": list(other.unverified), "totals": _totals(other)},
         "national": {"base_pence": base.national.pence, "other_pence": other.national.pence,
                      "change_pence": other.national.pence - base.national.pence,
                      "ccg_base_pence": total(a.ccg_total for a in base.areas.values()).pence,
@@ -82,6 +85,24 @@ def compare(base: PoolPicture, other: PoolPicture, ref: ReferenceData) -> dict[s
         "partners": partners,
         "note": DERIVED + "; money at risk is a stress test (an ASSUMED overspend), not a forecast",
     }
+
+
+def _totals(picture: PoolPicture) -> list[dict[str, Any]]:
+    """The national totals a picture uses, each with its status in words ('unverified estimate')."""
+    return [{"id": t.id, "name": t.name, "contributor": t.contributor, "amount_pence": t.amount.pence,
+             "status": t.status, "status_label": t.label, "verified": t.verified, "source": t.source}
+            for t in picture.totals]
+
+
+def _area_partners(code: str, base: AreaPool, other: AreaPool) -> list[dict[str, Any]]:
+    """What each partner of one area puts in under both pictures (the council is the area code)."""
+    out: list[dict[str, Any]] = []
+    for ccg in sorted(set(base.ccg) | set(other.ccg)):
+        b, o = base.ccg.get(ccg, Money(0)).pence, other.ccg.get(ccg, Money(0)).pence
+        out.append({"partner": ccg, "kind": "ccg", "base_pence": b, "other_pence": o, "change_pence": o - b})
+    out.append({"partner": code, "kind": "la", "base_pence": base.la.pence, "other_pence": other.la.pence,
+                "change_pence": other.la.pence - base.la.pence})
+    return out
 
 
 def _national_split(areas: list[dict[str, Any]]) -> dict[str, dict[str, dict[str, int]]]:

@@ -22,7 +22,16 @@ from carepool.money import Money, parse_money
 SCENARIOS_DIR = Path(__file__).parent / "scenarios"
 BASES = ("population_all_ages", "population_18_plus", "population_65_plus")
 LEADS = ("ccg", "la", "larger")
-STATUSES = ("published", "to-verify")
+# "estimate-unverified": a figure we use as an estimate but could not check against its source;
+# every output that shows it labels it so. "to-verify" is the older spelling, still read.
+STATUSES = ("published", "estimate-unverified", "to-verify")
+STATUS_LABELS = {"published": "published", "estimate-unverified": "unverified estimate",
+                 "to-verify": "unverified estimate"}
+
+
+def status_label(status: str) -> str:
+    """Words for a national total's status, as every output shows it ('unverified estimate')."""
+    return STATUS_LABELS.get(status, status)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +42,15 @@ class NationalTotal:
     amount: Money
     basis: str
     source: str
-    status: str            # "published" or "to-verify"
+    status: str            # "published" or "estimate-unverified" (see STATUSES)
+
+    @property
+    def verified(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def label(self) -> str:
+        return status_label(self.status)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,8 @@ class PoolPicture:
     sources: tuple[str, ...] = ()
     caveats: tuple[str, ...] = ()
     note: str = DERIVED
-    unverified: tuple[str, ...] = field(default=())
+    unverified: tuple[str, ...] = field(default=())   # ids of national totals that are unverified estimates
+    totals: tuple[NationalTotal, ...] = field(default=())   # the national totals the picture uses
 
     @property
     def national(self) -> Money:
@@ -122,8 +123,9 @@ def scenario_picture(scenario: Scenario, ref: ReferenceData) -> PoolPicture:
         else:
             national = scenario.total(component.source)
             _add(areas, split_total(national, component.share, ref))
-            sources.append(f"{national.name}: {national.amount.millions(0)} ({national.status}) - {national.source}")
-    unverified = tuple(t.id for t in scenario.totals if t.status != "published")
+            sources.append(f"{national.name}: {national.amount.millions(0)} ({national.label}) - {national.source}")
+    used = {c.source for c in scenario.components}
+    unverified = tuple(t.id for t in scenario.totals if not t.verified)
     return PoolPicture(scenario.id, scenario.name, areas, overspend_pct=Fraction(scenario.overspend_pct) / 100,
                        lead=scenario.lead, sources=tuple(dict.fromkeys(sources)), caveats=scenario.caveats,
-                       unverified=unverified)
+                       unverified=unverified, totals=tuple(t for t in scenario.totals if t.id in used))

@@ -8,14 +8,9 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from carepool.budgets.scenario_compare import compare
-from carepool.budgets.scenario_model import available_scenarios, load_scenario
-from carepool.budgets.scenario_pools import picture
 from carepool.cli.common import console, handled, print_json
-from carepool.exchange.scenario_chart import write_scenario_chart
 from carepool.money import Money
-from carepool.programme.load import available_programmes
-from carepool.reference import load_reference
+from carepool.services import scenarios
 
 GROUP_NAME = "scenario"
 group = typer.Typer(help="Pooling scenarios: pool sizes, money at risk by risk-share rule, what changes for partners.",
@@ -30,10 +25,11 @@ def _m(pence: int) -> str:
 def list_cmd() -> None:
     """Programme years and scenarios that can be compared."""
     with handled():
-        for year in available_programmes():
-            console.print(f"programme  {year}")
-        for sid in available_scenarios():
-            console.print(f"scenario   {sid}: {load_scenario(sid).name}")
+        for choice in scenarios.choices():
+            if choice.kind == "programme":
+                console.print(f"programme  {choice.id}")
+            else:
+                console.print(f"scenario   {choice.id}: {choice.name}")
 
 
 @group.command("compare")
@@ -46,10 +42,9 @@ def compare_cmd(
 ) -> None:
     """Pool sizes per area and nationally, money at risk under each risk-share rule, partner changes."""
     with handled():
-        ref = load_reference()
-        report = compare(picture(base, ref), picture(other, ref), ref)
+        report = dict(scenarios.comparison(base, other, files=True))
         if out is not None:
-            report["chart"] = str(write_scenario_chart(report, out))
+            report["chart"] = str(scenarios.write_chart(report, out))
         if as_json:
             print_json(report)
             return
@@ -59,12 +54,16 @@ def compare_cmd(
 def _show(r: dict[str, Any], top: int) -> None:
     nat = r["national"]
     table = Table(title=f"England: {r['base']['id']} against {r['other']['id']} (DERIVED)")
-    for column in ("", r["base"]["id"], r["other"]["id"], "change"):
+    table.add_column("", justify="right", no_wrap=True)
+    for column in (r["base"]["id"], r["other"]["id"], "change"):
         table.add_column(column, justify="right")
+    estimated = {t["contributor"] for t in scenarios.unverified_totals(r)}
+    mark = " (UNVERIFIED ESTIMATE)"
     for label, key in (("pooled by CCGs", "ccg"), ("pooled by councils", "la")):
         b, o = nat[f"{key}_base_pence"], nat[f"{key}_other_pence"]
-        table.add_row(label, _m(b), _m(o), _m(o - b))
-    table.add_row("total pool", _m(nat["base_pence"]), _m(nat["other_pence"]), _m(nat["change_pence"]))
+        table.add_row(label + (mark if key in estimated else ""), _m(b), _m(o), _m(o - b))
+    table.add_row("total pool" + (mark if estimated else ""), _m(nat["base_pence"]), _m(nat["other_pence"]),
+                  _m(nat["change_pence"]))
     table.add_row(f"at risk ({r['overspend_pct']}% overspend)", _m(nat["at_risk_base_pence"]),
                   _m(nat["at_risk_other_pence"]), _m(nat["at_risk_other_pence"] - nat["at_risk_base_pence"]))
     perf = r["base"].get("performance_at_risk_pence")
@@ -97,9 +96,10 @@ def _show(r: dict[str, Any], top: int) -> None:
         console.print(f"source: {source}")
     for caveat in r["other"]["caveats"]:
         console.print(f"[yellow]caveat:[/yellow] {caveat}")
-    if r["other"]["unverified_totals"]:
-        console.print(f"[yellow]to verify:[/yellow] national totals {', '.join(r['other']['unverified_totals'])} "
-                      "are marked 'to-verify' in the scenario file")
+    for t in scenarios.unverified_totals(r):
+        console.print(f"[yellow]UNVERIFIED ESTIMATE:[/yellow] {t['name']} ({_m(t['amount_pence'])}) is an "
+                      f"unverified estimate ({t['status']} in the scenario file): check it against its source "
+                      "before use; every figure derived from it is an estimate too")
     console.print(f"[italic]{r['note']}[/italic]")
     if "chart" in r:
         console.print(f"chart: {r['chart']}")

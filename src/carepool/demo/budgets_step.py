@@ -2,8 +2,13 @@
 
 People, plans, budgets and payments are generated from the seed in a few areas (the IPC
 cohorts as data, the illustrative who-pays agreement); the files and the summary are labelled
-illustrative throughout. Payments are also posted to in-memory pooled-fund books to show
-they go through the ledger and balance.
+illustrative throughout.
+
+With a ``store`` the cohort is loaded into it through ``services.budgets.load_cohort`` (one
+transaction: people, versions, lines, payments, and every pool-funded payment posted to the
+stored pooled-fund ledger), so the web pages show it. The demo's ledger step settles and closes
+2015-16 before this step runs, so a stored cohort's year defaults to 2016-17 (open books);
+without a store it is 2015-16 and the payments are posted to in-memory books to show they balance.
 """
 
 from __future__ import annotations
@@ -13,44 +18,55 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from carepool.budgets.generate import generate
 from carepool.budgets.ledger_adapter import ledger_transactions
 from carepool.budgets.records import write_dataset
-from carepool.budgets.rules_file import DEFAULT_RULES, read_rules
 from carepool.budgets.statement import summary
-from carepool.budgets.whopays import require_sound
-from carepool.errors import ValidationFailed
-from carepool.findings import has_errors
 from carepool.ledger import Books, balances, post, trial_balance
+from carepool.money import Money
 from carepool.reference import load_reference
+from carepool.services import budgets as svc
+from carepool.services import ledger
+from carepool.store.db import Store
 
 # Three areas of different kinds (metropolitan, unitary, county), by their ONS codes.
 DEFAULT_AREAS = ("E08000035", "E06000023", "E10000003")   # Leeds, Bristol, Cambridgeshire
 DEFAULT_PEOPLE = 3000
+YEAR, STORED_YEAR = "bcf-2015-16", "bcf-2016-17"
 
 
 def run_demo_step(out_dir: Path, seed: int, progress: Callable[[str], None],
-                  *, areas: Sequence[str] = DEFAULT_AREAS, people: int = DEFAULT_PEOPLE) -> dict[str, Any]:
-    """Generate, pay and summarise; write CSVs and summary.json under ``out_dir/budgets``."""
+                  *, areas: Sequence[str] = DEFAULT_AREAS, people: int = DEFAULT_PEOPLE,
+                  store: Store | None = None, year: str | None = None) -> dict[str, Any]:
+    """Generate, pay and summarise; write CSVs and summary.json under ``out_dir/budgets``; load into ``store``."""
     ref = load_reference()
-    rules, findings = read_rules(DEFAULT_RULES)
-    if has_errors(findings):
-        raise ValidationFailed("the illustrative who-pays rules are not sound", findings)
-    require_sound(rules)
-    progress(f"budgets: generating {people:,} illustrative people in {len(areas)} areas")
-    data = generate(ref, areas, people, rules, seed=seed, progress=progress)
+    year = year or (STORED_YEAR if store is not None else YEAR)
+    progress(f"budgets: generating {people:,} illustrative people in {len(areas)} areas ({year})")
+    data = svc.generate_cohort(areas, people, seed=seed, year=year, progress=progress)
     folder = out_dir / "budgets"
     write_dataset(data, folder)
-    transactions, outside = ledger_transactions(data.payments)
-    books = post(Books(), transactions, "personal budget payments").books
-    balance = trial_balance(balances(books.transactions))
+    if store is None:
+        transactions, outside = ledger_transactions(data.payments)
+        books = post(Books(), transactions, "personal budget payments").books
+        balance = trial_balance(balances(books.transactions))
+        posted, balanced, pools, stored = len(transactions), not balance.unbalanced_pools(), len(balance.pools()), False
+        outside_count = len(outside)
+    else:
+        loaded = svc.load_cohort(store, data, actor="carepool demo", source=f"demo cohort (seed {seed})")
+        stored_balance = ledger.trial_balance(store)
+        posted, balanced, stored = loaded.transactions, not stored_balance.unbalanced_pools(), True
+        pools = len(set(loaded.pools.items()))
+        outside_count = sum(1 for p in data.payments if p.funder.value == "person")
+        progress(f"budgets: {loaded.people:,} people stored; {loaded.transactions:,} payments posted to the "
+                 f"stored pooled-fund ledger ({Money(loaded.pool_pence)} from the pools)")
     result = summary(data)
     result.update({
         "areas": {code: ref.area(code).name for code in data.areas},
-        "ledger_transactions": len(transactions),
-        "ledger_balanced": not balance.unbalanced_pools(),
-        "ledger_pools": len(balance.pools()),
-        "person_contributions_outside_pool": len(outside),
+        "year": year,
+        "ledger_transactions": posted,
+        "ledger_balanced": balanced,
+        "ledger_pools": pools,
+        "stored": stored,
+        "person_contributions_outside_pool": outside_count,
         "folder": str(folder),
         "seed": seed,
     })

@@ -104,9 +104,9 @@ def _sharing(out_dir: Path, seed: int, clock: Clock, _store: Store, _result: Dem
     return run_demo_step(out_dir / "sharing", seed, clock)
 
 
-def _budgets(out_dir: Path, seed: int, clock: Clock, _store: Store, _result: DemoResult) -> dict[str, Any]:
+def _budgets(out_dir: Path, seed: int, clock: Clock, store: Store, _result: DemoResult) -> dict[str, Any]:
     from carepool.demo.budgets_step import run_demo_step
-    return run_demo_step(out_dir, seed, clock)
+    return run_demo_step(out_dir, seed, clock, store=store)
 
 
 Step = Callable[[Path, int, Clock, Store, DemoResult], dict[str, Any]]
@@ -115,9 +115,9 @@ STEPS: tuple[tuple[str, str, Step], ...] = (
     ("ledger", "the pooled-fund year: contributions, spend, payment for performance, settlement", _ledger),
     ("spc", "Making Data Count SPC charts of the real published series", _spc),
     ("evaluation", "evaluation from the real series: planned versus actual, estimators, the verdict", _evaluation),
-    ("scorecard", "the Health and Wellbeing Board scorecard, with rank intervals", _scorecard),
     ("sharing", "the duty to share: NHS-number linkage and a share under an agreement", _sharing),
     ("budgets", "joined-up personal budgets for illustrative people in three areas", _budgets),
+    ("scorecard", "the Health and Wellbeing Board scorecard, with rank intervals", _scorecard),
 )
 
 

@@ -17,6 +17,11 @@ def _scale(lo: float, hi: float, a: float, b: float):  # type: ignore[no-untyped
     return lambda v: a + (float(v) - lo) / span * (b - a)
 
 
+def _tick(v: float) -> str:
+    """An axis label: whole numbers with thousands separators from 1,000 up, else 3 significant figures."""
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.3g}"
+
+
 def _frame(title: str, labels: Sequence[str], lo: float, hi: float, x_of, y_of) -> list[str]:  # type: ignore[no-untyped-def]
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" '
            f'aria-label="{escape(title)}" style="max-width:100%;font:11px sans-serif">',
@@ -25,7 +30,7 @@ def _frame(title: str, labels: Sequence[str], lo: float, hi: float, x_of, y_of) 
            f'<line x1="{PAD_L}" y1="{PAD_T}" x2="{PAD_L}" y2="{H - PAD_B}" stroke="#444"/>']
     for v in np.linspace(lo, hi, 5):
         y = y_of(v)
-        out.append(f'<text x="{PAD_L - 4}" y="{y + 4:.1f}" text-anchor="end">{v:,.3g}</text>'
+        out.append(f'<text x="{PAD_L - 4}" y="{y + 4:.1f}" text-anchor="end">{_tick(v)}</text>'
                    f'<line x1="{PAD_L}" y1="{y:.1f}" x2="{W - PAD_R}" y2="{y:.1f}" stroke="#eee"/>')
     step = max(1, len(labels) // 8)
     for i in range(0, len(labels), step):
@@ -107,4 +112,44 @@ def histogram(title: str, values: Sequence[float], mark: float) -> str:
     x = x_of(min(max(pos, -0.5), len(names) - 0.5))
     out.append(f'<line x1="{x:.1f}" y1="{PAD_T}" x2="{x:.1f}" y2="{H - PAD_B}" stroke="{COLOURS[1]}" '
                f'stroke-width="2"/><text x="{x + 4:.1f}" y="{PAD_T + 10}" fill="{COLOURS[1]}">treated</text>')
+    return "\n".join([*out, "</svg>"])
+
+
+def spc_chart(title: str, description: str, labels: Sequence[object], values: Sequence[float],
+              mean: Sequence[float], lpl: Sequence[float], upl: Sequence[float], marks: Sequence[str | None],
+              *, ident: str) -> str:
+    """A Making Data Count run chart: values, mean, dashed process limits, special-cause points marked.
+
+    ``marks`` holds a colour per point for special-cause points (None for common cause). The
+    chart names itself by its ``<title>`` and ``<desc>`` (ids from ``ident``) and uses only SVG
+    attributes (no ``style``), so a page with a strict Content Security Policy draws it as is.
+    """
+    bounds = np.array([*values, *mean, *lpl, *upl], float)
+    bounds = bounds[np.isfinite(bounds)]
+    lo, hi = float(bounds.min()), float(bounds.max())
+    pad = (hi - lo) * 0.05 or 1.0
+    lo, hi = lo - pad, hi + pad
+    names = [str(x) for x in labels]
+    x_of = _scale(0, max(1, len(names) - 1), PAD_L, W - PAD_R)
+    y_of = _scale(lo, hi, H - PAD_B, PAD_T)
+    ids = f"{escape(ident)}-title {escape(ident)}-desc"
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="100%" role="img" '
+           f'aria-labelledby="{ids}" font-family="sans-serif" font-size="11">',
+           f'<title id="{escape(ident)}-title">{escape(title)}</title>',
+           f'<desc id="{escape(ident)}-desc">{escape(description)}</desc>',
+           *_frame(title, names, lo, hi, x_of, y_of)[1:]]
+
+    def line(vals: Sequence[float]) -> str:
+        return " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in enumerate(vals) if np.isfinite(v))
+
+    for limit in (upl, lpl):
+        out.append(f'<polyline points="{line(limit)}" fill="none" stroke="{COLOURS[2]}" stroke-dasharray="5,3"/>')
+    out.append(f'<polyline points="{line(mean)}" fill="none" stroke="#212b32" stroke-width="1.2"/>')
+    out.append(f'<polyline points="{line(values)}" fill="none" stroke="{COLOURS[2]}" stroke-width="1.5"/>')
+    for i, (v, mark) in enumerate(zip(values, marks, strict=True)):
+        out.append(f'<circle cx="{x_of(i):.1f}" cy="{y_of(v):.1f}" r="{4 if mark else 2.5}" '
+                   f'fill="{escape(mark or COLOURS[2])}"/>')
+    for k, (name, colour) in enumerate((("process limits", COLOURS[2]), ("mean", "#212b32"))):
+        out.append(f'<text x="{W - PAD_R - 4}" y="{PAD_T + 12 * (k + 1)}" text-anchor="end" '
+                   f'fill="{colour}">{name}</text>')
     return "\n".join([*out, "</svg>"])

@@ -12,7 +12,6 @@ published files, so it is computed once per process.
 
 from __future__ import annotations
 
-import re
 import threading
 import weakref
 from collections.abc import Callable
@@ -23,12 +22,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from carepool.errors import InputError, NotFound
-from carepool.evaluation import DecisionRule, PlannedChange, build_report, national_evaluation, planned_vs_actual
+from carepool.errors import InputError
 from carepool.ledger import accounts
-from carepool.ledger.transactions import Kind
-from carepool.metrics.spc import Improvement, SpcOptions, VariationIcon, parse_date, xmr
-from carepool.programme import load_programme
+from carepool.metrics.spc import Improvement, SpcOptions, SpcResult, VariationIcon, parse_date, xmr
 from carepool.reference import load_reference
 from carepool.reference.series import AreaSeries, delayed_days, nonelective_admissions
 from carepool.services import ledger, plans
@@ -80,25 +76,31 @@ class AreaRow:
 
 
 # SPC of the real series: once per process ----------------------------------------------------
-def _variations(series: AreaSeries) -> dict[str, str]:
+def _charts(series: AreaSeries) -> dict[str, SpcResult]:
     by_area: dict[str, list[tuple[str, int]]] = {}
     for (area, month), value in series.values.items():
         by_area.setdefault(area, []).append((month, value))
-    out: dict[str, str] = {}
+    out: dict[str, SpcResult] = {}
     options = SpcOptions(improvement=Improvement.DECREASE)
     for area, points in by_area.items():
         points.sort()
         if len(points) < 2:
             continue
-        result = xmr([parse_date(m) for m, _ in points], [float(v) for _, v in points], options)
-        out[area] = result.variation.value
+        out[area] = xmr([parse_date(m) for m, _ in points], [float(v) for _, v in points], options)
     return out
+
+
+@lru_cache(maxsize=1)
+def area_charts() -> dict[str, dict[str, SpcResult]]:
+    """``{"admissions": {area: XmR chart}, "delayed": {...}}`` of the real monthly series (area pages draw these)."""
+    return {"admissions": _charts(nonelective_admissions()), "delayed": _charts(delayed_days())}
 
 
 @lru_cache(maxsize=1)
 def area_variations() -> dict[str, dict[str, str]]:
     """``{"admissions": {area: icon}, "delayed": {area: icon}}`` from the real monthly series."""
-    return {"admissions": _variations(nonelective_admissions()), "delayed": _variations(delayed_days())}
+    return {metric: {area: chart.variation.value for area, chart in charts.items()}
+            for metric, charts in area_charts().items()}
 
 
 # the store's figures, cached per store until plans or ledger change ---------------------------
@@ -180,105 +182,3 @@ def select_rows(rows: list[AreaRow], *, status: str | None = None, q: str | None
     chosen = [r for r in rows if (not status or r.status == status)
               and (not q or q.lower() in r.name.lower() or q.upper() == r.code)]
     return sorted(chosen, key=key, reverse=order == "desc")
-
-
-# the payment-for-performance quarter view of one area --------------------------------------------
-_NARRATION = re.compile(r"^\S+: (?P<actual>\d+) emergency admissions against (?P<baseline>\d+) in the baseline "
-                        r"quarter \((?P<avoided>\d+) avoided, (?P<planned>-?\d+) planned\)")
-
-
-@dataclass(frozen=True)
-class QuarterView:
-    """One quarter of an area's payment for performance, as posted to the books (amounts in pence).
-
-    ``baseline``, ``actual`` and ``avoided`` are the admissions recorded with the posting; before
-    the quarter has been run, ``baseline`` is the latest plan's and the others are None.
-    """
-
-    quarter: str
-    baseline: int | None
-    actual: int | None
-    avoided: int | None
-    released: int
-    paid_to_acute: int
-    tariff_outside: int
-    posted: str | None      # the transaction key in force for the quarter, if run
-
-    @property
-    def assessed(self) -> bool:
-        return self.posted is not None
-
-
-def performance_quarters(store: Store, area: str, year: str) -> list[QuarterView]:
-    """Per quarter of ``year``: baseline, actual, avoided, released, paid to hospitals, tariff outside.
-
-    Reads the ledger's performance transactions for the area (a reversed run and its reversal
-    are left out, so a corrected quarter shows the run in force) and the latest plan's baselines.
-    """
-    programme = load_programme(year)
-    try:
-        record = plans.get_plan(store, area, programme.id)
-        baselines: tuple[int, ...] | None = tuple(record.plan.ambition.baseline_quarters)
-    except NotFound:
-        baselines = None
-    txns = ledger.area_transactions(store, area)
-    reversed_keys = {t.reverses for t in txns if t.reverses}
-    prefix = f"pfp:{programme.id}:{area}:"
-    in_force = {t.key.split(":")[3]: t for t in txns
-                if t.kind == Kind.PERFORMANCE.value and t.key.startswith(prefix) and t.key not in reversed_keys}
-    out: list[QuarterView] = []
-    for i, label in enumerate(programme.quarters):
-        baseline = baselines[i] if baselines is not None and i < len(baselines) else None
-        txn = in_force.get(label)
-        if txn is None:
-            out.append(QuarterView(label, baseline, None, None, 0, 0, 0, None))
-            continue
-        amounts = {p.account: p.pence for p in txn.postings if p.pence > 0}
-        found = _NARRATION.match(txn.narration)
-        out.append(QuarterView(
-            label, int(found["baseline"]) if found else baseline,
-            int(found["actual"]) if found else None, int(found["avoided"]) if found else None,
-            amounts.get(accounts.RELEASED, 0), amounts.get(accounts.PAID_TO_ACUTE, 0),
-            amounts.get(accounts.TARIFF_OUTSIDE, 0), txn.key))
-    return out
-
-
-# the evidence report, generated on request and cached until the plans change --------------------
-@dataclass(frozen=True)
-class Evidence:
-    html: str
-    verdict: str
-    plans: int            # assured plans whose planned side the report compares with the real series
-
-
-_reports: weakref.WeakKeyDictionary[Engine, dict[str, tuple[int, Evidence]]] = weakref.WeakKeyDictionary()
-_report_lock = threading.Lock()
-
-
-def evidence_report(store: Store, year: str) -> Evidence:
-    """The evaluation's HTML evidence report from the real published series.
-
-    The England interrupted time series (real data) decides the verdict by the pre-registered
-    rule; the planned side is the store's assured plans for ``year`` (said to be illustrative
-    when they are). The dose designs need a dose per area, which the store does not hold, so
-    they are left out (the report says so). Built once per store until a plan changes.
-    """
-    programme = load_programme(year)
-    with _report_lock:   # one build at a time: a burst of requests waits for the first
-        events = store_version(store)[0]
-        hit = _reports.get(store.engine, {}).get(programme.id)
-        if hit is not None and hit[0] == events:
-            return hit[1]
-        assured = [r.plan for r in plans.list_plans(store, programme.id, status="assured")]
-        changes = [PlannedChange(p.area_code, p.ambition.planned_reduction, p.ambition.delayed_days_reduction)
-                   for p in assured]
-        planned = planned_vs_actual(changes) if changes else None
-        basis = "none: no plan is assured yet"
-        if assured:
-            basis = f"the {len(assured)} assured plan(s) in this store for {programme.id}"
-            if any(p.illustrative for p in assured):
-                basis += " (illustrative)"
-        report = build_report(national_evaluation(None), DecisionRule(), planned, basis)
-        evidence = Evidence(report.html, report.verdict.decision, len(assured))
-        _reports.setdefault(store.engine, {})[programme.id] = (events, evidence)
-        return evidence

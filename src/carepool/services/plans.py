@@ -6,21 +6,25 @@ as it was. Validation always returns every finding; ``ValidationFailed`` carries
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from carepool.errors import NotFound, ValidationFailed
+from carepool.errors import ConflictError, InputError, NotFound, ValidationFailed
 from carepool.exchange.excel import read_and_validate, write_plan_workbook
 from carepool.findings import Finding, has_errors
+from carepool.money import Money
 from carepool.plans import lifecycle
-from carepool.plans.model import Plan
+from carepool.plans.model import Ambition, ConditionConfirmation, FundingLine, MetricPlan, Partner, Plan, Pool
+from carepool.plans.sample import hwb_code
+from carepool.plans.serialise import plan_to_dict
 from carepool.plans.validate import validate_plan
 from carepool.programme import load_programme
+from carepool.programme.minimums import derive_minimums
 from carepool.reference import load_reference
 from carepool.store import plans as repo
 from carepool.store.db import Store
-from carepool.store.plans import PlanRecord
+from carepool.store.plans import PlanRecord, content_sha256
 
 
 def _now() -> datetime:
@@ -118,7 +122,9 @@ def sign_off(store: Store, area_code: str, year_id: str, partner: str, *, actor:
     """A partner (the local authority or a CCG) signs off the latest version."""
     def make(state: lifecycle.PlanState, record: PlanRecord) -> lifecycle.Event:
         required = {p.code for p in record.plan.partners if p.kind in ("la", "ccg")}
-        return lifecycle.sign_off_partner(state, partner, required, actor, at or _now())
+        event = lifecycle.sign_off_partner(state, partner, required, actor, at or _now())
+        _refuse_errors(record.plan, "signed off")   # a draft may be saved unfinished (save_draft)
+        return event
     return _transition(store, area_code, year_id, make)
 
 
@@ -145,3 +151,130 @@ def require_plan(store: Store, area_code: str, year_id: str) -> PlanRecord:
         return get_plan(store, area_code, year_id)
     except NotFound:
         raise NotFound(f"no plan for {area_code} in {year_id}; import one with 'carepool plan import'") from None
+
+
+# editing a plan in the browser or replacing it over the API ---------------------------------
+NO_PLAN = "none"
+
+
+@dataclass(frozen=True)
+class EditBase:
+    """What an edit starts from: the latest version (if any), where it stands, and its content."""
+
+    record: PlanRecord | None
+    state: lifecycle.PlanState | None
+    plan: Plan
+    token: str   # names the content the edit started from, so a save can tell it changed meanwhile
+
+    @property
+    def starts_new_version(self) -> bool:
+        """True when saving a change makes a new version (sign-offs given, or submitted)."""
+        if self.record is None or self.state is None:
+            return False
+        return self.state.status is not lifecycle.Status.DRAFT or bool(self.state.partner_signoffs)
+
+
+@dataclass(frozen=True)
+class DraftSaved:
+    """A saved draft and every finding on it; ``change`` is created, edited, new_version or unchanged."""
+
+    record: PlanRecord
+    findings: list[Finding]
+    change: str
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.findings)
+
+
+def version_token(record: PlanRecord | None) -> str:
+    if record is None:
+        return NO_PLAN
+    return f"{record.version}:{content_sha256(plan_to_dict(record.plan))[:16]}"
+
+
+def starting_plan(area_code: str, year_id: str) -> Plan:
+    """A first draft to fill in: the partners, one pool, the derived minimum contributions, and
+    an empty line for every metric and national condition of the year."""
+    ref, year = load_reference(), load_programme(year_id)
+    area = ref.area(area_code)
+    mins = derive_minimums(year, ref)[area.code]
+    partners = (Partner(area.code, f"{area.name} Council", "la"),
+                *(Partner(c, ref.ccg(c).name, "ccg") for c in sorted(mins.by_ccg)),
+                Partner(hwb_code(area.code), f"{area.name} Health and Wellbeing Board", "hwb"))
+    funding = [FundingLine(c, s, "P1", amount)
+               for c in sorted(mins.by_ccg) for s, amount in sorted(mins.by_ccg[c].items())]
+    funding += [FundingLine(area.code, s, "P1", amount) for s, amount in sorted(mins.by_la.items())]
+    quarters = len(year.performance.quarter_shares)
+    return Plan(
+        area_code=area.code, year=year.id, partners=partners, pools=(Pool("P1", "", area.code, ""),),
+        funding=tuple(funding), schemes=(),
+        metrics=tuple(MetricPlan(m.code, None, (None,) * (4 if m.frequency == "quarterly" else 1))
+                      for m in year.metrics),
+        ambition=Ambition(0, (0,) * quarters, 0, (0,) * quarters, Money(0)),
+        conditions=tuple(ConditionConfirmation(c.id, None) for c in year.conditions),
+    )
+
+
+def plan_for_editing(store: Store, area_code: str, year_id: str) -> EditBase:
+    """The latest version to edit, or a starting plan when the area has none for the year."""
+    code = load_reference().area(area_code).code
+    with store.transaction() as session:
+        try:
+            record = repo.get(session, code, year_id)
+        except NotFound:
+            return EditBase(None, None, starting_plan(code, year_id), NO_PLAN)
+        return EditBase(record, repo.state(session, record), record.plan, version_token(record))
+
+
+def _same_content(a: Plan, b: Plan) -> bool:
+    return plan_to_dict(replace(a, signoffs=())) == plan_to_dict(replace(b, signoffs=()))
+
+
+def save_draft(store: Store, area_code: str, plan: Plan, *, actor: str, at: datetime | None = None,
+               expected: str | None = None, refuse_errors: bool = False) -> DraftSaved:
+    """Store an edited plan as a draft, following the lifecycle; every finding comes back.
+
+    A draft nobody has signed off is edited in place (an ``edited`` event). A change to a
+    version someone signed off, or to a submitted or assured one, is a new version: it starts
+    as a draft with no sign-offs, and sign-off names carried over from the old content are
+    dropped. The same content again changes nothing. A draft may be saved with errors (it
+    may be unfinished; partners cannot sign it off until they are fixed) unless
+    ``refuse_errors``, when ValidationFailed stores nothing. ``expected`` is the
+    ``EditBase.token`` the edit started from: ConflictError if the plan changed meanwhile.
+    """
+    code = load_reference().area(area_code).code
+    if plan.area_code != code:
+        raise InputError(f"the plan is for area {plan.area_code}, not {code}", where="area_code")
+    findings = check_plan(plan)
+    if refuse_errors and has_errors(findings):
+        raise ValidationFailed(f"{code} {plan.year}: the plan has errors and was not stored", findings)
+    when = at or _now()
+    with store.transaction() as session:
+        try:
+            latest: PlanRecord | None = repo.get(session, code, plan.year)
+        except NotFound:
+            latest = None
+        if latest is not None and _same_content(latest.plan, plan) and latest.plan.signoffs == plan.signoffs:
+            return DraftSaved(latest, findings, "unchanged")
+        if expected is not None and expected != version_token(latest):
+            now = "was deleted" if latest is None else f"is now version {latest.version}"
+            raise ConflictError(f"the plan for {code} changed while you were editing it (it {now}); "
+                                "nothing was saved")
+        if latest is None:
+            return DraftSaved(repo.add_version(session, plan, actor, when), findings, "created")
+        if not _same_content(latest.plan, plan) and plan.signoffs == latest.plan.signoffs:
+            plan = replace(plan, signoffs=())   # names signed to the old content
+        state = repo.state(session, latest)
+        if state.status is lifecycle.Status.DRAFT and not state.partner_signoffs:
+            return DraftSaved(repo.replace_draft(session, code, plan.year, plan, actor, when), findings, "edited")
+        return DraftSaved(repo.add_version(session, plan, actor, when), findings, "new_version")
+
+
+def _refuse_errors(plan: Plan, doing: str) -> None:
+    """A plan with errors (a draft saved unfinished) cannot be signed off or submitted."""
+    findings = check_plan(plan)
+    if has_errors(findings):
+        count = sum(1 for f in findings if f.severity.value == "error")
+        raise ValidationFailed(f"the plan for {plan.area_code} has {count} error(s) and cannot be {doing} until "
+                               "they are fixed", findings)

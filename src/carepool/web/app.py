@@ -20,13 +20,19 @@ from carepool.store.db import Store, open_store
 from carepool.web import (
     api,
     api_actions,
+    api_plan,
     errors,
     oidc,
     pages_admin,
     pages_area,
     pages_auth,
+    pages_budgets,
     pages_dashboard,
+    pages_plan_edit,
     pages_reports,
+    pages_returns,
+    pages_scenarios,
+    pages_scorecard,
     pages_workflow,
 )
 from carepool.web.settings import WebSettings, from_environment
@@ -70,7 +76,8 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
     static = resources.files("carepool.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static), check_dir=False), name="static")
     for module in (pages_auth, oidc, pages_dashboard, pages_area, pages_workflow, pages_admin, pages_reports,
-                   api, api_actions):
+                   pages_plan_edit, pages_budgets, pages_scenarios, pages_scorecard, pages_returns, api, api_actions,
+                   api_plan):
         app.include_router(module.router)
     errors.install(app)
     return app

@@ -1,20 +1,31 @@
-"""What an area page shows: the latest plan, where it stands, its history and pool statements."""
+"""What an area page shows: the latest plan, where it stands, its history and pool statements,
+and its real published series: Making Data Count charts and the interrupted time series.
+
+The charts and evaluation depend only on the shipped published files and the area, never on the
+user or the store, so their HTML is rendered once per area per process (``metrics_section``).
+"""
 
 from __future__ import annotations
 
 import threading
 import weakref
 from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from markupsafe import Markup
 
 from carepool.errors import NotFound
+from carepool.evaluation.svg import spc_chart
 from carepool.ledger.statements import Report
+from carepool.metrics.spc import PointType, SpcResult
 from carepool.plans.lifecycle import Event, PlanState, Status, replay
 from carepool.reference import load_reference
 from carepool.reference.model import Area
-from carepool.services import dashboard, ledger, plans
+from carepool.services import dashboard, evaluation, ledger, plans
 from carepool.services.users import Action, User, require
 from carepool.store.db import Store
 from carepool.store.plans import PlanRecord
+from carepool.web.render import TEMPLATES
 
 
 @dataclass(frozen=True)
@@ -94,3 +105,78 @@ def _read_view(store: Store, area: Area, year: str) -> AreaView:
     except NotFound:
         reports = []
     return AreaView(area, record, state, events, reports, frozenset())
+
+
+# the real series: SPC charts and the interrupted time series, once per area per process --------
+POINT_COLOURS = {PointType.IMPROVEMENT: "#005eb8", PointType.CONCERN: "#b35900",
+                 PointType.NEUTRAL_HIGH: "#490092", PointType.NEUTRAL_LOW: "#490092"}
+POINT_LABELS = {PointType.COMMON_CAUSE: "Common cause", PointType.IMPROVEMENT: "Special cause improvement",
+                PointType.CONCERN: "Special cause concern", PointType.NEUTRAL_HIGH: "Special cause (higher)",
+                PointType.NEUTRAL_LOW: "Special cause (lower)"}
+
+
+@dataclass(frozen=True)
+class ChartRow:
+    month: str
+    value: float
+    mean: float
+    lpl: float
+    upl: float
+    point: str          # the point's type in words (POINT_LABELS)
+    special: bool
+
+
+@dataclass(frozen=True)
+class MetricChart:
+    """One metric's XmR chart of the area's real monthly series, ready to show."""
+
+    key: str             # "admissions" or "delayed" (the dashboard's metric keys)
+    name: str
+    icon: str            # a VariationIcon value
+    label: str           # the icon in words
+    svg: Markup
+    description: str
+    rows: tuple[ChartRow, ...]
+    improvement: int     # special-cause improvement points
+    concern: int
+
+
+def _chart(area: Area, key: str, result: SpcResult) -> MetricChart:
+    name = dashboard.METRICS[key]
+    points = result.points
+    label = dashboard.variation_label(result.variation.value)
+    rows = tuple(ChartRow(p.date.strftime("%Y-%m"), p.value, p.mean, p.lpl, p.upl, POINT_LABELS[p.point_type],
+                          p.special_cause_flag) for p in points)
+    improvement = sum(p.point_type is PointType.IMPROVEMENT for p in points)
+    concern = sum(p.point_type is PointType.CONCERN for p in points)
+    latest = result.latest
+    description = (
+        f"{name}, {area.name}, monthly from {rows[0].month} to {rows[-1].month} ({len(rows)} months; fewer "
+        f"is better). Mean {latest.mean:,.0f}; process limits {latest.lpl:,.0f} to {latest.upl:,.0f}. "
+        f"{sum(r.special for r in rows)} points show special cause variation ({improvement} improvement, "
+        f"{concern} concern). Latest month {rows[-1].month}: {latest.value:,.0f}. Variation: {label}.")
+    svg = spc_chart(f"{name}: {area.name}", description, [r.month for r in rows], [p.value for p in points],
+                    [p.mean for p in points], [p.lpl for p in points], [p.upl for p in points],
+                    [POINT_COLOURS.get(p.point_type) for p in points], ident=f"spc-{key}")
+    return MetricChart(key, name, result.variation.value, label, Markup(svg), description, rows, improvement,
+                       concern)
+
+
+def metric_charts(area: Area) -> tuple[MetricChart, ...]:
+    """The area's charts, in the dashboard's metric order; a metric without data is left out."""
+    charts = dashboard.area_charts()
+    return tuple(_chart(area, key, charts[key][area.code]) for key in dashboard.METRICS
+                 if area.code in charts.get(key, {}))
+
+
+@lru_cache(maxsize=256)       # one entry per HWB area at most
+def _section(code: str) -> Markup:
+    area = load_reference().area(code)
+    return Markup(TEMPLATES.get_template("area_metrics.html").render(
+        area=area, charts=metric_charts(area), effects=evaluation.area_effects(area.code),
+        window=evaluation.WINDOW_MONTHS, unclear=evaluation.UNCLEAR))
+
+
+def metrics_section(area: Area) -> Markup:
+    """The charts and evaluation of ``area`` as HTML (nothing in it depends on who is asking)."""
+    return _section(area.code)

@@ -1,12 +1,14 @@
 """One error shape at the edge: carepool errors become HTTP statuses, never stack traces.
 
 People get a helpful HTML page; ``/api`` gets ``{"error": {"status", "title", "detail",
-"findings"}}``. Anything unexpected is logged here and answered with a safe 500.
+"findings"}}`` (as does a request that asks for JSON and not HTML). Anything unexpected is
+logged here and answered with a safe 500.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -25,13 +27,13 @@ from carepool.errors import (
     ValidationFailed,
 )
 from carepool.web.render import render
-from carepool.web.session import LoginRequired
+from carepool.web.session import LoginRequired, TooManyAttempts
 
 log = logging.getLogger("carepool.web")
 
 TITLES = {400: "Bad request", 401: "Log in needed", 403: "Not allowed", 404: "Page not found",
           405: "Method not allowed", 409: "Conflict", 413: "Upload too large", 422: "Cannot accept this",
-          500: "Sorry, there is a problem with the service"}
+          429: "Too many failed log-ins", 500: "Sorry, there is a problem with the service"}
 SAFE_500 = "Something went wrong on our side. Nothing you did caused it; try again later."
 
 
@@ -72,11 +74,17 @@ def status_of(exc: CarepoolError) -> int:
     return 500
 
 
+def wants_json(request: Request) -> bool:
+    """The API, or a client that asks for JSON and not for a page."""
+    accept = request.headers.get("accept", "")
+    return request.url.path.startswith("/api") or ("application/json" in accept and "text/html" not in accept)
+
+
 def error_response(request: Request, status: int, detail: str,
                    findings: list[dict[str, Any]] | None = None) -> Response:
     title = TITLES.get(status, "Error")
     body = {"status": status, "title": title, "detail": detail, "findings": findings or []}
-    if request.url.path.startswith("/api"):
+    if wants_json(request):
         return JSONResponse({"error": body}, status_code=status)
     return render(request, "error.html", {"error": body}, status_code=status)
 
@@ -110,6 +118,19 @@ async def _login_required(request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
 
+async def _too_many(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TooManyAttempts)
+    minutes = math.ceil(exc.retry_after / 60)
+    when = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    log.warning("log-in throttled for %s (retry after %d s)", request.client.host if request.client else "?",
+                exc.retry_after)
+    response = error_response(
+        request, 429, f"There have been too many failed log-ins from your network. Wait {when}, then try "
+                      "again. If you have forgotten your password, ask your carepool administrator to reset it.")
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, 500, SAFE_500)
@@ -120,4 +141,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(TooManyAttempts, _too_many)
     app.add_exception_handler(Exception, _unexpected)

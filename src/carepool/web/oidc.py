@@ -3,12 +3,18 @@
 The identity provider (for the NHS, e.g. CIS2) proves who someone is; the carepool account with
 the same email decides what they may do, so nobody gets in without an account an administrator
 made. The ID token's signature, issuer, audience, expiry and nonce are all checked.
+
+The ID token is kept in the (signed) session so that log-out can end the provider's session too
+(RP-initiated logout): when the discovery document has ``end_session_endpoint``, ``/logout``
+sends the person there with ``id_token_hint`` and ``post_logout_redirect_uri`` (the settings'
+``oidc_post_logout_url``, else this service's log-in page).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import secrets
 from typing import Any
 from urllib.parse import urlencode
@@ -24,6 +30,8 @@ from carepool.web import session
 from carepool.web.settings import WebSettings
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("carepool.web")
+ID_TOKEN = "oidc_id_token"      # the session key of the ID token of an OpenID Connect log-in
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384"]
 TIMEOUT = 10.0
 
@@ -92,4 +100,28 @@ def callback(request: Request, code: str = "", state: str = "") -> Response:
     if not isinstance(email, str):
         raise PermissionDenied(f"the identity provider did not say who you are (no '{settings.oidc_email_claim}')")
     session.start(request, users.user_for_identity(session.store_of(request), email))
+    request.session[ID_TOKEN] = tokens["id_token"]
     return RedirectResponse("/", status_code=303)
+
+
+def logout_url(request: Request, id_token: str) -> str | None:
+    """Where to send someone who logged in through the provider, to log out there too (or None).
+
+    None when the provider is not configured, cannot be read now, or offers no end-session
+    endpoint: the carepool session has ended either way.
+    """
+    settings: WebSettings = request.app.state.settings
+    if not settings.oidc_configured or settings.oidc_issuer is None:
+        return None
+    try:
+        provider = _provider(request, settings.oidc_issuer)
+    except ConfigurationError as exc:
+        log.warning("log-out at the identity provider skipped: %s", exc)
+        return None
+    endpoint = provider.get("end_session_endpoint")
+    if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+        return None
+    back = settings.oidc_post_logout_url or str(request.url_for("login_page"))
+    query = urlencode({"id_token_hint": id_token, "post_logout_redirect_uri": back,
+                       "client_id": settings.oidc_client_id or ""})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

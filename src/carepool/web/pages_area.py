@@ -1,4 +1,4 @@
-"""An area's pages: plan summary, schemes, pool statements, history, and the downloads."""
+"""An area's pages: plan summary, schemes, metric charts and evaluation, pool statements, history, downloads."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from carepool.money import Money
-from carepool.services import ledger, plans
+from carepool.services import ledger, plans, returns
 from carepool.services.users import User
-from carepool.web.area_data import area_view, visible_area
+from carepool.web.area_data import area_view, metrics_section, visible_area
 from carepool.web.render import render
 from carepool.web.session import current_user, store_of
 
@@ -24,7 +24,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.get("/areas/{code}", response_class=HTMLResponse)
 async def area_page(request: Request, code: str, user: CurrentUser) -> Response:
     view = area_view(store_of(request), user, code, request.app.state.settings.year)
-    return render(request, "area.html", {"view": view, "money": Money, "outcomes": _outcomes(request)})
+    # an area's charts and evaluation are computed on its first request, then come from the
+    # per-process cache (they depend only on the area and the shipped published series)
+    year = request.app.state.settings.year
+    latest = [s.latest for s in returns.statuses(store_of(request), view.area.code, year) if s.latest]
+    return render(request, "area.html", {"view": view, "money": Money, "outcomes": _outcomes(request),
+                                         "metrics": metrics_section(view.area), "returns": latest})
 
 
 @router.get("/areas/{code}/history", response_class=HTMLResponse)

@@ -1,13 +1,20 @@
-"""Log-in and log-out pages (local accounts). Both forms carry the CSRF token."""
+"""Log-in and log-out pages (local accounts). Both forms carry the CSRF token.
+
+Failed log-ins are counted per client address as well as per account: past the settings' limit
+in the window, the address gets 429 until the oldest failure leaves the window. Log-out after a
+log-in through OpenID Connect also ends the session at the identity provider when it offers that
+(``end_session_endpoint``).
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from carepool.errors import PermissionDenied
 from carepool.services import users
-from carepool.web import session
+from carepool.web import oidc, session
 from carepool.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -28,12 +35,15 @@ async def login_page(request: Request, next: str = "/") -> Response:
 
 @router.post("/login")
 async def login(request: Request) -> Response:
+    throttle, address = session.login_throttle(request), session.client_address(request)
+    throttle.check(address)
     form = await session.checked_form(request)
     email, password = str(form.get("email", "")), str(form.get("password", ""))
     target = safe_next(form.get("next"))
     try:
         user = users.authenticate(session.store_of(request), email, password)
     except PermissionDenied as refused:
+        throttle.fail(address)
         return render(request, "login.html", {"next": target, "problem": str(refused), "email": email,
                                               "oidc": request.app.state.settings.oidc_configured},
                       status_code=401)
@@ -44,5 +54,10 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     await session.checked_form(request)
+    id_token = request.session.get(oidc.ID_TOKEN) if session.signed_in(request) is not None else None
     session.end(request)
+    if isinstance(id_token, str):
+        provider_logout = await run_in_threadpool(oidc.logout_url, request, id_token)
+        if provider_logout is not None:
+            return RedirectResponse(provider_logout, status_code=303)
     return RedirectResponse("/login", status_code=303)

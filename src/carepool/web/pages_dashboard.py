@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import threading
+import weakref
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
+from sqlalchemy.engine import Engine
 
 from carepool.money import Money
 from carepool.plans.lifecycle import Status
+from carepool.services import budgets, commissioning
 from carepool.services import dashboard as data
 from carepool.services.users import User
 from carepool.web.render import TEMPLATES, render
@@ -28,42 +31,76 @@ def _rows(request: Request, user: User, status: str | None, q: str | None, sort:
     return data.select_rows(rows, status=status or None, q=q or None, sort=sort, order=order)
 
 
-_fragments: dict[tuple[int, tuple[str, ...]], tuple[tuple[data.AreaRow, ...], Markup]] = {}
+def _by_model(rows: list[data.AreaRow], models: dict[str, commissioning.AreaModels], model: str | None,
+              governance: str | None) -> list[data.AreaRow]:
+    """Keep the areas whose pools use ``model`` and ``governance`` (either may be empty: any)."""
+    if not model and not governance:
+        return rows
+    return [r for r in rows if r.code in models and models[r.code].uses(model, governance)]
+
+
+_fragments: dict[tuple[int, int, int, tuple[str, ...]], tuple[tuple[object, ...], Markup]] = {}
 _fragments_lock = threading.Lock()
 MAX_FRAGMENTS = 256
 
 
-def _table_body(request: Request, rows: list[data.AreaRow]) -> Markup:
+def _table_body(request: Request, rows: list[data.AreaRow], models: dict[str, commissioning.AreaModels],
+                people: dict[str, int]) -> Markup:
     """The table's rows as HTML, rendered once per set of figures and selection (the bulk of the page).
 
     Only the rows are shared between people: they hold nothing but the figures (no user, no token).
     """
     source = data.all_rows(store_of(request), request.app.state.settings.year)
-    key = (id(source), tuple(r.code for r in rows))
+    key = (id(source), id(models), id(people), tuple(r.code for r in rows))
     with _fragments_lock:
         hit = _fragments.get(key)
-    if hit is not None and hit[0] is source:
+    if hit is not None and hit[0][0] is source and hit[0][1] is models and hit[0][2] is people:
         return hit[1]
     html = Markup(TEMPLATES.get_template("_dashboard_rows.html").render(
-        rows=rows, money=Money, variation_label=data.variation_label, metrics=data.METRICS))
+        rows=rows, money=Money, variation_label=data.variation_label, metrics=data.METRICS, models=models,
+        people=people))
     with _fragments_lock:
         if len(_fragments) >= MAX_FRAGMENTS:
             _fragments.clear()
-        _fragments[key] = (source, html)
+        _fragments[key] = ((source, models, people), html)
     return html
+
+
+_people: weakref.WeakKeyDictionary[Engine, tuple[int, dict[str, int]]] = weakref.WeakKeyDictionary()
+
+
+def _budget_people(request: Request) -> dict[str, int]:
+    """People with a stored personal budget per area (the same object until a cohort is loaded)."""
+    store = store_of(request)
+    version = budgets.budgets_version(store)
+    hit = _people.get(store.engine)
+    if hit is None or hit[0] != version:
+        hit = (version, budgets.areas_with_budgets(store))
+        _people[store.engine] = hit
+    return hit[1]
 
 
 @router.get("/", response_class=HTMLResponse)
 async def dashboard(request: Request, user: CurrentUser, status: str | None = None,
                     q: Annotated[str | None, Query(max_length=100)] = None, sort: str = "code",
-                    order: str = "asc") -> Response:
+                    order: str = "asc", model: Annotated[str | None, Query(max_length=100)] = None,
+                    governance: Annotated[str | None, Query(max_length=100)] = None) -> Response:
+    year = request.app.state.settings.year
     rows = _rows(request, user, status, q, sort, order)
+    models = commissioning.area_models(store_of(request), year)
+    who_uses = commissioning.usage([r.code for r in rows], models, year)
+    rows = _by_model(rows, models, model, governance)
     totals = {k: Money(sum(getattr(r, k) for r in rows)) for k in ("pooled", "spend", "earned", "paid_to_acute")}
     statuses = [data.NO_PLAN, *(s.value for s in Status)]
+    model_choices, governance_choices = commissioning.choices(year)
     return render(request, "dashboard.html", {
         "rows": rows, "totals": totals, "status": status or "", "q": q or "", "sort": sort, "order": order,
         "statuses": statuses, "sorts": data.SORTS, "money": lambda p: Money(p),
-        "metrics": data.METRICS, "table_body": _table_body(request, rows)})
+        "metrics": data.METRICS, "model": model or "", "governance": governance or "",
+        "model_choices": [*model_choices, *(m for m in who_uses.models if m not in model_choices)],
+        "governance_choices": [*governance_choices, *(g for g in who_uses.governance if g not in governance_choices)],
+        "who_uses": who_uses,
+        "table_body": _table_body(request, rows, models, _budget_people(request))})
 
 
 @router.get("/dashboard.csv")

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from carepool.errors import PermissionDenied
 from carepool.money import Money
-from carepool.services import dashboard, sharing_audit
+from carepool.services import evaluation, performance, sharing_audit
 from carepool.services.users import Role, User
 from carepool.web.area_data import visible_area
 from carepool.web.render import render
@@ -40,7 +40,7 @@ def may_read_audit(user: User) -> bool:
 @router.get("/areas/{code}/performance", response_class=HTMLResponse)
 async def performance_page(request: Request, code: str, user: CurrentUser) -> Response:
     area = visible_area(user, code)
-    quarters = dashboard.performance_quarters(store_of(request), area.code, request.app.state.settings.year)
+    quarters = performance.performance_quarters(store_of(request), area.code, request.app.state.settings.year)
     totals = {k: Money(sum(getattr(q, k) for q in quarters)) for k in ("released", "paid_to_acute", "tariff_outside")}
     return render(request, "performance.html", {"area": area, "quarters": quarters, "totals": totals,
                                                 "money": Money, "year": request.app.state.settings.year})
@@ -50,7 +50,7 @@ async def performance_page(request: Request, code: str, user: CurrentUser) -> Re
 async def evidence_page(request: Request, user: CurrentUser) -> Response:
     if not may_read_evidence(user):
         raise PermissionDenied(f"your role ({user.role.value}) may not read the evidence report")
-    report = dashboard.evidence_report(store_of(request), request.app.state.settings.year)
+    report = evaluation.evidence_report(store_of(request), request.app.state.settings.year)
     return HTMLResponse(report.html, headers={"Content-Security-Policy": REPORT_CSP,
                                               "Cache-Control": "private, no-store"})
 

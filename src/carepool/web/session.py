@@ -9,7 +9,12 @@ signed out at once.
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
 
 from fastapi import Request
 from starlette.datastructures import FormData
@@ -25,7 +30,79 @@ CSRF_FIELD = "csrf_token"
 class LoginRequired(Exception):
     """No session: pages redirect to the log-in page, the API answers 401."""
 
+
+class TooManyAttempts(Exception):
+    """Too many failed log-ins from one client address: 429, with when to try again."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many failed log-ins from this address; try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
 CSRF_HEADER = "x-csrf-token"
+MAX_CLIENTS = 10_000      # addresses a log-in throttle remembers; the least recently seen go first
+
+
+class FailureWindow:
+    """Failed log-ins per client address in a sliding window, kept in this process only.
+
+    At most ``limit`` failures per address are kept (older ones are what the window forgets
+    first) and at most ``max_clients`` addresses, so memory is bounded whatever the traffic.
+    """
+
+    def __init__(self, limit: int, window: float, *, max_clients: int = MAX_CLIENTS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window, self.max_clients, self._clock = limit, window, max_clients, clock
+        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._failures)
+
+    def _recent(self, key: str, now: float) -> deque[float] | None:
+        times = self._failures.get(key)
+        if times is None:
+            return None
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        if not times:
+            del self._failures[key]
+            return None
+        return times
+
+    def check(self, key: str) -> None:
+        """TooManyAttempts if ``key`` has used up its failures in the window."""
+        with self._lock:
+            now = self._clock()
+            times = self._recent(key, now)
+            if times is not None and len(times) >= self.limit:
+                raise TooManyAttempts(max(1, math.ceil(times[0] + self.window - now)))
+
+    def fail(self, key: str) -> None:
+        with self._lock:
+            now = self._clock()
+            times = self._recent(key, now)
+            if times is None:
+                times = self._failures[key] = deque(maxlen=self.limit)
+            times.append(now)
+            self._failures.move_to_end(key)
+            while len(self._failures) > self.max_clients:
+                self._failures.popitem(last=False)
+
+
+def login_throttle(request: Request) -> FailureWindow:
+    """The app's per-address log-in throttle (made on first use, from the settings)."""
+    throttle: FailureWindow | None = getattr(request.app.state, "login_throttle", None)
+    if throttle is None:
+        settings = request.app.state.settings
+        throttle = FailureWindow(settings.login_ip_max_failures, settings.login_ip_window)
+        request.app.state.login_throttle = throttle
+    return throttle
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server sees it (behind a proxy, run uvicorn with --proxy-headers)."""
+    return request.client.host if request.client is not None else "unknown"
 
 
 def store_of(request: Request) -> Store:

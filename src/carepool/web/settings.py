@@ -7,6 +7,14 @@ Secure (set it behind HTTPS). OpenID Connect is configured by ``CAREPOOL_OIDC_IS
 ``CAREPOOL_OIDC_REDIRECT_URL`` (the public callback address, ``.../login/oidc/callback``) and
 ``CAREPOOL_OIDC_EMAIL_CLAIM`` (default ``email``): the identity provider proves who someone
 is, and their carepool account (same email, made by an administrator) says what they may do.
+``CAREPOOL_OIDC_POST_LOGOUT_URL`` is where the identity provider sends people back after
+logging out there (default: this service's ``/login``).
+
+Log-in throttling per client address (on top of each account's lock-out after 5 failures):
+``CAREPOOL_LOGIN_IP_MAX_FAILURES`` failed log-ins (default 20) per
+``CAREPOOL_LOGIN_IP_WINDOW_SECONDS`` (default 900) from one address, then 429 until the oldest
+failure leaves the window. The count is kept per server process (``carepool serve --workers N``
+allows up to N times as many) and forgets the least recently seen addresses beyond 10,000.
 """
 
 from __future__ import annotations
@@ -15,6 +23,8 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from carepool.errors import ConfigurationError
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,9 @@ class WebSettings:
     oidc_client_secret: str | None = None
     oidc_redirect_url: str | None = None
     oidc_email_claim: str = "email"
+    oidc_post_logout_url: str | None = None
+    login_ip_max_failures: int = 20             # failed log-ins from one address per window
+    login_ip_window: int = 15 * 60              # seconds
 
     @property
     def oidc_configured(self) -> bool:
@@ -45,4 +58,20 @@ def from_environment(env: Mapping[str, str] | None = None, *, secret_key: str | 
         oidc_client_secret=env.get("CAREPOOL_OIDC_CLIENT_SECRET") or None,
         oidc_redirect_url=env.get("CAREPOOL_OIDC_REDIRECT_URL") or None,
         oidc_email_claim=env.get("CAREPOOL_OIDC_EMAIL_CLAIM") or "email",
+        oidc_post_logout_url=env.get("CAREPOOL_OIDC_POST_LOGOUT_URL") or None,
+        login_ip_max_failures=_positive(env, "CAREPOOL_LOGIN_IP_MAX_FAILURES", 20),
+        login_ip_window=_positive(env, "CAREPOOL_LOGIN_IP_WINDOW_SECONDS", 15 * 60),
     )
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {raw!r}")
+    return value

@@ -1,0 +1,321 @@
+"""Quarterly return use cases: submit (from a file, the API or the web form), list, on-time status.
+
+``submit`` validates a return against its programme year and the area's assured plan and
+refuses it with every finding (nothing is stored); an accepted return is stored as the next
+version of its quarter and, in the same store transaction, its non-elective admissions feed
+payment for performance (``services.performance.post_quarter``): the quarter is posted to
+the ledger and its assessed figures stored. A corrected return (a later version with other
+admissions) reverses the quarter's posting in force and posts the corrected one.
+
+Who may submit: a partner's finance or commissioning lead (``partner_lead``) or the pool
+manager, in their own area. Everyone who may see the area may read its returns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from carepool.errors import ConfigurationError, InputError, NotFound, PermissionDenied, ValidationFailed
+from carepool.findings import Finding, error, has_errors
+from carepool.ledger import accounts
+from carepool.ledger.transactions import Transaction
+from carepool.money import Money
+from carepool.plans.model import Plan
+from carepool.plans.quarterly_return import (
+    PoolLine,
+    QuarterlyReturn,
+    ReturnRecord,
+    SchemeLine,
+    is_on_time,
+    merge_findings,
+    quarter_end,
+    quarter_label,
+    return_deadline,
+    return_from_dict,
+    return_to_dict,
+    validate_return,
+)
+from carepool.programme import ProgrammeYear, load_programme
+from carepool.reference import load_reference
+from carepool.services import performance
+from carepool.services.ledger import area_transactions, assured_plans
+from carepool.services.performance import QuarterRun
+from carepool.services.users import Role, User
+from carepool.store import returns as repo
+from carepool.store.db import Store
+
+SUBMITTERS = frozenset({Role.PARTNER_LEAD, Role.POOL_MANAGER})
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+def now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+# who may submit ---------------------------------------------------------------------------------
+def may_submit(user: User, area: str) -> bool:
+    """Partner finance/commissioning leads and pool managers, in their own area only."""
+    return user.role in SUBMITTERS and not user.national and area in user.areas
+
+
+def require_submitter(user: User, area: str) -> None:
+    if not may_submit(user, area):
+        raise PermissionDenied(f"your role ({user.role.value}) may not submit quarterly returns for area {area}")
+
+
+# checking and submitting ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Submitted:
+    record: ReturnRecord
+    run: QuarterRun | None
+    findings: list[Finding]      # warnings (an accepted return has no errors)
+
+
+def _programme(year: str) -> ProgrammeYear | None:
+    try:
+        return load_programme(year)
+    except ConfigurationError:
+        return None
+
+
+def _plan(session: Session, year: str, area: str) -> Plan | None:
+    try:
+        return assured_plans(session, year, area)[area]
+    except NotFound:
+        return None
+
+
+def _check(session: Session, ret: QuarterlyReturn, at: datetime,
+           plans: Mapping[str, Plan] | None = None) -> tuple[ProgrammeYear | None, list[Finding]]:
+    """``plans``: the year's assured plans by area, when the caller has them (else read for this area)."""
+    programme = _programme(ret.year)
+    if programme is None:
+        return None, [error("return.year", f"'{ret.year}' is not a programme year", field="year")]
+    if ret.area_code not in load_reference().areas:
+        return programme, [error("return.area-unknown", f"'{ret.area_code}' is not an HWB area code",
+                                 field="area_code")]
+    plan = plans.get(ret.area_code) if plans is not None else _plan(session, programme.id, ret.area_code)
+    return programme, validate_return(ret, programme, plan, submitted_at=at)
+
+
+def check(store: Store, ret: QuarterlyReturn, *, at: datetime | None = None) -> list[Finding]:
+    """Every finding about ``ret`` as if it were submitted ``at`` (now by default); stores nothing."""
+    with store.transaction() as session:
+        return _check(session, ret, at or now())[1]
+
+
+def submit(store: Store, ret: QuarterlyReturn, *, actor: str, at: datetime | None = None,
+           read_findings: Sequence[Finding] = (), source: str = "return") -> Submitted:
+    """Validate and store ``ret`` as a new version, and post its quarter; refuse it with every finding."""
+    at = at or now()
+    with store.transaction() as session:
+        programme, found = _check(session, ret, at)
+        found = merge_findings(list(read_findings), found)
+        if has_errors(found) or programme is None:
+            raise ValidationFailed(f"{source}: the quarterly return has errors and was not stored", found)
+        record = repo.add_version(session, ret, actor, at, return_deadline(programme, ret.quarter))
+        run = _post(session, programme, [record], actor, at)
+    return Submitted(record, run, found)
+
+
+def _post(session: Session, programme: ProgrammeYear, records: Sequence[ReturnRecord], actor: str,
+          at: datetime) -> QuarterRun | None:
+    """Feed the returns' admissions to payment for performance (one quarter, in this transaction)."""
+    if programme.performance.scheme == "none" or not records:
+        return None
+    quarter = records[0].quarter
+    admissions = {(r.area_code, quarter): r.document.admissions for r in records if r.document.admissions is not None}
+    sources = {r.area_code: r.id for r in records}
+    label = ", ".join(f"{r.area_code} v{r.version}" for r in records[:3]) + (" ..." if len(records) > 3 else "")
+    return performance.post_quarter(session, programme, quarter, admissions, areas=set(sources), actor=actor,
+                                    at=at, source=f"quarterly return {quarter_label(quarter)} ({label})",
+                                    returns=sources, correct=True)
+
+
+def submit_data(store: Store, data: object, *, actor: str, area: str | None = None, year: str | None = None,
+                at: datetime | None = None, file: str | None = None) -> Submitted:
+    """Read the documented JSON shape (a file, the API body, the web form) and submit it.
+
+    ``area`` (and ``year``) come from the address on the web: the data may leave them out, and
+    a return for another area is refused.
+    """
+    defaults = {k: v for k, v in (("area_code", area), ("year", year)) if v}
+    ret, read = return_from_dict(data, file=file, defaults=defaults)
+    if ret is None:
+        raise ValidationFailed(f"{file or 'the return'}: it could not be read", read)
+    if area is not None and ret.area_code != area:
+        read = [*read, error("return.area", f"this return is for {ret.area_code}, not {area}", file=file,
+                             field="area_code")]
+    return submit(store, ret, actor=actor, at=at, read_findings=read, source=file or "return")
+
+
+def read_file(path: Path) -> object:
+    """The JSON in ``path``; a syntax error is a finding naming the line and column."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"{path.name} is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; a return is much smaller")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(f"{path.name}: not UTF-8 text", [
+            error("return.encoding", f"the file is not UTF-8 text ({exc.reason})", file=path.name)]) from exc
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(f"{path.name}: not valid JSON", [
+            error("return.json", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+                  file=path.name, row=exc.lineno)]) from exc
+
+
+def submit_file(store: Store, path: Path, *, actor: str, at: datetime | None = None) -> Submitted:
+    """Submit a return from a JSON file (the shape is documented in README.md)."""
+    return submit_data(store, read_file(path), actor=actor, at=at, file=path.name)
+
+
+def submit_quarter(store: Store, returns: Sequence[QuarterlyReturn], *, actor: str, at: datetime,
+                   skip_unchanged: bool = False) -> tuple[int, QuarterRun | None]:
+    """Submit many areas' returns for one quarter in one transaction (the demo): all or none.
+
+    With ``skip_unchanged``, a return equal to its quarter's latest version is not stored again.
+    Returns how many were stored and the payment-for-performance run.
+    """
+    if not returns:
+        return 0, None
+    quarters = {(r.year, r.quarter) for r in returns}
+    if len(quarters) != 1:
+        raise InputError("submit_quarter takes the returns of one quarter of one year")
+    with store.transaction() as session:
+        programme = _programme(returns[0].year)
+        assured = assured_plans(session, programme.id) if programme is not None else {}
+        findings: list[Finding] = []
+        for ret in returns:
+            findings += [f for f in _check(session, ret, at, assured)[1] if f.severity.value == "error"]
+        if findings or programme is None:
+            raise ValidationFailed(f"{len(findings)} problem(s) in the quarter's returns; none was stored", findings)
+        latest = _latest_documents(session, programme.id, returns[0].quarter) if skip_unchanged else {}
+        deadline = return_deadline(programme, returns[0].quarter)
+        records = [repo.add_version(session, ret, actor, at, deadline) for ret in returns
+                   if latest.get(ret.area_code) != return_to_dict(ret)]
+        run = _post(session, programme, records, actor, at)
+    return len(records), run
+
+
+def _latest_documents(session: Session, year: str, quarter: str) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for record in repo.versions(session, None, year, quarter):
+        out[record.area_code] = return_to_dict(record.document)
+    return out
+
+
+# reading ------------------------------------------------------------------------------------------
+def list_returns(store: Store, area: str, year: str | None = None) -> list[ReturnRecord]:
+    """Every version of the area's returns (of one year), by quarter then version."""
+    code = load_reference().area(area.strip().upper()).code
+    with store.transaction() as session:
+        return repo.versions(session, code, year)
+
+
+def latest_returns(store: Store, area: str, year: str) -> dict[str, ReturnRecord]:
+    """The latest version of each quarter's return, by quarter."""
+    return {r.quarter: r for r in list_returns(store, area, year)}
+
+
+@dataclass(frozen=True)
+class QuarterStatus:
+    """Where an area's return for a quarter stands: due by when, first submitted when, on time?"""
+
+    quarter: str
+    label: str
+    deadline: date | None
+    first_submitted_at: datetime | None
+    latest: ReturnRecord | None
+
+    @property
+    def on_time(self) -> bool | None:
+        """The first version was in by the deadline (a later correction does not make it late)."""
+        if self.first_submitted_at is None:
+            return None
+        return is_on_time(self.first_submitted_at, self.deadline)
+
+    def due(self, as_of: date) -> bool:
+        return self.deadline is not None and self.deadline < as_of
+
+
+def statuses(store: Store, area: str, year: str) -> list[QuarterStatus]:
+    """Each quarter of ``year``: its deadline, when the return first came in, and its latest version."""
+    programme = load_programme(year)
+    return _statuses(programme, list_returns(store, area, programme.id))
+
+
+def _statuses(programme: ProgrammeYear, records: Iterable[ReturnRecord]) -> list[QuarterStatus]:
+    first: dict[str, datetime] = {}
+    latest: dict[str, ReturnRecord] = {}
+    for r in records:
+        first[r.quarter] = min(first.get(r.quarter, r.submitted_at), r.submitted_at)
+        if r.quarter not in latest or r.version > latest[r.quarter].version:
+            latest[r.quarter] = r
+    return [QuarterStatus(q, quarter_label(q), return_deadline(programme, q), first.get(q), latest.get(q))
+            for q in programme.quarters]
+
+
+def on_time_counts(store: Store, year: str, as_of: date) -> dict[str, tuple[int, int]]:
+    """Per area with returns: (returns due by ``as_of``, of which submitted on time): the scorecard's input."""
+    programme = load_programme(year)
+    with store.transaction() as session:
+        records = repo.versions(session, None, programme.id)
+    by_area: dict[str, list[ReturnRecord]] = {}
+    for r in records:
+        by_area.setdefault(r.area_code, []).append(r)
+    out: dict[str, tuple[int, int]] = {}
+    for area, mine in sorted(by_area.items()):
+        due = [s for s in _statuses(programme, mine) if s.due(as_of)]
+        out[area] = (len(due), sum(1 for s in due if s.on_time))
+    return out
+
+
+# figures from the books -----------------------------------------------------------------------------
+def finance_from_transactions(plan: Plan, txns: Iterable[Transaction],
+                              quarter: str) -> tuple[tuple[PoolLine, ...], tuple[SchemeLine, ...]]:
+    """Income to and expenditure from each pool, and each scheme's expenditure, up to the quarter's end."""
+    end = quarter_end(quarter)
+    income: dict[str, int] = {p.id: 0 for p in plan.pools}
+    spent: dict[str, int] = {p.id: 0 for p in plan.pools}
+    scheme_of = {accounts.scheme_spend(s.ref): s.ref for s in plan.schemes}
+    by_scheme: dict[str, int] = {s.ref: 0 for s in plan.schemes}
+    for txn in txns:
+        if txn.area != plan.area_code or txn.on > end or txn.pool not in income:
+            continue
+        for p in txn.postings:
+            if p.account.startswith("Income:Contributions:"):
+                income[txn.pool] -= p.pence
+            elif p.account in scheme_of:
+                spent[txn.pool] += p.pence
+                by_scheme[scheme_of[p.account]] += p.pence
+    pools = tuple(PoolLine(pid, Money(income[pid]), Money(spent[pid])) for pid in income)
+    schemes = tuple(SchemeLine(ref, Money(v)) for ref, v in by_scheme.items())
+    return pools, schemes
+
+
+def finance_to_date(store: Store, plan: Plan, quarter: str) -> tuple[tuple[PoolLine, ...], tuple[SchemeLine, ...]]:
+    """The pool's books to the end of the quarter (to pre-fill a return)."""
+    return finance_from_transactions(plan, area_transactions(store, plan.area_code), quarter)
+
+
+def assured_plan(store: Store, area: str, year: str) -> Plan | None:
+    with store.transaction() as session:
+        return _plan(session, load_programme(year).id, load_reference().area(area).code)
+
+
+def as_rows(records: Iterable[ReturnRecord]) -> list[Mapping[str, object]]:
+    """Records as plain JSON-ready rows (the CLI's --json and the API)."""
+    return [{"area_code": r.area_code, "year": r.year, "quarter": r.quarter, "label": quarter_label(r.quarter),
+             "version": r.version, "submitted_by": r.submitted_by, "submitted_at": r.submitted_at.isoformat(),
+             "deadline": r.deadline.isoformat() if r.deadline else None, "on_time": r.on_time,
+             "return": return_to_dict(r.document)} for r in records]

@@ -1,0 +1,171 @@
+"""The HWB scorecard from stored evidence: rank, score and intervals for every area with a plan.
+
+Evidence per area, by the method in ``budgets/data/scorecard.yaml``:
+
+- plan assured (its assurance outcome) and plan on time (submitted by the resubmission
+  deadline): the stored plans and their events;
+- spend against plan: the pool's scheme spend in the stored ledger over the plan's schemes;
+- metric SPC signals: Making Data Count on the REAL published monthly series of emergency
+  admissions and delayed days (computed once per process);
+- personal budgets within spend thresholds: the stored joined-up budgets, where loaded.
+
+- quarterly returns on time: the stored returns' first submissions against the year's return
+  deadlines, over the quarters due so far.
+
+The evaluation effect is not in the store: it is missing and the method's missing-evidence
+rule reweights it (never invented), as is any indicator an area has no evidence for. The card is computed once per
+store and kept until plans, the ledger or the stored budgets change.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from sqlalchemy.engine import Engine
+
+from carepool.budgets.scorecard import AreaScore, Method, load_method, score_areas
+from carepool.budgets.scorecard_inputs import PlanStatus, SpcEvidence, evidence_from_plans, spc_evidence
+from carepool.metrics.spc import Improvement, SpcOptions, SpcResult, xmr
+from carepool.programme import load_programme
+from carepool.reference import load_reference
+from carepool.reference.series import AreaSeries, delayed_days, nonelective_admissions
+from carepool.services import budgets, dashboard, ledger, plans, returns
+from carepool.services.users import User
+from carepool.store.db import Store
+
+FIRST, LAST = "2013-04", "2017-03"
+USED = {
+    "plan_assured": "the stored plans' assurance outcomes",
+    "plan_on_time": "the stored plans' submission dates against the resubmission deadline",
+    "spend_vs_plan": "scheme spend in the stored pooled-fund ledger against the plan",
+    "metric_spc": "Making Data Count signals on the real published monthly series (admissions, delayed days)",
+    "personal_budgets": "stored joined-up personal budgets within their spend thresholds",
+    "returns_on_time": "the stored quarterly returns' first submissions against the year's return deadlines",
+}
+
+
+@dataclass(frozen=True)
+class CardRow:
+    area_code: str
+    name: str
+    rank: int | None
+    score: float | None
+    score_interval: tuple[float, float] | None
+    rank_interval: tuple[int, int] | None
+    missing: tuple[str, ...]        # indicator ids without evidence
+    coverage: float                 # share of the method's weight with evidence
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    method: Method
+    year: str
+    rows: tuple[CardRow, ...]       # every area with a plan, best first (unranked last)
+    evidence_used: dict[str, str]   # indicator id -> where its evidence came from
+    areas_without_plan: int
+
+    @property
+    def ranked(self) -> int:
+        return sum(r.rank is not None for r in self.rows)
+
+    def row(self, area: str) -> CardRow | None:
+        return next((r for r in self.rows if r.area_code == area), None)
+
+
+def _points(series: AreaSeries) -> dict[str, list[tuple[date, float]]]:
+    out: dict[str, list[tuple[date, float]]] = {}
+    for (area, period), value in series.values.items():
+        if FIRST <= period <= LAST:
+            out.setdefault(area, []).append((date(int(period[:4]), int(period[5:7]), 1), float(value)))
+    return out
+
+
+@lru_cache(maxsize=1)
+def spc_by_area() -> dict[str, SpcEvidence]:
+    """Improvement and concern signals on both real series, per area (fewer is better)."""
+    per_series = [_points(nonelective_admissions()), _points(delayed_days())]
+    out: dict[str, SpcEvidence] = {}
+    for area in sorted(set().union(*per_series)):
+        results: list[SpcResult] = []
+        for by_area in per_series:
+            points = sorted(by_area.get(area, []))
+            if len(points) >= 13:
+                results.append(xmr([d for d, _ in points], [v for _, v in points],
+                                   SpcOptions(improvement=Improvement.DECREASE)))
+        if results:
+            out[area] = spc_evidence(results)
+    return out
+
+
+def _scheme_spend(store: Store) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for line in ledger.trial_balance(store).lines:
+        if line.account.startswith("Expenses:Schemes:"):
+            out[line.area] = out.get(line.area, 0) + line.debit - line.credit
+    return out
+
+
+def compute(store: Store, year: str, as_of: date | None = None) -> Scorecard:
+    """The scorecard from what the store holds now (uncached); returns due by ``as_of`` (today)."""
+    programme = load_programme(year)
+    deadline = dict(programme.deadlines).get("resubmission")
+    method = load_method()
+    records = plans.list_plans(store, programme.id)
+    spend = _scheme_spend(store)
+    on_time = returns.on_time_counts(store, programme.id, as_of or date.today())
+    statuses: dict[str, PlanStatus] = {}
+    for record in records:
+        _, events = plans.history(store, record.area_code, programme.id)
+        submitted = next((e.at.date() for e in events if e.action == "submitted"), None)
+        outcome = next((e.detail.partition("|")[0] for e in events if e.action == "assured"), None)
+        due, in_time = on_time.get(record.area_code, (0, 0))
+        statuses[record.area_code] = PlanStatus(record.area_code, record.status.value, outcome, submitted, deadline,
+                                                returns_due=due, returns_on_time=in_time,
+                                                spend_actual_pence=spend.get(record.area_code))
+    spc = spc_by_area()
+    outcomes = budgets.outcomes_by_area(store)
+    evidence = evidence_from_plans([r.plan for r in records], statuses, method,
+                                   spc={a: s for a, s in spc.items() if a in statuses},
+                                   personal_budgets=outcomes)
+    names = load_reference().areas
+    rows = tuple(_row(s, names[s.area_code].name if s.area_code in names else s.area_code)
+                 for s in score_areas(evidence, method))
+    used = {k: v for k, v in USED.items() if k in {s.id for s in method.indicators}}
+    if not outcomes:
+        used.pop("personal_budgets", None)
+    if not spend:
+        used.pop("spend_vs_plan", None)
+    if not any(due for due, _ in on_time.values()):
+        used.pop("returns_on_time", None)
+    return Scorecard(method, programme.id, rows, used, len(names) - len(records))
+
+
+def _row(s: AreaScore, name: str) -> CardRow:
+    return CardRow(s.area_code, name, s.rank, s.score, s.score_interval, s.rank_interval, s.missing, s.coverage)
+
+
+_cache: weakref.WeakKeyDictionary[Engine, dict[str, tuple[tuple[int, int, int], Scorecard]]] = (
+    weakref.WeakKeyDictionary())
+_lock = threading.Lock()
+
+
+def scorecard(store: Store, year: str) -> Scorecard:
+    """The scorecard, kept until plans, the ledger or the stored budgets change."""
+    version = (*dashboard.store_version(store), budgets.budgets_version(store))
+    with _lock:
+        hit = _cache.get(store.engine, {}).get(year)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    card = compute(store, year)
+    with _lock:
+        _cache.setdefault(store.engine, {})[year] = (version, card)
+    return card
+
+
+def rows_for(user: User, card: Scorecard) -> list[CardRow]:
+    """The rows this user may see: every area for national roles, their own areas otherwise."""
+    return [r for r in card.rows if user.can_see(r.area_code)]

@@ -1,0 +1,71 @@
+"""Joined-up personal budgets of an area: who has one, and one person's budget.
+
+- ``/areas/{code}/budgets``: the people with budgets (cohort, NHS element, social care
+  element, assessed contribution, paid, spend to date, over/underspend alerts).
+- ``/areas/{code}/budgets/{person_id}``: the care and support plan lines with cost and funder,
+  payments by route with their ledger transactions, and every version (who, when, why).
+
+Anyone who may see the area may read them (local users their own areas, national roles all);
+a person is found only in their own area. Every figure of the generated cohort is illustrative.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from carepool.budgets.model import Funder
+from carepool.errors import InputError, NotFound
+from carepool.money import Money
+from carepool.services import budgets
+from carepool.services.users import User
+from carepool.web.area_data import visible_area
+from carepool.web.render import render
+from carepool.web.session import current_user, store_of
+
+router = APIRouter(include_in_schema=False)
+CurrentUser = Annotated[User, Depends(current_user)]
+ALERT_FILTERS = ("", "any", "overspend", "underspend", "none")
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"'{text}' is not a date (YYYY-MM-DD)", where="as_of") from None
+
+
+@router.get("/areas/{code}/budgets", response_class=HTMLResponse)
+async def area_budgets_page(request: Request, code: str, user: CurrentUser,
+                            as_of: Annotated[str | None, Query(max_length=10)] = None,
+                            alert: Annotated[str | None, Query(max_length=10)] = None) -> Response:
+    area = visible_area(user, code)
+    if (alert or "") not in ALERT_FILTERS:
+        raise InputError(f"alert is one of {', '.join(a for a in ALERT_FILTERS if a)}", where="alert")
+    view = budgets.area_budgets(store_of(request), area.code, as_of=_day(as_of))
+    rows = view.rows
+    if alert == "any":
+        rows = [r for r in rows if r.alert is not None]
+    elif alert == "none":
+        rows = [r for r in rows if r.alert is None]
+    elif alert:
+        rows = [r for r in rows if r.alert is not None and r.alert.kind.value == alert]
+    return render(request, "budgets_area.html", {
+        "area": area, "view": view, "rows": rows, "totals": view.totals(), "alert": alert or "",
+        "as_of": as_of or "", "money": Money})
+
+
+@router.get("/areas/{code}/budgets/{person_id}", response_class=HTMLResponse)
+async def person_budget_page(request: Request, code: str, person_id: str, user: CurrentUser,
+                             as_of: Annotated[str | None, Query(max_length=10)] = None) -> Response:
+    area = visible_area(user, code)
+    if len(person_id) > 32:
+        raise NotFound(f"no person '{person_id[:32]}...' with a budget in area {area.code}")
+    view = budgets.person_budget(store_of(request), area.code, person_id, as_of=_day(as_of))
+    return render(request, "budgets_person.html", {"area": area, "view": view, "budget": view.account.budget,
+                                                   "funders": list(Funder), "money": Money})
