@@ -1,10 +1,10 @@
-"""Same valid NHS number, but date of birth and surname both differ: linked only on the other details.
+"""Same valid NHS number, but date of birth and surname both differ: scored by the full model.
 
 A conflict is either one person with two keying errors or a number keyed against the
-wrong person. The pipeline scores it with the trained model on names, date of birth, sex
-and postcode alone (the shared number is what is in doubt, so it counts for nothing): a
-conflict whose other details clear the accept weight is linked, any other waits for a
-person in the review queue.
+wrong person. The exact pass does not link it on the number's word; the pipeline scores
+it with the trained model on names, date of birth, sex, postcode *and* the shared number
+(the evidence a pipeline without the exact pass weighs): a conflict that clears the
+accept weight is linked, any other waits for a person in the review queue.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def test_a_conflict_with_strong_other_evidence_is_linked(
     row = result.links[result.links["left_id"] == strong[0]]
     assert list(zip(row["left_id"], row["right_id"], strict=True)) == [strong]
     assert row["method"].iloc[0] == CHECKED
-    # its weight is the demographic score, not the exact pass's certainty
+    # its weight is the model's score, not the exact pass's certainty
     assert 6.0 <= row["match_weight"].iloc[0] < 30.0
     assert strong[0] not in set(result.review["left_id"])
 
@@ -79,26 +79,62 @@ def test_a_conflict_with_weak_other_evidence_waits_for_review(
     assert queued["match_weight"].iloc[0] < 6.0
 
 
-def test_conflicts_are_scored_without_the_shared_number(
+def test_the_model_carries_the_number_comparison(
+        conflicted: tuple[LinkageResult, tuple[str, str], tuple[str, str]]) -> None:
+    """u from the seeded random sample, m from how often true matches' valid numbers agree."""
+    result, _, _ = conflicted
+    assert result.model is not None
+    m, u = result.model.m["nhs_number"], result.model.u["nhs_number"]
+    assert len(m) == len(u) == 2
+    assert 0.9 < m[0] < 1.0 and abs(sum(m) - 1.0) < 1e-9
+    assert 0.0 < u[0] < 1e-2
+
+
+def test_conflicts_are_scored_with_the_shared_number(
         conflicted: tuple[LinkageResult, tuple[str, str], tuple[str, str]], synthetic: SyntheticFiles) -> None:
-    """Even a model that has an NHS-number comparison does not count the number for a conflict."""
+    """The shared number adds exactly its Bayes factor, log2(m/u), to the other details' weight.
+
+    A conflict whose other details alone score below the accept weight (a year and a
+    surname keyed wrong, a move within the postcode district) is linked once the number counts, as a pipeline
+    without the exact pass would link it.
+    """
+    import math
+
     from carepool.linkage.engines import backend
     from carepool.linkage.prepare import prepare_pair
-    from carepool.linkage.probabilistic import Model
 
-    result, _, weak = conflicted
-    assert result.model is not None
-    model = Model(result.model.prior, {**result.model.m, "nhs_number": [0.999]},
-                  {**result.model.u, "nhs_number": [1e-6]})
+    result, strong, _ = conflicted
+    model = result.model
+    assert model is not None
     mapping = build("person_ref", "health_id", SOCIAL_TO_HEALTH_MAP)
     lp, rp = prepare_pair(synthetic.social_care, synthetic.health, mapping)
-    left = lp.frame.assign(surname=lp.frame["surname"].where(lp.frame["unique_id"] != weak[0], "xylophone"),
-                           dob=lp.frame["dob"].where(lp.frame["unique_id"] != weak[0], "1901-02-03"))
-    conflicts = pd.DataFrame({"left_id": [weak[0]], "right_id": [weak[1]]})
+    is_strong = lp.frame["unique_id"] == strong[0]
+    row = lp.frame[is_strong].iloc[0]
+    year, rest = str(row["dob"]).split("-", 1)
+    left = lp.frame.assign(dob=lp.frame["dob"].where(~is_strong, f"{int(year) + 1}-{rest}"),
+                           surname=lp.frame["surname"].where(~is_strong, str(row["surname"])[:-1] + "q"),
+                           postcode=lp.frame["postcode"].where(~is_strong, str(row["postcode"]).split()[0] + " 0ZZ"))
+    conflicts = pd.DataFrame({"left_id": [strong[0]], "right_id": [strong[1]]})
     no_exact = pd.DataFrame(columns=["left_id", "right_id"])
-    with_number = check_conflicts(conflicts, no_exact, left, rp.frame, mapping.roles, backend("duckdb"), model)
-    assert "nhs_number" in mapping.roles and len(with_number) == 1
-    assert with_number["match_weight"].iloc[0] < 6.0
+    demographic = [r for r in mapping.roles if r != "nhs_number"]
+    db_api = backend("duckdb")
+    alone = check_conflicts(conflicts, no_exact, left, rp.frame, demographic, db_api, model)
+    counted = check_conflicts(conflicts, no_exact, left, rp.frame, mapping.roles, db_api, model)
+    number = math.log2(model.m["nhs_number"][0] / model.u["nhs_number"][0])
+    assert counted["match_weight"].iloc[0] == pytest.approx(alone["match_weight"].iloc[0] + number, abs=1e-6)
+    assert alone["match_weight"].iloc[0] < 6.0 <= counted["match_weight"].iloc[0]
+
+
+def test_the_random_sample_is_seeded(synthetic: SyntheticFiles) -> None:
+    """Two trainings on the same files give the same model, so benchmark runs are comparable."""
+    from carepool.linkage.engines import backend
+    from carepool.linkage.prepare import prepare_pair
+    from carepool.linkage.probabilistic import fit
+
+    mapping = build("person_ref", "health_id", SOCIAL_TO_HEALTH_MAP)
+    lp, rp = prepare_pair(synthetic.social_care, synthetic.health, mapping)
+    first, second = (fit(lp.frame, rp.frame, mapping.roles, backend("duckdb"), training=FAST) for _ in range(2))
+    assert first.u == second.u and first.m == second.m
 
 
 def test_no_model_keeps_every_conflict_for_review() -> None:

@@ -7,7 +7,8 @@ import carepool.sharing as sharing
 def test_sharing_exports() -> None:
     assert sorted(sharing.__all__) == [
         "Agreement", "AuditEntry", "Objection", "ObjectionRegistry", "PseudonymKey", "Purpose",
-        "SuppressedTable", "authorise_share", "check_column", "check_share", "filter_rows", "is_valid",
+        "SuppressedTable", "authorise_share", "check_column", "check_receipt", "check_share", "filter_rows",
+        "is_valid",
         "next_entry", "normalise", "parse_purpose", "pseudonym", "pseudonymise_rows", "reidentify",
         "suppress", "verify",
     ]

@@ -6,8 +6,7 @@ import typer
 
 from carepool.cli.common import DB_OPTION, console, db_url, handled, print_json
 from carepool.errors import ValidationFailed
-from carepool.sharing.audit import verify as verify_chain
-from carepool.store import sharing_tables as repo
+from carepool.services.sharing_audit import read_log
 from carepool.store.db import open_store
 
 GROUP_NAME = "audit"
@@ -21,14 +20,13 @@ def verify(db: str | None = DB_OPTION) -> None:
     with handled():
         store = open_store(db_url(db))
         try:
-            with store.transaction() as session:
-                entries, head_seq, head_hash = repo.read_audit(session)
+            log = read_log(store)
         finally:
             store.dispose()
-        findings = verify_chain(entries, head_seq=head_seq, head_hash=head_hash)
-        if findings:
-            raise ValidationFailed(f"the audit log has been tampered with ({len(findings)} problems)", findings)
-        console.print(f"audit log intact: {len(entries)} entries")
+        if not log.intact:
+            raise ValidationFailed(f"the audit log has been tampered with ({len(log.findings)} problems)",
+                                   list(log.findings))
+        console.print(f"audit log intact: {len(log.entries)} entries")
 
 
 @group.command("show")
@@ -37,8 +35,7 @@ def show(db: str | None = DB_OPTION, last: int = typer.Option(50, "--last", help
     with handled():
         store = open_store(db_url(db))
         try:
-            with store.transaction() as session:
-                entries, _, _ = repo.read_audit(session)
+            log = read_log(store)
         finally:
             store.dispose()
-        print_json([{**e.content(), "hash": e.hash} for e in entries[-last:]])
+        print_json([{**e.content(), "hash": e.hash} for e in log.entries[-last:]])

@@ -4,28 +4,27 @@ Every share is checked against its agreement before anything is read for sending
 missing, expired or not-yet-started agreement, another purpose, or a column the agreement
 does not permit refuses the whole share (non-zero exit, nothing sent). Objectors' rows, and
 rows whose NHS number cannot be checked, are withheld and counted. Secondary-use shares
-carry pseudonyms, never NHS numbers. Each share, receipt and linkage read is audited.
+carry pseudonyms, never NHS numbers. Received messages pass the same check against the
+local agreement. Held datasets are purged when retention ends. Each share, receipt, read,
+refusal and purge is audited. The use cases live in ``services.sharing``.
 """
 
 from __future__ import annotations
 
-import csv
 import getpass
-import io
-from datetime import UTC, date, datetime
+import sys
+from datetime import date
 from pathlib import Path
 
 import typer
 
 from carepool.cli.common import DB_OPTION, console, db_url, err_console, handled, print_findings, print_json
 from carepool.errors import InputError, PermissionDenied
-from carepool.exchange.mesh import MeshConfig, receive, send_bytes
-from carepool.linkage import Thresholds, build, link_files
-from carepool.sharing.agreements import Agreement, authorise_share, check_share, parse_purpose
-from carepool.sharing.objections import Objection, ObjectionRegistry, filter_rows
-from carepool.sharing.pseudonymise import pseudonymise_rows
-from carepool.store import sharing_tables as repo
-from carepool.store.db import Store, open_store
+from carepool.services import sharing as service
+from carepool.services.sharing import MeshConfig, Thresholds, build_mapping
+from carepool.sharing.agreements import Agreement, parse_purpose
+from carepool.sharing.objections import Objection
+from carepool.store.db import open_store
 
 GROUP_NAME = "share"
 group = typer.Typer(help="Share person-level data under the duty to share: link, agree, send, receive.",
@@ -47,17 +46,6 @@ def _actor(actor: str | None) -> str:
     return actor or getpass.getuser()
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _audit(store: Store, actor: str, action: str, subject: str, agreement_id: str | None = None,
-           purpose: str | None = None) -> None:
-    with store.transaction() as session:
-        repo.append_audit(session, at=_now(), actor=actor, action=action, subject=subject,
-                          agreement_id=agreement_id, purpose=purpose)
-
-
 @group.command("link")
 def link(
     left: Path = typer.Argument(..., help="Left person file (CSV), e.g. social care."),
@@ -74,6 +62,8 @@ def link(
                                       help="CSV of true (left id, right id) pairs: adds precision/recall/F1."),
     purpose: str = typer.Option("direct_care", "--purpose",
                                 help="direct_care, or commissioning/evaluation (objectors left out)."),
+    agreement_id: str | None = typer.Option(None, "--agreement",
+                                            help="Hold the links under this agreement (its retention applies)."),
     db: str | None = DB_OPTION,
     actor: str | None = ACTOR_OPTION,
 ) -> None:
@@ -81,18 +71,13 @@ def link(
     with handled():
         if engine not in ("duckdb", "spark"):
             raise InputError(f"unknown engine '{engine}' (expected duckdb or spark)")
-        mapping = build(id_left, id_right, maps)
+        mapping = build_mapping(id_left, id_right, maps)
         why = parse_purpose(purpose)
         store = open_store(db_url(db))
         try:
-            with store.transaction() as session:
-                objectors = {o.nhs_number for o in repo.list_objections(session)} if why.secondary else set()
-            done = link_files(left, right, mapping, out, engine=engine, truth=_truth(truth) if truth else None,
-                              thresholds=Thresholds(accept_weight, review_weight), exclude_nhs=objectors)
-            _audit(store, _actor(actor), "linkage.read",
-                   f"{left.name} ({done.left_rows} records) x {right.name} ({done.right_rows} records) "
-                   f"-> {out.name} ({len(done.result.links)} links, {done.result.excluded} objectors' "
-                   "records left out)", purpose=why.value)
+            done = service.link(store, left, right, mapping, out, actor=_actor(actor), purpose=why, engine=engine,
+                                thresholds=Thresholds(accept_weight, review_weight),
+                                truth=_truth(truth) if truth else None, agreement_id=agreement_id)
         finally:
             store.dispose()
         quality = done.result.quality
@@ -113,7 +98,7 @@ def link(
 
 
 def _truth(path: Path) -> set[tuple[str, str]]:
-    _, rows = _read_rows(path)
+    _, rows = service.read_rows(path)
     pairs = {tuple(list(row.values())[:2]) for row in rows}
     if any(len(p) != 2 for p in pairs):
         raise InputError("a truth file needs two columns: left id, right id", where=str(path))
@@ -136,20 +121,25 @@ def agreement_add(
     start: str = typer.Option(..., "--start", help="YYYY-MM-DD"),
     end: str = typer.Option(..., "--end", help="YYYY-MM-DD"),
     description: str = typer.Option("", "--description"),
+    mailboxes: str = typer.Option("", "--mailboxes",
+                                  help="Parties' MESH mailboxes, checked on receipt: RR8=X26ABC1,00C=X26ABC2"),
     db: str | None = DB_OPTION,
     actor: str | None = ACTOR_OPTION,
 ) -> None:
     """Record a data-sharing agreement (and create its controller's pseudonymisation key)."""
     with handled():
+        boxes: dict[str, str] = {}
+        for pair in _csv_list(mailboxes):
+            party, sep, box = pair.partition("=")
+            if not sep or not party.strip() or not box.strip():
+                raise InputError(f"'{pair}' is not PARTY=MAILBOX")
+            boxes[party.strip()] = box.strip()
         agreement = Agreement(agreement_id, _csv_list(parties), parse_purpose(purpose), legal_basis,
-                              frozenset(_csv_list(fields)), retention_days, _date(start), _date(end), description)
+                              frozenset(_csv_list(fields)), retention_days, _date(start), _date(end), description,
+                              mailboxes=boxes)
         store = open_store(db_url(db))
         try:
-            with store.transaction() as session:
-                repo.add_agreement(session, agreement)
-                repo.append_audit(session, at=_now(), actor=_actor(actor), action="agreement.add",
-                                  subject=f"agreement {agreement_id}", agreement_id=agreement_id,
-                                  purpose=agreement.purpose.value)
+            service.add_agreement(store, agreement, actor=_actor(actor))
         finally:
             store.dispose()
         console.print(f"agreement {agreement_id} recorded")
@@ -161,13 +151,13 @@ def agreement_list(db: str | None = DB_OPTION) -> None:
     with handled():
         store = open_store(db_url(db))
         try:
-            with store.transaction() as session:
-                found = repo.list_agreements(session)
+            found = service.list_agreements(store)
         finally:
             store.dispose()
         print_json([{"id": a.agreement_id, "parties": list(a.parties), "purpose": a.purpose.value,
                      "legal_basis": a.legal_basis, "fields": sorted(a.permitted_fields),
-                     "retention_days": a.retention_days, "start": a.start, "end": a.end} for a in found])
+                     "retention_days": a.retention_days, "start": a.start, "end": a.end,
+                     "mailboxes": a.mailboxes} for a in found])
 
 
 def _date(value: str) -> date:
@@ -191,13 +181,29 @@ def objection_add(
         objection = Objection(nhs_number, organisation, _date(on) if on else date.today())
         store = open_store(db_url(db))
         try:
-            with store.transaction() as session:
-                repo.add_objection(session, objection)
-                repo.append_audit(session, at=_now(), actor=_actor(actor), action="objection.add",
-                                  subject=f"objection held by {organisation}")
+            service.add_objection(store, objection, actor=_actor(actor))
         finally:
             store.dispose()
         console.print("objection recorded")
+
+
+@objection_group.command("withdraw")
+def objection_withdraw(
+    nhs_number: str = typer.Argument(..., help="The NHS number of the person withdrawing their objection."),
+    on: str | None = typer.Option(None, "--on", help="Date of the withdrawal (default today)."),
+    note: str = typer.Option("", "--note"),
+    db: str | None = DB_OPTION,
+    actor: str | None = ACTOR_OPTION,
+) -> None:
+    """Record that a person withdrew their objection (the registry keeps both, in order)."""
+    with handled():
+        store = open_store(db_url(db))
+        try:
+            service.withdraw_objection(store, nhs_number, _date(on) if on else date.today(), actor=_actor(actor),
+                                       note=note)
+        finally:
+            store.dispose()
+        console.print("objection withdrawn")
 
 
 @objection_group.command("count")
@@ -206,39 +212,12 @@ def objection_count(db: str | None = DB_OPTION) -> None:
     with handled():
         store = open_store(db_url(db))
         try:
-            with store.transaction() as session:
-                console.print(f"{len(repo.list_objections(session))} objections registered")
+            console.print(f"{service.objection_count(store)} objections registered")
         finally:
             store.dispose()
 
 
 # MESH --------------------------------------------------------------------------------------
-def _read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    if not path.is_file():
-        raise InputError("no such file", where=str(path))
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            columns = list(reader.fieldnames or [])
-            rows = list(reader)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"not a readable CSV file: {exc}", where=str(path)) from exc
-    if not columns:
-        raise InputError("the file has no header row", where=str(path))
-    ragged = [i + 2 for i, row in enumerate(rows) if None in row or any(v is None for v in row.values())]
-    if ragged:
-        raise InputError(f"rows {ragged[:10]} do not have {len(columns)} fields", where=str(path))
-    return columns, rows
-
-
-def _to_csv(columns: list[str], rows: list[dict[str, str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode()
-
-
 @group.command("send")
 def send(
     file: Path = typer.Argument(..., help="CSV dataset to share."),
@@ -257,59 +236,101 @@ def send(
     with handled():
         store = open_store(db_url(db))
         try:
-            with store.transaction() as session:
-                agreement = repo.find_agreement(session, agreement_id)
-                key = repo.get_key(session, agreement_id) if agreement else None
-                registry = ObjectionRegistry(repo.list_objections(session))
-            columns, rows = _read_rows(file)
-            day = _date(on) if on else date.today()
-            recipient = recipient_org or (agreement.parties[1] if agreement else to)
-            purpose = agreement.purpose if agreement else parse_purpose("direct_care")
-            refused = check_share(agreement, columns, purpose, day, recipient=recipient)
-            if refused:
-                print_findings(refused, to_stderr=True)
-            agreement = authorise_share(agreement, columns, purpose, day, recipient=recipient)
-            if nhs_column not in columns:
-                raise PermissionDenied(f"share refused: no '{nhs_column}' column, so objections cannot be checked")
-            kept = filter_rows(rows, nhs_column, registry, purpose, recipient, file=file.name)
-            if purpose.secondary:
-                assert key is not None
-                kept_rows = pseudonymise_rows(kept.rows, nhs_column, key)
-            else:
-                kept_rows = kept.rows
-            sent = send_bytes(MeshConfig(mesh_url, mailbox, password, shared_key, chunk_size=chunk_size), to,
-                              _to_csv(columns, kept_rows), file.name, subject=f"agreement {agreement_id}",
-                              local_id=agreement_id)
-            _audit(store, _actor(actor), "share.send",
-                   f"{file.name}: {len(kept_rows)} rows sent, {kept.withheld} withheld, to {to} ({recipient}), "
-                   f"message {sent.message_id}", agreement_id, purpose.value)
+            sent = service.send(store, file, agreement_id, to,
+                                MeshConfig(mesh_url, mailbox, password, shared_key, chunk_size=chunk_size),
+                                actor=_actor(actor), recipient_org=recipient_org, nhs_column=nhs_column,
+                                on=_date(on) if on else None)
         finally:
             store.dispose()
-        if kept.findings:
-            err_console.print(f"[yellow]{kept.withheld} rows withheld[/yellow]")
-            print_findings(kept.findings[:20], to_stderr=True)
-        console.print(f"sent {len(kept_rows)} rows as message {sent.message_id} to {to} "
+        if sent.findings:
+            err_console.print(f"[yellow]{sent.withheld} rows withheld[/yellow]")
+            print_findings(sent.findings[:20], to_stderr=True)
+        console.print(f"sent {sent.rows_sent} rows as message {sent.message_id} to {to} "
                       f"({sent.size} bytes, {sent.checksum})")
 
 
 @group.command("receive")
 def receive_command(
     out_dir: Path = typer.Option(Path("inbox"), "--out-dir", help="Where to write received files."),
+    on: str | None = typer.Option(None, "--on", help="Date of receipt (default today)."),
     mesh_url: str = MESH_URL, mailbox: str = MAILBOX, password: str = PASSWORD, shared_key: str = SHARED_KEY,
     db: str | None = DB_OPTION,
     actor: str | None = ACTOR_OPTION,
 ) -> None:
-    """Download, verify and acknowledge every message in our MESH inbox."""
+    """Download, check against our agreements, verify and acknowledge every MESH inbox message.
+
+    A message no local agreement covers (unknown or expired agreement, a sender who is not
+    a party, a field it does not permit) is refused: not written, left in the inbox,
+    audited; the command then exits non-zero.
+    """
     with handled():
         store = open_store(db_url(db))
         try:
-            got = receive(MeshConfig(mesh_url, mailbox, password, shared_key), out_dir)
-            for message in got:
-                _audit(store, _actor(actor), "share.receive",
-                       f"{message.filename} ({message.size} bytes) from {message.sender}, "
-                       f"message {message.message_id}", message.local_id)
+            got = service.receive(store, MeshConfig(mesh_url, mailbox, password, shared_key), out_dir,
+                                  actor=_actor(actor), on=_date(on) if on else None)
         finally:
             store.dispose()
-        for message in got:
+        for message in got.received:
             console.print(f"{message.message_id} from {message.sender}: {message.path}")
-        console.print(f"{len(got)} messages received")
+        console.print(f"{len(got.received)} messages received")
+        for refused in got.refused:
+            err_console.print(f"[red]refused[/red] {refused.message_id} from {refused.sender} "
+                              f"({refused.filename}): {'; '.join(refused.reasons)}")
+        if got.refused:
+            raise PermissionDenied(f"{len(got.refused)} messages refused: not written, left in the inbox")
+
+
+# held datasets and retention -----------------------------------------------------------------
+@group.command("datasets")
+def datasets(db: str | None = DB_OPTION) -> None:
+    """List held person-level datasets (received, or links under an agreement) and their retention."""
+    with handled():
+        store = open_store(db_url(db))
+        try:
+            held = service.held_datasets(store)
+        finally:
+            store.dispose()
+        print_json([{"id": d.dataset_id, "kind": d.kind, "agreement": d.agreement_id, "path": d.path,
+                     "source": d.source, "received_on": d.received_on, "rows": d.rows,
+                     "purged_at": d.purged_at} for d in held])
+
+
+@group.command("read")
+def read(
+    dataset_id: int = typer.Argument(..., help="Held dataset id (see 'carepool share datasets')."),
+    out: Path | None = typer.Option(None, "--out", help="Write here instead of standard output."),
+    on: str | None = typer.Option(None, "--on", help="Date of the read (default today)."),
+    db: str | None = DB_OPTION,
+    actor: str | None = ACTOR_OPTION,
+) -> None:
+    """Read a held dataset (audited); refused once its agreement's retention has ended."""
+    with handled():
+        store = open_store(db_url(db))
+        try:
+            data = service.read_dataset(store, dataset_id, actor=_actor(actor), on=_date(on) if on else None)
+        finally:
+            store.dispose()
+        if out is None:
+            sys.stdout.write(data.decode())
+        else:
+            out.write_bytes(data)
+            console.print(f"written to {out}")
+
+
+@group.command("purge")
+def purge(
+    on: str | None = typer.Option(None, "--on", help="Date to enforce retention at (default today)."),
+    db: str | None = DB_OPTION,
+    actor: str | None = ACTOR_OPTION,
+) -> None:
+    """Delete every held dataset past its agreement's retention period (each purge audited)."""
+    with handled():
+        store = open_store(db_url(db))
+        try:
+            done = service.purge(store, actor=_actor(actor), on=_date(on) if on else None)
+        finally:
+            store.dispose()
+        for item in done:
+            console.print(f"purged dataset {item.dataset_id} ({item.path}): agreement {item.agreement_id} "
+                          f"retention ended {item.retention_ended}")
+        console.print(f"{len(done)} datasets purged")

@@ -136,6 +136,36 @@ def _safe_name(name: str | None, message_id: str) -> str:
     return f"{message_id}_{base or 'message.dat'}"
 
 
+@dataclass(frozen=True)
+class Incoming:
+    """A downloaded, checksum-verified message before anything is written or acknowledged."""
+
+    message_id: str
+    sender: str
+    filename: str
+    local_id: str | None
+    subject: str | None
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RefusedMessage:
+    message_id: str
+    sender: str
+    filename: str
+    local_id: str | None
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Inbox:
+    received: list[ReceivedMessage]
+    refused: list[RefusedMessage]
+
+
+Check = Callable[[Incoming], list[str]]
+
+
 def receive(config: MeshConfig, out_dir: Path, *, workflow_id: str | None = None,
             acknowledge: bool = True) -> list[ReceivedMessage]:
     """Download every inbox message (optionally of one workflow), verify, write, acknowledge.
@@ -143,8 +173,20 @@ def receive(config: MeshConfig, out_dir: Path, *, workflow_id: str | None = None
     A message whose checksum does not match is neither written nor acknowledged; the
     error names it and it stays in the inbox for the sender to be asked about.
     """
+    return receive_checked(config, out_dir, workflow_id=workflow_id, acknowledge=acknowledge).received
+
+
+def receive_checked(config: MeshConfig, out_dir: Path, check: Check | None = None, *,
+                    workflow_id: str | None = None, acknowledge: bool = True) -> Inbox:
+    """As :func:`receive`, but each verified message is first put to ``check``.
+
+    A message ``check`` gives reasons against is refused: not written and not acknowledged
+    (it stays in the inbox, so nothing is lost while the sender is asked about it), and it
+    comes back in ``Inbox.refused`` with the reasons.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     received: list[ReceivedMessage] = []
+    refused: list[RefusedMessage] = []
     with connect(config) as client:
         ids = _translate(config, "list", lambda: client.list_messages(workflow_filter=workflow_id))
         for message_id in ids:
@@ -160,12 +202,20 @@ def receive(config: MeshConfig, out_dir: Path, *, workflow_id: str | None = None
                 raise InputError(f"message {message_id} failed its checksum (sent {expected}, got {actual}); "
                                  "not written, not acknowledged")
             target = out_dir / _safe_name(headers.get("filename"), message_id)
+            filename = target.name.split("_", 1)[1]
+            incoming = Incoming(message_id, headers.get("from", ""), filename, headers.get("localid"),
+                                headers.get("subject"), data)
+            reasons = check(incoming) if check is not None else []
+            if reasons:
+                refused.append(RefusedMessage(message_id, incoming.sender, filename, incoming.local_id,
+                                              tuple(reasons)))
+                continue
             part = target.with_suffix(target.suffix + ".part")
             part.write_bytes(data)
             part.replace(target)
             if acknowledge:
                 _translate(config, "acknowledge", partial(client.acknowledge_message, message_id))
             received.append(ReceivedMessage(
-                message_id, headers.get("from", ""), target.name.split("_", 1)[1], target, len(data), actual,
-                headers.get("workflowid"), headers.get("localid"), headers.get("subject")))
-    return received
+                message_id, incoming.sender, filename, target, len(data), actual,
+                headers.get("workflowid"), incoming.local_id, incoming.subject))
+    return Inbox(received, refused)

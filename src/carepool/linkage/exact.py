@@ -3,9 +3,10 @@
 It runs first because it is cheap and almost always right, and it takes both records out
 of the harder probabilistic pass. "Almost": a number keyed against the wrong person is
 still a valid number, so a pair whose date of birth and surname both disagree is not
-linked here: it is a conflict, which the pipeline links only if the other details alone
-(names, date of birth, sex and postcode, scored by the trained model, without the number)
-clear the accept weight, and otherwise queues for clerical review.
+linked here: it is a conflict, which the pipeline scores with the full trained model
+(names, date of birth, sex, postcode and the shared number, the evidence a pipeline
+without the exact pass would weigh), links if that clears the accept weight, and
+otherwise queues for clerical review.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -51,6 +51,17 @@ class Scored:
 def _name(base: str) -> str:
     """A fresh table name: a Spark session keeps registered tables between linkers."""
     return f"{base}_{uuid.uuid4().hex[:8]}"
+
+
+def _register(db_api: Any, frame: pd.DataFrame, columns: Sequence[str], side: str) -> Any:
+    """Register ``frame[columns]`` under a fresh table name and a fixed display name.
+
+    Splink's random sampling picks records by a hash of (display name, id, seed), so the
+    display name must not change between runs (or between the two pipelines of the
+    benchmark) for a seeded sample to be the same sample; the table name only has to be new.
+    """
+    return db_api.register(frame[list(dict.fromkeys(columns))], table_name=_name(f"cp_{side}"),
+                           dataset_display_name=side)
 
 
 FLOOR = 1e-6  # a level never seen in training still needs a probability Splink can use
@@ -114,14 +125,28 @@ def _deterministic(roles: Sequence[str]) -> list[Any]:
     return [f"l.{roles[0]} = r.{roles[0]}"]
 
 
+EM_BLOCKS = (("dob",), ("first_name", "surname"), ("postcode", "surname"), ("surname",), ("postcode",))
+
+
+def _em_blocks(roles: Sequence[str]) -> list[tuple[str, ...]]:
+    """Blocks for the two EM sessions, tightest standard pair first (Splink's own examples).
+
+    Each session estimates every comparison but its blocked columns, so two different
+    blocks train everything. A block on one name alone (about 190 distinct surnames) grows
+    with the square of the files: 24 million pairs at 50,000 x 100,000 and 10 billion at
+    1,000,000 x 2,000,000; date of birth and first name with surname give well under one
+    pair in a million of the cross product and still hold tens of thousands of matches.
+    """
+    have = set(roles)
+    return [b for b in EM_BLOCKS if set(b) <= have]
+
+
 def _train(linker: Any, roles: Sequence[str], training: Training) -> None:
     from splink import block_on
 
     linker.training.estimate_probability_two_random_records_match(_deterministic(roles), recall=training.recall)
     linker.training.estimate_u_using_random_sampling(max_pairs=training.max_pairs_u, seed=training.seed)
-    have = set(roles)
-    em_blocks = [b for b in (("dob",), ("surname",), ("postcode",)) if set(b) <= have]
-    for cols in em_blocks[:2]:
+    for cols in _em_blocks(roles)[:2]:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 block_on(*cols), estimate_without_term_frequencies=True)
@@ -151,8 +176,7 @@ def fit(left: pd.DataFrame, right: pd.DataFrame, roles: Sequence[str], db_api: A
     from splink import Linker
 
     training = training or Training()
-    tables = [db_api.register(left[[ID, *roles]], dataset_display_name=_name("cp_fit_left")),
-              db_api.register(right[[ID, *roles]], dataset_display_name=_name("cp_fit_right"))]
+    tables = [_register(db_api, left, [ID, *roles], "left"), _register(db_api, right, [ID, *roles], "right")]
     linker = Linker(tables, _settings(roles, None, training), log_level=None)
     _train(linker, roles, training)
     return _model_from(linker.misc.save_model_to_json())
@@ -163,17 +187,26 @@ def train_from_labels(left: pd.DataFrame, right: pd.DataFrame, roles: Sequence[s
     """m from pairs the exact pass proved (same valid ``label``), u by random sampling.
 
     Labelled pairs are true matches, so m needs no expectation maximisation; this is
-    what the exact pass gives the probabilistic one besides fewer records.
+    what the exact pass gives the probabilistic one besides fewer records. ``label`` is
+    compared too (u from the same seeded sample), so the model can score a pair on the
+    shared number as a pipeline without the exact pass would; its m from the labels is
+    trivially "always agrees", so callers replace it (see ``with_identifier_m``).
     """
     from splink import Linker
 
     training = training or Training()
-    tables = [db_api.register(left[[ID, label, *roles]], dataset_display_name=_name("cp_label_left")),
-              db_api.register(right[[ID, label, *roles]], dataset_display_name=_name("cp_label_right"))]
-    linker = Linker(tables, _settings(roles, None, training), log_level=None)
+    compared = [*roles, label] if label not in roles else list(roles)
+    tables = [_register(db_api, left, [ID, *compared], "left"), _register(db_api, right, [ID, *compared], "right")]
+    linker = Linker(tables, _settings(compared, None, training), log_level=None)
     linker.training.estimate_u_using_random_sampling(max_pairs=training.max_pairs_u, seed=training.seed)
     linker.training.estimate_m_from_label_column(label)
     return _model_from(linker.misc.save_model_to_json())
+
+
+def with_identifier_m(model: Model, role: str, agree: float) -> Model:
+    """``model`` with m of an exact-match ``role`` set to (agree, 1 - agree), kept off 0 and 1."""
+    agree = min(max(agree, FLOOR), 1.0 - FLOOR)
+    return replace(model, m={**model.m, role: [agree, 1.0 - agree]})
 
 
 def score(left: pd.DataFrame, right: pd.DataFrame, roles: Sequence[str], db_api: Any, *,
@@ -190,8 +223,7 @@ def score(left: pd.DataFrame, right: pd.DataFrame, roles: Sequence[str], db_api:
     from splink import Linker
 
     training = training or Training()
-    tables = [db_api.register(left[[ID, *roles]], dataset_display_name=_name("cp_left")),
-              db_api.register(right[[ID, *roles]], dataset_display_name=_name("cp_right"))]
+    tables = [_register(db_api, left, [ID, *roles], "left"), _register(db_api, right, [ID, *roles], "right")]
     linker = Linker(tables, _settings(roles, model, training), log_level=None)
     if model is None:
         _train(linker, roles, training)
@@ -216,12 +248,12 @@ def _pairs(frame: pd.DataFrame, left_table: Any) -> pd.DataFrame:
 
 def score_pairs(left: pd.DataFrame, right: pd.DataFrame, pairs: pd.DataFrame, roles: Sequence[str],
                 db_api: Any, *, model: Model, key: str = "nhs_number") -> pd.DataFrame:
-    """Weights by ``model`` on ``roles`` alone for the given pairs, which agree on ``key``.
+    """Weights by ``model`` on ``roles`` for the given pairs, which agree on ``key``.
 
     Every pair is scored: blocking is on ``key`` only and there is no threshold, so a pair
-    the demographic blocking rules would never have proposed still gets its weight. ``key``
-    itself is not compared (it is not in ``roles``); it only names the pairs. The result
-    holds ``pairs``' rows, in OUT_COLUMNS.
+    the demographic blocking rules would never have proposed still gets its weight.
+    ``key`` is compared only when it is one of ``roles``. The result holds ``pairs``'
+    rows, in OUT_COLUMNS.
     """
     if pairs.empty:
         return pd.DataFrame(columns=OUT_COLUMNS)
@@ -229,9 +261,32 @@ def score_pairs(left: pd.DataFrame, right: pd.DataFrame, pairs: pd.DataFrame, ro
 
     left = left[left[ID].isin(pairs["left_id"])]
     right = right[right[ID].isin(pairs["right_id"])]
-    tables = [db_api.register(left[[ID, key, *roles]], dataset_display_name=_name("cp_pair_left")),
-              db_api.register(right[[ID, key, *roles]], dataset_display_name=_name("cp_pair_right"))]
+    tables = [_register(db_api, left, [ID, key, *roles], "left"),
+              _register(db_api, right, [ID, key, *roles], "right")]
     linker = Linker(tables, _settings(roles, model, Training(), blocking=[block_on(key)]), log_level=None)
     predicted = linker.inference.predict(warning_mode="never")
     found = _pairs(predicted.as_pandas_dataframe(), tables[0])  # type: ignore[no-untyped-call]
     return pairs[["left_id", "right_id"]].merge(found, on=["left_id", "right_id"], how="inner")[OUT_COLUMNS]
+
+
+def count_comparisons(left: pd.DataFrame, right: pd.DataFrame, roles: Sequence[str], db_api: Any, *,
+                      sample: float = 1.0) -> dict[str, int]:
+    """Pairs Splink would compare: ``predict`` under the prediction blocking rules (each pair
+    once), and each EM session's block (``em <columns>``), counted by Splink itself.
+
+    ``sample`` < 1 lets Splink estimate the counts from that share of records on each side.
+    """
+    from splink import block_on
+    from splink.blocking_analysis import count_comparisons_from_blocking_rules
+
+    tables = [_register(db_api, left, [ID, *roles], "left"), _register(db_api, right, [ID, *roles], "right")]
+
+    def total(rules: list[Any]) -> int:
+        counted = count_comparisons_from_blocking_rules(tables, blocking_rules=rules, link_type="link_only",
+                                                        unique_id_column_name=ID, record_sample_proportion=sample)
+        return int(counted[-1]["cumulative_comparison_count"]) if counted else 0
+
+    out = {"predict": total(_blocking(roles))}
+    for cols in _em_blocks(roles)[:2]:
+        out[f"em {'+'.join(cols)}"] = total([block_on(*cols)])
+    return out

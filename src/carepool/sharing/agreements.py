@@ -3,13 +3,16 @@
 A share is allowed only under an agreement that is in force on the day, covers the
 purpose, and names every field being sent. Fields outside the agreement never leave:
 the check refuses the whole share rather than trimming it silently, so the sender knows.
+A received dataset passes the same check from the other side (``check_receipt``): the
+agreement it names, in force, from a party's mailbox, with permitted fields only; and it
+is kept no longer than the agreement's retention period (``retention_ends``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from carepool.errors import InputError, PermissionDenied
@@ -51,6 +54,7 @@ class Agreement:
     end: date
     description: str = ""
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+    mailboxes: dict[str, str] = field(default_factory=dict, compare=False)  # party ODS code -> MESH mailbox
 
     def __post_init__(self) -> None:
         problems = []
@@ -66,6 +70,9 @@ class Agreement:
             problems.append("retention must be a positive number of days")
         if self.end < self.start:
             problems.append(f"end {self.end} is before start {self.start}")
+        strangers = sorted(set(self.mailboxes) - set(self.parties))
+        if strangers:
+            problems.append(f"mailboxes given for {', '.join(strangers)}, who are not parties")
         if problems:
             raise InputError("; ".join(problems), where=f"agreement {self.agreement_id or '?'}")
 
@@ -75,6 +82,17 @@ class Agreement:
 
     def in_force(self, on: date) -> bool:
         return self.start <= on <= self.end
+
+    def party_of_mailbox(self, mailbox: str) -> str | None:
+        """The party (ODS code) whose MESH mailbox this is, if the agreement names it."""
+        for party, box in self.mailboxes.items():
+            if box.upper() == mailbox.strip().upper():
+                return party
+        return None
+
+    def retention_ends(self, received_on: date) -> date:
+        """The last day data received (or derived) on ``received_on`` may be kept."""
+        return received_on + timedelta(days=self.retention_days)
 
 
 def check_share(agreement: Agreement | None, fields: Iterable[str], purpose: Purpose | str,
@@ -118,3 +136,23 @@ def authorise_share(agreement: Agreement | None, fields: Iterable[str], purpose:
         raise PermissionDenied("share refused: " + "; ".join(f.message for f in found))
     assert agreement is not None
     return agreement
+
+
+def check_receipt(agreement: Agreement | None, fields: Iterable[str], sender_mailbox: str, on: date, *,
+                  agreement_id: str | None = None) -> list[Finding]:
+    """Every reason an incoming dataset may not be accepted (empty list: it may).
+
+    The local copy of the agreement it names must exist and be in force on ``on``, the
+    sending mailbox must belong to one of its parties, and every column must be a field
+    it permits; the purpose is the agreement's own.
+    """
+    if agreement is None:
+        named = f" '{agreement_id}'" if agreement_id else ""
+        return [error("agreement-missing", f"no local data-sharing agreement{named} covers this message")]
+    sender = agreement.party_of_mailbox(sender_mailbox)
+    found = check_share(agreement, fields, agreement.purpose, on, recipient=sender)
+    if sender is None:
+        found.insert(0, error("agreement-sender",
+                              f"mailbox {sender_mailbox or '?'} is not the mailbox of a party to agreement "
+                              f"{agreement.agreement_id}", field=f"agreement {agreement.agreement_id}"))
+    return found

@@ -1,19 +1,24 @@
-"""Sharing records in the store: agreements, the controller's keys, objections, the audit log.
+"""Sharing records in the store: agreements, the controller's keys, objections, held datasets, the audit log.
 
 Tables and their repository functions together (one concept: what sharing must remember).
 Functions take a ``Session`` and never commit; callers own the unit of work. The audit
 log is append-only: rows are inserted, never updated, and ``sharing_audit_head`` holds the
-last sequence number and hash so that removing the newest row is caught as well.
+last sequence number and hash so that removing the newest row is caught as well. The
+objections registry is a history of events (recorded, withdrawn), append-only too (the
+database refuses UPDATE and DELETE, triggers in 0006): who objects now is whoever's latest
+event is "recorded". Held datasets (received over MESH, or links written under an
+agreement) are registered with the day they arrived, so retention can be enforced.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text, select
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from carepool.errors import ConflictError, NotFound
+from carepool.errors import ConflictError, InputError, NotFound
 from carepool.sharing.agreements import Agreement, Purpose
 from carepool.sharing.audit import AuditEntry, next_entry
 from carepool.sharing.objections import Objection
@@ -41,6 +46,7 @@ class AgreementRow(Base):
     start_date: Mapped[date] = mapped_column(Date, nullable=False)
     end_date: Mapped[date] = mapped_column(Date, nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    mailboxes: Mapped[dict[str, str]] = mapped_column(JSON, nullable=False, default=dict, server_default="{}")
 
 
 class KeyRow(Base):
@@ -53,13 +59,43 @@ class KeyRow(Base):
     secret_hex: Mapped[str] = mapped_column(String(128), nullable=False)
 
 
-class ObjectionRow(Base):
-    __tablename__ = "sharing_objections"
+OBJECTION_EVENTS = ("recorded", "withdrawn")
+APPEND_ONLY = ("sharing_objection_events",)
 
-    nhs_number: Mapped[str] = mapped_column(String(10), primary_key=True)
+
+class ObjectionEventRow(Base):
+    """One event in the objections registry's history (never updated or deleted)."""
+
+    __tablename__ = "sharing_objection_events"
+    __table_args__ = (
+        CheckConstraint("event IN ('recorded', 'withdrawn')", name="event_known"),
+        Index("ix_sharing_objection_events_nhs_number", "nhs_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nhs_number: Mapped[str] = mapped_column(String(10), nullable=False)
+    event: Mapped[str] = mapped_column(String(16), nullable=False)
     organisation: Mapped[str] = mapped_column(String(16), nullable=False)
-    recorded_on: Mapped[date] = mapped_column(Date, nullable=False)
+    on: Mapped[date] = mapped_column(Date, nullable=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    actor: Mapped[str] = mapped_column(String(200), nullable=False)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class DatasetRow(Base):
+    """A person-level file held under an agreement: received over MESH, or links written locally."""
+
+    __tablename__ = "sharing_datasets"
+    __table_args__ = (CheckConstraint("kind IN ('received', 'links')", name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    agreement_id: Mapped[str] = mapped_column(ForeignKey("sharing_agreements.agreement_id"), nullable=False)
+    path: Mapped[str] = mapped_column(Text, nullable=False)
+    source: Mapped[str] = mapped_column(Text, nullable=False)       # message id and sender, or input files
+    received_on: Mapped[date] = mapped_column(Date, nullable=False)
+    rows: Mapped[int] = mapped_column(Integer, nullable=False)
+    purged_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class AuditRow(Base):
@@ -98,7 +134,7 @@ def add_agreement(session: Session, agreement: Agreement, key: PseudonymKey | No
         agreement_id=agreement.agreement_id, parties=list(agreement.parties), purpose=agreement.purpose.value,
         legal_basis=agreement.legal_basis, permitted_fields=sorted(agreement.permitted_fields),
         retention_days=agreement.retention_days, start_date=agreement.start, end_date=agreement.end,
-        description=agreement.description))
+        description=agreement.description, mailboxes=dict(agreement.mailboxes)))
     session.flush()
     key = key or PseudonymKey.new(agreement.agreement_id, agreement.controller)
     session.add(KeyRow(agreement_id=agreement.agreement_id, controller=key.controller,
@@ -108,7 +144,7 @@ def add_agreement(session: Session, agreement: Agreement, key: PseudonymKey | No
 def _agreement(row: AgreementRow) -> Agreement:
     return Agreement(row.agreement_id, tuple(row.parties), Purpose(row.purpose), row.legal_basis,
                      frozenset(row.permitted_fields), row.retention_days, row.start_date, row.end_date,
-                     row.description)
+                     row.description, mailboxes=dict(row.mailboxes or {}))
 
 
 def find_agreement(session: Session, agreement_id: str) -> Agreement | None:
@@ -135,16 +171,112 @@ def get_key(session: Session, agreement_id: str) -> PseudonymKey:
 
 
 # objections -------------------------------------------------------------------------------
-def add_objection(session: Session, objection: Objection) -> None:
-    if session.get(ObjectionRow, objection.nhs_number) is not None:
+@dataclass(frozen=True)
+class ObjectionEvent:
+    nhs_number: str
+    event: str            # "recorded" | "withdrawn"
+    organisation: str
+    on: date
+    at: datetime
+    actor: str
+    note: str
+
+
+def _latest(session: Session) -> dict[str, ObjectionEventRow]:
+    latest: dict[str, ObjectionEventRow] = {}
+    for row in session.scalars(select(ObjectionEventRow).order_by(ObjectionEventRow.id)):
+        latest[row.nhs_number] = row
+    return latest
+
+
+def add_objection(session: Session, objection: Objection, *, actor: str = "unknown",
+                  at: datetime | None = None) -> None:
+    latest = session.scalars(select(ObjectionEventRow).where(ObjectionEventRow.nhs_number == objection.nhs_number)
+                             .order_by(ObjectionEventRow.id.desc())).first()
+    if latest is not None and latest.event == "recorded":
         raise ConflictError("an objection is already recorded for that NHS number")
-    session.add(ObjectionRow(nhs_number=objection.nhs_number, organisation=objection.organisation,
-                             recorded_on=objection.recorded_on, note=objection.note))
+    session.add(ObjectionEventRow(nhs_number=objection.nhs_number, event="recorded",
+                                  organisation=objection.organisation, on=objection.recorded_on,
+                                  at=at or datetime.now(UTC), actor=actor, note=objection.note))
+    session.flush()
+
+
+def withdraw_objection(session: Session, nhs_number: str, on: date, *, actor: str,
+                       at: datetime | None = None, note: str = "") -> Objection:
+    """Record that the person withdrew their objection; the objection it ends is returned."""
+    latest = session.scalars(select(ObjectionEventRow).where(ObjectionEventRow.nhs_number == nhs_number)
+                             .order_by(ObjectionEventRow.id.desc())).first()
+    if latest is None or latest.event != "recorded":
+        raise NotFound("no objection is recorded for that NHS number")
+    if on < latest.on:
+        raise InputError(f"the withdrawal ({on}) cannot be before the objection was recorded ({latest.on})")
+    session.add(ObjectionEventRow(nhs_number=nhs_number, event="withdrawn", organisation=latest.organisation,
+                                  on=on, at=at or datetime.now(UTC), actor=actor, note=note))
+    session.flush()
+    return Objection(latest.nhs_number, latest.organisation, latest.on, latest.note)
 
 
 def list_objections(session: Session) -> list[Objection]:
-    rows = session.scalars(select(ObjectionRow).order_by(ObjectionRow.nhs_number))
-    return [Objection(r.nhs_number, r.organisation, r.recorded_on, r.note) for r in rows]
+    """Objections in force now: numbers whose latest event is "recorded"."""
+    rows = sorted((r for r in _latest(session).values() if r.event == "recorded"), key=lambda r: r.nhs_number)
+    return [Objection(r.nhs_number, r.organisation, r.on, r.note) for r in rows]
+
+
+def objection_history(session: Session, nhs_number: str | None = None) -> list[ObjectionEvent]:
+    query = select(ObjectionEventRow).order_by(ObjectionEventRow.id)
+    if nhs_number is not None:
+        query = query.where(ObjectionEventRow.nhs_number == nhs_number)
+    return [ObjectionEvent(r.nhs_number, r.event, r.organisation, r.on, r.at, r.actor, r.note)
+            for r in session.scalars(query)]
+
+
+# held datasets --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class HeldDataset:
+    dataset_id: int
+    kind: str
+    agreement_id: str
+    path: str
+    source: str
+    received_on: date
+    rows: int
+    purged_at: datetime | None
+
+
+def _dataset(row: DatasetRow) -> HeldDataset:
+    return HeldDataset(row.id, row.kind, row.agreement_id, row.path, row.source, row.received_on, row.rows,
+                       row.purged_at)
+
+
+def add_dataset(session: Session, *, kind: str, agreement_id: str, path: str, source: str,
+                received_on: date, rows: int) -> HeldDataset:
+    row = DatasetRow(kind=kind, agreement_id=agreement_id, path=path, source=source, received_on=received_on,
+                     rows=rows)
+    session.add(row)
+    session.flush()
+    return _dataset(row)
+
+
+def get_dataset(session: Session, dataset_id: int) -> HeldDataset:
+    row = session.get(DatasetRow, dataset_id)
+    if row is None:
+        raise NotFound(f"no held dataset {dataset_id}")
+    return _dataset(row)
+
+
+def list_datasets(session: Session, *, held_only: bool = False) -> list[HeldDataset]:
+    query = select(DatasetRow).order_by(DatasetRow.id)
+    if held_only:
+        query = query.where(DatasetRow.purged_at.is_(None))
+    return [_dataset(r) for r in session.scalars(query)]
+
+
+def mark_purged(session: Session, dataset_id: int, at: datetime) -> None:
+    row = session.get(DatasetRow, dataset_id)
+    if row is None:
+        raise NotFound(f"no held dataset {dataset_id}")
+    row.purged_at = at
+    session.flush()
 
 
 # audit ------------------------------------------------------------------------------------
