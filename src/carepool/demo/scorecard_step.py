@@ -40,7 +40,8 @@ def run_demo_step(store: Store, out_dir: Path, year_id: str, progress: Callable[
     flagged = sorted(a for a in {s.area_code for s in ranked[-5:]} & areas_with_step_changes())
     names = load_reference().areas
     if flagged:
-        lines.append("caution: " + ", ".join(names[a].name for a in flagged) + " have month-on-month step changes "
+        lines.append("caution: " + ", ".join(names[a].name for a in flagged)
+                     + (" have" if len(flagged) > 1 else " has") + " month-on-month step changes "
                      "in the published admissions series (a provider missing from the MAR return), which SPC reads "
                      "as special causes; check the data before reading their rank")
     lines.append(f"method {card.method.id} (weights in budgets/data/scorecard.yaml); evidence used: "
