@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from carepool.store.append_only import create_append_only, drop_append_only
+
 revision: str = "0001_plans"
 down_revision: str | Sequence[str] | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -57,31 +59,11 @@ def upgrade() -> None:
         sa.CheckConstraint(f"to_status IN ({STATUSES})", name=op.f("ck_plan_events_to_status_known")),
     )
     op.create_index(op.f("ix_plan_events_plan_id"), "plan_events", ["plan_id"])
-    _make_history_append_only()
-
-
-def _make_history_append_only() -> None:
-    """The database itself refuses to update or delete a lifecycle event (constant DDL only)."""
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE FUNCTION plan_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            "BEGIN RAISE EXCEPTION 'plan_events is append-only' USING ERRCODE = 'restrict_violation'; END $$"
-        )
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER plan_events_no_{verb.lower()} BEFORE {verb} ON plan_events "
-                       "FOR EACH ROW EXECUTE FUNCTION plan_events_append_only()")
-    else:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(f"CREATE TRIGGER plan_events_no_{verb.lower()} BEFORE {verb} ON plan_events "
-                       "BEGIN SELECT RAISE(ABORT, 'plan_events is append-only'); END")
+    create_append_only("plan_events")   # the database refuses to change or remove an event
 
 
 def downgrade() -> None:
-    for verb in ("update", "delete"):
-        op.execute(f"DROP TRIGGER IF EXISTS plan_events_no_{verb}" +
-                   (" ON plan_events" if op.get_bind().dialect.name == "postgresql" else ""))
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP FUNCTION IF EXISTS plan_events_append_only()")
+    drop_append_only("plan_events")
     op.drop_index(op.f("ix_plan_events_plan_id"), table_name="plan_events")
     op.drop_table("plan_events")
     op.drop_table("plans")

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from carepool.store.append_only import create_append_only, drop_append_only
+
 revision: str = "0005_returns"
 down_revision: str | Sequence[str] | None = "0001_plans"
 branch_labels: str | Sequence[str] | None = None
@@ -68,33 +70,13 @@ def upgrade() -> None:
                                 name=op.f("fk_performance_assessments_return_id_quarterly_returns")),
     )
     op.create_index("ix_performance_assessments_area_year", "performance_assessments", ["area_code", "year"])
-    _append_only()
-
-
-def _append_only() -> None:
-    """The database itself refuses to change or remove a submitted return or an assessment."""
-    postgres = op.get_bind().dialect.name == "postgresql"
-    for table in APPEND_ONLY:   # constant names only
-        if postgres:
-            op.execute(
-                f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN RAISE EXCEPTION '{table} is append-only' USING ERRCODE = 'restrict_violation'; END $$")
-        for verb in ("UPDATE", "DELETE"):
-            if postgres:
-                op.execute(f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                           f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()")
-            else:
-                op.execute(f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                           f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END")
+    for table in APPEND_ONLY:   # the database itself refuses to change or remove them
+        create_append_only(table)
 
 
 def downgrade() -> None:
-    postgres = op.get_bind().dialect.name == "postgresql"
     for table in APPEND_ONLY:
-        for verb in ("update", "delete"):
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{verb}" + (f" ON {table}" if postgres else ""))
-        if postgres:
-            op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
+        drop_append_only(table)
     op.drop_index("ix_performance_assessments_area_year", table_name="performance_assessments")
     op.drop_table("performance_assessments")
     op.drop_index("ix_quarterly_returns_area_year", table_name="quarterly_returns")

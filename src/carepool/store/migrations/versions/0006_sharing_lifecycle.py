@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from carepool.store.append_only import create_append_only, drop_append_only
+
 revision: str = "0006_sharing_lifecycle"
 down_revision: str | Sequence[str] | None = "0003_sharing"
 branch_labels: str | Sequence[str] | None = None
@@ -22,7 +24,6 @@ APPEND_ONLY = ("sharing_objection_events",)
 
 
 def upgrade() -> None:
-    postgres = op.get_bind().dialect.name == "postgresql"
     with op.batch_alter_table("sharing_agreements") as batch:
         batch.add_column(sa.Column("mailboxes", sa.JSON(), nullable=False, server_default="{}"))
     op.create_table(
@@ -60,27 +61,13 @@ def upgrade() -> None:
                                 name=op.f("fk_sharing_datasets_agreement_id_sharing_agreements")),
         sa.CheckConstraint("kind IN ('received', 'links')", name=op.f("ck_sharing_datasets_kind_known")),
     )
-    for table in APPEND_ONLY:   # constant names only
-        if postgres:
-            op.execute(
-                f"CREATE FUNCTION {table}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN RAISE EXCEPTION '{table} is append-only' USING ERRCODE = 'restrict_violation'; END $$")
-        for verb in ("UPDATE", "DELETE"):
-            if postgres:
-                op.execute(f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                           f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()")
-            else:
-                op.execute(f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                           f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END")
+    for table in APPEND_ONLY:
+        create_append_only(table)
 
 
 def downgrade() -> None:
-    postgres = op.get_bind().dialect.name == "postgresql"
     for table in APPEND_ONLY:
-        for verb in ("update", "delete"):
-            op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{verb}" + (f" ON {table}" if postgres else ""))
-        if postgres:
-            op.execute(f"DROP FUNCTION IF EXISTS {table}_append_only()")
+        drop_append_only(table)
     op.drop_table("sharing_datasets")
     op.create_table(
         "sharing_objections",
