@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from carepool.cli.common import DB_OPTION, console, db_url, handled, print_json
+from carepool.cli.common import DB_OPTION, console, handled, print_json, store_at
 from carepool.errors import ValidationFailed
 from carepool.services.sharing_audit import read_log
-from carepool.store.db import open_store
 
 GROUP_NAME = "audit"
 group = typer.Typer(help="The append-only audit log of shares and reads of person-level data.",
@@ -18,11 +17,8 @@ group = typer.Typer(help="The append-only audit log of shares and reads of perso
 def verify(db: str | None = DB_OPTION) -> None:
     """Check the chain: any edited, removed or reordered entry is reported, exit non-zero."""
     with handled():
-        store = open_store(db_url(db))
-        try:
+        with store_at(db) as store:
             log = read_log(store)
-        finally:
-            store.dispose()
         if not log.intact:
             raise ValidationFailed(f"the audit log has been tampered with ({len(log.findings)} problems)",
                                    list(log.findings))
@@ -33,9 +29,6 @@ def verify(db: str | None = DB_OPTION) -> None:
 def show(db: str | None = DB_OPTION, last: int = typer.Option(50, "--last", help="How many entries.")) -> None:
     """Print the latest entries as JSON."""
     with handled():
-        store = open_store(db_url(db))
-        try:
+        with store_at(db) as store:
             log = read_log(store)
-        finally:
-            store.dispose()
         print_json([{**e.content(), "hash": e.hash} for e in log.entries[-last:]])

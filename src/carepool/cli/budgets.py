@@ -18,14 +18,13 @@ from carepool.budgets.scorecard import as_rows, load_method, score_areas, with_w
 from carepool.budgets.scorecard_inputs import evidence_from_rows
 from carepool.budgets.spend import Thresholds, spend_alerts
 from carepool.budgets.statement import ILLUSTRATIVE, statement
-from carepool.cli.common import DB_OPTION, console, db_url, handled, print_findings, print_json
+from carepool.cli.common import DB_OPTION, console, handled, print_findings, print_json, store_at
 from carepool.demo.budgets_step import DEFAULT_AREAS, run_demo_step
 from carepool.errors import InputError, NotFound, ValidationFailed
 from carepool.findings import has_errors
 from carepool.money import Money
 from carepool.reference import load_reference
 from carepool.services import budgets as svc
-from carepool.store.db import open_store
 
 GROUP_NAME = "budgets"
 group = typer.Typer(help="Joined-up personal budgets (NHS + social care): generate, check rules, statements, alerts; "
@@ -110,11 +109,8 @@ def demo(
 def load_cmd(data: Path = DATA_OPTION, db: str | None = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Load a generated cohort into the store, posting its pool-funded payments to the ledger (all or nothing)."""
     with handled():
-        store = open_store(db_url(db))
-        try:
+        with store_at(db) as store:
             loaded = svc.load_folder(store, data, actor="carepool budgets load")
-        finally:
-            store.dispose()
         result = {"import_id": loaded.import_id, "people": loaded.people, "areas": list(loaded.areas),
                   "versions": loaded.versions, "payments": loaded.payments, "paid_pence": loaded.paid_pence,
                   "pool_pence": loaded.pool_pence, "outside_pool_pence": loaded.outside_pool_pence,

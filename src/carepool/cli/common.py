@@ -14,6 +14,7 @@ from rich.table import Table
 
 from carepool.errors import CarepoolError, ValidationFailed
 from carepool.findings import Finding, Severity
+from carepool.store.db import Store, open_store
 
 console = Console()
 err_console = Console(stderr=True)
@@ -30,6 +31,16 @@ def db_url(db: str | None) -> str:
     """The store URL from --db / CAREPOOL_DB; a bare path means an SQLite file."""
     value = db or os.environ.get("CAREPOOL_DB") or "carepool.db"
     return value if "://" in value else f"sqlite:///{value}"
+
+
+@contextmanager
+def store_at(db: str | None) -> Iterator[Store]:
+    """The store named by --db / CAREPOOL_DB (created or upgraded on open), closed afterwards."""
+    store = open_store(db_url(db))
+    try:
+        yield store
+    finally:
+        store.dispose()
 
 
 @contextmanager

@@ -18,13 +18,12 @@ from pathlib import Path
 
 import typer
 
-from carepool.cli.common import DB_OPTION, console, db_url, err_console, handled, print_findings, print_json
+from carepool.cli.common import DB_OPTION, console, err_console, handled, print_findings, print_json, store_at
 from carepool.errors import InputError, PermissionDenied
 from carepool.services import sharing as service
 from carepool.services.sharing import MeshConfig, Thresholds, build_mapping
 from carepool.sharing.agreements import Agreement, parse_purpose
 from carepool.sharing.objections import Objection
-from carepool.store.db import open_store
 
 GROUP_NAME = "share"
 group = typer.Typer(help="Share person-level data under the duty to share: link, agree, send, receive.",
@@ -73,13 +72,10 @@ def link(
             raise InputError(f"unknown engine '{engine}' (expected duckdb or spark)")
         mapping = build_mapping(id_left, id_right, maps)
         why = parse_purpose(purpose)
-        store = open_store(db_url(db))
-        try:
+        with store_at(db) as store:
             done = service.link(store, left, right, mapping, out, actor=_actor(actor), purpose=why, engine=engine,
                                 thresholds=Thresholds(accept_weight, review_weight),
                                 truth=_truth(truth) if truth else None, agreement_id=agreement_id)
-        finally:
-            store.dispose()
         quality = done.result.quality
         if done.result.findings:
             err_console.print(f"[yellow]{len(done.result.findings)} invalid NHS numbers were reported; "
@@ -137,11 +133,8 @@ def agreement_add(
         agreement = Agreement(agreement_id, _csv_list(parties), parse_purpose(purpose), legal_basis,
                               frozenset(_csv_list(fields)), retention_days, _date(start), _date(end), description,
                               mailboxes=boxes)
-        store = open_store(db_url(db))
-        try:
+        with store_at(db) as store:
             service.add_agreement(store, agreement, actor=_actor(actor))
-        finally:
-            store.dispose()
         console.print(f"agreement {agreement_id} recorded")
 
 
@@ -149,11 +142,8 @@ def agreement_add(
 def agreement_list(db: str | None = DB_OPTION) -> None:
     """List agreements (never their keys)."""
     with handled():
-        store = open_store(db_url(db))
-        try:
+        with store_at(db) as store:
             found = service.list_agreements(store)
-        finally:
-            store.dispose()
         print_json([{"id": a.agreement_id, "parties": list(a.parties), "purpose": a.purpose.value,
                      "legal_basis": a.legal_basis, "fields": sorted(a.permitted_fields),
                      "retention_days": a.retention_days, "start": a.start, "end": a.end,
@@ -179,11 +169,8 @@ def objection_add(
     """Record that a person objects to sharing."""
     with handled():
         objection = Objection(nhs_number, organisation, _date(on) if on else date.today())
-        store = open_store(db_url(db))
-        try:
+        with store_at(db) as store:
             service.add_objection(store, objection, actor=_actor(actor))
-        finally:
-            store.dispose()
         console.print("objection recorded")
 
 
@@ -197,24 +184,17 @@ def objection_withdraw(
 ) -> None:
     """Record that a person withdrew their objection (the registry keeps both, in order)."""
     with handled():
-        store = open_store(db_url(db))
-        try:
+        with store_at(db) as store:
             service.withdraw_objection(store, nhs_number, _date(on) if on else date.today(), actor=_actor(actor),
                                        note=note)
-        finally:
-            store.dispose()
         console.print("objection withdrawn")
 
 
 @objection_group.command("count")
 def objection_count(db: str | None = DB_OPTION) -> None:
     """How many objections are registered (numbers are not printed)."""
-    with handled():
-        store = open_store(db_url(db))
-        try:
-            console.print(f"{service.objection_count(store)} objections registered")
-        finally:
-            store.dispose()
+    with handled(), store_at(db) as store:
+        console.print(f"{service.objection_count(store)} objections registered")
 
 
 # MESH --------------------------------------------------------------------------------------
@@ -234,14 +214,11 @@ def send(
 ) -> None:
     """Send FILE to a MESH mailbox under an agreement (checked first; objectors withheld)."""
     with handled():
-        store = open_store(db_url(db))
-        try:
+        with store_at(db) as store:
             sent = service.send(store, file, agreement_id, to,
                                 MeshConfig(mesh_url, mailbox, password, shared_key, chunk_size=chunk_size),
                                 actor=_actor(actor), recipient_org=recipient_org, nhs_column=nhs_column,
                                 on=_date(on) if on else None)
-        finally:
-            store.dispose()
         if sent.findings:
             err_console.print(f"[yellow]{sent.withheld} rows withheld[/yellow]")
             print_findings(sent.findings[:20], to_stderr=True)
@@ -264,12 +241,9 @@ def receive_command(
     audited; the command then exits non-zero.
     """
     with handled():
-        store = open_store(db_url(db))
-        try:
+        with store_at(db) as store:
             got = service.receive(store, MeshConfig(mesh_url, mailbox, password, shared_key), out_dir,
                                   actor=_actor(actor), on=_date(on) if on else None)
-        finally:
-            store.dispose()
         for message in got.received:
             console.print(f"{message.message_id} from {message.sender}: {message.path}")
         console.print(f"{len(got.received)} messages received")
@@ -285,11 +259,8 @@ def receive_command(
 def datasets(db: str | None = DB_OPTION) -> None:
     """List held person-level datasets (received, or links under an agreement) and their retention."""
     with handled():
-        store = open_store(db_url(db))
-        try:
+        with store_at(db) as store:
             held = service.held_datasets(store)
-        finally:
-            store.dispose()
         print_json([{"id": d.dataset_id, "kind": d.kind, "agreement": d.agreement_id, "path": d.path,
                      "source": d.source, "received_on": d.received_on, "rows": d.rows,
                      "purged_at": d.purged_at} for d in held])
@@ -305,11 +276,8 @@ def read(
 ) -> None:
     """Read a held dataset (audited); refused once its agreement's retention has ended."""
     with handled():
-        store = open_store(db_url(db))
-        try:
+        with store_at(db) as store:
             data = service.read_dataset(store, dataset_id, actor=_actor(actor), on=_date(on) if on else None)
-        finally:
-            store.dispose()
         if out is None:
             sys.stdout.write(data.decode())
         else:
@@ -325,11 +293,8 @@ def purge(
 ) -> None:
     """Delete every held dataset past its agreement's retention period (each purge audited)."""
     with handled():
-        store = open_store(db_url(db))
-        try:
+        with store_at(db) as store:
             done = service.purge(store, actor=_actor(actor), on=_date(on) if on else None)
-        finally:
-            store.dispose()
         for item in done:
             console.print(f"purged dataset {item.dataset_id} ({item.path}): agreement {item.agreement_id} "
                           f"retention ended {item.retention_ended}")
