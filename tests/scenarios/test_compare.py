@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from matplotlib.text import Text
 from typer.testing import CliRunner
 
 from carepool.budgets.scenario_compare import compare
 from carepool.budgets.scenario_pools import picture
 from carepool.cli.main import app
 from carepool.errors import InputError
-from carepool.exchange.scenario_chart import write_scenario_chart
+from carepool.exchange.scenario_chart import MARK, footnotes, scenario_figure, write_scenario_chart
 from carepool.reference import load_reference
 
 runner = CliRunner()
@@ -78,3 +80,41 @@ def test_each_area_row_splits_its_pool_by_partner(report: dict[str, Any]) -> Non
         assert sum(p["base_pence"] for p in parts) == row["base_pence"]
         assert sum(p["other_pence"] for p in parts) == row["other_pence"]
         assert [p["kind"] for p in parts][-1] == "la" and parts[-1]["partner"] == row["area_code"]
+
+
+def _texts(fig: Any) -> list[str]:
+    return [t.get_text() for t in fig.findobj(Text)]
+
+
+def test_figures_resting_on_an_unverified_total_are_marked_and_footnoted(report: dict[str, Any],
+                                                                         tmp_path: Path) -> None:
+    [shaky] = [t for t in report["other"]["totals"] if not t["verified"]]
+    assert (shaky["id"], shaky["contributor"], shaky["status"]) == ("ccg-allocations", "ccg", "estimate-unverified")
+    fig = scenario_figure(report)
+    left, right = fig.axes
+    assert [t.get_text() for t in left.get_xticklabels()] == ["bcf-2015-16", f"whole-budget {MARK}"]
+    assert [t.get_text() for t in left.get_legend().get_texts()] == [f"CCGs (NHS) {MARK}", "Councils"]
+    # one dagger on a bar: whole-budget's CCG segment (the councils' total is published)
+    [(x, y)] = [t.get_position() for t in left.texts if t.get_text() == MARK]
+    assert x == 1 and 0 < y < report["national"]["ccg_other_pence"] / 100 / 1e9
+    assert all(t.get_text().endswith(MARK) for t in right.get_xticklabels())      # all of its money at risk
+    assert right.get_title().endswith(MARK)
+    [note] = footnotes(report)
+    assert note.startswith(MARK) and "CCG" in note and "CCG allocations, 2015-16" in note
+    assert "unverified estimate" in note and "whole-budget" in note
+    assert note in [line for t in fig.texts for line in t.get_text().split("\n")], "printed under the chart"
+
+    # the same comparison with every total published: no mark, no footnote
+    checked = copy.deepcopy(report)
+    for side in ("base", "other"):
+        for t in checked[side]["totals"]:
+            t.update(verified=True, status="published", status_label="published")
+    assert footnotes(checked) == [] and not any(MARK in text for text in _texts(scenario_figure(checked)))
+
+
+def test_the_cli_chart_carries_the_mark_and_footnote(tmp_path: Path) -> None:
+    out = tmp_path / "compare.svg"
+    result = runner.invoke(app, ["scenario", "compare", "bcf-2015-16", "specific-services", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    svg = out.read_text(encoding="utf-8")
+    assert "specific-services \u2020" in svg and "is an unverified estimate" in svg

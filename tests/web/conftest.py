@@ -62,7 +62,8 @@ def add_people(store: Store) -> None:
 
 
 def settings() -> WebSettings:
-    return WebSettings(secret_key="test-secret-key-" + "x" * 32)
+    # no start-up warm-up (a minute of CPU per app); tests/web/test_warmup.py tests it
+    return WebSettings(secret_key="test-secret-key-" + "x" * 32, warm_caches=False)
 
 
 def csrf_of(client: TestClient, path: str = "/login") -> str:

@@ -7,9 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 
-from carepool.plans.serialise import plan_to_dict
+from carepool.plans.sample import sample_plan
+from carepool.plans.serialise import plan_from_dict, plan_to_dict
+from carepool.programme import load_programme
+from carepool.reference import load_reference
 from carepool.services import plans
 from carepool.store.db import Store
 from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, log_in
@@ -120,3 +124,63 @@ def test_put_replaces_the_plan_following_the_lifecycle(client: TestClient, web_s
 
     _as(client, "analyst")
     _error(client.put(PLAN, headers=header, json=after), 403)
+
+
+def test_if_match_refuses_a_put_when_the_plan_changed_since_it_was_read(client: TestClient, web_store: Store,
+                                                                        workbooks: dict[str, Path]) -> None:
+    header = _as(client, "ccg_lead")
+    assert "etag" not in client.get(PLAN).headers      # 404: no plan, no tag
+    plans.import_workbook(web_store, workbooks["valid"], actor="setup")
+    read = client.get(PLAN)
+    tag = read.headers["etag"]
+    assert tag == f'"{plans.version_token(plans.get_plan(web_store, OWN, YEAR))}"', "the edit form's token, quoted"
+    assert client.get(PLAN, params={"version": 1}).headers["etag"] == tag
+
+    mine, theirs = copy.deepcopy(read.json()["plan"]), copy.deepcopy(read.json()["plan"])
+    theirs["narrative"] = "Saved first, by someone else"
+    first = client.put(PLAN, headers={**header, "If-Match": tag}, json=theirs)
+    assert first.status_code == 200 and first.json()["change"] == "edited"
+    assert first.headers["etag"] != tag and first.headers["etag"] == client.get(PLAN).headers["etag"]
+
+    mine["narrative"] = "Saved second, from the old read"
+    late = _error(client.put(PLAN, headers={**header, "If-Match": tag}, json=mine), 412)
+    assert "If-Match" in late["detail"] and late["title"] == "Changed since you read it"
+    assert plans.get_plan(web_store, OWN, YEAR).plan.narrative == "Saved first, by someone else", "nothing saved"
+    for refused in (f"W/{first.headers['etag']}", '"1:0000000000000000"', "garbage"):
+        _error(client.put(PLAN, headers={**header, "If-Match": refused}, json=mine), 412)
+
+    # the current tag, among others or as *, lets the save through; no If-Match at all is unconditional
+    fresh = client.put(PLAN, headers={**header, "If-Match": f'"x", {first.headers["etag"]}'}, json=mine)
+    assert fresh.status_code == 200 and fresh.json()["change"] == "edited"
+    mine["narrative"] = "Any version will do"
+    assert client.put(PLAN, headers={**header, "If-Match": "*"}, json=mine).status_code == 200
+    mine["narrative"] = "No precondition"
+    assert client.put(PLAN, headers=header, json=mine).status_code == 200
+    assert plans.get_plan(web_store, OWN, YEAR).plan.narrative == "No precondition"
+
+    # a save between the check and the write (inside save_draft's transaction) is a 412 as well
+    stale = plans.version_token(plans.get_plan(web_store, OWN, YEAR))
+    mine["narrative"] = "Raced"
+    theirs["narrative"] = "Won the race"
+    real = plans.save_draft
+
+    def racing(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("expected") == stale:
+            real(web_store, OWN, plan_from_dict(theirs), actor="someone else")
+        return real(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(plans, "save_draft", racing)
+        _error(client.put(PLAN, headers={**header, "If-Match": f'"{stale}"'}, json=mine), 412)
+    assert plans.get_plan(web_store, OWN, YEAR).plan.narrative == "Won the race"
+
+
+def test_if_match_on_an_area_without_a_plan_is_412(client: TestClient) -> None:
+    header = _as(client, "la_lead")
+    document = plan_to_dict(sample_plan(OWN, load_programme(YEAR), load_reference(), seed=3))
+    for tag in ("*", '"none"'):      # no current version to match: any tag fails, even * (RFC 9110)
+        _error(client.put(PLAN, headers={**header, "If-Match": tag}, json=document), 412)
+    _error(client.get(PLAN), 404)
+    created = client.put(PLAN, headers=header, json=document)
+    assert created.status_code == 200 and created.json()["change"] == "created"
+    assert created.headers["etag"] == client.get(PLAN).headers["etag"]

@@ -98,7 +98,8 @@ def test_secure_cookies_by_setting(web_store: Store) -> None:
     from carepool.web import create_app
     from carepool.web.settings import WebSettings
 
-    app = create_app("unused://", settings=WebSettings(secret_key="k" * 40, secure_cookies=True), store=web_store)
+    app = create_app("unused://", settings=WebSettings(secret_key="k" * 40, warm_caches=False, secure_cookies=True),
+                     store=web_store)
     with TestClient(app, base_url="https://testserver") as c:
         response = c.post("/login", data={"email": LA, "password": PASSWORD, "csrf_token": csrf_of(c)},
                           follow_redirects=False)

@@ -3,15 +3,21 @@ dashboard's commissioning models, each with who may see what (own area, other ar
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from datetime import date
 from html import unescape
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
 
 from carepool.budgets.generate import Dataset
 from carepool.budgets.model import Funder
+from carepool.budgets.spend import check_spend, spent_to_date
+from carepool.money import total
 from carepool.services import budgets, plans
 from carepool.store.db import Store
 from carepool.web import create_app
@@ -177,6 +183,19 @@ def test_dashboard_shows_models_filters_by_them_and_counts_who_uses_which(web_st
     governance = sorted({p.governance for p in plan.pools})[0]
     assert re.findall(r'data-area="(E\d+)"', client.get("/", params={"governance": governance}).text) == [OWN]
 
+    # the CSV download has the same models and governance columns and filters, and the page links to it so
+    table = {r["code"]: r for r in csv.DictReader(io.StringIO(client.get("/dashboard.csv").text))}
+    assert len(table) == 151
+    assert table[OWN]["commissioning_models"] == "; ".join(dict.fromkeys(p.model for p in plan.pools))
+    assert table[OWN]["governance"] == "; ".join(dict.fromkeys(p.governance for p in plan.pools))
+    assert (table[OTHER]["commissioning_models"], table[OTHER]["governance"]) == ("", ""), "no plan: empty"
+    by_model = list(csv.DictReader(io.StringIO(client.get("/dashboard.csv", params={"model": model}).text)))
+    assert [r["code"] for r in by_model] == [OWN]
+    assert list(csv.DictReader(io.StringIO(client.get("/dashboard.csv", params={"governance": "x"}).text))) == []
+    link = re.search(r'href="(/dashboard\.csv\?[^"]+)"', unescape(client.get("/", params={"model": model}).text))
+    assert link and f"model={quote(model)}" in link.group(1)
+    assert [r["code"] for r in csv.DictReader(io.StringIO(client.get(link.group(1)).text))] == [OWN]
+
 
 def test_the_new_pages_use_local_assets_plain_forms_and_no_inline_style(loaded: Store, cohort: Dataset) -> None:
     client = _client(loaded, "la_lead")
@@ -190,3 +209,47 @@ def test_the_new_pages_use_local_assets_plain_forms_and_no_inline_style(loaded: 
         for form in re.findall(r"<form[^>]*>.*?</form>", page.text, re.S):
             assert 'method="get"' in form or 'name="csrf_token"' in form, (path, form[:120])
         assert "<script" not in main and "style=" not in main, path
+
+
+def test_a_large_area_is_listed_50_a_page_with_links_that_keep_the_filter(web_store: Store) -> None:
+    cohort = budgets.generate_cohort([OWN], 120, seed=21)
+    before = budgets.area_budgets(web_store, OWN)
+    budgets.load_cohort(web_store, cohort, actor="test")
+    view = budgets.area_budgets(web_store, OWN)
+    assert before.rows == [] and len(view.rows) == 120, "the cached list moved with the load"
+    # the figures summed in SQL are the ones the core computes from the person's records
+    for row in view.rows:
+        account = cohort.accounts[row.person_id]
+        spent = spent_to_date(cohort.spend, row.person_id, view.as_of)
+        assert (row.nhs, row.care, row.contribution, row.total) == (
+            account.budget.nhs_element, account.budget.care_element, account.budget.contribution,
+            account.budget.total)
+        assert (row.paid, row.spent, row.versions) == (total(p.amount for p in account.paid), spent,
+                                                       len(account.history.versions))
+        assert row.alert == check_spend(account.budget, spent, view.as_of)
+
+    client = _client(web_store, "la_lead")
+    everyone = sorted(p.id for p in cohort.people)
+    pages = [client.get(f"/areas/{OWN}/budgets", params={"page": n}) for n in (1, 2, 3)]
+    listed = [re.findall(r'data-person="(P\d+)"', p.text) for p in pages]
+    assert [len(x) for x in listed] == [50, 50, 20] and [p for x in listed for p in x] == everyone
+    first, last = (unescape(p.text) for p in (pages[0], pages[2]))
+    assert "1 to 50 of 120 shown" in first and 'rel="prev"' not in first
+    assert f'href="/areas/{OWN}/budgets?page=2" rel="next"' in first
+    assert f'href="/areas/{OWN}/budgets?page=2" rel="prev"' in last and 'rel="next"' not in last
+    assert "All 120 people" in last, "the totals are of everyone, not the page"
+    beyond = client.get(f"/areas/{OWN}/budgets", params={"page": 99})
+    assert re.findall(r'data-person="(P\d+)"', beyond.text) == listed[2], "past the end: the last page"
+    assert client.get(f"/areas/{OWN}/budgets", params={"page": 0}).status_code == 422
+
+    # a filter and a date are kept by the links, and pages count the matching people only
+    within = [r.person_id for r in budgets.area_budgets(web_store, OWN, as_of=date(2015, 12, 31)).rows
+              if r.alert is None]
+    assert len(within) > 50
+    params = {"alert": "none", "as_of": "2015-12-31"}
+    one = unescape(client.get(f"/areas/{OWN}/budgets", params=params).text)
+    assert re.findall(r'data-person="(P\d+)"', one) == within[:50]
+    assert f'href="/areas/{OWN}/budgets?alert=none&as_of=2015-12-31&page=2" rel="next"' in one
+    assert f"1 to 50 of {len(within)} shown" in one
+    two = client.get(f"/areas/{OWN}/budgets", params={**params, "page": 2}).text
+    assert re.findall(r'data-person="(P\d+)"', two) == within[50:100]

@@ -115,7 +115,7 @@ def client(web_store: Store, idp: Provider) -> Iterator[TestClient]:
     idp.email, idp.wrong_nonce, idp.sign_with_rogue_key = BY_KEY["la_lead"].email, False, False
     idp.end_session = True
     idp.logouts.clear()
-    settings = WebSettings(secret_key="k" * 40, oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
+    settings = WebSettings(secret_key="k" * 40, warm_caches=False, oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
                            oidc_client_secret=CLIENT_SECRET)
     with TestClient(create_app("unused://", settings=settings, store=web_store)) as c:
         yield c
@@ -154,7 +154,8 @@ def test_an_answer_that_cannot_be_trusted_signs_nobody_in(client: TestClient, id
 
 
 def test_without_configuration_there_is_no_provider_log_in(web_store: Store) -> None:
-    with TestClient(create_app("unused://", settings=WebSettings(secret_key="k" * 40), store=web_store)) as c:
+    plain = WebSettings(secret_key="k" * 40, warm_caches=False)
+    with TestClient(create_app("unused://", settings=plain, store=web_store)) as c:
         assert c.get("/login/oidc").status_code == 404
         assert "/login/oidc" not in c.get("/login").text
 
@@ -190,7 +191,7 @@ def test_log_out_stays_local_without_an_end_session_endpoint_or_a_provider_log_i
 
 
 def test_the_post_logout_address_can_be_set(web_store: Store, idp: Provider) -> None:
-    settings = WebSettings(secret_key="k" * 40, oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
+    settings = WebSettings(secret_key="k" * 40, warm_caches=False, oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
                            oidc_client_secret=CLIENT_SECRET,
                            oidc_post_logout_url="https://carepool.example.nhs.uk/login")
     idp.end_session, idp.email, idp.wrong_nonce, idp.sign_with_rogue_key = True, BY_KEY["la_lead"].email, False, False

@@ -16,7 +16,8 @@ LIMIT = 3
 
 
 def _app_client(web_store: Store, limit: int = LIMIT, window: int = 600) -> TestClient:
-    settings = WebSettings(secret_key="k" * 40, login_ip_max_failures=limit, login_ip_window=window)
+    settings = WebSettings(secret_key="k" * 40, warm_caches=False, login_ip_max_failures=limit,
+                           login_ip_window=window)
     return TestClient(create_app("unused://", settings=settings, store=web_store))
 
 

@@ -50,9 +50,14 @@ class Authorisation:
 
 def months(budget: Budget) -> list[date]:
     """The first day of each month the budget runs (April 2015 to March 2016: 12)."""
+    return month_starts(budget.start, budget.end)
+
+
+def month_starts(start: date, end: date) -> list[date]:
+    """The first day of each month from ``start``'s month while on or before ``end``."""
     out: list[date] = []
-    year, month = budget.start.year, budget.start.month
-    while date(year, month, 1) <= budget.end:
+    year, month = start.year, start.month
+    while date(year, month, 1) <= end:
         out.append(date(year, month, 1))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from carepool.budgets.model import Budget
-from carepool.budgets.payments import months
+from carepool.budgets.payments import month_starts
 from carepool.findings import Finding, warning
 from carepool.money import Money, total
 
@@ -64,11 +64,15 @@ class Alert:
 
 def expected_to_date(budget: Budget, as_of: date) -> tuple[Money, int]:
     """The budget pro rata for the whole months up to ``as_of``, and how many months that is."""
-    all_months = months(budget)
+    return _expected(budget.start, budget.end, budget.total, as_of)
+
+
+def _expected(start: date, end: date, budget_total: Money, as_of: date) -> tuple[Money, int]:
+    all_months = month_starts(start, end)
     done = sum(1 for m in all_months if _month_end(m) <= as_of)
     if not all_months:
         return Money(0), 0
-    return Money(budget.total.pence * done // len(all_months)), done
+    return Money(budget_total.pence * done // len(all_months)), done
 
 
 def _month_end(first: date) -> date:
@@ -81,14 +85,21 @@ def spent_to_date(records: Iterable[SpendRecord], person_id: str, as_of: date) -
 
 
 def check_spend(budget: Budget, spent: Money, as_of: date, thresholds: Thresholds = Thresholds()) -> Alert | None:
-    expected, done = expected_to_date(budget, as_of)
+    return check_spend_of(budget.person_id, budget.area_code, budget.start, budget.end, budget.total, spent, as_of,
+                          thresholds)
+
+
+def check_spend_of(person_id: str, area_code: str, start: date, end: date, budget_total: Money, spent: Money,
+                   as_of: date, thresholds: Thresholds = Thresholds()) -> Alert | None:
+    """``check_spend`` from a budget's figures alone (its dates and total), as a store summary gives them."""
+    expected, done = _expected(start, end, budget_total, as_of)
     if done == 0:
         return None
     if Decimal(spent.pence) * 100 > Decimal(expected.pence) * (100 + thresholds.over_pct):
-        return Alert(budget.person_id, budget.area_code, AlertKind.OVER, as_of, expected, spent)
+        return Alert(person_id, area_code, AlertKind.OVER, as_of, expected, spent)
     if done >= thresholds.min_months and (
             Decimal(spent.pence) * 100 < Decimal(expected.pence) * (100 - thresholds.under_pct)):
-        return Alert(budget.person_id, budget.area_code, AlertKind.UNDER, as_of, expected, spent)
+        return Alert(person_id, area_code, AlertKind.UNDER, as_of, expected, spent)
     return None
 
 

@@ -13,11 +13,14 @@ the ledger holds.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from carepool.budgets.budget import check_budget
@@ -27,7 +30,7 @@ from carepool.budgets.model import Funder, Route
 from carepool.budgets.payments import BudgetAccount, PaymentInstruction, recovery_due
 from carepool.budgets.records import read_dataset
 from carepool.budgets.rules_file import DEFAULT_RULES, read_rules
-from carepool.budgets.spend import Alert, SpendRecord, Thresholds, check_spend, spent_to_date
+from carepool.budgets.spend import Alert, SpendRecord, Thresholds, check_spend, check_spend_of, spent_to_date
 from carepool.budgets.statement import ILLUSTRATIVE
 from carepool.budgets.versions import BudgetVersion
 from carepool.budgets.whopays import require_sound
@@ -244,26 +247,49 @@ def _as_of(data: Dataset, as_of: date | None) -> date:
     return as_of or min(date.today(), data.year_end)
 
 
+# an area's list, kept per store until a cohort is loaded (the only write to the budgets tables)
+_areas: weakref.WeakKeyDictionary[Engine, dict[tuple[str, date, Thresholds], tuple[int, AreaBudgets]]] = (
+    weakref.WeakKeyDictionary())
+_areas_lock = threading.Lock()
+MAX_CACHED_AREAS = 512
+
+
 def area_budgets(store: Store, area: str, *, as_of: date | None = None,
                  thresholds: Thresholds = Thresholds()) -> AreaBudgets:
-    """Everyone with a budget in ``area``: elements, contribution, paid, spend to date, alerts."""
+    """Everyone with a budget in ``area``: elements, contribution, paid, spend to date, alerts.
+
+    Summed in SQL (one query for the budgets and payments, one for spend), and kept per store
+    until the next cohort load, so a large area (Leeds: 1,240 people) answers in milliseconds.
+    """
+    key = (area, as_of or date.today(), thresholds)
+    version = budgets_version(store)
+    with _areas_lock:
+        hit = _areas.get(store.engine, {}).get(key)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    view = _area_budgets(store, area, as_of, thresholds)
+    with _areas_lock:
+        kept = _areas.setdefault(store.engine, {})
+        if len(kept) >= MAX_CACHED_AREAS:
+            kept.clear()
+        kept[key] = (version, view)
+    return view
+
+
+def _area_budgets(store: Store, area: str, as_of: date | None, thresholds: Thresholds) -> AreaBudgets:
     with store.transaction() as session:
-        data = repo.read_people(session, area=area)
-    when = _as_of(data, as_of)
-    spent: dict[str, int] = {}
-    for s in data.spend:
-        if s.on <= when:
-            spent[s.person_id] = spent.get(s.person_id, 0) + s.amount.pence
+        people = repo.area_totals(session, area)
+        year_end = max((p.end for p in people), default=date(2016, 3, 31))
+        when = as_of or min(date.today(), year_end)
+        spent = repo.spend_to(session, area, when)
     rows: list[PersonRow] = []
-    for person in data.people:
-        account = data.accounts[person.id]
-        budget = account.budget
-        money_spent = Money(spent.get(person.id, 0))
-        rows.append(PersonRow(person.id, person.cohort, person.age, budget.route.value, budget.nhs_element,
-                              budget.care_element, budget.contribution, budget.total,
-                              total(p.amount for p in account.paid), money_spent,
-                              len(account.history.versions), check_spend(budget, money_spent, when, thresholds)))
-    return AreaBudgets(area, when, rows, data.illustrative)
+    for p in people:
+        money_spent = Money(spent.get(p.person_id, 0))
+        rows.append(PersonRow(p.person_id, p.cohort, p.age, p.route, Money(p.nhs), Money(p.la + p.person),
+                              Money(p.contribution), Money(p.cost), Money(p.paid), money_spent, p.versions,
+                              check_spend_of(p.person_id, p.area_code, p.start, p.end, Money(p.cost), money_spent,
+                                             when, thresholds)))
+    return AreaBudgets(area, when, rows, all(p.illustrative for p in people))
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,62 @@ def read_people(session: Session, *, area: str | None = None, person_id: str | N
                    min(starts), max(ends), illustrative=all(p.illustrative for p in people))
 
 
+@dataclass(frozen=True, slots=True)
+class PersonTotals:
+    """One person's current budget version summed in SQL (whole pence): what an area's list shows."""
+
+    person_id: str
+    cohort: str
+    age: int
+    illustrative: bool
+    area_code: str           # of the current version
+    route: str
+    start: date
+    end: date
+    versions: int
+    cost: int                # the current version's plan lines: cost and each funder's part
+    nhs: int
+    la: int
+    person: int
+    contribution: int
+    paid: int                # every payment, of any version
+
+
+def area_totals(session: Session, area: str) -> list[PersonTotals]:
+    """Each person with a budget in ``area``, in person order, without reading a line or payment into Python."""
+    pc, vc, lc, yc = t.people.c, t.versions.c, t.lines.c, t.payments.c
+    latest = (select(vc.person_id, func.max(vc.version).label("version"), func.count().label("versions"))
+              .join(t.people, pc.person_id == vc.person_id).where(pc.area_code == area)
+              .group_by(vc.person_id).subquery())
+    line_sums = (select(lc.person_id, func.sum(lc.cost).label("cost"), func.sum(lc.nhs).label("nhs"),
+                        func.sum(lc.la).label("la"), func.sum(lc.person).label("person"))
+                 .join(latest, (latest.c.person_id == lc.person_id) & (latest.c.version == lc.version))
+                 .group_by(lc.person_id).subquery())
+    paid = (select(yc.person_id, func.sum(yc.amount).label("paid"))
+            .join(t.people, pc.person_id == yc.person_id).where(pc.area_code == area)
+            .group_by(yc.person_id).subquery())
+    stmt = (select(pc.person_id, pc.cohort, pc.age, pc.illustrative, vc.area_code, vc.route, vc.start_date,
+                   vc.end_date, latest.c.versions, line_sums.c.cost, line_sums.c.nhs, line_sums.c.la,
+                   line_sums.c.person, vc.contribution, paid.c.paid)
+            .join(latest, latest.c.person_id == pc.person_id)
+            .join(t.versions, (vc.person_id == pc.person_id) & (vc.version == latest.c.version))
+            .outerjoin(line_sums, line_sums.c.person_id == pc.person_id)
+            .outerjoin(paid, paid.c.person_id == pc.person_id)
+            .where(pc.area_code == area).order_by(pc.person_id))
+    return [PersonTotals(i, cohort, int(age), bool(x), a, route, _day(start), _day(end), int(n), int(cost or 0),
+                         int(nhs or 0), int(la or 0), int(own or 0), int(contribution), int(money or 0))
+            for i, cohort, age, x, a, route, start, end, n, cost, nhs, la, own, contribution, money
+            in session.execute(stmt)]
+
+
+def spend_to(session: Session, area: str, until: date) -> dict[str, int]:
+    """Spend per person of ``area`` on or before ``until`` (whole pence)."""
+    pc, sc = t.people.c, t.spend.c
+    stmt = (select(sc.person_id, func.sum(sc.amount)).join(t.people, pc.person_id == sc.person_id)
+            .where(pc.area_code == area, sc.on_date <= until).group_by(sc.person_id))
+    return {person: int(amount) for person, amount in session.execute(stmt)}
+
+
 def posted_payments(session: Session, person_id: str) -> dict[str, PostedPayment]:
     c = t.payments.c
     return {k: PostedPayment(k, pool, ledger) for k, pool, ledger in

@@ -7,6 +7,11 @@ document and stores it following the lifecycle (``services.plans.save_draft``: a
 draft is replaced, a signed-off or submitted plan gets a new version, the same content changes
 nothing). Both refuse a plan with errors: 422 with every finding, in the one error shape, with
 the sheet and cell of each when it came from a workbook. CSRF and session as in ``api_actions``.
+
+Concurrent saves: ``GET`` and ``PUT`` answer with an ``ETag`` (``services.plans.version_token``,
+the same token the browser's edit form carries), and a ``PUT`` with ``If-Match`` stores only if
+it names the current version, else 412 in the one error shape and nothing is saved. Without
+``If-Match`` a ``PUT`` is unconditional, as before.
 """
 
 from __future__ import annotations
@@ -18,12 +23,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from carepool.errors import InputError, ValidationFailed
+from carepool.errors import ConflictError, InputError, NotFound, ValidationFailed
 from carepool.findings import Finding, error
 from carepool.plans.model import DEFAULT_GOVERNANCE, DEFAULT_MODEL
 from carepool.plans.serialise import plan_from_dict, plan_to_dict
@@ -32,7 +37,7 @@ from carepool.services.users import Action, User, require
 from carepool.store.plans import PlanRecord
 from carepool.web.api_actions import CsrfHeader
 from carepool.web.area_data import visible_area
-from carepool.web.errors import ERROR_RESPONSES, FindingOut
+from carepool.web.errors import ERROR_RESPONSES, ErrorOut, FindingOut
 from carepool.web.session import check_csrf, current_user, store_of
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
@@ -182,12 +187,42 @@ def _decimal_problems(document: PlanDocument) -> list[Finding]:
     return out
 
 
+def etag(record: PlanRecord) -> str:
+    """The version's entity tag: ``services.plans.version_token`` (version and content), quoted."""
+    return f'"{plans.version_token(record)}"'
+
+
+def _if_match(header: str, current: PlanRecord | None) -> str:
+    """The token a PUT may replace, or 412 when ``If-Match`` names no current version.
+
+    Strong comparison (RFC 9110, 13.1.1): a weak tag never matches, and neither does any tag,
+    even ``*``, when the area has no plan yet.
+    """
+    if current is not None:
+        tags = [t.strip() for t in header.split(",")]
+        if "*" in tags or etag(current) in tags:
+            return plans.version_token(current)
+    now = "the area has no plan" if current is None else f"the plan is now version {current.version} ({etag(current)})"
+    raise HTTPException(412, f"If-Match does not name the current version of the plan: {now}; nothing was saved. "
+                             "GET the plan again for its ETag.")
+
+
+IfMatch = Annotated[str | None, Header(
+    max_length=10_000, description="The ETag of the version this change starts from (GET /api/areas/{code}/plan); "
+                                   "412 when the plan has changed since. Without it the PUT is unconditional.")]
+PRECONDITION: dict[int | str, dict[str, Any]] = {
+    412: {"model": ErrorOut, "description": "If-Match does not name the current version: nothing was saved"}}
+ETAG_HEADER = {"ETag": {"description": "The version's entity tag, for If-Match on PUT.", "schema": {"type": "string"}}}
+
+
 @router.get("/areas/{code}/plan", response_model=PlanVersionOut,
+            responses={200: {"headers": ETAG_HEADER}},
             summary="The area's plan for the programme year: the latest version, or the one asked for")
-def get_plan(request: Request, code: str, user: CurrentUser,
+def get_plan(request: Request, response: Response, code: str, user: CurrentUser,
              version: Annotated[int | None, Query(ge=1, le=10**6)] = None) -> PlanVersionOut:
     area = visible_area(user, code)
     record = plans.get_plan(store_of(request), area.code, request.app.state.settings.year, version)
+    response.headers["ETag"] = etag(record)
     return _out(record, plans.check_plan(record.plan))
 
 
@@ -242,9 +277,10 @@ async def upload_workbook(request: Request, code: str, user: CurrentUser,
 
 
 @router.put("/areas/{code}/plan", response_model=PlanVersionOut,
+            responses={**PRECONDITION, 200: {"headers": ETAG_HEADER}},
             summary="Replace the plan with this document (same rules as an upload; 422 with every finding)")
-def put_plan(request: Request, code: str, document: PlanDocument, user: CurrentUser,
-             x_csrf_token: CsrfHeader = None) -> PlanVersionOut:
+def put_plan(request: Request, response: Response, code: str, document: PlanDocument, user: CurrentUser,
+             x_csrf_token: CsrfHeader = None, if_match: IfMatch = None) -> PlanVersionOut:
     area = _guard(request, user, code, x_csrf_token)
     year = request.app.state.settings.year
     wrong: list[Finding] = []
@@ -260,5 +296,19 @@ def put_plan(request: Request, code: str, document: PlanDocument, user: CurrentU
         plan = plan_from_dict(document.model_dump(mode="json"))
     except InputError as exc:   # pragma: no cover - the model above admits only readable documents
         raise ValidationFailed(str(exc), [error("DOCUMENT", str(exc))]) from exc
-    saved = plans.save_draft(store_of(request), area, plan, actor=user.email, refuse_errors=True)
+    store = store_of(request)
+    expected: str | None = None
+    if if_match is not None:
+        try:
+            current: PlanRecord | None = plans.get_plan(store, area, year)
+        except NotFound:
+            current = None
+        expected = _if_match(if_match, current)
+    try:   # save_draft checks ``expected`` again inside its transaction, so a save in between is caught
+        saved = plans.save_draft(store, area, plan, actor=user.email, expected=expected, refuse_errors=True)
+    except ConflictError as exc:
+        if expected is None:
+            raise
+        raise HTTPException(412, f"If-Match does not name the current version of the plan: {exc}") from exc
+    response.headers["ETag"] = etag(saved.record)
     return _out(saved.record, saved.findings, saved.change)

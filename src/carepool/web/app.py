@@ -36,6 +36,7 @@ from carepool.web import (
     pages_workflow,
 )
 from carepool.web.settings import WebSettings, from_environment
+from carepool.web.warmup import Warmer
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -53,16 +54,36 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
     opened = store or open_store(store_url)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if store is None:   # the app opened it, so the app closes it
-            opened.dispose()
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        warmer = Warmer(opened, settings.year) if settings.warm_caches else None
+        app.state.warmer = warmer
+        if warmer is not None:
+            warmer.start()
+        try:
+            yield
+        finally:
+            if warmer is not None:
+                warmer.stop()           # between two areas: about a second at most
+            if store is None:   # the app opened it, so the app closes it
+                opened.dispose()
 
     app = FastAPI(title="carepool", version=__version__,
                   description="Pooled health and social care budgets: the Better Care Fund.",
                   docs_url=None, redoc_url=None, openapi_url="/api/openapi.json", lifespan=lifespan)
     app.state.settings = settings
     app.state.store = opened
+    app.state.warmer = None
+
+    @app.middleware("http")
+    async def _count_in_flight(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        warmer: Warmer | None = request.app.state.warmer    # the warm-up waits for a quiet moment
+        if warmer is None:
+            return await call_next(request)
+        warmer.in_flight += 1
+        try:
+            return await call_next(request)
+        finally:
+            warmer.in_flight -= 1
 
     @app.middleware("http")
     async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

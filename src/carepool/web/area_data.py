@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import weakref
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -169,14 +168,41 @@ def metric_charts(area: Area) -> tuple[MetricChart, ...]:
                  if area.code in charts.get(key, {}))
 
 
-@lru_cache(maxsize=256)       # one entry per HWB area at most
-def _section(code: str) -> Markup:
+def render_section(code: str) -> Markup:
+    """Compute and render ``code``'s charts and evaluation (about 0.4 s; ``metrics_section`` keeps them)."""
     area = load_reference().area(code)
     return Markup(TEMPLATES.get_template("area_metrics.html").render(
         area=area, charts=metric_charts(area), effects=evaluation.area_effects(area.code),
         window=evaluation.WINDOW_MONTHS, unclear=evaluation.UNCLEAR))
 
 
+# one entry per HWB area at most; each area computed at most once at a time in this process (two
+# requests for the same new area: the second waits for the first); web/warmup.py offers sections
+# rendered by a low-priority child process, and whichever copy arrives first is kept (they are equal)
+_sections: dict[str, Markup] = {}
+_section_locks: dict[str, threading.Lock] = {}
+_sections_lock = threading.Lock()
+
+
 def metrics_section(area: Area) -> Markup:
     """The charts and evaluation of ``area`` as HTML (nothing in it depends on who is asking)."""
-    return _section(area.code)
+    html = _sections.get(area.code)
+    if html is not None:
+        return html
+    with _sections_lock:
+        lock = _section_locks.setdefault(area.code, threading.Lock())
+    with lock:
+        html = _sections.get(area.code)
+        if html is None:
+            html = _sections.setdefault(area.code, render_section(area.code))
+    return html
+
+
+def offer_section(code: str, html: Markup) -> Markup:
+    """Keep ``html`` as ``code``'s section unless one is already kept (the start-up warm-up); the kept one."""
+    return _sections.setdefault(code, html)
+
+
+def section_cached(code: str) -> bool:
+    """Whether ``code``'s metrics section is already rendered in this process."""
+    return code in _sections

@@ -24,8 +24,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @router.get("/areas/{code}", response_class=HTMLResponse)
 async def area_page(request: Request, code: str, user: CurrentUser) -> Response:
     view = area_view(store_of(request), user, code, request.app.state.settings.year)
-    # an area's charts and evaluation are computed on its first request, then come from the
-    # per-process cache (they depend only on the area and the shipped published series)
+    # an area's charts and evaluation come from the per-process cache (they depend only on the
+    # area and the shipped published series), filled at start-up by web/warmup.py or, for an
+    # area the warm-up has not reached yet, by its first request
     year = request.app.state.settings.year
     latest = [s.latest for s in returns.statuses(store_of(request), view.area.code, year) if s.latest]
     return render(request, "area.html", {"view": view, "money": Money, "outcomes": _outcomes(request),

@@ -1,7 +1,8 @@
 """Joined-up personal budgets of an area: who has one, and one person's budget.
 
 - ``/areas/{code}/budgets``: the people with budgets (cohort, NHS element, social care
-  element, assessed contribution, paid, spend to date, over/underspend alerts).
+  element, assessed contribution, paid, spend to date, over/underspend alerts), 50 a page
+  (``page``, with previous and next links that keep the alert filter and date).
 - ``/areas/{code}/budgets/{person_id}``: the care and support plan lines with cost and funder,
   payments by route with their ledger transactions, and every version (who, when, why).
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -29,6 +31,7 @@ from carepool.web.session import current_user, store_of
 router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
 ALERT_FILTERS = ("", "any", "overspend", "underspend", "none")
+PAGE_SIZE = 50          # people per page of an area's list (Leeds has 1,240)
 
 
 def _day(text: str | None) -> date | None:
@@ -43,7 +46,8 @@ def _day(text: str | None) -> date | None:
 @router.get("/areas/{code}/budgets", response_class=HTMLResponse)
 async def area_budgets_page(request: Request, code: str, user: CurrentUser,
                             as_of: Annotated[str | None, Query(max_length=10)] = None,
-                            alert: Annotated[str | None, Query(max_length=10)] = None) -> Response:
+                            alert: Annotated[str | None, Query(max_length=10)] = None,
+                            page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
     area = visible_area(user, code)
     if (alert or "") not in ALERT_FILTERS:
         raise InputError(f"alert is one of {', '.join(a for a in ALERT_FILTERS if a)}", where="alert")
@@ -55,9 +59,20 @@ async def area_budgets_page(request: Request, code: str, user: CurrentUser,
         rows = [r for r in rows if r.alert is None]
     elif alert:
         rows = [r for r in rows if r.alert is not None and r.alert.kind.value == alert]
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    page = min(page, pages)                 # past the end: the last page
+    first = (page - 1) * PAGE_SIZE
+    shown = rows[first:first + PAGE_SIZE]
+
+    def link(to: int) -> str:
+        query = {k: v for k, v in (("alert", alert or ""), ("as_of", as_of or ""), ("page", str(to))) if v}
+        return f"/areas/{area.code}/budgets?{urlencode(query)}"
+
     return render(request, "budgets_area.html", {
-        "area": area, "view": view, "rows": rows, "totals": view.totals(), "alert": alert or "",
-        "as_of": as_of or "", "money": Money})
+        "area": area, "view": view, "rows": shown, "matching": len(rows), "first": first + 1 if shown else 0,
+        "last": first + len(shown), "page": page, "pages": pages,
+        "previous": link(page - 1) if page > 1 else None, "next": link(page + 1) if page < pages else None,
+        "totals": view.totals(), "alert": alert or "", "as_of": as_of or "", "money": Money})
 
 
 @router.get("/areas/{code}/budgets/{person_id}", response_class=HTMLResponse)

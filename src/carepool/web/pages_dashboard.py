@@ -106,16 +106,23 @@ async def dashboard(request: Request, user: CurrentUser, status: str | None = No
 @router.get("/dashboard.csv")
 async def dashboard_csv(request: Request, user: CurrentUser, status: str | None = None,
                         q: Annotated[str | None, Query(max_length=100)] = None,
-                        sort: str = "code", order: str = "asc") -> Response:
+                        sort: str = "code", order: str = "asc",
+                        model: Annotated[str | None, Query(max_length=100)] = None,
+                        governance: Annotated[str | None, Query(max_length=100)] = None) -> Response:
+    """The dashboard's rows and columns, with the same filters (models and governance as on the page)."""
     rows = _rows(request, user, status, q, sort, order)
+    models = commissioning.area_models(store_of(request), request.app.state.settings.year)
+    rows = _by_model(rows, models, model, governance)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*data.COLUMNS[:5], "pooled_gbp", "spend_gbp", "earned_gbp", "paid_to_acute_gbp",
-                     "admissions_variation", "delayed_variation"])
+                     "admissions_variation", "delayed_variation", "commissioning_models", "governance"])
     for r in rows:
+        used = models.get(r.code)       # an area without a plan has neither: empty cells
         writer.writerow([r.code, r.name, r.region, r.status, r.version or "",
                          *(_pounds(p) for p in (r.pooled, r.spend, r.earned, r.paid_to_acute)),
-                         r.admissions_variation, r.delayed_variation])
+                         r.admissions_variation, r.delayed_variation,
+                         "; ".join(used.models) if used else "", "; ".join(used.governance) if used else ""])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="carepool-dashboard.csv"'})
 

@@ -15,6 +15,10 @@ Log-in throttling per client address (on top of each account's lock-out after 5 
 ``CAREPOOL_LOGIN_IP_WINDOW_SECONDS`` (default 900) from one address, then 429 until the oldest
 failure leaves the window. The count is kept per server process (``carepool serve --workers N``
 allows up to N times as many) and forgets the least recently seen addresses beyond 10,000.
+
+``CAREPOOL_WEB_WARM=0`` turns off the start-up warm-up (``web/warmup.py``: a low-priority thread
+that fills the dashboard and every area page's charts and evaluation caches, about a minute of
+CPU), so each area is then computed on its first request instead.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ class WebSettings:
     oidc_post_logout_url: str | None = None
     login_ip_max_failures: int = 20             # failed log-ins from one address per window
     login_ip_window: int = 15 * 60              # seconds
+    warm_caches: bool = True                    # fill the per-process caches in the background at start-up
 
     @property
     def oidc_configured(self) -> bool:
@@ -61,6 +66,7 @@ def from_environment(env: Mapping[str, str] | None = None, *, secret_key: str | 
         oidc_post_logout_url=env.get("CAREPOOL_OIDC_POST_LOGOUT_URL") or None,
         login_ip_max_failures=_positive(env, "CAREPOOL_LOGIN_IP_MAX_FAILURES", 20),
         login_ip_window=_positive(env, "CAREPOOL_LOGIN_IP_WINDOW_SECONDS", 15 * 60),
+        warm_caches=env.get("CAREPOOL_WEB_WARM", "1").lower() not in ("0", "false", "no"),
     )
 
 
