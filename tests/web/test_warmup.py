@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import Markup
 
+from carepool.errors import ConfigurationError
 from carepool.reference import load_reference
 from carepool.services import dashboard
 from carepool.store.db import Store
@@ -69,7 +70,8 @@ def test_an_area_asked_for_twice_at_once_is_computed_once(monkeypatch: pytest.Mo
 def test_a_request_during_the_warm_up_gets_the_page_and_shutdown_stops_it(web_store: Store,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(area_data, "_sections", {})
-    app = create_app("unused://", settings=WebSettings(secret_key="k" * 40, warm_caches=True), store=web_store)
+    app = create_app("unused://", settings=WebSettings(secret_key="k" * 40, warm_caches=True, warm_wait=0),
+                     store=web_store)
     with TestClient(app) as client:
         warmer: Warmer = app.state.warmer
         assert warmer is not None and not warmer.done.is_set(), "151 areas take longer than the app's start"
@@ -80,3 +82,21 @@ def test_a_request_during_the_warm_up_gets_the_page_and_shutdown_stops_it(web_st
     assert warmer.stopped and warmer.done.is_set(), "shutdown stopped the warm-up thread"
     assert warmer._child is not None and warmer._child.poll() is not None, "and ended the child process"
     assert len(warmer.warmed) < len(load_reference().areas)
+
+
+def test_by_default_the_app_starts_serving_once_the_caches_are_warm(web_store: Store,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Readiness: the port opens (the lifespan's start-up ends) only when every area is warm."""
+    monkeypatch.setattr(area_data, "_sections", {})
+    assert from_environment({}).warm_wait == 60 and from_environment({"CAREPOOL_WEB_WARM_WAIT": "0"}).warm_wait == 0
+    with pytest.raises(ConfigurationError, match="CAREPOOL_WEB_WARM_WAIT"):
+        from_environment({"CAREPOOL_WEB_WARM_WAIT": "soon"})
+    app = create_app("unused://", settings=WebSettings(secret_key="k" * 40, warm_caches=True), store=web_store)
+    with TestClient(app) as client:
+        warmer: Warmer = app.state.warmer
+        assert warmer.done.is_set() and len(warmer.warmed) == len(load_reference().areas)
+        assert len(area_data._sections) >= len(load_reference().areas)
+        views = area_data._views[web_store.engine]     # each area's plan and statements read too
+        assert {code for code, _year in views} >= set(load_reference().areas)
+        log_in(client, BY_KEY["analyst"].email)
+        assert client.get(f"/areas/{OTHER}").status_code == 200

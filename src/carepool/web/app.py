@@ -6,6 +6,8 @@ from ``/static/nhsuk`` (copied there by ``scripts/web-assets``), never from a CD
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -38,6 +40,8 @@ from carepool.web import (
 from carepool.web.settings import WebSettings, from_environment
 from carepool.web.warmup import Warmer
 
+log = logging.getLogger("uvicorn.error")
+
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -59,6 +63,9 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
         app.state.warmer = warmer
         if warmer is not None:
             warmer.start()
+            if settings.warm_wait > 0:   # open the port once the caches are warm (readiness), within limits
+                log.info("warming caches (dashboard and %d area pages) before serving", len(warmer.areas))
+                await asyncio.to_thread(warmer.done.wait, settings.warm_wait)
         try:
             yield
         finally:

@@ -79,6 +79,16 @@ MAX_CACHED = 1024
 
 def area_view(store: Store, user: User, code: str, year: str) -> AreaView:
     area = visible_area(user, code)
+    view = _cached_view(store, area, year)
+    return replace(view, actions=available_actions(user, area.code, view.record, view.state))
+
+
+def warm_view(store: Store, code: str, year: str) -> None:
+    """Read an area's view into the cache (the start-up warm-up), as its first request would."""
+    _cached_view(store, load_reference().area(code), year)
+
+
+def _cached_view(store: Store, area: Area, year: str) -> AreaView:
     version = dashboard.store_version(store)
     with _lock:
         hit = _views.get(store.engine, {}).get((area.code, year))
@@ -89,8 +99,7 @@ def area_view(store: Store, user: User, code: str, year: str) -> AreaView:
             if len(views) >= MAX_CACHED:
                 views.clear()
             views[(area.code, year)] = hit
-    view = hit[1]
-    return replace(view, actions=available_actions(user, area.code, view.record, view.state))
+    return hit[1]
 
 
 def _read_view(store: Store, area: Area, year: str) -> AreaView:

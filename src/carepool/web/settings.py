@@ -16,9 +16,11 @@ Log-in throttling per client address (on top of each account's lock-out after 5 
 failure leaves the window. The count is kept per server process (``carepool serve --workers N``
 allows up to N times as many) and forgets the least recently seen addresses beyond 10,000.
 
-``CAREPOOL_WEB_WARM=0`` turns off the start-up warm-up (``web/warmup.py``: a low-priority thread
-that fills the dashboard and every area page's charts and evaluation caches, about a minute of
-CPU), so each area is then computed on its first request instead.
+``CAREPOOL_WEB_WARM=0`` turns off the start-up warm-up (``web/warmup.py``: a low-priority child
+process that fills the dashboard and every area page's charts and evaluation caches, about 10 s
+of CPU), so each area is then computed on its first request instead. By default the server opens
+its port only when the warm-up is done, or after ``CAREPOOL_WEB_WARM_WAIT`` seconds (default 60;
+0: open at once and warm in the background), so the first users never wait for a cold cache.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ class WebSettings:
     oidc_post_logout_url: str | None = None
     login_ip_max_failures: int = 20             # failed log-ins from one address per window
     login_ip_window: int = 15 * 60              # seconds
-    warm_caches: bool = True                    # fill the per-process caches in the background at start-up
+    warm_caches: bool = True                    # fill the per-process caches at start-up
+    warm_wait: float = 60.0                     # seconds start-up waits for the warm-up (0: do not wait)
 
     @property
     def oidc_configured(self) -> bool:
@@ -67,17 +70,19 @@ def from_environment(env: Mapping[str, str] | None = None, *, secret_key: str | 
         login_ip_max_failures=_positive(env, "CAREPOOL_LOGIN_IP_MAX_FAILURES", 20),
         login_ip_window=_positive(env, "CAREPOOL_LOGIN_IP_WINDOW_SECONDS", 15 * 60),
         warm_caches=env.get("CAREPOOL_WEB_WARM", "1").lower() not in ("0", "false", "no"),
+        warm_wait=float(_positive(env, "CAREPOOL_WEB_WARM_WAIT", 60, allow_zero=True)),
     )
 
 
-def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+def _positive(env: Mapping[str, str], name: str, default: int, *, allow_zero: bool = False) -> int:
     raw = env.get(name)
     if not raw:
         return default
+    least = 0 if allow_zero else 1
     try:
         value = int(raw)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {raw!r}")
+        value = least - 1
+    if value < least:
+        raise ConfigurationError(f"{name} must be a whole number of at least {least}, not {raw!r}")
     return value

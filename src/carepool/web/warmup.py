@@ -5,8 +5,8 @@ An area page's charts and per-area evaluation take about 0.4 s of CPU on its fir
 about a second. The app's lifespan starts a ``Warmer`` (``WebSettings.warm_caches``;
 ``CAREPOOL_WEB_WARM=0`` turns it off), which
 
-- fills the dashboard rows cache in a daemon thread, once no request is in flight (or after
-  ``MAX_WAIT`` seconds);
+- fills the dashboard rows cache and every area's view (plan, statements, history: store reads)
+  in a daemon thread, once no request is in flight (or after ``MAX_WAIT`` seconds);
 - renders every area's metrics section in a child process at the lowest CPU priority (nice 19)
   and hands each one's HTML to this process as it is done. A thread in this process would share
   the interpreter lock with the request handlers, and when tried it held every request up by
@@ -85,6 +85,10 @@ class Warmer:
                 pass
             if not self._stop.is_set():
                 dashboard.all_rows(self.store, self.year)
+            for code in self.areas:        # each area's plan, statements and history (store reads)
+                if self._stop.is_set():
+                    break
+                area_data.warm_view(self.store, code, self.year)
             self._receive(child)
             if not self._stop.is_set():
                 log.info("caches warmed: dashboard and %d areas in %.1f s", len(self.warmed),
