@@ -147,6 +147,9 @@ def test_edit_shows_findings_beside_fields_then_the_fix_is_saved(client: TestCli
     token = form_of(text)["csrf_token"]
     refused = client.post(f"/areas/{OWN}/sign-off", data={"csrf_token": token}, follow_redirects=False)
     assert refused.status_code == 422 and "cannot be signed off" in unescape(refused.text)
+    area = client.get(f"/areas/{OWN}").text            # the area page says why, and offers no sign-off
+    assert 'id="draft-errors"' in area and "This draft has 3 errors" in area
+    assert f'action="/areas/{OWN}/sign-off"' not in area
 
     fixed = _send(client, {**form_of(text), **{k: original[k] for k in
                                                ("schemes-1-scheme_type", "metrics-5-local_name",
@@ -154,6 +157,8 @@ def test_edit_shows_findings_beside_fields_then_the_fix_is_saved(client: TestCli
     assert fixed.status_code == 303
     page = client.get(fixed.headers["location"])
     assert "It has no errors: partners can now sign it off." in page.text
+    area = client.get(f"/areas/{OWN}").text
+    assert 'id="draft-errors"' not in area and f'action="/areas/{OWN}/sign-off"' in area
     assert "nhsuk-form-group--error" not in page.text
     record = plans.get_plan(stored, OWN, YEAR)
     assert record.version == 1 and plan_to_dict(record.plan)["schemes"][1]["scheme_type"] == "Information and advice"

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from carepool.errors import NotFound
 from carepool.evaluation.svg import spc_chart
+from carepool.findings import Severity
 from carepool.ledger.statements import Report
 from carepool.metrics.spc import PointType, SpcResult
 from carepool.plans.lifecycle import Event, PlanState, Status, replay
@@ -35,6 +36,7 @@ class AreaView:
     events: list[Event]
     statements: list[Report]
     actions: frozenset[str]       # what this user may do now, given the plan's status
+    errors: int = 0               # validation errors in a draft (saved unfinished): no sign-off until fixed
 
     @property
     def partners_to_sign(self) -> list[str]:
@@ -51,14 +53,15 @@ def visible_area(user: User, code: str) -> Area:
     return area
 
 
-def available_actions(user: User, area: str, record: PlanRecord | None, state: PlanState | None) -> frozenset[str]:
+def available_actions(user: User, area: str, record: PlanRecord | None, state: PlanState | None,
+                      errors: int = 0) -> frozenset[str]:
     out: set[str] = set()
     if user.may(Action.UPLOAD, area):
         out.add("upload")
     if record is None or state is None:
         return frozenset(out)
     partners = {p.code for p in record.plan.partners if p.kind in ("la", "ccg")}
-    if (state.status is Status.DRAFT and user.may(Action.SIGN_OFF_PARTNER, area)
+    if (state.status is Status.DRAFT and not errors and user.may(Action.SIGN_OFF_PARTNER, area)
             and user.org_code in partners - state.partner_signoffs):
         out.add("sign_off")
     if state.status is Status.PARTNERS_SIGNED_OFF and user.may(Action.SIGN_OFF_HWB, area):
@@ -80,7 +83,7 @@ MAX_CACHED = 1024
 def area_view(store: Store, user: User, code: str, year: str) -> AreaView:
     area = visible_area(user, code)
     view = _cached_view(store, area, year)
-    return replace(view, actions=available_actions(user, area.code, view.record, view.state))
+    return replace(view, actions=available_actions(user, area.code, view.record, view.state, view.errors))
 
 
 def warm_view(store: Store, code: str, year: str) -> None:
@@ -112,7 +115,10 @@ def _read_view(store: Store, area: Area, year: str) -> AreaView:
         reports = ledger.area_statements(store, area.code, year)
     except NotFound:
         reports = []
-    return AreaView(area, record, state, events, reports, frozenset())
+    errors = 0
+    if record is not None and state is not None and state.status is Status.DRAFT:
+        errors = sum(1 for f in plans.check_plan(record.plan) if f.severity is Severity.ERROR)
+    return AreaView(area, record, state, events, reports, frozenset(), errors)
 
 
 # the real series: SPC charts and the interrupted time series, once per area per process --------
