@@ -9,6 +9,8 @@ accept weight is linked, any other waits for a person in the review queue.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -134,7 +136,14 @@ def test_the_random_sample_is_seeded(synthetic: SyntheticFiles) -> None:
     mapping = build("person_ref", "health_id", SOCIAL_TO_HEALTH_MAP)
     lp, rp = prepare_pair(synthetic.social_care, synthetic.health, mapping)
     first, second = (fit(lp.frame, rp.frame, mapping.roles, backend("duckdb"), training=FAST) for _ in range(2))
-    assert first.u == second.u and first.m == second.m
+    # the same sample gives the same parameters; DuckDB's parallel sums may differ in the last bit
+    # (a different sample moves them in the third decimal place)
+    for a, b in ((first.u, second.u), (first.m, second.m)):
+        assert a.keys() == b.keys()
+        for name in a:
+            assert a[name] == pytest.approx(b[name], rel=1e-12, abs=1e-15), name
+    other = fit(lp.frame, rp.frame, mapping.roles, backend("duckdb"), training=replace(FAST, seed=FAST.seed + 1))
+    assert any(other.u[name] != pytest.approx(first.u[name], rel=1e-6) for name in first.u), "another seed differs"
 
 
 def test_no_model_keeps_every_conflict_for_review() -> None:
