@@ -8,7 +8,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from carepool.cli.main import app
-from carepool.plans.quarterly_return import ConditionAnswer, QuarterlyReturn, return_to_dict
+from carepool.plans.quarterly_return import ConditionAnswer, QuarterlyReturn
+from carepool.plans.quarterly_return_json import return_to_dict
 from carepool.programme import load_programme
 from carepool.services import ledger, returns
 from carepool.store.db import open_store

@@ -20,10 +20,9 @@ from carepool.plans.quarterly_return import (
     quarter_end,
     quarter_label,
     return_deadline,
-    return_from_dict,
-    return_to_dict,
     validate_return,
 )
+from carepool.plans.quarterly_return_json import return_from_dict, return_to_dict
 from carepool.plans.sample import sample_plan
 from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference import load_reference

@@ -13,7 +13,8 @@ from sqlalchemy import func, select, text
 from carepool.errors import ConflictError, ValidationFailed
 from carepool.ledger import accounts
 from carepool.plans.model import Plan
-from carepool.plans.quarterly_return import ConditionAnswer, QuarterlyReturn, return_to_dict
+from carepool.plans.quarterly_return import ConditionAnswer, QuarterlyReturn
+from carepool.plans.quarterly_return_json import return_to_dict
 from carepool.programme import load_programme
 from carepool.services import ledger, performance, returns
 from carepool.services.users import Role, User

@@ -33,14 +33,12 @@ from carepool.plans.quarterly_return import (
     ReturnRecord,
     SchemeLine,
     is_on_time,
-    merge_findings,
     quarter_end,
     quarter_label,
     return_deadline,
-    return_from_dict,
-    return_to_dict,
     validate_return,
 )
+from carepool.plans.quarterly_return_json import merge_findings, return_from_dict, return_to_dict
 from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference import load_reference
 from carepool.services import performance

@@ -15,14 +15,8 @@ from sqlalchemy.orm import Session
 
 from carepool.errors import InputError
 from carepool.money import Money
-from carepool.plans.quarterly_return import (
-    ConditionAnswer,
-    PoolLine,
-    QuarterlyReturn,
-    ReturnRecord,
-    SchemeLine,
-    return_to_dict,
-)
+from carepool.plans.quarterly_return import ConditionAnswer, PoolLine, QuarterlyReturn, ReturnRecord, SchemeLine
+from carepool.plans.quarterly_return_json import return_to_dict
 from carepool.store.return_tables import PerformanceAssessmentRow, QuarterlyReturnRow
 from carepool.store.types import as_utc
 

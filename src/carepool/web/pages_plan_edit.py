@@ -25,7 +25,7 @@ from carepool.programme.model import ProgrammeYear
 from carepool.reference.model import Area
 from carepool.services import plans
 from carepool.services.users import Action, User, require
-from carepool.web import plan_form
+from carepool.web import plan_form, plan_form_view
 from carepool.web.area_data import visible_area
 from carepool.web.render import render
 from carepool.web.session import CSRF_FIELD, check_csrf, current_user, store_of
@@ -68,7 +68,7 @@ def _lifecycle_note(base: plans.EditBase) -> str:
 def _page(request: Request, area: Area, base: plans.EditBase, state: plan_form.FormState, year: ProgrammeYear,
           findings: list[Finding], *, token: str, notice: str = "", problem: str = "",
           status_code: int = 200) -> Response:
-    view = plan_form.build_view(state, year)
+    view = plan_form_view.build_view(state, year)
     view.attach(findings)
     errors = sum(1 for f in findings if f.severity is Severity.ERROR)
     return render(request, "plan_edit.html", {

@@ -24,7 +24,8 @@ from carepool.errors import ValidationFailed
 from carepool.findings import Finding
 from carepool.money import Money
 from carepool.plans.model import Plan
-from carepool.plans.quarterly_return import ReturnRecord, quarter_label, return_to_dict
+from carepool.plans.quarterly_return import ReturnRecord, quarter_label
+from carepool.plans.quarterly_return_json import return_to_dict
 from carepool.programme import load_programme
 from carepool.services import returns
 from carepool.services.users import User
