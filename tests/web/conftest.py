@@ -19,7 +19,7 @@ from carepool.exchange.excel import write_plan_workbook
 from carepool.plans.sample import sample_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
-from carepool.services import users
+from carepool.services import plans, users
 from carepool.store.db import Store, open_store
 from carepool.web import create_app
 from carepool.web.settings import WebSettings
@@ -59,6 +59,16 @@ def add_people(store: Store) -> None:
     for p in PEOPLE:
         users.add_user(store, email=p.email, password=PASSWORD, name=p.key, org_code=p.org, org_kind=p.kind,
                        role=p.role, areas=list(p.areas))
+
+
+def assure_plan(store: Store, workbook: Path) -> None:
+    """Import ``workbook`` for the own area and take it through every sign-off to assured."""
+    record = plans.import_workbook(store, workbook, actor="setup")
+    for partner in (p.code for p in record.plan.partners if p.kind in ("la", "ccg")):
+        plans.sign_off(store, OWN, YEAR, partner, actor="setup")
+    plans.sign_off_hwb(store, OWN, YEAR, actor="setup")
+    plans.submit(store, OWN, YEAR, actor="setup")
+    plans.assure(store, OWN, YEAR, "approved", actor="setup")
 
 
 def settings() -> WebSettings:

@@ -20,16 +20,7 @@ from carepool.services import dashboard, evaluation, ledger, performance, plans
 from carepool.store.db import Store
 from carepool.store.sharing_tables import append_audit
 from carepool.web import create_app
-from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, log_in, settings
-
-
-def _assured(store: Store, workbook: Path) -> None:
-    record = plans.import_workbook(store, workbook, actor="setup")
-    for partner in (p.code for p in record.plan.partners if p.kind in ("la", "ccg")):
-        plans.sign_off(store, OWN, YEAR, partner, actor="setup")
-    plans.sign_off_hwb(store, OWN, YEAR, actor="setup")
-    plans.submit(store, OWN, YEAR, actor="setup")
-    plans.assure(store, OWN, YEAR, "approved", actor="setup")
+from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, assure_plan, log_in, settings
 
 
 def test_dashboard_rows_are_cached_until_plans_or_the_ledger_change(web_store: Store,
@@ -93,7 +84,7 @@ def test_the_dashboard_shows_variation_icons_with_names_and_keeps_sort_filter_an
 
 
 def test_the_quarter_view_shows_what_was_posted(web_store: Store, workbooks: dict[str, Path]) -> None:
-    _assured(web_store, workbooks["valid"])
+    assure_plan(web_store, workbooks["valid"])
     ledger.post_contributions(web_store, YEAR)
     plan = plans.get_plan(web_store, OWN, YEAR).plan
     baseline = plan.ambition.baseline_quarters[0]

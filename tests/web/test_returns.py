@@ -16,16 +16,11 @@ from carepool.services import ledger, performance, plans, returns
 from carepool.store.db import Store
 from carepool.web import create_app
 from carepool.web.render import TEMPLATES
-from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, log_in, settings
+from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, assure_plan, log_in, settings
 
 
 def _assured(store: Store, workbook: Path) -> None:
-    record = plans.import_workbook(store, workbook, actor="setup")
-    for partner in (p.code for p in record.plan.partners if p.kind in ("la", "ccg")):
-        plans.sign_off(store, OWN, YEAR, partner, actor="setup")
-    plans.sign_off_hwb(store, OWN, YEAR, actor="setup")
-    plans.submit(store, OWN, YEAR, actor="setup")
-    plans.assure(store, OWN, YEAR, "approved", actor="setup")
+    assure_plan(store, workbook)
     ledger.post_contributions(store, YEAR)
 
 

@@ -17,7 +17,7 @@ import threading
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -40,6 +40,7 @@ from carepool.ledger.transactions import Transaction
 from carepool.money import Money, total
 from carepool.programme import available_programmes, load_programme
 from carepool.reference import load_reference
+from carepool.services.clock import now_utc
 from carepool.store import budget_repo as repo
 from carepool.store import ledger_repo
 from carepool.store import plans as plan_repo
@@ -50,9 +51,6 @@ ACTOR = "carepool"
 PB_MODEL = "joined-up personal budgets"
 DEFAULT_POOL = "P1"
 
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 # loading ------------------------------------------------------------------------------------
@@ -149,7 +147,7 @@ def load_cohort(store: Store, data: Dataset, *, actor: str = ACTOR, source: str 
     found = check_cohort(data)
     if has_errors(found):
         raise ValidationFailed(f"{source}: {len(found)} problem(s); nothing was stored", found)
-    when = at or _now()
+    when = at or now_utc()
     payments = data.payments
     with store.transaction() as session:
         clash = repo.existing_people(session, [p.id for p in data.people])

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -42,6 +42,7 @@ from carepool.plans.quarterly_return_json import merge_findings, return_from_dic
 from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference import load_reference
 from carepool.services import performance
+from carepool.services.clock import now_utc
 from carepool.services.ledger import area_transactions, assured_plans
 from carepool.services.performance import QuarterRun
 from carepool.services.users import Role, User
@@ -51,9 +52,6 @@ from carepool.store.db import Store
 SUBMITTERS = frozenset({Role.PARTNER_LEAD, Role.POOL_MANAGER})
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
-
-def now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
 
 
 # who may submit ---------------------------------------------------------------------------------
@@ -105,13 +103,13 @@ def _check(session: Session, ret: QuarterlyReturn, at: datetime,
 def check(store: Store, ret: QuarterlyReturn, *, at: datetime | None = None) -> list[Finding]:
     """Every finding about ``ret`` as if it were submitted ``at`` (now by default); stores nothing."""
     with store.transaction() as session:
-        return _check(session, ret, at or now())[1]
+        return _check(session, ret, at or now_utc())[1]
 
 
 def submit(store: Store, ret: QuarterlyReturn, *, actor: str, at: datetime | None = None,
            read_findings: Sequence[Finding] = (), source: str = "return") -> Submitted:
     """Validate and store ``ret`` as a new version, and post its quarter; refuse it with every finding."""
-    at = at or now()
+    at = at or now_utc()
     with store.transaction() as session:
         programme, found = _check(session, ret, at)
         found = merge_findings(list(read_findings), found)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from argon2 import PasswordHasher
@@ -22,6 +22,7 @@ from carepool.errors import InputError, NotFound, PermissionDenied
 from carepool.plans.sample import hwb_code, sample_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
+from carepool.services.clock import now_utc
 from carepool.store.db import Store
 from carepool.store.web_tables import WebUserRow
 
@@ -107,9 +108,6 @@ def require(user: User, action: Action, area: str | None = None) -> None:
         raise PermissionDenied(f"your role ({user.role.value}) may not {action.value.replace('_', ' ')}{where}")
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(microsecond=0)
-
 
 def _user(row: WebUserRow) -> User:
     return User(row.id, row.email, row.name, row.org_code, row.org_kind, Role(row.role), tuple(row.areas),
@@ -143,7 +141,7 @@ def add_user(store: Store, *, email: str, password: str, name: str, org_code: st
     known, codes = _checked(email, password, org_kind, role, areas)
     row = WebUserRow(email=email, name=name or email, password_hash=_hasher.hash(password),
                      org_code=org_code, org_kind=org_kind, role=known.value, areas=codes,
-                     failed_logins=0, session_epoch=0, locked_until=None, created_at=_now())
+                     failed_logins=0, session_epoch=0, locked_until=None, created_at=now_utc())
     with store.transaction() as session:
         session.add(row)
         session.flush()
@@ -163,7 +161,7 @@ def set_password(store: Store, email: str, password: str) -> None:
 
 def authenticate(store: Store, email: str, password: str, *, at: datetime | None = None) -> User:
     """The user for a correct email and password; PermissionDenied otherwise (counting failures)."""
-    at = at or _now()
+    at = at or now_utc()
     with store.transaction() as session:
         row = session.scalars(select(WebUserRow).where(WebUserRow.email == email.strip().lower())).first()
         if row is None:
@@ -190,7 +188,7 @@ def user_for_identity(store: Store, email: str) -> User:
         row = session.scalars(select(WebUserRow).where(WebUserRow.email == email.strip().lower())).first()
         if row is None:
             raise PermissionDenied(f"{email} has no carepool account; ask an administrator to add one")
-        if row.locked_until is not None and row.locked_until > _now():
+        if row.locked_until is not None and row.locked_until > now_utc():
             raise PermissionDenied("This account is locked after too many failed log-ins; try again later.")
         return _user(row)
 
