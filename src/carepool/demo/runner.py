@@ -99,9 +99,9 @@ def _scorecard(out_dir: Path, _seed: int, clock: Clock, store: Store, _result: D
     return run_demo_step(store, out_dir, YEAR, clock)
 
 
-def _sharing(out_dir: Path, seed: int, clock: Clock, _store: Store, _result: DemoResult) -> dict[str, Any]:
+def _sharing(out_dir: Path, seed: int, clock: Clock, store: Store, _result: DemoResult) -> dict[str, Any]:
     from carepool.demo.sharing_step import run_demo_step
-    return run_demo_step(out_dir / "sharing", seed, clock)
+    return run_demo_step(store, out_dir / "sharing", seed, clock)
 
 
 def _budgets(out_dir: Path, seed: int, clock: Clock, store: Store, _result: DemoResult) -> dict[str, Any]:

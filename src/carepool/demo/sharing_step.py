@@ -9,7 +9,6 @@ sandbox cannot be started the linkage still runs and the result says why nothing
 from __future__ import annotations
 
 import csv
-import io
 import os
 import socket
 import subprocess
@@ -23,12 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from carepool.errors import CarepoolError
-from carepool.exchange.mesh import MeshConfig, receive, send_bytes
-from carepool.linkage import Training, build, link_frames
+from carepool.linkage import Training
 from carepool.linkage.synthetic import SOCIAL_TO_HEALTH_MAP, generate
-from carepool.sharing.agreements import Agreement, Purpose, authorise_share
-from carepool.sharing.objections import Objection, ObjectionRegistry, filter_rows
+from carepool.services import sharing
+from carepool.services.sharing import MeshConfig
+from carepool.services.sharing_audit import read_log
+from carepool.sharing.agreements import Agreement, Purpose
+from carepool.sharing.objections import Objection
 from carepool.sharing.suppression import suppress
+from carepool.store.db import Store
 
 # mesh-sandbox's built-in test mailboxes (store/data/mailboxes.jsonl) and shared key
 SANDBOX_KEY = "TestKey"
@@ -82,46 +84,66 @@ def local_mesh_sandbox(timeout: float = 30.0) -> Iterator[str]:
             process.stderr.close()
 
 
-def _share_through_mesh(rows: list[dict[str, str]], out_dir: Path, progress: Progress) -> dict[str, Any]:
-    fields = ["nhs_number", "person_id", "care_package", "weekly_cost"]
-    agreement = Agreement("DEMO-DSA-1", ("X26", "X27"), Purpose.DIRECT_CARE,
-                          "Health and Social Care Act 2012 s.251B (duty to share)", frozenset(fields),
-                          365, date(2016, 4, 1), date(2017, 3, 31))
-    on = date(2016, 9, 1)
-    authorise_share(agreement, fields, Purpose.DIRECT_CARE, on, recipient="X27")
+DEMO_AGREEMENT = "DEMO-DSA-1"
+DEMO_DAY = date(2016, 9, 1)
+ACTOR = "demo (information governance)"
+
+
+def _demo_agreement() -> Agreement:
+    fields = frozenset({"nhs_number", "person_id", "care_package", "weekly_cost"})
+    return Agreement(DEMO_AGREEMENT, ("X26", "X27"), Purpose.DIRECT_CARE,
+                     "Health and Social Care Act 2012 s.251B (duty to share)", fields, 365,
+                     date(2016, 4, 1), date(2017, 3, 31), mailboxes={"X26": SENDER, "X27": RECIPIENT})
+
+
+def _share_through_mesh(store: Store, rows: list[dict[str, str]], out_dir: Path,
+                        progress: Progress) -> dict[str, Any]:
+    """Send the linked rows under the stored agreement, as a user would: the same audited service."""
     objector = rows[0]["nhs_number"]
-    registry = ObjectionRegistry([Objection(objector, "X26", date(2016, 5, 1))])
-    kept = filter_rows(rows, "nhs_number", registry, Purpose.DIRECT_CARE, "X27")
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows({k: r[k] for k in fields} for r in kept.rows)
+    sharing.add_objection(store, Objection(objector, "X26", date(2016, 5, 1)), actor=ACTOR)
+    share_file = out_dir / "shared_care_packages.csv"
+    columns = ["nhs_number", "person_id", "care_package", "weekly_cost"]
+    with share_file.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows({k: r[k] for k in columns} for r in rows)
     try:
         with local_mesh_sandbox() as url:
             sender = MeshConfig(url, SENDER, SANDBOX_PASSWORD, SANDBOX_KEY, chunk_size=DEMO_CHUNK)
-            sent = send_bytes(sender, RECIPIENT, buffer.getvalue().encode(), "shared_care_packages.csv",
-                              subject=f"agreement {agreement.agreement_id}", local_id=agreement.agreement_id)
-            got = receive(MeshConfig(url, RECIPIENT, SANDBOX_PASSWORD, SANDBOX_KEY), out_dir / "inbox")
+            sent = sharing.send(store, share_file, DEMO_AGREEMENT, RECIPIENT, sender, actor=ACTOR,
+                                recipient_org="X27", on=DEMO_DAY)
+            got = sharing.receive(store, MeshConfig(url, RECIPIENT, SANDBOX_PASSWORD, SANDBOX_KEY),
+                                  out_dir / "inbox", actor=ACTOR, on=DEMO_DAY)
     except (RuntimeError, OSError, CarepoolError) as exc:
         progress(f"sharing: MESH sandbox not available ({exc}); dataset not sent")
         return {"sent": False, "reason": str(exc)}
-    received = got[0].path.read_text() if got else ""
-    progress(f"sharing: sent {len(kept.rows)} rows ({kept.withheld} objector withheld) via MESH sandbox")
-    return {"sent": True, "message_id": sent.message_id, "bytes": sent.size, "rows": len(kept.rows),
-            "withheld_objectors": kept.withheld, "chunks": -(-sent.size // DEMO_CHUNK),
-            "checksum_verified": bool(got), "objector_in_output": objector in received}
+    received = got.received[0].path.read_text() if got.received else ""
+    progress(f"sharing: sent {sent.rows_sent} rows ({sent.withheld} objector withheld) via MESH sandbox, "
+             "audited")
+    return {"sent": True, "message_id": sent.message_id, "bytes": sent.size, "rows": sent.rows_sent,
+            "withheld_objectors": sent.withheld, "chunks": -(-sent.size // DEMO_CHUNK),
+            "checksum_verified": bool(got.received) and not got.refused,
+            "objector_in_output": objector in received}
 
 
-def run_demo_step(out_dir: Path, seed: int, progress: Progress) -> dict[str, Any]:
-    """Link the generated files of three areas and share a dataset; return the numbers."""
+def run_demo_step(store: Store, out_dir: Path, seed: int, progress: Progress) -> dict[str, Any]:
+    """Link the generated files of three areas and share a dataset; return the numbers.
+
+    Everything goes through ``services.sharing``: the agreement and the objection are stored,
+    the linkage and the share are checked against them and written to the audit trail.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     progress("sharing: generating social care and health person files for 3 areas")
     files = generate(3000, 9000, seed=seed)
-    mapping = build("person_ref", "health_id", SOCIAL_TO_HEALTH_MAP)
-    result = link_frames(files.social_care, files.health, mapping, truth=files.truth,
-                         training=Training(max_pairs_u=5e5))
-    result.links.to_csv(out_dir / "links.csv", index=False)
-    result.review.to_csv(out_dir / "links.review.csv", index=False)
+    left, right = out_dir / "social_care.csv", out_dir / "health.csv"
+    files.social_care.to_csv(left, index=False)
+    files.health.to_csv(right, index=False)
+    sharing.add_agreement(store, _demo_agreement(), actor=ACTOR)
+    mapping = sharing.build_mapping("person_ref", "health_id", [f"{k}={v}" for k, v in SOCIAL_TO_HEALTH_MAP.items()])
+    done = sharing.link(store, left, right, mapping, out_dir / "links.csv", actor=ACTOR,
+                        purpose=Purpose.DIRECT_CARE, truth=set(files.truth), agreement_id=DEMO_AGREEMENT,
+                        on=DEMO_DAY, training=Training(max_pairs_u=5e5))
+    result = done.result
     accuracy = result.quality.accuracy
     assert accuracy is not None
     progress(f"sharing: {len(result.links)} links, precision {accuracy.precision:.3f}, "
@@ -130,9 +152,11 @@ def run_demo_step(out_dir: Path, seed: int, progress: Progress) -> dict[str, Any
     rows = [{"nhs_number": str(nhs[r]), "person_id": p, "care_package": "reablement",
              "weekly_cost": str(150 + i % 200)}
             for i, (p, r) in enumerate(zip(result.links["person_id"], result.links["right_id"], strict=True))][:500]
-    sharing = _share_through_mesh(rows, out_dir, progress)
+    shared = _share_through_mesh(store, rows, out_dir, progress)
+    log = read_log(store)
     return {"linkage": result.quality.as_dict(), "invalid_nhs_numbers_reported": len(result.findings),
-            "seconds": {k: round(v, 2) for k, v in result.seconds.items()}, "mesh": sharing,
+            "seconds": {k: round(v, 2) for k, v in result.seconds.items()}, "mesh": shared,
+            "audit": {"entries": len(log.entries), "intact": log.intact},
             "published": _published_counts(files.social_care, result.links, result.review)}
 
 

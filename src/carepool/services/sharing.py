@@ -20,7 +20,7 @@ from carepool.errors import InputError, PermissionDenied
 from carepool.exchange.mesh import Incoming, ReceivedMessage, RefusedMessage, receive_checked, send_bytes
 from carepool.exchange.mesh import MeshConfig as MeshConfig
 from carepool.findings import Finding, error
-from carepool.linkage import FieldMapping, LinkedFiles, build, link_files
+from carepool.linkage import FieldMapping, LinkedFiles, Training, build, link_files
 from carepool.linkage import Thresholds as Thresholds
 from carepool.sharing.agreements import Agreement, Purpose, check_receipt, check_share
 from carepool.sharing.objections import Objection, ObjectionRegistry, filter_rows
@@ -111,7 +111,7 @@ def build_mapping(id_left: str, id_right: str, maps: list[str]) -> FieldMapping:
 def link(store: Store, left: Path, right: Path, mapping: FieldMapping, out: Path, *, actor: str,
          purpose: Purpose, engine: str = "duckdb", thresholds: Thresholds | None = None,
          truth: set[tuple[str, str]] | None = None, agreement_id: str | None = None,
-         on: date | None = None) -> LinkedFiles:
+         on: date | None = None, training: Training | None = None) -> LinkedFiles:
     """Link two person files (a read of person-level data, audited).
 
     For a secondary purpose objectors are taken out of both files before anything is
@@ -128,7 +128,7 @@ def link(store: Store, left: Path, right: Path, mapping: FieldMapping, out: Path
         if refused:
             raise _refuse(store, actor, "linkage.read", subject, refused, agreement_id, purpose.value)
     done = link_files(left, right, mapping, out, engine=engine, truth=truth, thresholds=thresholds,
-                      exclude_nhs=objectors)
+                      training=training, exclude_nhs=objectors)
     with store.transaction() as session:
         repo.append_audit(session, at=_now(), actor=actor, action="linkage.read",
                           subject=f"{left.name} ({done.left_rows} records) x {right.name} ({done.right_rows} "
