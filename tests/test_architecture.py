@@ -64,6 +64,8 @@ def test_module_respects_layers(path: Path) -> None:
         assert not inner & {"cli", "web"}, f"{layer} imports {inner & {'cli', 'web'}}"
     elif layer == "cli":
         assert "web" not in inner
+        assert "demo" not in inner or path.name == "demo.py", (
+            f"cli/{path.name} imports the demo: move what it needs into a service")
         adapters = {name.split(".")[1] for name in imported
                     if name.startswith("carepool.") and name.split(".")[1] in ADAPTERS
                     and name != "carepool.store.db"}
@@ -72,7 +74,10 @@ def test_module_respects_layers(path: Path) -> None:
             f"cli/{path.name} calls adapters {adapters - allowed} directly: go through a service "
             "(see ARCHITECTURE.md, 'Known debt')")
     elif layer == "web":
-        assert "cli" not in inner
+        assert "cli" not in inner and "demo" not in inner
+        adapters = {name for name in imported if name.startswith("carepool.")
+                    and name.split(".")[1] in ADAPTERS and name != "carepool.store.db"}
+        assert not adapters, f"web/{path.name} calls adapters {adapters} directly: go through a service"
 
 
 def test_architecture_doc_names_every_package() -> None:

@@ -12,19 +12,19 @@ import typer
 from rich.table import Table
 
 from carepool.budgets.cohorts import load_cohorts
-from carepool.budgets.records import read_dataset
 from carepool.budgets.rules_file import read_rules
 from carepool.budgets.scorecard import as_rows, load_method, score_areas, with_weights
 from carepool.budgets.scorecard_inputs import evidence_from_rows
-from carepool.budgets.spend import Thresholds, spend_alerts
-from carepool.budgets.statement import ILLUSTRATIVE, statement
+from carepool.budgets.spend import Thresholds
+from carepool.budgets.statement import ILLUSTRATIVE
 from carepool.cli.common import DB_OPTION, console, handled, print_findings, print_json, store_at
-from carepool.demo.budgets_step import DEFAULT_AREAS, run_demo_step
 from carepool.errors import InputError, NotFound, ValidationFailed
 from carepool.findings import has_errors
 from carepool.money import Money
 from carepool.reference import load_reference
+from carepool.services import budget_cohort
 from carepool.services import budgets as svc
+from carepool.services.budget_cohort import DEFAULT_AREAS
 
 GROUP_NAME = "budgets"
 group = typer.Typer(help="Joined-up personal budgets (NHS + social care): generate, check rules, statements, alerts; "
@@ -67,10 +67,6 @@ def _pct(text: str, what: str) -> Decimal:
     return value
 
 
-def _folder(data: Path) -> Path:
-    return data / "budgets" if (data / "budgets" / "people.csv").exists() else data
-
-
 @group.command("demo")
 def demo(
     areas: str = typer.Option(",".join(DEFAULT_AREAS), "--areas", help="Comma-separated area codes or names."),
@@ -81,7 +77,7 @@ def demo(
 ) -> None:
     """Generate a year of joined-up budgets and payments for illustrative people (all figures illustrative)."""
     with handled():
-        result = run_demo_step(out, seed, (lambda _m: None) if as_json else console.print,
+        result = budget_cohort.generate_cohort_year(out, seed, (lambda _m: None) if as_json else console.print,
                                areas=_areas(areas), people=people)
         if as_json:
             print_json(result)
@@ -145,7 +141,7 @@ def statement_cmd(person: str = typer.Option(..., "--person", help="Person id, e
                   data: Path = DATA_OPTION, as_of: str | None = AS_OF_OPTION, as_json: bool = JSON_OPTION) -> None:
     """A person's budget statement: elements by funder, paid, spent, lines, versions."""
     with handled():
-        result = statement(read_dataset(_folder(data)), person, _day(as_of))
+        result = budget_cohort.person_statement(data, person, _day(as_of))
         if as_json:
             print_json(result)
             return
@@ -179,10 +175,8 @@ def alerts_cmd(data: Path = DATA_OPTION, as_of: str | None = AS_OF_OPTION,
                as_json: bool = JSON_OPTION) -> None:
     """People whose spend is outside the thresholds at a date."""
     with handled():
-        dataset = read_dataset(_folder(data))
-        when = _day(as_of) or dataset.year_end
         thresholds = Thresholds(_pct(over, "--over"), _pct(under, "--under"))
-        alerts = spend_alerts(dataset.budgets, dataset.spend, when, thresholds)
+        when, alerts = budget_cohort.alerts(data, _day(as_of), thresholds)
         rows = [{"person_id": a.person_id, "area_code": a.area_code, "kind": a.kind.value,
                  "expected": a.expected.plain(), "spent": a.spent.plain(), "variance_pct": str(a.variance_pct)}
                 for a in alerts]

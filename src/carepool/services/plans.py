@@ -24,7 +24,8 @@ from carepool.programme.minimums import derive_minimums
 from carepool.reference import load_reference
 from carepool.store import plans as repo
 from carepool.store.db import Store
-from carepool.store.plans import PlanRecord, content_sha256
+from carepool.store.plans import PlanRecord as PlanRecord
+from carepool.store.plans import content_sha256
 
 
 def _now() -> datetime:

@@ -33,8 +33,8 @@ from carepool.findings import Finding, error
 from carepool.plans.model import DEFAULT_GOVERNANCE, DEFAULT_MODEL
 from carepool.plans.serialise import plan_from_dict, plan_to_dict
 from carepool.services import plans
+from carepool.services.plans import PlanRecord
 from carepool.services.users import Action, User, require
-from carepool.store.plans import PlanRecord
 from carepool.web.api_actions import CsrfHeader
 from carepool.web.area_data import visible_area
 from carepool.web.errors import ERROR_RESPONSES, ErrorOut, FindingOut

@@ -22,9 +22,9 @@ from carepool.plans.lifecycle import Event, PlanState, Status, replay
 from carepool.reference import load_reference
 from carepool.reference.model import Area
 from carepool.services import dashboard, evaluation, ledger, plans
+from carepool.services.plans import PlanRecord
 from carepool.services.users import Action, User, require
 from carepool.store.db import Store
-from carepool.store.plans import PlanRecord
 from carepool.web.render import TEMPLATES
 
 

@@ -1,4 +1,7 @@
-"""Demo step: a year of joined-up personal budgets for a few thousand illustrative people.
+"""Use case: a year of joined-up personal budgets for illustrative people, and reading one back.
+
+``generate_cohort_year`` is what `carepool budgets demo` and the demo's budgets step both run;
+``person_statement`` and ``alerts`` read a generated folder for `carepool budgets statement|alerts`.
 
 People, plans, budgets and payments are generated from the seed in a few areas (the IPC
 cohorts as data, the illustrative who-pays agreement); the files and the summary are labelled
@@ -15,12 +18,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from carepool.budgets.ledger_adapter import ledger_transactions
-from carepool.budgets.records import write_dataset
-from carepool.budgets.statement import summary
+from carepool.budgets.records import read_dataset, write_dataset
+from carepool.budgets.spend import Alert, Thresholds, spend_alerts
+from carepool.budgets.statement import statement, summary
 from carepool.ledger import Books, balances, post, trial_balance
 from carepool.money import Money
 from carepool.reference import load_reference
@@ -34,7 +39,7 @@ DEFAULT_PEOPLE = 3000
 YEAR, STORED_YEAR = "bcf-2015-16", "bcf-2016-17"
 
 
-def run_demo_step(out_dir: Path, seed: int, progress: Callable[[str], None],
+def generate_cohort_year(out_dir: Path, seed: int, progress: Callable[[str], None],
                   *, areas: Sequence[str] = DEFAULT_AREAS, people: int = DEFAULT_PEOPLE,
                   store: Store | None = None, year: str | None = None) -> dict[str, Any]:
     """Generate, pay and summarise; write CSVs and summary.json under ``out_dir/budgets``; load into ``store``."""
@@ -74,3 +79,20 @@ def run_demo_step(out_dir: Path, seed: int, progress: Callable[[str], None],
     progress(f"budgets: {result['payments']:,} payments, {sum(result['alerts'].values())} spend alerts "
              "(illustrative)")
     return result
+
+
+def _folder(data: Path) -> Path:
+    """A generated folder, or the folder that holds one as ``budgets/``."""
+    return data / "budgets" if (data / "budgets" / "people.csv").exists() else data
+
+
+def person_statement(data: Path, person: str, as_of: date | None = None) -> dict[str, Any]:
+    """A person's budget statement (elements by funder, paid, spent, lines, versions) from a generated folder."""
+    return statement(read_dataset(_folder(data)), person, as_of)
+
+
+def alerts(data: Path, as_of: date | None, thresholds: Thresholds) -> tuple[date, list[Alert]]:
+    """People whose spend is outside the thresholds at ``as_of`` (default: the year end)."""
+    dataset = read_dataset(_folder(data))
+    when = as_of or dataset.year_end
+    return when, spend_alerts(dataset.budgets, dataset.spend, when, thresholds)
