@@ -70,11 +70,14 @@ def test_same_seed_same_data_whatever_areas_are_asked(generated: synth_writer.Sy
 
 
 def test_generated_files_pass_their_own_schemas(generated: synth_writer.SynthResult, tmp_path: Path) -> None:
+    checked: set[str] = set()
     for name, schema in DATASETS.items():
         folder = Path(generated.out_dir) / name
         for path in folder.glob("*.parquet"):
             report, _ = load_file(path, schema, quarantine=tmp_path / f"{name}.csv")
             assert report.rejected == 0 and report.accepted > 0, report
+            checked.add(name)
+    assert checked == set(DATASETS), f"no files checked for {set(DATASETS) - checked}"
 
 
 def test_bad_options_are_refused() -> None:

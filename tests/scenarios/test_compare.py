@@ -75,6 +75,7 @@ def test_cli_compare_tables_json_and_chart(tmp_path: Path) -> None:
 
 
 def test_each_area_row_splits_its_pool_by_partner(report: dict[str, Any]) -> None:
+    assert len(report["areas"]) == 151          # every plan area, so the loop below cannot pass on nothing
     for row in report["areas"]:
         parts = row["partners"]
         assert sum(p["base_pence"] for p in parts) == row["base_pence"]
