@@ -37,7 +37,6 @@ def _imports(path: Path) -> set[str]:
 CLI_DEBT: dict[str, set[str]] = {
     "ledger.py": {"exchange"},
     "metrics.py": {"engines"},
-    "spc.py": {"exchange"},
     "synth.py": {"engines"},
 }
 

@@ -6,7 +6,6 @@ module deliberately defines no ``group`` or ``command`` so ``main`` does not mou
 
 from __future__ import annotations
 
-import csv
 from datetime import date as date_type
 from pathlib import Path
 
@@ -15,18 +14,8 @@ from rich.table import Table
 
 from carepool.cli.common import console, handled, print_json
 from carepool.errors import InputError
-from carepool.exchange.charts import chart_format, write_spc_chart
-from carepool.metrics.spc import (
-    Improvement,
-    PointType,
-    Series,
-    SpcOptions,
-    SpcResult,
-    parse_date,
-    result_as_dict,
-    series_from_rows,
-    xmr,
-)
+from carepool.metrics.spc import Improvement, PointType, SpcOptions, SpcResult, parse_date, result_as_dict
+from carepool.services.spc_chart import chart_csv
 
 _COLOURS = {
     PointType.COMMON_CAUSE: "white",
@@ -35,23 +24,6 @@ _COLOURS = {
     PointType.NEUTRAL_HIGH: "magenta",
     PointType.NEUTRAL_LOW: "magenta",
 }
-
-
-def read_series(path: Path, *, value_column: str, date_column: str) -> Series:
-    """Read two columns of a CSV file; every problem is an ``InputError`` naming the place."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            if reader.fieldnames is None:
-                raise InputError("the file is empty (no header row)", where=str(path))
-            return series_from_rows(reader, value_column=value_column, date_column=date_column,
-                                    columns=reader.fieldnames, source=str(path))
-    except FileNotFoundError:
-        raise InputError("no such file", where=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", where=str(path)) from None
-    except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", where=str(path)) from None
 
 
 def _rebase_dates(texts: list[str]) -> tuple[date_type, ...]:
@@ -107,23 +79,18 @@ def spc(
 ) -> None:
     """XmR chart (Making Data Count): per point the mean, process limits and special causes."""
     with handled():
-        if out is not None:
-            chart_format(out)  # refuse a bad suffix before any work
         options = SpcOptions(
             improvement=improvement, target=target, rebase=_rebase_dates(rebase),
             fix_after_n_points=fix_after, screen_outliers=screen_outliers,
             shift_length=shift_length, trend_length=trend_length,
         )
-        series = read_series(csv_file, value_column=value, date_column=date)
-        result = xmr(series.dates, series.values, options)
+        done = chart_csv(csv_file, value_column=value, date_column=date, options=options, out=out)
         if as_json:
-            print_json(result_as_dict(result))
+            print_json(result_as_dict(done.result))
         else:
-            _print_table(result, f"{value} by {date} ({csv_file.name})")
-        if out is not None:
-            written = write_spc_chart(result, out, title=f"{value} ({csv_file.name})", y_label=value, x_label=date)
-            if not as_json:
-                console.print(f"chart written to {written}")
+            _print_table(done.result, f"{value} by {date} ({csv_file.name})")
+            if done.chart is not None:
+                console.print(f"chart written to {done.chart}")
 
 
 def register(group: typer.Typer) -> None:
