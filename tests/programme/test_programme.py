@@ -55,6 +55,8 @@ def test_a_third_year_is_a_new_file_only(tmp_path: Path) -> None:
     raw.update(id="bcf-2017-18", name="Better Care Fund 2017-18", start="2017-04-01", end="2018-03-31")
     raw["conditions"] = raw["conditions"][:4]
     raw["funding_streams"][0]["national_amount"] = "3.65bn"
+    raw.pop("plan_years")                 # derived from start and end
+    raw["national_minimum"] = {"amount": "4.044bn", "source": "test: the streams' sum"}
     path = tmp_path / "bcf-2017-18.yaml"
     path.write_text(yaml.safe_dump(raw))
     year = load_programme(str(path))

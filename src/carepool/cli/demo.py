@@ -77,7 +77,8 @@ def show(result: DemoResult) -> None:
         table.add_column("carepool", justify="right")
         table.add_column("published", justify="right")
         table.add_row("plans assured", str(p.plans), "151")
-        table.add_row("national minimum pooled", p.minimum_derived.millions(), p.minimum_published.millions(0))
+        published = p.minimum_published.millions(0) if p.minimum_published else "unpublished"
+        table.add_row("national minimum pooled", p.minimum_derived.millions(), published)
         table.add_row("total pooled (with local top-ups)", p.pooled.millions(), "about £5,300m")
         table.add_row("planned change in emergency admissions", f"{p.planned_admissions_change:,}", "-106,000")
         table.add_row("planned change in delayed days", f"{p.planned_delayed_days_change:,}", "-293,000")

@@ -39,7 +39,7 @@ class PlansSummary:
     year: str
     plans: int
     minimum_derived: Money
-    minimum_published: Money
+    minimum_published: Money | None   # None: the year publishes no national total
     pooled: Money
     planned_admissions_change: int
     planned_delayed_days_change: int

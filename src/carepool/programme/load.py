@@ -1,9 +1,14 @@
-"""Load programme years from YAML files: the packaged ones by id, or any file by path."""
+"""Load programme years from YAML files: the packaged ones by id, or any file by path.
+
+Reading never stops at the first problem: every finding is collected, located by file, key
+path and line, and a file with any error is refused with all of them (``ProgrammeFileError``).
+The format is described key by key in ``programme/FORMAT.md``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
@@ -12,16 +17,42 @@ from typing import Any
 
 import yaml
 
-from carepool.errors import ConfigurationError, InputError
-from carepool.money import Money, parse_money
+from carepool.errors import ConfigurationError
+from carepool.findings import Finding
+from carepool.money import Money
+from carepool.programme.checks import check_year
 from carepool.programme.model import (
+    CONTRIBUTOR_KINDS,
+    LOCAL,
+    NATIONAL_BODIES,
+    NO_PERFORMANCE,
+    PAYMENT_RULES,
+    PUBLISHED,
+    UNPUBLISHED,
     Condition,
     FundingStream,
+    Gap,
     MetricSpec,
     PerformanceRules,
     ProgrammeYear,
     RingFence,
+    Source,
 )
+from carepool.programme.reader import Findings, Reader
+from carepool.programme.yaml_marks import load_marked
+
+MAX_FILE_BYTES = 1_000_000
+BASES = ("population_all_ages", "population_18_plus", "population_65_plus", "population_60_plus")
+VINTAGES = ("2015", "2019", "2021", "2023")  # reference data ships 2015 and 2023
+DEFAULT_LIMITS = (Money(0), Money.pounds(100_000_000))  # the 2015-16 return's cell bounds
+
+
+class ProgrammeFileError(ConfigurationError):
+    """A programme file that cannot be used, with every finding located by file, key and line."""
+
+    def __init__(self, message: str, findings: Sequence[Finding]) -> None:
+        super().__init__(message)
+        self.findings = list(findings)
 
 
 def years_dir() -> Path:
@@ -43,179 +74,170 @@ def load_programme(id_or_path: str) -> ProgrammeYear:
         if not path.exists():
             known = ", ".join(available_programmes())
             raise ConfigurationError(f"unknown programme year '{id_or_path}' (known: {known})")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ConfigurationError(f"{path}: larger than {MAX_FILE_BYTES:,} bytes; not a programme file")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_marked(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigurationError(f"{path}: not valid YAML: {exc}") from exc
     return parse_programme(raw, str(path))
 
 
-class _Reader:
-    """Typed access to a YAML mapping that names the file and key in every error."""
-
-    def __init__(self, data: Any, where: str) -> None:
-        if not isinstance(data, dict):
-            raise ConfigurationError(f"{where}: expected a mapping")
-        self.data = data
-        self.where = where
-
-    def _get(self, key: str) -> Any:
-        if key not in self.data:
-            raise ConfigurationError(f"{self.where}: missing key '{key}'")
-        return self.data[key]
-
-    def text(self, key: str, default: str | None = None) -> str:
-        value = self.data.get(key, default) if default is not None else self._get(key)
-        if not isinstance(value, str):
-            raise ConfigurationError(f"{self.where}.{key}: expected text, got {value!r}")
-        return value
-
-    def opt_text(self, key: str) -> str | None:
-        value = self.data.get(key)
-        return None if value is None else self.text(key)
-
-    def money(self, key: str) -> Money:
-        try:
-            return parse_money(str(self._get(key)), allow_suffix=True)
-        except InputError as exc:
-            raise ConfigurationError(f"{self.where}.{key}: {exc}") from exc
-
-    def opt_money(self, key: str) -> Money | None:
-        return None if self.data.get(key) is None else self.money(key)
-
-    def decimal(self, key: str) -> Decimal:
-        try:
-            return Decimal(str(self._get(key)))
-        except InvalidOperation as exc:
-            raise ConfigurationError(f"{self.where}.{key}: not a number") from exc
-
-    def day(self, key: str) -> date:
-        value = self._get(key)
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError as exc:
-            raise ConfigurationError(f"{self.where}.{key}: not an ISO date: {value!r}") from exc
-
-    def flag(self, key: str, default: bool = False) -> bool:
-        value = self.data.get(key, default)
-        if not isinstance(value, bool):
-            raise ConfigurationError(f"{self.where}.{key}: expected true or false")
-        return value
-
-    def strings(self, key: str, default: list[str] | None = None) -> tuple[str, ...]:
-        value = self.data.get(key, default) if default is not None else self._get(key)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigurationError(f"{self.where}.{key}: expected a list of text")
-        return tuple(value)
-
-    def items(self, key: str) -> list[_Reader]:
-        value = self._get(key)
-        if not isinstance(value, list):
-            raise ConfigurationError(f"{self.where}.{key}: expected a list")
-        return [_Reader(v, f"{self.where}.{key}[{i}]") for i, v in enumerate(value)]
-
-    def section(self, key: str) -> _Reader:
-        return _Reader(self._get(key), f"{self.where}.{key}")
-
-
-_CONTRIBUTORS = {"ccg", "la", "any"}
-_BASES = {"population_all_ages", "population_18_plus", "population_65_plus", "population_60_plus"}
+def _refuse(where: str, findings: list[Finding]) -> None:
+    lines = [f"  line {f.location.row or '?'}, {f.location.field or '(file)'}: {f.message}" for f in findings]
+    raise ProgrammeFileError(f"{where}: {len(findings)} problem(s) in the programme file:\n" + "\n".join(lines),
+                             findings)
 
 
 def parse_programme(raw: Any, where: str) -> ProgrammeYear:
-    r = _Reader(raw, where)
-    streams = []
-    for s in r.items("funding_streams"):
-        contributor = s.text("contributor")
-        basis = s.opt_text("basis")
-        if contributor not in _CONTRIBUTORS:
-            raise ConfigurationError(f"{s.where}.contributor: one of {sorted(_CONTRIBUTORS)}")
-        if basis is not None and basis not in _BASES:
-            raise ConfigurationError(f"{s.where}.basis: one of {sorted(_BASES)}")
+    """Build a year from parsed YAML, or raise ``ProgrammeFileError`` listing every finding."""
+    found = Findings(where)
+    r = Reader(raw, "", found)
+    for key, line in getattr(raw, "repeated", []):
+        found.add("FORMAT-REPEATED", f"key '{key}' is written twice", str(key), line)
+    year = _build(r, raw if isinstance(raw, dict) else {}, where)
+    if not found.items:
+        check_year(year, r, found)
+    if found.items:
+        _refuse(where, found.items)
+    return year
+
+
+def _build(r: Reader, raw: dict[str, Any], where: str) -> ProgrammeYear:
+    start, end = r.day("start"), r.day("end")
+    plan_years = r.strings("plan_years", []) or _plan_years(start, end)
+    streams = tuple(_stream(s, plan_years) for s in r.items("funding_streams"))
+    limits = r.section("amount_limits", required=False)
+    nm = r.section("national_minimum")
+    unpublished_total = nm.is_unpublished("amount") or nm.text("status", PUBLISHED) == UNPUBLISHED
+    return ProgrammeYear(
+        id=r.text("id"), name=r.text("name"), start=start, end=end,
+        national_minimum=None if unpublished_total else nm.money("amount"),
+        national_minimum_source=nm.text("source", ""),
+        national_minimum_rounding=nm.money("rounded_to") if nm.has("rounded_to") else Money(0),
+        national_minimum_at_least=nm.flag("at_least"),
+        streams=streams,
+        ring_fences=tuple(_fence(f) for f in r.items("ring_fences", required=False)),
+        conditions=tuple(Condition(c.text("id"), c.text("title")) for c in r.items("conditions")),
+        metrics=tuple(_metric(m) for m in r.items("metrics")),
+        performance=_performance(r.section("performance", required=False)),
+        assurance_outcomes=r.strings("assurance_outcomes"),
+        required_signoffs=r.strings("required_signoffs"),
+        amount_min=limits.money("min") if limits.has("min") else DEFAULT_LIMITS[0],
+        amount_max=limits.money("max") if limits.has("max") else DEFAULT_LIMITS[1],
+        scheme_types=r.strings("scheme_types", []), areas_of_spend=r.strings("areas_of_spend", []),
+        commissioners=r.strings("commissioners", []),
+        out_of_hospital_areas=r.strings("out_of_hospital_areas", []),
+        deadlines=_deadlines(r),
+        source_file=where,
+        commissioning_models=r.strings("commissioning_models", []),
+        governance_forms=r.strings("governance_forms", []),
+        plan_years=plan_years,
+        vintage=r.choice("vintage", VINTAGES, "2015"),
+        partner_kinds=r.strings("partner_kinds", ["ccg", "la"]),
+        signatories=r.strings("signatories", []),
+        signatories_delegable=r.flag("signatories_delegable", True),
+        capacity_and_demand=r.flag("capacity_and_demand"),
+        objectives=r.strings("objectives", []),
+        plans_required=r.flag("plans_required", True),
+        sources=tuple(Source(s.text("key"), s.text("title"), s.text("url", "")) for s in
+                      r.items("sources", required=False)),
+        gaps=tuple(Gap(g.text("fact"), g.text("note", "")) for g in r.items("gaps", required=False)),
+    )
+
+
+def _plan_years(start: date, end: date) -> tuple[str, ...]:
+    """Financial-year labels of an April-to-March period: 2023-04-01..2025-03-31 -> 2023-24, 2024-25."""
+    return tuple(f"{y}-{(y + 1) % 100:02d}" for y in range(start.year, max(end.year, start.year + 1)))
+
+
+def _stream(s: Reader, plan_years: tuple[str, ...]) -> FundingStream:
+    amounts: list[tuple[str, Money | None]] = []
+    if s.has("amounts"):
+        per_year = s.section("amounts")
+        for label in plan_years:
+            amount = None if per_year.is_unpublished(label) else per_year.opt_money(label)
+            amounts.append((label, amount))
+        for label in per_year.data:
+            if str(label) not in plan_years:
+                per_year.fail(str(label), f"'{label}' is not a plan year of this file ({', '.join(plan_years)})")
+    elif s.is_unpublished("national_amount"):
+        amounts = [(label, None) for label in plan_years]
+    else:
         amount = s.opt_money("national_amount")
-        if amount is not None and basis is None:
-            raise ConfigurationError(f"{s.where}: a national amount needs a basis to split it")
-        streams.append(FundingStream(
-            id=s.text("id"), name=s.text("name"), contributor=contributor, kind=s.text("kind"),
-            national_amount=amount, basis=basis, must_pool=s.flag("must_pool"),
-            source=s.text("source", ""),
-        ))
-    ring_fences = [
-        RingFence(
-            id=f.text("id"), name=f.text("name"), national_amount=f.money("national_amount"),
-            basis=f.text("basis"), funded_by=f.text("funded_by"),
-            areas_of_spend=f.strings("areas_of_spend", []),
-            scheme_types=f.strings("scheme_types", []), source=f.text("source", ""),
-        )
-        for f in (r.items("ring_fences") if "ring_fences" in r.data else [])
-    ]
-    p = r.section("performance")
+        amounts = [(plan_years[0] if plan_years else "", amount)]
+    first = amounts[0][1] if amounts else None
+    capital = s.flag("capital", s.data.get("kind") == "capital")
+    kind = s.choice("kind", ("revenue", "capital"), "capital" if capital else "revenue")
+    if kind != ("capital" if capital else "revenue"):
+        s.fail("capital", f"capital: {str(capital).lower()} disagrees with kind: {kind}")
+    local = not s.flag("must_pool") and all(a is None for _, a in amounts) and not s.is_unpublished("national_amount")
+    status = s.choice("status", (PUBLISHED, UNPUBLISHED, LOCAL), LOCAL if local else PUBLISHED)
+    if any(a is None for _, a in amounts) and status == PUBLISHED:
+        status = UNPUBLISHED
+    basis = s.opt_text("basis")
+    if basis is not None and basis not in BASES:
+        s.fail("basis", f"basis '{basis}' is not one of {sorted(BASES)}", "FORMAT-CHOICE")
+    if first is not None and basis is None:
+        s.fail("basis", "a national amount needs a basis to split it", "FORMAT-MISSING")
+    contributor = s.choice("contributor", CONTRIBUTOR_KINDS)
+    return FundingStream(
+        id=s.text("id"), name=s.text("name"), contributor=contributor, kind=kind,
+        national_amount=first, basis=basis, must_pool=s.flag("must_pool"), source=s.text("source", ""),
+        capital=capital, recipient=s.choice("recipient", CONTRIBUTOR_KINDS, contributor),
+        paid_by=s.choice("paid_by", NATIONAL_BODIES, "none"), status=status, amounts=tuple(amounts),
+        passed_to=s.opt_text("passed_to"),
+        family=s.text("family", s.data.get("id") if isinstance(s.data.get("id"), str) else "-"),
+        rounded_to=s.money("rounded_to") if s.has("rounded_to") else Money(0),
+    )
+
+
+def _fence(f: Reader) -> RingFence:
+    return RingFence(
+        id=f.text("id"), name=f.text("name"), national_amount=f.money("national_amount"),
+        basis=f.choice("basis", BASES), funded_by=f.choice("funded_by", CONTRIBUTOR_KINDS),
+        areas_of_spend=f.strings("areas_of_spend", []),
+        scheme_types=f.strings("scheme_types", []), source=f.text("source", ""),
+    )
+
+
+def _metric(m: Reader) -> MetricSpec:
+    carries = m.flag("carries_money") if "carries_money" in m.data else m.flag("payment_for_performance")
+    return MetricSpec(
+        code=m.text("code"), name=m.text("name"), unit=m.text("unit", "unpublished"),
+        denominator=m.opt_text("denominator"), improvement=m.choice("improvement", ("decrease", "increase")),
+        frequency=m.text("frequency", "unpublished"), payment_for_performance=carries,
+        status=m.choice("status", (PUBLISHED, UNPUBLISHED), PUBLISHED),
+    )
+
+
+def _performance(p: Reader) -> PerformanceRules:
+    scheme = p.choice("scheme", PAYMENT_RULES, "none")
+    if scheme == "none":
+        return NO_PERFORMANCE
     shares = p.strings("quarter_shares")
     try:
         quarter_shares = tuple(Fraction(s) for s in shares)
-    except ValueError as exc:
-        raise ConfigurationError(f"{p.where}.quarter_shares: write fractions like '1/4'") from exc
-    if sum(quarter_shares) != 1:
-        raise ConfigurationError(f"{p.where}.quarter_shares: must add up to 1")
-    performance = PerformanceRules(
-        scheme=p.text("scheme"), national_element=p.money("national_element"),
+    except ValueError:
+        p.fail("quarter_shares", "write fractions like '1/4'")
+        quarter_shares = (Fraction(1),)
+    if quarter_shares and sum(quarter_shares) != 1:
+        p.fail("quarter_shares", f"the quarter shares must add up to 1 (they add up to {sum(quarter_shares)})",
+               "FORMAT-SHARES")
+    return PerformanceRules(
+        scheme=scheme, national_element=p.money("national_element"),
         stream=p.text("stream"), default_ambition_pct=p.decimal("default_ambition_pct"),
         cost_per_admission=p.money("cost_per_admission"), quarter_shares=quarter_shares,
         baseline_year=p.text("baseline_year"), min_revision_pp=p.decimal("min_revision_pp"),
         cap_at_area_share=p.flag("cap_at_area_share", True),
         out_of_hospital_minimum=p.flag("out_of_hospital_minimum", True),
     )
-    limits = r.section("amount_limits")
-    year = ProgrammeYear(
-        id=r.text("id"), name=r.text("name"), start=r.day("start"), end=r.day("end"),
-        national_minimum=r.section("national_minimum").money("amount"),
-        national_minimum_source=r.section("national_minimum").text("source"),
-        streams=tuple(streams), ring_fences=tuple(ring_fences),
-        conditions=tuple(Condition(c.text("id"), c.text("title")) for c in r.items("conditions")),
-        metrics=tuple(
-            MetricSpec(
-                code=m.text("code"), name=m.text("name"), unit=m.text("unit"),
-                denominator=m.opt_text("denominator"), improvement=m.text("improvement"),
-                frequency=m.text("frequency"),
-                payment_for_performance=m.flag("payment_for_performance"),
-            )
-            for m in r.items("metrics")
-        ),
-        performance=performance,
-        assurance_outcomes=r.strings("assurance_outcomes"),
-        required_signoffs=r.strings("required_signoffs"),
-        amount_min=limits.money("min"), amount_max=limits.money("max"),
-        scheme_types=r.strings("scheme_types"), areas_of_spend=r.strings("areas_of_spend"),
-        commissioners=r.strings("commissioners"),
-        out_of_hospital_areas=r.strings("out_of_hospital_areas", []),
-        deadlines=tuple(
-            (k, v if isinstance(v, date) else date.fromisoformat(str(v)))
-            for k, v in (raw.get("deadlines") or {}).items()
-        ),
-        source_file=where,
-        commissioning_models=r.strings("commissioning_models", []),
-        governance_forms=r.strings("governance_forms", []),
-    )
-    _check_consistency(year)
-    return year
 
 
-def _check_consistency(year: ProgrammeYear) -> None:
-    ids = year.stream_ids()
-    if len(set(ids)) != len(ids):
-        raise ConfigurationError(f"{year.source_file}: funding stream ids repeat")
-    if year.performance.scheme != "none" and year.performance.stream not in ids:
-        raise ConfigurationError(
-            f"{year.source_file}.performance.stream: '{year.performance.stream}' is not a stream"
-        )
-    if year.start >= year.end:
-        raise ConfigurationError(f"{year.source_file}: start must be before end")
-    for fence in year.ring_fences:
-        unknown = set(fence.areas_of_spend) - set(year.areas_of_spend)
-        unknown |= set(fence.scheme_types) - set(year.scheme_types)
-        if unknown:
-            raise ConfigurationError(
-                f"{year.source_file}: ring fence '{fence.id}' names unknown {sorted(unknown)}"
-            )
+def _deadlines(r: Reader) -> tuple[tuple[str, date], ...]:
+    out = []
+    section = r.section("deadlines", required=False)
+    for key in section.data:
+        day = section.day(str(key))
+        out.append((str(key), day))
+    return tuple(out)

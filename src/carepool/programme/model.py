@@ -9,6 +9,35 @@ from fractions import Fraction
 
 from carepool.money import Money
 
+ZERO = Money(0)
+
+# Who pays into a pool: the local partners (an "la" contributor is the upper-tier council, the
+# name the 2015-16 and 2016-17 files have always used) and "any" partner for local top-ups.
+CONTRIBUTOR_KINDS: tuple[str, ...] = ("ccg", "icb", "upper_tier_council", "district_council", "la", "any")
+# Where the money comes from nationally (a grant under s31, or NHS allocations).
+NATIONAL_BODIES: tuple[str, ...] = ("nhs_england", "dh", "dhsc", "dclg", "mhclg", "dluhc", "none")
+PAYMENT_RULES: tuple[str, ...] = ("payment_for_performance", "local_risk_share", "none")
+PUBLISHED = "published"
+UNPUBLISHED = "unpublished"
+LOCAL = "local"                  # no national figure by design: a voluntary local top-up
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A document a year file read a fact from (title and address), cited by key."""
+
+    key: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A fact of the year that is not published in carepool's sources: said so, never guessed."""
+
+    fact: str
+    note: str
+
 
 @dataclass(frozen=True, slots=True)
 class FundingStream:
@@ -16,12 +45,26 @@ class FundingStream:
 
     id: str
     name: str
-    contributor: str             # "ccg", "la" or "any"
-    kind: str                    # "revenue" or "capital"
-    national_amount: Money | None  # None for voluntary local top-ups
+    contributor: str             # one of CONTRIBUTOR_KINDS: the partner that pays it into the pool
+    kind: str                    # "revenue" or "capital" (mirrors ``capital``)
+    national_amount: Money | None  # first plan year's amount; None if local or unpublished
     basis: str | None            # how the national amount is split: population_all_ages, ...
     must_pool: bool              # every penny of the area's amount must go into the pool
     source: str
+    capital: bool = False        # a capital grant (DFG, social care capital): kept apart at year end
+    recipient: str = ""          # who receives it nationally: "ccg", "icb", "upper_tier_council", ...
+    paid_by: str = "none"        # the national body it comes from (NATIONAL_BODIES)
+    status: str = PUBLISHED      # PUBLISHED, UNPUBLISHED (figure not found) or LOCAL
+    amounts: tuple[tuple[str, Money | None], ...] = ()  # per plan year ("2023-24", amount)
+    passed_to: str | None = None  # two-tier areas: the county passes it on (DFG -> district_council)
+    family: str = ""              # the same money across years (e.g. "dfg"), for year-against-year
+    rounded_to: Money = ZERO  # the amount is published rounded to this (e.g. "GBP 4.3 billion")
+
+    def amount_for(self, plan_year: str) -> Money | None:
+        for label, amount in self.amounts:
+            if label == plan_year:
+                return amount
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +95,12 @@ class MetricSpec:
     denominator: str | None      # population band: all_ages, 18_plus, 65_plus
     improvement: str             # "decrease" or "increase"
     frequency: str               # "quarterly" or "annual"
-    payment_for_performance: bool
+    payment_for_performance: bool  # the metric carries money (2015-16 BCF1 only)
+    status: str = PUBLISHED      # UNPUBLISHED when the year's exact definition was not found
+
+    @property
+    def carries_money(self) -> bool:
+        return self.payment_for_performance
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +119,20 @@ class PerformanceRules:
     out_of_hospital_minimum: bool  # the area's share not at risk must go to NHS out-of-hospital
 
 
+NO_PERFORMANCE = PerformanceRules(
+    scheme="none", national_element=Money(0), stream="", default_ambition_pct=Decimal(0),
+    cost_per_admission=Money(0), quarter_shares=(Fraction(1, 4),) * 4, baseline_year="",
+    min_revision_pp=Decimal(0), cap_at_area_share=False, out_of_hospital_minimum=False,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class ProgrammeYear:
     id: str
     name: str
     start: date
     end: date
-    national_minimum: Money      # the published headline figure
+    national_minimum: Money | None  # the published headline figure (None: not published)
     national_minimum_source: str
     streams: tuple[FundingStream, ...]
     ring_fences: tuple[RingFence, ...]
@@ -96,6 +151,32 @@ class ProgrammeYear:
     source_file: str
     commissioning_models: tuple[str, ...] = ()
     governance_forms: tuple[str, ...] = ()
+    plan_years: tuple[str, ...] = ()         # "2023-24", "2024-25": one or two financial years
+    vintage: str = "2015"                    # the geography the year's plans use ("2015", "2023")
+    partner_kinds: tuple[str, ...] = ("ccg", "la")  # the local partners that sign the year's plans
+    signatories: tuple[str, ...] = ()        # roles that must sign (2025-26: chief executives, s151)
+    signatories_delegable: bool = True
+    capacity_and_demand: bool = False        # intermediate-care capacity and demand plans asked for
+    objectives: tuple[str, ...] = ()
+    national_minimum_rounding: Money = ZERO  # the headline is published rounded to this
+    national_minimum_at_least: bool = False  # the headline is published as a lower bound ("over")
+    plans_required: bool = True              # False in 2020-21: no formal plans (COVID)
+    sources: tuple[Source, ...] = ()
+    gaps: tuple[Gap, ...] = ()
+
+    @property
+    def facts_missing(self) -> tuple[str, ...]:
+        """Every fact of the year not published in carepool's sources, for `programme list`."""
+        out = [g.fact for g in self.gaps]
+        out += [f"amount of stream '{s.id}'" for s in self.streams if s.status == UNPUBLISHED]
+        out += [f"definition of metric '{m.code}'" for m in self.metrics if m.status == UNPUBLISHED]
+        if self.national_minimum is None:
+            out.append("national minimum total")
+        return tuple(out)
+
+    @property
+    def status(self) -> str:
+        return "complete" if not self.facts_missing else "facts missing"
 
     def stream(self, stream_id: str) -> FundingStream:
         for s in self.streams:
@@ -123,5 +204,10 @@ class ProgrammeYear:
 
     @property
     def quarters(self) -> tuple[str, ...]:
-        """Quarter labels of the year, e.g. ('2015Q1', ..., '2015Q4') for April-March years."""
-        return tuple(f"{self.start.year}Q{i}" for i in range(1, len(self.performance.quarter_shares) + 1))
+        """Quarter labels of the plan period, e.g. ('2015Q1', ..., '2015Q4') for April-March years.
+
+        Quarters are numbered within each financial year, so a two-year plan has 2023Q1..2023Q4
+        and 2024Q1..2024Q4.
+        """
+        months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+        return tuple(f"{self.start.year + i // 4}Q{i % 4 + 1}" for i in range(months // 3))
