@@ -44,7 +44,7 @@ def test_malformed_and_mismapped_files_fail_clearly(tmp_path: Path) -> None:
     out = tmp_path / "links.csv"
     code, output = run(tmp_path, str(tmp_path / "nope.csv"), str(FIXTURES / "health.csv"),
                        "--id-left", "person_ref", "--id-right", "health_id", *MAPS, "--out", str(out))
-    assert code == 2 and "no such file" in output
+    assert code == 2 and "no such file" in " ".join(output.split())
     code, output = run(tmp_path, str(FIXTURES / "social_care.csv"), str(FIXTURES / "health.csv"),
                        "--id-left", "person_ref", "--id-right", "health_id", "--map", "surname_x=surname",
                        "--map", "birth_date=dob", "--out", str(out))
@@ -54,6 +54,17 @@ def test_malformed_and_mismapped_files_fail_clearly(tmp_path: Path) -> None:
                        "--engine", "oracle")
     assert code == 2 and "unknown engine" in output
     assert not out.exists()
+
+
+def test_errors_are_never_wrapped_when_not_at_a_terminal(tmp_path: Path) -> None:
+    """A long path (as in a deep checkout) stays on one line with its message: not folded at 80 columns."""
+    deep = tmp_path.joinpath(*(["a-rather-long-folder-name"] * 6))
+    missing = deep / "nope.csv"
+    assert len(f"error: no such file ({missing})") > 120
+    code, output = run(tmp_path, str(missing), str(FIXTURES / "health.csv"),
+                       "--id-left", "person_ref", "--id-right", "health_id", *MAPS, "--out", str(tmp_path / "l.csv"))
+    assert code == 2
+    assert "no such file" in output and str(missing) in output, output
 
 
 def test_secondary_use_linkage_leaves_objectors_out_of_every_output(tmp_path: Path) -> None:

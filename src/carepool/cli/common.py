@@ -16,8 +16,34 @@ from carepool.errors import CarepoolError, ValidationFailed
 from carepool.findings import Finding, Severity
 from carepool.store.db import Store, open_store
 
-console = Console()
-err_console = Console(stderr=True)
+# wide enough for any table row a command prints, so nothing is folded when piped
+UNWRAPPED_WIDTH = 10_000
+
+
+class CommandConsole(Console):
+    """rich's console, except that when its stream is not a terminal nothing is wrapped.
+
+    rich wraps at 80 columns when writing to a pipe or a file, which breaks error messages and
+    machine-read output mid-phrase (a path in a long checkout became "no\\nsuch file"). Piped,
+    text is soft-wrapped (never broken) and tables size to their content. At a terminal rich's
+    wrapping is kept: it is what a person reading there wants.
+    """
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if not self.is_terminal:
+            kwargs.setdefault("soft_wrap", True)
+            if kwargs.get("width") is None and any(isinstance(o, Table) for o in objects):
+                kwargs["width"] = UNWRAPPED_WIDTH
+        super().print(*objects, **kwargs)
+
+
+def command_console(*, stderr: bool = False) -> Console:
+    """The one way a command makes a console (see `CommandConsole`)."""
+    return CommandConsole(stderr=stderr)
+
+
+console = command_console()
+err_console = command_console(stderr=True)
 
 T = TypeVar("T")
 

@@ -45,7 +45,7 @@ def command(
 
 def serve_demo(db_path: Path, port: int) -> None:
     """Create the demo log-ins, print them, and serve the demo store until Ctrl-C."""
-    from carepool.cli.serve import command as serve_command
+    from carepool.services.serving import serve
     from carepool.services.users import create_demo_users
     from carepool.store.db import open_store
 
@@ -59,7 +59,8 @@ def serve_demo(db_path: Path, port: int) -> None:
     for email, password, role, org in logins:
         table.add_row(email, password, role, org)
     console.print(table)
-    serve_command(db=str(db_path), port=port, host="127.0.0.1")
+    with handled():
+        serve(f"sqlite:///{db_path}", host="127.0.0.1", port=port, workers=1, say=console.print)
 
 
 def show(result: DemoResult) -> None:
