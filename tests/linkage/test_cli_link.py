@@ -94,3 +94,21 @@ def test_secondary_use_linkage_leaves_objectors_out_of_every_output(tmp_path: Pa
     for written in (tmp_path / "eval.csv", tmp_path / "eval.review.csv"):
         text = written.read_text()
         assert person["person_ref"] not in text and health_ids[0] not in text
+
+
+def test_a_saved_model_links_other_files_without_training(tmp_path: Path,
+                                                          fixture_truth: set[tuple[str, str]]) -> None:
+    model = tmp_path / "model.json"
+    common = [str(FIXTURES / "social_care.csv"), str(FIXTURES / "health.csv"),
+              "--id-left", "person_ref", "--id-right", "health_id", *MAPS]
+    code, output = run(tmp_path, *common, "--out", str(tmp_path / "a.csv"), "--save-model", str(model))
+    assert code == 0, output
+    assert "model saved as Splink JSON" in output and model.is_file()
+    code, output = run(tmp_path, *common, "--out", str(tmp_path / "b.csv"), "--model", str(model))
+    assert code == 0, output
+    with (tmp_path / "b.csv").open(newline="") as handle:
+        found = {(r["left_id"], r["right_id"]) for r in csv.DictReader(handle)}
+    assert len(found & fixture_truth) >= 0.95 * len(fixture_truth)
+    (tmp_path / "broken.json").write_text("{}")
+    code, output = run(tmp_path, *common, "--out", str(tmp_path / "c.csv"), "--model", str(tmp_path / "broken.json"))
+    assert code == 2 and "broken.json" in output and not (tmp_path / "c.csv").exists()

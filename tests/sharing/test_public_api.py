@@ -18,6 +18,6 @@ def test_sharing_exports() -> None:
 def test_linkage_exports() -> None:
     assert sorted(linkage.__all__) == [
         "Accuracy", "FieldMapping", "FieldPair", "LinkageResult", "LinkedFiles", "Model", "QualityReport",
-        "Thresholds", "Training", "build", "link_files", "link_frames",
+        "Thresholds", "Training", "build", "link_files", "link_frames", "load_model",
     ]
     assert all(hasattr(linkage, name) for name in linkage.__all__)

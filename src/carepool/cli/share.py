@@ -63,6 +63,9 @@ def link(
                                 help="direct_care, or commissioning/evaluation (objectors left out)."),
     agreement_id: str | None = typer.Option(None, "--agreement",
                                             help="Hold the links under this agreement (its retention applies)."),
+    model: Path | None = typer.Option(None, "--model", help="Score with this saved model (Splink JSON)."),
+    save_model: Path | None = typer.Option(None, "--save-model",
+                                           help="Write the model used as Splink's JSON (settings and parameters)."),
     db: str | None = DB_OPTION,
     actor: str | None = ACTOR_OPTION,
 ) -> None:
@@ -75,15 +78,23 @@ def link(
         with store_at(db) as store:
             done = service.link(store, left, right, mapping, out, actor=_actor(actor), purpose=why, engine=engine,
                                 thresholds=Thresholds(accept_weight, review_weight),
-                                truth=_truth(truth) if truth else None, agreement_id=agreement_id)
+                                truth=_truth(truth) if truth else None, agreement_id=agreement_id,
+                                model=model, save_model=save_model)
         quality = done.result.quality
+        if done.result.model_findings:
+            err_console.print(f"[yellow]{len(done.result.model_findings)} comparison level(s) could not be "
+                              "trained on these files[/yellow]")
+            print_findings(done.result.model_findings, to_stderr=True)
         if done.result.findings:
             err_console.print(f"[yellow]{len(done.result.findings)} invalid NHS numbers were reported; "
                               "those records were linked on their other fields[/yellow]")
             print_findings(done.result.findings[:20], to_stderr=True)
         if as_json:
-            print_json(quality.as_dict())
+            print_json({**quality.as_dict(), "untrained": [f.message for f in done.result.model_findings],
+                        "model_saved": str(save_model) if save_model and done.result.model else None})
             return
+        if save_model and done.result.model:
+            console.print(f"model saved as Splink JSON: {save_model}")
         if quality.accuracy:
             acc = quality.accuracy
             console.print(f"against the truth: precision {acc.precision:.4f}, recall {acc.recall:.4f}, "

@@ -25,8 +25,10 @@ from carepool.findings import Finding
 from carepool.linkage.engines import backend
 from carepool.linkage.exact import exact_pass
 from carepool.linkage.mapping import FieldMapping
+from carepool.linkage.model_file import merged, untrained_findings
 from carepool.linkage.prepare import ID, prepare_pair
 from carepool.linkage.probabilistic import (
+    FLOOR,
     Model,
     Training,
     fit,
@@ -60,6 +62,7 @@ class LinkageResult:
     model: Model | None = None     # the trained parameters, reusable on another engine
     excluded: int = 0              # records left out because the person objected
     seconds: dict[str, float] = field(default_factory=dict)
+    model_findings: list[Finding] = field(default_factory=list)   # levels training could not estimate
 
 
 def person_id(left_id: str, right_id: str) -> str:
@@ -175,7 +178,9 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, mapping: FieldMapping, 
                    training=training, model=model, estimate_prior=prior_here)
     full = scored.model
     if full is not None and model is not None:  # keep the number's parameters beside the rest's
-        full = replace(full, m={**model.m, **full.m}, u={**model.u, **full.u})
+        full = replace(full, m={**model.m, **full.m}, u={**model.u, **full.u},
+                       settings=merged(full.settings, model.settings),
+                       untrained=tuple(dict.fromkeys(model.untrained + full.untrained)))
         if trained_here:
             full = with_identifier_m(full, "nhs_number", number_agreement(
                 exact_links, scored.pairs, rest_left, rest_right, thresholds.accept_weight))
@@ -206,5 +211,6 @@ def link_frames(left: pd.DataFrame, right: pd.DataFrame, mapping: FieldMapping, 
     review = review[~review["left_id"].isin(links["left_id"])].reset_index(drop=True)
     unmatched = sorted(set(lp.frame[ID]) - set(links["left_id"]) - set(review["left_id"]))
     quality = report(links, review, len(unmatched), truth)
+    untrained = untrained_findings(full.untrained, FLOOR) if full is not None else []
     return LinkageResult(links, review, unmatched, lp.findings + rp.findings, quality, full, excluded,
-                         seconds)
+                         seconds, untrained)

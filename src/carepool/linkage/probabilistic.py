@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from carepool.linkage.model_file import read_settings, untrained_levels, with_parameters, write_settings
 from carepool.linkage.prepare import ID
 
 OUT_COLUMNS = ["left_id", "right_id", "match_weight", "match_probability"]
@@ -35,11 +37,31 @@ class Training:
 
 @dataclass(frozen=True)
 class Model:
-    """Trained Fellegi-Sunter parameters: the prior, and m and u of each non-null level by role."""
+    """Trained Fellegi-Sunter parameters: the prior, and m and u of each non-null level by role.
+
+    ``settings`` is Splink's own JSON of the model (comparisons, levels, SQL, labels) that the
+    parameters came from; ``save`` writes it with these parameters, so the file is what Splink
+    itself would save. ``untrained`` names each level training could not estimate.
+    """
 
     prior: float
     m: dict[str, list[float]]
     u: dict[str, list[float]]
+    settings: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    untrained: tuple[str, ...] = ()
+
+    def splink_json(self) -> dict[str, Any]:
+        """Splink's settings with this model's prior, m and u written into them."""
+        return with_parameters(self.settings, self.prior, self.m, self.u)
+
+    def save(self, path: Path) -> Path:
+        """Write the model as Splink's JSON (readable by ``load_model`` and by Splink)."""
+        return write_settings(self.splink_json(), path)
+
+
+def load_model(path: Path) -> Model:
+    """A model saved by ``Model.save`` (or by Splink); refused with the place if it is unusable."""
+    return _model_from(read_settings(path))
 
 
 @dataclass(frozen=True)
@@ -75,7 +97,8 @@ def _model_from(settings: dict[str, Any]) -> Model:
         name = comparison["output_column_name"]
         m[name] = [max(float(lv.get("m_probability") or FLOOR), FLOOR) for lv in levels]
         u[name] = [max(float(lv.get("u_probability") or FLOOR), FLOOR) for lv in levels]
-    return Model(float(settings["probability_two_random_records_match"]), m, u)
+    return Model(float(settings["probability_two_random_records_match"]), m, u, settings,
+                 untrained_levels(settings))
 
 
 def _comparisons(roles: Sequence[str], model: Model | None = None) -> list[Any]:
@@ -206,7 +229,8 @@ def train_from_labels(left: pd.DataFrame, right: pd.DataFrame, roles: Sequence[s
 def with_identifier_m(model: Model, role: str, agree: float) -> Model:
     """``model`` with m of an exact-match ``role`` set to (agree, 1 - agree), kept off 0 and 1."""
     agree = min(max(agree, FLOOR), 1.0 - FLOOR)
-    return replace(model, m={**model.m, role: [agree, 1.0 - agree]})
+    return replace(model, m={**model.m, role: [agree, 1.0 - agree]},
+                   untrained=tuple(u for u in model.untrained if not u.startswith(f"{role}:")))
 
 
 def score(left: pd.DataFrame, right: pd.DataFrame, roles: Sequence[str], db_api: Any, *,

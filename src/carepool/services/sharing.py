@@ -20,7 +20,7 @@ from carepool.errors import InputError, PermissionDenied
 from carepool.exchange.mesh import Incoming, ReceivedMessage, RefusedMessage, receive_checked, send_bytes
 from carepool.exchange.mesh import MeshConfig as MeshConfig
 from carepool.findings import Finding, error
-from carepool.linkage import FieldMapping, LinkedFiles, Training, build, link_files
+from carepool.linkage import FieldMapping, LinkedFiles, Training, build, link_files, load_model
 from carepool.linkage import Thresholds as Thresholds
 from carepool.sharing.agreements import Agreement, Purpose, check_receipt, check_share
 from carepool.sharing.objections import Objection, ObjectionRegistry, filter_rows
@@ -111,12 +111,15 @@ def build_mapping(id_left: str, id_right: str, maps: list[str]) -> FieldMapping:
 def link(store: Store, left: Path, right: Path, mapping: FieldMapping, out: Path, *, actor: str,
          purpose: Purpose, engine: str = "duckdb", thresholds: Thresholds | None = None,
          truth: set[tuple[str, str]] | None = None, agreement_id: str | None = None,
-         on: date | None = None, training: Training | None = None) -> LinkedFiles:
+         on: date | None = None, training: Training | None = None, model: Path | None = None,
+         save_model: Path | None = None) -> LinkedFiles:
     """Link two person files (a read of person-level data, audited).
 
     For a secondary purpose objectors are taken out of both files before anything is
     compared. Under ``agreement_id`` (which must be in force and for ``purpose``) the links
-    and review files are held datasets, purged when the agreement's retention ends.
+    and review files are held datasets, purged when the agreement's retention ends. ``model``
+    scores with a saved model (Splink's JSON) instead of training; ``save_model`` writes the
+    model used, as Splink's JSON, for reuse on other files or engines.
     """
     day = on or date.today()
     with store.transaction() as session:
@@ -127,8 +130,11 @@ def link(store: Store, left: Path, right: Path, mapping: FieldMapping, out: Path
         refused = check_share(agreement, (), purpose, day)
         if refused:
             raise _refuse(store, actor, "linkage.read", subject, refused, agreement_id, purpose.value)
+    trained = load_model(model) if model is not None else None
     done = link_files(left, right, mapping, out, engine=engine, truth=truth, thresholds=thresholds,
-                      training=training, exclude_nhs=objectors)
+                      training=training, model=trained, exclude_nhs=objectors)
+    if save_model is not None and done.result.model is not None:
+        done.result.model.save(save_model)
     with store.transaction() as session:
         repo.append_audit(session, at=_now(), actor=actor, action="linkage.read",
                           subject=f"{left.name} ({done.left_rows} records) x {right.name} ({done.right_rows} "
