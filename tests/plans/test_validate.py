@@ -165,3 +165,13 @@ def test_scheme_types_from_programme(plan: Plan) -> None:
     assert f"schemes[{len(plan.schemes)}].scheme_type" in fields
     assert f"schemes[{len(plan.schemes)}].commissioner" in fields
     assert "SCHEME-PROVIDER" in found
+
+
+def test_condition_narrative_message_keeps_its_subject_both_ways(plan: Plan) -> None:
+    """Issue 12 item 9: operator precedence dropped 'national condition NCx needs a narrative' for an
+    unmet condition, leaving only 'why it is not yet met and by when'."""
+    for confirmed, tail in ((False, "why it is not yet met and by when"), (True, "how it is met")):
+        c = (ConditionConfirmation(plan.conditions[0].id, confirmed, " "), *plan.conditions[1:])
+        found = errors(replace(plan, conditions=c))["CONDITION-NARRATIVE"]
+        assert found == [f"conditions[0].narrative: national condition {plan.conditions[0].id} needs a "
+                         f"narrative saying {tail}"]

@@ -56,8 +56,8 @@ def conditions(plan: Plan, ctx: RuleContext) -> list[Finding]:
             out.append(error("CONDITION-ANSWER", f"say whether national condition {cond.id} is met",
                              field=f"conditions[{i}].confirmed"))
         elif not c.narrative.strip():
-            out.append(error("CONDITION-NARRATIVE", f"national condition {cond.id} needs a narrative saying "
-                             "how it is met" if c.confirmed else "why it is not yet met and by when",
+            saying = "how it is met" if c.confirmed else "why it is not yet met and by when"
+            out.append(error("CONDITION-NARRATIVE", f"national condition {cond.id} needs a narrative saying {saying}",
                              field=f"conditions[{i}].narrative"))
         elif c.confirmed is False:
             out.append(warning("CONDITION-NOT-MET", f"national condition {cond.id} is not yet met: the plan "
