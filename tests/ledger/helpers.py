@@ -17,7 +17,7 @@ AT = datetime(2015, 3, 1, 9, 0, tzinfo=UTC)
 AREAS = ("E08000018", "E06000001")
 
 
-def store_assured(store: Store, plan: Plan) -> None:
+def store_assured(store: Store, plan: Plan, outcome: str = "approved", conditions: str = "") -> None:
     with store.transaction() as session:
         record = plan_repo.add_version(session, plan, "test", AT)
         required = {p.code for p in plan.partners if p.kind in ("la", "ccg")}
@@ -29,7 +29,7 @@ def store_assured(store: Store, plan: Plan) -> None:
             record = plan_repo.append_event(session, record, step(plan_repo.state(session, record), "test", AT))
         year = load_programme(plan.year)
         plan_repo.append_event(session, record, lifecycle.assure(
-            plan_repo.state(session, record), "approved", year.assurance_outcomes, "test", AT))
+            plan_repo.state(session, record), outcome, year.assurance_outcomes, "test", AT, conditions))
 
 
 def sample(area: str, seed: int = 5, year: str = "bcf-2015-16") -> Plan:

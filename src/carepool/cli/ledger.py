@@ -81,6 +81,8 @@ def post_contributions(
                                       capital_received=received)
         console.print(f"{done.areas} area(s), {done.amount} pooled: posted {done.posted} transaction(s) "
                       f"({done.postings} postings), {done.skipped} already posted")
+        for _area, why in done.refused:
+            console.print(Text(f"nothing posted: {why}"))
 
 
 @group.command("import-spend")

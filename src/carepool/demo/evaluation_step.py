@@ -18,7 +18,7 @@ from carepool.evaluation.report import DecisionRule, build_report
 from carepool.money import Money, total
 from carepool.programme import derive_minimums, load_programme
 from carepool.reference import load_reference
-from carepool.services import plans as svc
+from carepool.services import in_force
 from carepool.store.db import Store
 
 DOSES_BASIS = "illustrative: the share of each demo plan's pool above its derived minimum (local top-ups)"
@@ -26,7 +26,7 @@ PLANS_BASIS = "illustrative demo plans, calibrated to the NAO's national planned
 
 
 def run_demo_step(store: Store, out_dir: Path, year_id: str, progress: Callable[[str], None]) -> dict[str, Any]:
-    plans = [r.plan for r in svc.list_plans(store, year_id) if r.status.value == "assured"]
+    plans = [r.plan for r in in_force.records_in_force(store, year_id).values()]
     minimums = derive_minimums(load_programme(year_id), load_reference())
     doses = {
         p.area_code: float(Fraction((p.pooled_total - minimums[p.area_code].total).pence, p.pooled_total.pence))

@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from carepool.errors import ConflictError, PermissionDenied
+from carepool.programme.model import ProgrammeYear
 
 
 class Status(StrEnum):
@@ -45,6 +46,23 @@ class PlanState:
     partner_signoffs: frozenset[str]
     outcome: str | None = None
     conditions: str = ""
+
+    def is_fundable(self, programme: ProgrammeYear) -> bool:
+        """Assured with an outcome the year funds: the one check every money path makes (issue 12).
+
+        A "not approved" plan is assured but never funded: no contributions, no returns, no
+        payment for performance; the area makes a new version and submits it again.
+        """
+        return self.status is Status.ASSURED and programme.is_fundable(self.outcome)
+
+    def why_not_fundable(self, programme: ProgrammeYear) -> str:
+        """Plain words for why this version is not funded ('' when it is)."""
+        if self.is_fundable(programme):
+            return ""
+        if self.status is not Status.ASSURED:
+            return f"it is {self.status.value.replace('_', ' ')}, not assured"
+        return (f"it was assured '{self.outcome}', which {programme.name} never funds; the area must submit "
+                "a new version")
 
 
 def replay(events: list[Event]) -> PlanState:

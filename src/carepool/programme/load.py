@@ -30,6 +30,7 @@ from carepool.programme.model import (
     PUBLISHED,
     UNPUBLISHED,
     Condition,
+    ConditionsHold,
     FundingStream,
     Gap,
     MetricSpec,
@@ -143,7 +144,38 @@ def _build(r: Reader, raw: dict[str, Any], where: str) -> ProgrammeYear:
         sources=tuple(Source(s.text("key"), s.text("title"), s.text("url", "")) for s in
                       r.items("sources", required=False)),
         gaps=tuple(Gap(g.text("fact"), g.text("note", "")) for g in r.items("gaps", required=False)),
+        unfunded_outcomes=_unfunded_outcomes(r),
+        conditions_hold=_conditions_hold(r),
     )
+
+
+def _unfunded_outcomes(r: Reader) -> tuple[str, ...]:
+    """``assurance_funding`` maps every outcome to true (may be funded) or false; without it, only
+    "not approved" is unfunded (issue 12)."""
+    outcomes = r.strings("assurance_outcomes")
+    if not r.has("assurance_funding"):
+        return tuple(o for o in outcomes if o == "not approved")
+    funding = r.section("assurance_funding")
+    if set(funding.data) != set(outcomes):
+        r.fail("assurance_funding", f"say true or false for each assurance outcome, exactly ({', '.join(outcomes)})")
+    return tuple(o for o in outcomes if not funding.flag(o, True))
+
+
+HOLDS = ("none", "out_of_hospital", "stream")
+
+
+def _conditions_hold(r: Reader) -> ConditionsHold | None:
+    """Which money a pool holds while a condition set at assurance is open (issue 12); none by default."""
+    if not r.has("conditions_hold"):
+        return None
+    hold = r.section("conditions_hold")
+    what = hold.choice("what", HOLDS)
+    stream = hold.opt_text("stream")
+    if (what == "stream") != (stream is not None):
+        hold.fail("stream", "name a funding stream when (and only when) what is 'stream'")
+    elif stream is not None and stream not in {s.data.get("id") for s in r.items("funding_streams")}:
+        hold.fail("stream", f"'{stream}' is not a funding stream of the year")
+    return None if what == "none" else ConditionsHold(what, stream, hold.text("source", ""))
 
 
 def _plan_years(start: date, end: date) -> tuple[str, ...]:

@@ -127,6 +127,21 @@ NO_PERFORMANCE = PerformanceRules(
 
 
 @dataclass(frozen=True, slots=True)
+class ConditionsHold:
+    """What money a pool holds back while a condition set at assurance is open (issue 12, defect 2).
+
+    ``what`` is "out_of_hospital" (the area's share of the performance element that is not at
+    risk and must go to NHS out-of-hospital services) or "stream" (the plan's funding in
+    ``stream``). The money stays in the pool's books, moved to a held account, and comes back
+    to the fund when the last open condition is met.
+    """
+
+    what: str
+    stream: str | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class ProgrammeYear:
     id: str
     name: str
@@ -177,6 +192,12 @@ class ProgrammeYear:
     @property
     def status(self) -> str:
         return "complete" if not self.facts_missing else "facts missing"
+    unfunded_outcomes: tuple[str, ...] = ("not approved",)  # assurance outcomes that are never funded
+    conditions_hold: ConditionsHold | None = None            # money held while an assurance condition is open
+
+    def is_fundable(self, outcome: str | None) -> bool:
+        """May a plan assured with ``outcome`` be funded (contributions, returns, payment for performance)?"""
+        return outcome is not None and outcome in self.assurance_outcomes and outcome not in self.unfunded_outcomes
 
     def stream(self, stream_id: str) -> FundingStream:
         for s in self.streams:

@@ -25,9 +25,10 @@ from sqlalchemy.engine import Engine
 from carepool.errors import InputError
 from carepool.ledger import accounts
 from carepool.metrics.spc import Improvement, SpcOptions, SpcResult, VariationIcon, parse_date, xmr
+from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.reference.series import AreaSeries, delayed_days, nonelective_admissions
-from carepool.services import ledger, plans
+from carepool.services import in_force, ledger, plans
 from carepool.services.users import User
 from carepool.store import ledger_tables
 from carepool.store.db import Store
@@ -70,6 +71,8 @@ class AreaRow:
     paid_to_acute: int   # performance sum paid to hospitals for admissions not avoided
     admissions_variation: str = NO_DATA   # a VariationIcon value, or NO_DATA
     delayed_variation: str = NO_DATA
+    funded_version: int | None = None     # the version in force (assured, fundable), if any
+    outcome: str = ""                     # its assurance outcome, or the refused one ("not approved")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -138,18 +141,26 @@ def _money_by_area(store: Store) -> dict[str, dict[str, int]]:
 def _compute(store: Store, year: str) -> tuple[AreaRow, ...]:
     computed["count"] += 1
     latest = {r.area_code: r for r in plans.list_plans(store, year)}
+    programme = load_programme(year)
+    with store.transaction() as session:
+        positions = in_force.positions(session, programme)
     money = _money_by_area(store)
     spc = area_variations()
     rows: list[AreaRow] = []
     for code, area in sorted(load_reference().areas.items()):
         record = latest.get(code)
         sums = money.get(code, {})
+        position = positions.get(code)
+        funded = position.record if position is not None else None
+        shown = funded or record     # the pool is the plan in force's, not a newer draft's
         rows.append(AreaRow(
             code, area.name, area.region_name,
             record.status.value if record else NO_PLAN, record.version if record else None,
-            record.plan.pooled_total.pence if record else 0,
+            shown.plan.pooled_total.pence if shown else 0,
             sums.get("spend", 0), sums.get("earned", 0), sums.get("paid_to_acute", 0),
-            spc["admissions"].get(code, NO_DATA), spc["delayed"].get(code, NO_DATA)))
+            spc["admissions"].get(code, NO_DATA), spc["delayed"].get(code, NO_DATA),
+            funded.version if funded else None,
+            (position.state.outcome or "") if position is not None and position.state is not None else ""))
     return tuple(rows)
 
 

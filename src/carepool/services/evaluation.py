@@ -35,7 +35,7 @@ from carepool.evaluation import (
 from carepool.evaluation.national import FUND_START
 from carepool.programme import load_programme
 from carepool.reference import load_reference
-from carepool.services import plans
+from carepool.services import in_force
 from carepool.services.dashboard import store_version
 from carepool.store.db import Store
 
@@ -66,7 +66,7 @@ def evidence_report(store: Store, year: str) -> Evidence:
         hit = _reports.get(store.engine, {}).get(programme.id)
         if hit is not None and hit[0] == events:
             return hit[1]
-        assured = [r.plan for r in plans.list_plans(store, programme.id, status="assured")]
+        assured = [r.plan for r in in_force.records_in_force(store, programme.id).values()]
         changes = [PlannedChange(p.area_code, p.ambition.planned_reduction, p.ambition.delayed_days_reduction)
                    for p in assured]
         planned = planned_vs_actual(changes) if changes else None

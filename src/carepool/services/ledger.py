@@ -25,12 +25,11 @@ from carepool.ledger.spend import Payment, check_payments, spend_transactions
 from carepool.ledger.transactions import Transaction, reversal
 from carepool.money import Money
 from carepool.performance import hold_back_transaction
-from carepool.plans.lifecycle import Status
 from carepool.plans.model import Plan
 from carepool.programme import ProgrammeYear, available_programmes, derive_minimums, load_programme
 from carepool.reference import load_reference
+from carepool.services import in_force
 from carepool.store import ledger_repo as repo
-from carepool.store import plans as plan_repo
 from carepool.store.db import Store
 from carepool.store.ledger_repo import BatchResult
 
@@ -49,14 +48,21 @@ class Posted:
     skipped: int
     postings: int
     amount: Money
+    refused: tuple[tuple[str, str], ...] = ()   # (area, why) assured but not funded: nothing posted
 
 
 def assured_plans(session: Session, year: str, area: str | None = None) -> dict[str, Plan]:
-    """The latest assured plan of every area (or one area) for the year."""
-    records = plan_repo.list_latest(session, year, status=Status.ASSURED)
-    plans = {r.area_code: r.plan for r in records if area is None or r.area_code == area}
+    """The plan in force of every area (or one area) for the year: assured with a fundable outcome.
+
+    A newer draft does not hide it, and a plan assured "not approved" is never among these
+    (``services.in_force``); for one area without a plan in force, NotFound says why.
+    """
+    programme = load_programme(year)
+    found = in_force.positions(session, programme, area)
+    plans = {c: p.record.plan for c, p in found.items() if p.record is not None}
     if area is not None and area not in plans:
-        raise NotFound(f"no assured plan for area {area} in {year}")
+        refused = found[area].refused if area in found else ""
+        raise NotFound(refused or f"no assured plan for area {area} in {year}")
     return plans
 
 
@@ -81,10 +87,11 @@ def post_contributions(store: Store, year: str, area: str | None = None, *, acto
     programme = load_programme(year)
     with store.transaction() as session:
         plans = assured_plans(session, programme.id, area)
+        refused = tuple(sorted(in_force.refusals(session, programme, area).items()))
         batch = [t for p in plans.values() for t in contribution_batch(p, programme, capital_received)]
         result = repo.post_batch(session, batch, f"contributions {programme.id}", actor, at or now())
     return Posted("contributions", len(plans), result.posted, result.skipped, result.postings,
-                  Money(sum(p.pooled_total.pence for p in plans.values())))
+                  Money(sum(p.pooled_total.pence for p in plans.values())), refused)
 
 
 def import_spend(store: Store, path: Path, area: str | None = None, *, actor: str = ACTOR,
@@ -107,7 +114,7 @@ def import_spend(store: Store, path: Path, area: str | None = None, *, actor: st
     with store.transaction() as session:
         batch: list[Transaction] = []
         for year, group in sorted(by_year.items()):
-            plans = {r.area_code: r.plan for r in plan_repo.list_latest(session, year, status=Status.ASSURED)}
+            plans = assured_plans(session, year)
             found = check_payments(group, plans, path.name)
             findings += found
             if not found:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -41,7 +41,7 @@ from carepool.plans.quarterly_return import (
 from carepool.plans.quarterly_return_json import merge_findings, return_from_dict, return_to_dict
 from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference import load_reference
-from carepool.services import performance
+from carepool.services import in_force, performance
 from carepool.services.clock import now_utc
 from carepool.services.ledger import area_transactions, assured_plans
 from carepool.services.performance import QuarterRun
@@ -97,7 +97,12 @@ def _check(session: Session, ret: QuarterlyReturn, at: datetime,
         return programme, [error("return.area-unknown", f"'{ret.area_code}' is not an HWB area code",
                                  field="area_code")]
     plan = plans.get(ret.area_code) if plans is not None else _plan(session, programme.id, ret.area_code)
-    return programme, validate_return(ret, programme, plan, submitted_at=at)
+    found = validate_return(ret, programme, plan, submitted_at=at)
+    if plan is None:
+        why = in_force.refusals(session, programme, ret.area_code).get(ret.area_code)
+        if why:   # assured, but with an outcome that is never funded: say so
+            found = [replace(f, message=f"{f.message} ({why})") if f.rule == "return.no-plan" else f for f in found]
+    return programme, found
 
 
 def check(store: Store, ret: QuarterlyReturn, *, at: datetime | None = None) -> list[Finding]:

@@ -33,7 +33,7 @@ from carepool.metrics.spc import Improvement, SpcOptions, SpcResult, xmr
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.reference.series import AreaSeries, delayed_days, nonelective_admissions
-from carepool.services import budgets, dashboard, ledger, plans, returns
+from carepool.services import budgets, dashboard, in_force, ledger, plans, returns
 from carepool.services.users import User
 from carepool.store.db import Store
 
@@ -114,12 +114,16 @@ def compute(store: Store, year: str, as_of: date | None = None) -> Scorecard:
     programme = load_programme(year)
     deadline = dict(programme.deadlines).get("resubmission")
     method = load_method()
-    records = plans.list_plans(store, programme.id)
+    with store.transaction() as session:
+        positions = in_force.positions(session, programme)
+    # an area is scored on its plan in force (a newer draft does not hide it), else its latest version
+    records = [p.record if (p := positions.get(r.area_code)) is not None and p.record is not None else r
+               for r in plans.list_plans(store, programme.id)]
     spend = _scheme_spend(store)
     on_time = returns.on_time_counts(store, programme.id, as_of or date.today())
     statuses: dict[str, PlanStatus] = {}
     for record in records:
-        _, events = plans.history(store, record.area_code, programme.id)
+        _, events = plans.history(store, record.area_code, programme.id, record.version)
         submitted = next((e.at.date() for e in events if e.action == "submitted"), None)
         outcome = next((e.detail.partition("|")[0] for e in events if e.action == "assured"), None)
         due, in_time = on_time.get(record.area_code, (0, 0))

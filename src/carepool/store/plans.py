@@ -85,6 +85,27 @@ def list_latest(
     return [_record(row) for row in session.scalars(stmt)]
 
 
+def assured_versions(session: Session, year: str, area: str | None = None) -> list[tuple[PlanRecord, PlanState]]:
+    """Every assured version of the year's plans (one area, or all) with its state, oldest version first.
+
+    Superseded versions are left out; which of these is *in force* is the caller's rule
+    (``services.in_force``), since it depends on the year's fundable outcomes.
+    """
+    stmt = select(PlanRow).where(PlanRow.year == year, PlanRow.status == Status.ASSURED.value)
+    if area is not None:
+        stmt = stmt.where(PlanRow.area_code == area)
+    rows = list(session.scalars(stmt.order_by(PlanRow.area_code, PlanRow.version)))
+    if not rows:
+        return []
+    found = select(PlanEventRow).where(PlanEventRow.plan_id.in_([r.id for r in rows]))
+    by_plan: dict[int, list[Event]] = {}
+    for r in session.scalars(found.order_by(PlanEventRow.plan_id, PlanEventRow.seq)):
+        by_plan.setdefault(r.plan_id, []).append(Event(
+            r.action, r.actor, r.at, None if r.from_status is None else Status(r.from_status),
+            Status(r.to_status), r.detail))
+    return [(_record(row), replay(by_plan.get(row.id, []))) for row in rows]
+
+
 def events(session: Session, plan_id: int) -> list[Event]:
     """A plan version's history, oldest first; NotFound for an unknown plan id."""
     if session.get(PlanRow, plan_id) is None:

@@ -21,7 +21,7 @@ from carepool.metrics.spc import PointType, SpcResult
 from carepool.plans.lifecycle import Event, PlanState, Status, replay
 from carepool.reference import load_reference
 from carepool.reference.model import Area
-from carepool.services import dashboard, evaluation, ledger, plans
+from carepool.services import dashboard, evaluation, in_force, ledger, plans
 from carepool.services.plans import PlanRecord
 from carepool.services.users import Action, User, require
 from carepool.store.db import Store
@@ -37,6 +37,7 @@ class AreaView:
     statements: list[Report]
     actions: frozenset[str]       # what this user may do now, given the plan's status
     errors: int = 0               # validation errors in a draft (saved unfinished): no sign-off until fixed
+    funding: str = ""             # which version the money follows, or why none (services.in_force)
 
     @property
     def partners_to_sign(self) -> list[str]:
@@ -118,7 +119,21 @@ def _read_view(store: Store, area: Area, year: str) -> AreaView:
     errors = 0
     if record is not None and state is not None and state.status is Status.DRAFT:
         errors = sum(1 for f in plans.check_plan(record.plan) if f.severity is Severity.ERROR)
-    return AreaView(area, record, state, events, reports, frozenset(), errors)
+    return AreaView(area, record, state, events, reports, frozenset(), errors, _funding(store, area.code, year,
+                                                                                          record))
+
+
+def _funding(store: Store, code: str, year: str, latest: PlanRecord | None) -> str:
+    position = in_force.in_force(store, year, code)
+    if position is None or latest is None:
+        return ""
+    if position.record is None:
+        return f"Not funded: {position.refused}."
+    if position.record.version == latest.version:
+        return f"Funded: version {latest.version} is the plan in force."
+    outcome = position.state.outcome if position.state is not None else ""
+    return (f"Version {position.record.version} (assured '{outcome}') stays the plan in force, and the money "
+            f"follows it, until a newer version is assured.")
 
 
 # the real series: SPC charts and the interrupted time series, once per area per process --------
