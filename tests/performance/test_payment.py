@@ -19,11 +19,12 @@ from carepool.reference import load_reference
 COST = 1_490_00
 
 
-def test_quarter_share_is_a_quarter_of_the_performance_sum(plan: Plan, programme: ProgrammeYear,
-                                                           element: Money) -> None:
+def test_quarter_shares_add_up_to_the_performance_sum_in_the_plans_proportions(
+        plan: Plan, programme: ProgrammeYear, element: Money) -> None:
     shares = [assess_quarter(plan, programme, element, q, 0).share for q in programme.quarters]
     assert sum(shares) == plan.ambition.performance_sum.pence
-    assert max(shares) - min(shares) <= 1
+    planned, whole = plan.ambition.planned_quarters, plan.ambition.performance_sum.pence
+    assert all(abs(share * sum(planned) - whole * p) < sum(planned) for share, p in zip(shares, planned, strict=True))
 
 
 def test_meeting_the_plan_releases_the_whole_share(plan: Plan, programme: ProgrammeYear, element: Money) -> None:
@@ -93,3 +94,46 @@ def test_2016_17_holds_a_local_risk_share_contingency() -> None:
 def test_payment_for_performance_uses_the_plans_performance_sum(plan: Plan, programme: ProgrammeYear) -> None:
     resized = replace(plan, ambition=replace(plan.ambition, performance_sum=Money(400_000_00)))
     assert sum_at_risk(resized, programme, Money(10**12)) == Money(400_000_00)
+
+
+def _profiled(area: str, programme: ProgrammeYear, percents: tuple[int, ...]) -> Plan:
+    """A plan whose planned reductions by quarter follow ``percents`` of the year's, sum = reduction x cost."""
+    base = sample_plan(area, programme, load_reference(), seed=11)
+    reduction = base.ambition.planned_reduction
+    quarters = tuple(reduction * p // 100 for p in percents)
+    quarters = (*quarters[:-1], reduction - sum(quarters[:-1]))
+    ambition = replace(base.ambition, planned_quarters=quarters,
+                       performance_sum=programme.performance.cost_per_admission * reduction)
+    return replace(base, ambition=ambition)
+
+
+def test_quarter_shares_follow_the_plans_own_profile_and_on_plan_releases_everything(
+        programme: ProgrammeYear) -> None:
+    """Issue 12 defect 4: Birmingham profiled 10/10/40/40 and exactly on plan released GBP 4.22m of
+    GBP 6.03m, because each quarter's share was a fixed quarter of the sum."""
+    plan = _profiled("E08000025", programme, (10, 10, 40, 40))
+    element = Money(plan.ambition.performance_sum.pence * 2)
+    outcomes = [assess_quarter(plan, programme, element, q, b - p) for q, b, p in zip(
+        programme.quarters, plan.ambition.baseline_quarters, plan.ambition.planned_quarters, strict=True)]
+    assert len(outcomes) == 4
+    assert sum(o.share for o in outcomes) == plan.ambition.performance_sum.pence
+    assert sum(o.released for o in outcomes) == plan.ambition.performance_sum.pence
+    assert sum(o.paid_to_acute for o in outcomes) == 0
+    cost = programme.performance.cost_per_admission.pence
+    assert [o.share for o in outcomes] == [p * cost for p in plan.ambition.planned_quarters]
+
+
+def test_shares_are_exact_to_the_penny_by_largest_remainder(programme: ProgrammeYear) -> None:
+    plan = _profiled("E08000025", programme, (10, 10, 40, 40))
+    odd = replace(plan, ambition=replace(plan.ambition, performance_sum=Money(1_000_001),
+                                         planned_quarters=(1, 1, 1, 0)))
+    shares = [assess_quarter(odd, programme, Money(2_000_000), q, 0).share for q in programme.quarters]
+    assert shares == [333_334, 333_334, 333_333, 0]
+
+
+def test_a_plan_without_a_profile_uses_the_programme_shares(programme: ProgrammeYear) -> None:
+    plan = _profiled("E08000025", programme, (10, 10, 40, 40))
+    flat = replace(plan, ambition=replace(plan.ambition, planned_quarters=(0, 0, 0, 0),
+                                          performance_sum=Money(1_000_003)))
+    shares = [assess_quarter(flat, programme, Money(2_000_000), q, 0).share for q in programme.quarters]
+    assert shares == [250_001, 250_001, 250_001, 250_000]

@@ -11,6 +11,7 @@ from carepool.performance.payment import (
     QuarterOutcome,
     assess_quarter,
     out_of_hospital_parts,
+    plan_quarter_shares,
     quarter_shares,
     sum_at_risk,
 )
@@ -18,5 +19,6 @@ from carepool.performance.postings import hold_back_transaction, performance_poo
 
 __all__ = [
     "Admissions", "QuarterOutcome", "assess_quarter", "hold_back_transaction", "out_of_hospital_parts",
-    "parse_admissions", "performance_pool", "quarter_shares", "quarter_transaction", "sum_at_risk",
+    "parse_admissions", "performance_pool", "plan_quarter_shares", "quarter_shares", "quarter_transaction",
+    "sum_at_risk",
 ]

@@ -1,8 +1,10 @@
 """The quarter-by-quarter rules: what is released, what pays hospitals, what goes outside.
 
-2015-16 (payment for performance): the sum held back is the plan's performance sum. Each
-quarter the area's actual emergency admissions are compared with the same quarter of the
-baseline year. The earned part of the quarter's planned share (admissions avoided x cost
+2015-16 (payment for performance): the sum held back is the plan's performance sum, put at
+risk quarter by quarter in proportion to the plan's own planned reductions (the programme's
+shares only where the plan gives no profile). Each quarter the area's actual emergency
+admissions are compared with the same quarter of the baseline year. The earned part of the
+quarter's planned share (admissions avoided x cost
 per admission, capped at that share) is released to the pool; the unearned part pays the
 acute providers for the admissions that were not avoided; when the cost of the excess is
 more than that, the rest is paid through the tariff outside the pool (recorded as a memo).
@@ -67,6 +69,18 @@ def quarter_shares(programme: ProgrammeYear, amount: Money) -> list[int]:
     return apportion_int(amount.pence, list(programme.performance.quarter_shares))
 
 
+def plan_quarter_shares(plan: Plan, programme: ProgrammeYear, amount: Money) -> list[int]:
+    """``amount`` split by the plan's own planned reductions by quarter (largest remainder, exact).
+
+    A plan profiled 10/10/40/40 puts 10% of its sum at risk in each of the first two quarters;
+    the programme's fixed shares apply only where the plan gives no profile (issue 12, defect 4).
+    """
+    planned = [max(q, 0) for q in plan.ambition.planned_quarters]
+    if len(planned) != len(programme.quarters) or sum(planned) <= 0:
+        return quarter_shares(programme, amount)
+    return apportion_int(amount.pence, planned)
+
+
 def out_of_hospital_parts(plan: Plan, programme: ProgrammeYear, element: Money) -> list[int]:
     """The rest of the area's element (not held back), by quarter; zero if the year has no such rule."""
     rest = element - sum_at_risk(plan, programme, element)
@@ -85,7 +99,7 @@ def assess_quarter(
     cost = programme.performance.cost_per_admission.pence
     baseline = plan.ambition.baseline_quarters[i]
     planned = plan.ambition.planned_quarters[i]
-    share = quarter_shares(programme, sum_at_risk(plan, programme, element))[i]
+    share = plan_quarter_shares(plan, programme, sum_at_risk(plan, programme, element))[i]
     avoided = max(baseline - actual, 0)
     released = min(avoided * cost, share)
     paid_to_acute = share - released
