@@ -1,11 +1,15 @@
 """Ledger benchmark (not a test): post a million postings, trial-balance every pool, and compare
 with bean-check on the same books exported to Beancount.
 
-    .venv/bin/python bench/ledger_bench.py [--postings 1000000] [--db URL] [--batch 50000] [--no-bean-check]
+    .venv/bin/python bench/ledger_bench.py [--postings 1000000] [--batch 50000] [--no-bean-check]
+        [--db URL | --stores sqlite,postgresql]
 
-Prints postings per second (SQLite by default), the trial-balance time (running balances, and a
-full recount from every posting), and how many times faster the trial balance is than bean-check.
-Targets: >= 100,000 postings/s on SQLite; trial balance < 0.5 s; >= 20x faster than bean-check.
+Prints postings per second, the trial-balance time (running balances, and a full recount from
+every posting), and how many times faster the trial balance is than bean-check. ``--stores``
+runs the same books on each store in turn (a new SQLite file; a throwaway local PostgreSQL,
+started here as the tests start theirs, unless ``--db`` names a PostgreSQL URL) and prints the
+ratio. Targets: >= 100,000 postings/s on SQLite and on PostgreSQL; trial balance < 0.5 s;
+>= 20x faster than bean-check.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from carepool.ledger.transactions import Kind, Posting, Transaction
 from carepool.reference import load_reference
 from carepool.store import ledger_repo
 from carepool.store.db import Store, open_store
+from carepool.store.pg_local import LocalPostgres
 
 START = date(2015, 4, 1)
 
@@ -57,18 +62,55 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=50_000, help="transactions per batch (one DB transaction)")
     parser.add_argument("--db", default=None, help="store URL (default: a new SQLite file)")
+    parser.add_argument("--stores", default=None,
+                        help="comma-separated stores to run in turn: sqlite,postgresql (PostgreSQL: --db if it "
+                             "is a PostgreSQL URL, else a throwaway local server)")
     parser.add_argument("--no-bean-check", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file and the Beancount export")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
-    url = args.db or f"sqlite:///{workdir / 'bench.db'}"
-    store = open_store(url)
+    stores = [s.strip() for s in args.stores.split(",")] if args.stores else [None]
+    unknown = [s for s in stores if s not in (None, "sqlite", "postgresql")]
+    if unknown:
+        parser.error(f"--stores: unknown store(s) {', '.join(map(str, unknown))}; use sqlite and/or postgresql")
+    rates: dict[str, float] = {}
+    server: LocalPostgres | None = None
+    try:
+        for kind in stores:
+            workdir = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
+            if kind == "postgresql" and not (args.db or "").startswith("postgres"):
+                if server is None:
+                    server = LocalPostgres()
+                    server.start()
+                    print(f"started a throwaway PostgreSQL on 127.0.0.1:{server.port} ({server.bindir})")
+                url = server.create_database()
+            elif kind == "sqlite" or (kind is None and args.db is None):
+                url = f"sqlite:///{workdir / 'bench.db'}"
+            else:
+                url = args.db
+            try:
+                store = open_store(url)
+                rates[store.dialect] = run(store, url, args, workdir,
+                                           server if kind == "postgresql" else None)
+            finally:
+                if not args.keep:
+                    shutil.rmtree(workdir, ignore_errors=True)
+    finally:
+        if server is not None:
+            server.stop()
+    if "sqlite" in rates and "postgresql" in rates:
+        print(f"same run: PostgreSQL {rates['postgresql']:,.0f} postings/s, SQLite {rates['sqlite']:,.0f} "
+              f"postings/s; PostgreSQL / SQLite = {rates['postgresql'] / rates['sqlite']:.2f}")
+
+
+def run(store: Store, url: str, args: argparse.Namespace, workdir: Path, server: LocalPostgres | None) -> float:
+    """Post, trial-balance and recount on one store; returns postings per second (wall)."""
     areas = sorted(load_reference().areas)
     rng = random.Random(2015)
     at = datetime.now(UTC)
 
     building = posting = posting_cpu = 0.0
     done_postings = n = 0
+    server_cpu = server.cpu_seconds() if server is not None else 0.0
     while done_postings < args.postings:
         t0 = time.perf_counter()
         batch = make_batch(rng, areas, n, args.batch)
@@ -81,7 +123,13 @@ def main() -> None:
         posting += t2 - t1
         done_postings += result.postings
         n += len(batch)
+    if server is not None:
+        server_cpu = server.cpu_seconds() - server_cpu
     print(f"store: {store.dialect} ({url}); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    if server is not None:
+        both = posting_cpu + server_cpu
+        print(f"PostgreSQL server CPU while posting {server_cpu:.2f} s; client + server {both:.2f} s CPU -> "
+              f"{done_postings / both:,.0f} postings per CPU-second of both")
     print(f"posted {done_postings:,} postings in {n:,} transactions: {posting:.2f} s wall "
           f"-> {done_postings / posting:,.0f} postings/s (validation + bulk insert + running balances, "
           f"committed); CPU {posting_cpu:.2f} s -> {done_postings / posting_cpu:,.0f} postings per CPU-second; "
@@ -104,14 +152,12 @@ def main() -> None:
     recount = time.perf_counter() - t0
     assert drift == []
     print(f"full recount of every posting against the running balances: {recount:.3f} s (no drift)")
-
     try:
         if not args.no_bean_check:
             compare_with_bean_check(store, workdir, tb_time, tb_cpu, recount)
     finally:
         store.dispose()
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return done_postings / posting
 
 
 def compare_with_bean_check(store: Store, workdir: Path, tb_time: float, tb_cpu: float, recount: float) -> None:

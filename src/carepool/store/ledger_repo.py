@@ -3,8 +3,10 @@
 Functions take a ``Session`` and never commit (callers use ``store.transaction()``), so a
 batch is wholly present or wholly absent. ``post_batch`` runs the core validators against
 what is stored, skips transactions already posted with the same content (idempotent re-runs)
-and writes the rest with bulk inserts (SQLAlchemy Core executemany), updating each account's
-running balance in the same transaction.
+and writes the rest in bulk (``store.bulk``: COPY on PostgreSQL, executemany on SQLite),
+updating the running balances of every account it touched in one set-based statement. The
+reads a batch needs (stored digests, reversals, originals, closed periods, account ids) are one
+query each, whatever the batch's size.
 """
 
 from __future__ import annotations
@@ -12,10 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
 
-from sqlalchemy import Table, func, insert, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from carepool.ledger.balances import AccountKey, TrialBalance, trial_balance
@@ -25,9 +25,8 @@ from carepool.ledger.settlement import RiskShare
 from carepool.ledger.transactions import Posting, Transaction
 from carepool.ledger.validate import BookView, check_batch
 from carepool.store import ledger_tables as t
+from carepool.store.bulk import among, insert_while, is_postgres
 from carepool.store.types import as_utc
-
-CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -38,18 +37,13 @@ class BatchResult:
     postings: int
 
 
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), CHUNK):
-        yield items[i:i + CHUNK]
-
-
 # reading -----------------------------------------------------------------------------------
 def digests(session: Session, keys: Sequence[str]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for chunk in _chunks(sorted(set(keys))):
-        stmt = select(t.transactions.c.key, t.transactions.c.digest).where(t.transactions.c.key.in_(chunk))
-        out.update({k: d for k, d in session.execute(stmt)})
-    return out
+    """The stored content digest of each of ``keys`` that is posted (one query)."""
+    if not keys:
+        return {}
+    c = t.transactions.c
+    return {k: d for k, d in session.execute(select(c.key, c.digest).where(among(session, c.key, keys)))}
 
 
 def closed_periods(session: Session, areas: Iterable[str] | None = None) -> tuple[ClosedPeriod, ...]:
@@ -69,12 +63,9 @@ def transactions(session: Session, area: str | None = None, keys: Sequence[str] 
             .order_by(tx.id, po.id))
     if area is not None:
         stmt = stmt.where(tx.area == area)
-    rows: list[Any] = []
     if keys is not None:
-        for chunk in _chunks(list(keys)):
-            rows.extend(session.execute(stmt.where(tx.key.in_(chunk))).all())
-    else:
-        rows = list(session.execute(stmt).all())
+        stmt = stmt.where(among(session, tx.key, keys))
+    rows = list(session.execute(stmt).all())
     out: dict[int, tuple[tuple[str, str, str, date, str, str, str | None], list[Posting]]] = {}
     for tid, key, ar, pool, on, kind, narration, reverses, name, amount in rows:
         entry = out.setdefault(tid, ((key, ar, pool, on, kind, narration, reverses), []))
@@ -90,10 +81,7 @@ def view_for(session: Session, batch: Sequence[Transaction]) -> BookView:
     """What the validators need to know about the stored books for this batch."""
     keys = [x.key for x in batch]
     targets = sorted({x.reverses for x in batch if x.reverses is not None})
-    reversed_keys: set[str] = set()
-    for chunk in _chunks(targets):
-        stmt = select(t.transactions.c.reverses).where(t.transactions.c.reverses.in_(chunk))
-        reversed_keys.update(r for (r,) in session.execute(stmt) if r is not None)
+    reversed_keys = reversed_among(session, targets)
     return BookView(
         digests=digests(session, keys + targets),
         originals={x.key: x for x in transactions(session, keys=targets)} if targets else {},
@@ -103,12 +91,12 @@ def view_for(session: Session, batch: Sequence[Transaction]) -> BookView:
 
 
 def reversed_among(session: Session, keys: Sequence[str]) -> set[str]:
-    """Which of ``keys`` have been reversed."""
-    out: set[str] = set()
-    for chunk in _chunks(sorted(set(keys))):
-        stmt = select(t.transactions.c.reverses).where(t.transactions.c.reverses.in_(chunk))
-        out.update(r for (r,) in session.execute(stmt) if r is not None)
-    return out
+    """Which of ``keys`` have been reversed (one query)."""
+    if not keys:
+        return set()
+    c = t.transactions.c
+    return {r for (r,) in session.execute(select(c.reverses).where(among(session, c.reverses, keys)))
+            if r is not None}
 
 
 def after_reversals(session: Session, batch: Sequence[Transaction]) -> list[Transaction]:
@@ -118,9 +106,10 @@ def after_reversals(session: Session, batch: Sequence[Transaction]) -> list[Tran
     posts again after the reversal, and running it once more posts nothing.
     """
     out: list[Transaction] = []
+    reversed_now = reversed_among(session, [x.key for x in batch])   # one query for the batch
     for txn in batch:
         key, revision = txn.key, 1
-        while key in reversed_among(session, [key]):
+        while key in reversed_now or (revision > 1 and key in reversed_among(session, [key])):
             revision += 1
             key = f"{txn.key}:r{revision}"
         out.append(txn if key == txn.key else replace(txn, key=key))
@@ -160,80 +149,62 @@ def risk_share(session: Session, area: str, year: str, pool: str) -> RiskShare |
 # writing -----------------------------------------------------------------------------------
 def post_batch(session: Session, batch: Sequence[Transaction], source: str, actor: str, at: datetime,
                *, validate: bool = True) -> BatchResult:
-    """Validate ``batch`` against the stored books and write what is new, all in the caller's transaction."""
+    """Validate ``batch`` against the stored books and write what is new, all in the caller's transaction.
+
+    The checks run in this process while the database inserts (``bulk.insert_while``); a batch
+    that fails them raises, and the caller's transaction takes back whatever was written.
+    """
     view = view_for(session, batch)
-    if validate:
-        raise_for(check_batch(batch, view), f"batch '{source}'")
+
+    def check() -> None:
+        if validate:
+            raise_for(check_batch(batch, view), f"batch '{source}'")
+
     new, old = split_new(batch, view)
     if not new:
+        check()
         return BatchResult(None, 0, len(old), 0)
-    if session.get_bind().dialect.name == "sqlite":   # index pages of a large ledger stay in memory
+    postgres = is_postgres(session)
+    if not postgres:   # SQLite: index pages of a large ledger stay in memory
         session.execute(text("PRAGMA cache_size = -131072"))
     batch_id = session.execute(insert(t.batches).values(
         source=source[:300], actor=actor[:200], at=as_utc(at), transactions=len(new)).returning(t.batches.c.id)
     ).scalar_one()
-    ids = _insert_transactions(session, new, batch_id)
+    ids = _next_transaction_ids(session, len(new))
     account_ids = _account_ids(session, {(x.area, x.pool, p.account) for x in new for p in x.postings})
-    rows: list[tuple[int, int, int]] = []
-    deltas: dict[int, list[int]] = {}
-    for txn, tid in zip(new, ids, strict=True):
-        for p in txn.postings:
-            aid = account_ids[(txn.area, txn.pool, p.account)]
-            rows.append((tid, aid, p.pence))
-            d = deltas.setdefault(aid, [0, 0])
-            d[0] += p.pence
-            d[1] += 1
-    _executemany(session, t.postings, ("transaction_id", "account_id", "amount"), rows)
-    _add_to_balances(session, deltas)
-    return BatchResult(batch_id, len(new), len(old), len(rows))
+    transaction_rows = [(i, x.key, x.area, x.pool, x.on, x.kind, x.narration, x.reverses, x.digest(), batch_id)
+                        for i, x in zip(ids, new, strict=True)]
+    posting_rows = [(tid, account_ids[(txn.area, txn.pool, p.account)], p.pence)
+                    for txn, tid in zip(new, ids, strict=True) for p in txn.postings]
+    insert_while(session, [(t.transactions, TRANSACTION_COLUMNS, transaction_rows),
+                           (t.postings, ("transaction_id", "account_id", "amount"), posting_rows)], check)
+    if postgres:   # keep the serial sequence ahead of the ids used here
+        session.execute(text("SELECT setval(pg_get_serial_sequence('ledger_transactions', 'id'), :last)"),
+                        {"last": ids[-1]})
+    _add_to_balances(session, ids[0], ids[-1])
+    return BatchResult(batch_id, len(new), len(old), len(posting_rows))
 
 
-def _insert_transactions(session: Session, new: Sequence[Transaction], batch_id: int) -> list[int]:
-    """Insert with ids assigned here, so postings can refer to them without a RETURNING round trip.
+TRANSACTION_COLUMNS = ("id", "key", "area", "pool", "on_date", "kind", "narration", "reverses", "digest",
+                       "batch_id")
+
+
+def _next_transaction_ids(session: Session, count: int) -> list[int]:
+    """Ids assigned here, so postings can refer to them without a RETURNING round trip.
 
     Writers are serialised (PostgreSQL: a table lock held to commit; SQLite: one writer at a
     time, and a clash on the primary key is refused as a conflict), so the ids never collide.
     """
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:
+    if is_postgres(session):
         session.execute(text("LOCK TABLE ledger_transactions IN SHARE ROW EXCLUSIVE MODE"))
     first = int(session.execute(select(func.coalesce(func.max(t.transactions.c.id), 0))).scalar_one()) + 1
-    ids = list(range(first, first + len(new)))
-    iso = not postgres   # SQLite keeps dates as ISO text (as SQLAlchemy's Date type does)
-    rows = [(i, x.key, x.area, x.pool, x.on.isoformat() if iso else x.on, x.kind, x.narration, x.reverses,
-             x.digest(), batch_id) for i, x in zip(ids, new, strict=True)]
-    _executemany(session, t.transactions, ("id", "key", "area", "pool", "on_date", "kind", "narration",
-                                           "reverses", "digest", "batch_id"), rows)
-    if postgres:   # keep the serial sequence ahead of the ids used here
-        session.execute(text("SELECT setval(pg_get_serial_sequence('ledger_transactions', 'id'), :last)"),
-                        {"last": ids[-1]})
-    return ids
-
-
-def _executemany(session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
-    """Bulk insert through the driver's executemany (the fast path; values always bound).
-
-    The statement is built from this module's own table and column names, never from input;
-    SQLAlchemy's per-row parameter processing is skipped, which is what makes a million postings
-    a few seconds' work.
-    """
-    if not rows:
-        return
-    connection = session.connection()
-    dialect = connection.dialect
-    quote = dialect.identifier_preparer.quote
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-           f"VALUES ({', '.join([mark] * len(columns))})")
-    connection.exec_driver_sql(sql, list(rows))
+    return list(range(first, first + count))
 
 
 def _account_ids(session: Session, wanted: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
     ac = t.accounts.c
-    out: dict[tuple[str, str, str], int] = {}
-    for chunk in _chunks(sorted({w[0] for w in wanted})):
-        stmt = select(ac.id, ac.area, ac.pool, ac.name).where(ac.area.in_(chunk))
-        out.update({(a, p, n): i for i, a, p, n in session.execute(stmt)})
+    stmt = select(ac.id, ac.area, ac.pool, ac.name).where(among(session, ac.area, {w[0] for w in wanted}))
+    out = {(a, p, n): i for i, a, p, n in session.execute(stmt)}
     missing = sorted(w for w in wanted if w not in out)
     if missing:
         add = insert(t.accounts).returning(t.accounts.c.id, sort_by_parameter_order=True)
@@ -242,21 +213,19 @@ def _account_ids(session: Session, wanted: set[tuple[str, str, str]]) -> dict[tu
     return out
 
 
-def _add_to_balances(session: Session, deltas: dict[int, list[int]]) -> None:
-    rows = [{"account_id": a, "balance": d[0], "postings": d[1]} for a, d in sorted(deltas.items())]
-    dialect = session.get_bind().dialect.name
-    stmt: Any
-    if dialect == "postgresql":
-        pg = postgresql.insert(t.balances)
-        stmt = pg.on_conflict_do_update(index_elements=["account_id"], set_={
-            "balance": t.balances.c.balance + pg.excluded.balance,
-            "postings": t.balances.c.postings + pg.excluded.postings})
-    else:
-        lite: Any = sqlite.insert(t.balances)
-        stmt = lite.on_conflict_do_update(index_elements=["account_id"], set_={
-            "balance": t.balances.c.balance + lite.excluded.balance,
-            "postings": t.balances.c.postings + lite.excluded.postings})
-    session.execute(stmt, rows)
+# One statement per batch: add the sum and count of the batch's own postings (its transaction
+# ids are the contiguous range first..last) to each account's running balance. The same SQL
+# runs on both databases (INSERT ... ON CONFLICT DO UPDATE, SQLite >= 3.24).
+_ADD_TO_BALANCES = text(
+    "INSERT INTO ledger_balances (account_id, balance, postings) "
+    "SELECT account_id, SUM(amount), COUNT(*) FROM ledger_postings "
+    "WHERE transaction_id BETWEEN :first AND :last GROUP BY account_id "
+    "ON CONFLICT (account_id) DO UPDATE SET balance = ledger_balances.balance + excluded.balance, "
+    "postings = ledger_balances.postings + excluded.postings")
+
+
+def _add_to_balances(session: Session, first: int, last: int) -> None:
+    session.execute(_ADD_TO_BALANCES, {"first": first, "last": last})
 
 
 def close_period(session: Session, area: str, period: Period, actor: str, at: datetime) -> bool:

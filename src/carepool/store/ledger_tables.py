@@ -2,7 +2,8 @@
 closed periods and risk-share agreements.
 
 Postings and transactions are never updated or deleted (database triggers refuse it, see
-migration ``0002_ledger``); corrections are reversals. ``ledger_balances`` keeps each
+migrations ``0002_ledger`` and ``0008_statement_checks``, which also makes accounts and batches
+append-only); corrections are reversals. ``ledger_balances`` keeps each
 account's running balance, updated in the same transaction as the postings, so a trial
 balance reads one row per account instead of summing every posting.
 """
@@ -105,3 +106,13 @@ risk_shares = Table(
 )
 
 APPEND_ONLY = ("ledger_transactions", "ledger_postings")
+
+# On PostgreSQL these foreign keys are checked once per INSERT statement by triggers with a
+# transition table instead of once per row (migration 0008_statement_checks: bulk posting
+# spent most of its time in them); the referenced tables are append-only, so a referenced row
+# can never go away. SQLite keeps them as declared.
+STATEMENT_CHECKED_FOREIGN_KEYS = frozenset({
+    "fk_ledger_postings_transaction_id_ledger_transactions",
+    "fk_ledger_postings_account_id_ledger_accounts",
+    "fk_ledger_transactions_batch_id_ledger_batches",
+})

@@ -1,0 +1,89 @@
+"""The ledger's integrity after bulk writes moved to COPY and per-statement checks (issue 18).
+
+On PostgreSQL the ledger's foreign keys are statement-level triggers (migration 0008): these
+tests prove they refuse exactly what a foreign key would, in a bulk COPY as in a single insert,
+and that accounts and batches (the rows they refer to) can no longer be changed or removed,
+and that TRUNCATE is refused on every append-only table. SQLite keeps its foreign keys.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import text
+
+from carepool.errors import CarepoolError
+from carepool.ledger import accounts as acc
+from carepool.ledger import transaction, transfer
+from carepool.store import ledger_repo as repo
+from carepool.store import ledger_tables as t
+from carepool.store.append_only import APPEND_ONLY_TABLES
+from carepool.store.bulk import insert_rows
+from carepool.store.db import Store, open_store
+from carepool.store.pg_local import LocalPostgres
+
+AT = datetime(2015, 6, 1, tzinfo=UTC)
+
+
+def _posted(store: Store, n: int = 3) -> tuple[int, int]:
+    """Post ``n`` transactions; returns (a transaction id, an account id) that exist."""
+    batch = [transaction(f"k{i}", "E08000018", "P1", date(2015, 5, 1), "adjustment", "t",
+                         transfer(acc.FUND, acc.contribution("03L", "ccg-new-money"), 100 + i)) for i in range(n)]
+    with store.transaction() as s:
+        repo.post_batch(s, batch, "test", "me", AT)
+        tid = s.execute(text("SELECT MIN(id) FROM ledger_transactions")).scalar_one()
+        aid = s.execute(text("SELECT MIN(id) FROM ledger_accounts")).scalar_one()
+    return int(tid), int(aid)
+
+
+@pytest.mark.parametrize("bad", ["transaction", "account"])
+def test_a_bulk_insert_naming_a_missing_row_is_refused_whole(store: Store, bad: str) -> None:
+    tid, aid = _posted(store)
+    good = [(tid, aid, 1), (tid, aid, -1)] * 500
+    wrong = (tid + 999, aid, 0) if bad == "transaction" else (tid, aid + 999, 0)
+    with pytest.raises(CarepoolError), store.transaction() as s:
+        insert_rows(s, t.postings, ("transaction_id", "account_id", "amount"), [*good, wrong])
+    with store.transaction() as s:
+        assert s.execute(text("SELECT COUNT(*) FROM ledger_postings")).scalar_one() == 6
+        assert repo.balance_drift(s) == []
+
+
+def test_a_transaction_naming_a_missing_batch_is_refused(store: Store) -> None:
+    _posted(store)
+    row = (9999, "orphan", "E08000018", "P1", date(2015, 5, 1), "adjustment", "x", None, "0" * 64, 777)
+    with pytest.raises(CarepoolError), store.transaction() as s:
+        insert_rows(s, t.transactions, ("id", "key", "area", "pool", "on_date", "kind", "narration", "reverses",
+                                        "digest", "batch_id"), [row])
+    with store.transaction() as s:
+        assert s.execute(text("SELECT COUNT(*) FROM ledger_transactions")).scalar_one() == 3
+
+
+@pytest.mark.parametrize("statement", [
+    "DELETE FROM ledger_accounts", "UPDATE ledger_accounts SET id = id + 1000",
+    "DELETE FROM ledger_batches", "UPDATE ledger_batches SET id = id + 1000",
+    "DELETE FROM ledger_postings", "UPDATE ledger_transactions SET narration = 'x'",
+])
+def test_rows_the_ledger_refers_to_cannot_change_or_go(store: Store, statement: str) -> None:
+    _posted(store)
+    with pytest.raises(CarepoolError), store.transaction() as s:
+        s.execute(text(statement))
+    with store.transaction() as s:
+        assert repo.balance_drift(s) == []
+        assert len(repo.transactions(s)) == 3
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_truncate_of_every_append_only_table(local_pg: LocalPostgres) -> None:
+    """(SQLite has no TRUNCATE statement.)"""
+    store = open_store(local_pg.create_database())
+    _posted(store)
+    refused = []
+    for table in APPEND_ONLY_TABLES:
+        with pytest.raises(CarepoolError, match="append-only"), store.transaction() as s:
+            s.execute(text(f"TRUNCATE {table} CASCADE"))
+        refused.append(table)
+    assert refused == list(APPEND_ONLY_TABLES)
+    with store.transaction() as s:
+        assert len(repo.transactions(s)) == 3
+    store.dispose()
