@@ -124,16 +124,29 @@ def send_bytes(config: MeshConfig, recipient: str, data: bytes, filename: str, *
     return SentMessage(message_id, recipient, filename, len(data), digest)
 
 
+MAX_ID_CHARS = 100
+
+
 def send_file(config: MeshConfig, recipient: str, path: Path, **options: Any) -> SentMessage:
     if not path.is_file():
         raise InputError("no such file", where=str(path))
     return send_bytes(config, recipient, path.read_bytes(), path.name, **options)
 
 
-def _safe_name(name: str | None, message_id: str) -> str:
-    base = Path(name or "").name
-    base = re.sub(r"[^A-Za-z0-9._-]", "_", base).lstrip(".")
-    return f"{message_id}_{base or 'message.dat'}"
+def _safe_part(text: str) -> str:
+    """``text`` reduced to letters, digits, dot, dash and underscore, with no leading dot."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text).lstrip(".")
+
+
+def _safe_names(name: str | None, message_id: str) -> tuple[str, str]:
+    """The local file name for a message, and the sender's file name as kept in it.
+
+    Both come from the server, so neither may carry a path (``../``, ``/``) or a hidden-file
+    dot: the file always lands in the inbox folder.
+    """
+    base = _safe_part(Path(name or "").name) or "message.dat"
+    ident = _safe_part(message_id)[:MAX_ID_CHARS] or "message"
+    return f"{ident}_{base}", base
 
 
 @dataclass(frozen=True)
@@ -201,8 +214,8 @@ def receive_checked(config: MeshConfig, out_dir: Path, check: Check | None = Non
             if expected and expected.startswith("sha256:") and expected != actual:
                 raise InputError(f"message {message_id} failed its checksum (sent {expected}, got {actual}); "
                                  "not written, not acknowledged")
-            target = out_dir / _safe_name(headers.get("filename"), message_id)
-            filename = target.name.split("_", 1)[1]
+            local_name, filename = _safe_names(headers.get("filename"), message_id)
+            target = out_dir / local_name
             incoming = Incoming(message_id, headers.get("from", ""), filename, headers.get("localid"),
                                 headers.get("subject"), data)
             reasons = check(incoming) if check is not None else []
