@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "carepool"
-CORE = {"money", "errors", "findings", "reference", "programme", "plans", "ledger",
+CORE = {"money", "errors", "findings", "cell_text", "reference", "programme", "plans", "ledger",
         "performance", "activity", "metrics", "evaluation", "sharing", "budgets"}
 ADAPTERS = {"store", "engines", "exchange", "linkage"}
 FORBIDDEN_IN_CORE = {"sqlalchemy", "duckdb", "pyspark", "openpyxl", "fastapi", "typer",

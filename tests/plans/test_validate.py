@@ -175,3 +175,25 @@ def test_condition_narrative_message_keeps_its_subject_both_ways(plan: Plan) -> 
         found = errors(replace(plan, conditions=c))["CONDITION-NARRATIVE"]
         assert found == [f"conditions[0].narrative: national condition {plan.conditions[0].id} needs a "
                          f"narrative saying {tail}"]
+
+
+@pytest.mark.parametrize("code", ['=HYPERLINK("http://x.invalid")', "+1+1", "-P1", "@SUM(A1)", "\tS1", "S1\n=1"])
+def test_scheme_refs_and_pool_ids_must_be_codes(plan: Plan, code: str) -> None:
+    """A reference or id is a code, never free text: formula-like text is refused at validation."""
+    pool = plan.pools[0]
+    renamed = replace(
+        plan,
+        pools=(replace(pool, id=code), *plan.pools[1:]),
+        schemes=tuple(replace(s, ref=code if i == 0 else s.ref, pool=code if s.pool == pool.id else s.pool)
+                      for i, s in enumerate(plan.schemes)),
+        funding=tuple(replace(f, pool=code if f.pool == pool.id else f.pool) for f in plan.funding),
+    )
+    found = errors(renamed)
+    assert any(m.startswith("pools[0].id:") for m in found.get("POOL-ID", [])), found
+    assert any(m.startswith("schemes[0].ref:") for m in found.get("SCHEME-REF", [])), found
+
+
+def test_ordinary_codes_pass(plan: Plan) -> None:
+    found = errors(plan)
+    assert "POOL-ID" not in found and "SCHEME-REF" not in found
+    assert plan.pools and plan.schemes

@@ -18,6 +18,7 @@ from carepool.budgets.model import Budget, FundedLine, Funder, Person, Route, Sh
 from carepool.budgets.payments import Authorisation, BudgetAccount, PaymentInstruction
 from carepool.budgets.spend import SpendRecord
 from carepool.budgets.versions import BudgetHistory, BudgetVersion
+from carepool.cell_text import SafeDictWriter
 from carepool.errors import InputError
 from carepool.money import Money
 
@@ -26,7 +27,7 @@ FILES = ("people", "versions", "lines", "payments", "authorisations", "spend")
 
 def _write(path: Path, header: list[str], rows: Iterable[Mapping[str, Any]]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=[*header, "illustrative"])
+        writer = SafeDictWriter(handle, fieldnames=[*header, "illustrative"])
         writer.writeheader()
         for row in rows:
             writer.writerow({**row, "illustrative": "yes"})

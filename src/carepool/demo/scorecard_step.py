@@ -10,12 +10,12 @@ scorecard.csv and adds a section to the evidence report.
 
 from __future__ import annotations
 
-import csv
 import html
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from carepool.cell_text import SafeWriter
 from carepool.reference import load_reference
 from carepool.reference.series import nonelective_admissions
 from carepool.services import scorecard
@@ -65,7 +65,7 @@ def areas_with_step_changes() -> set[str]:
 
 def _write_csv(path: Path, scores: list[CardRow]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
+        out = SafeWriter(handle)
         out.writerow(["rank", "area_code", "area", "score", "score_low", "score_high", "rank_low", "rank_high",
                       "coverage", "missing"])
         for s in sorted(scores, key=lambda s: (s.rank is None, s.rank or 0)):

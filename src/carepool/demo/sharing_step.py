@@ -8,7 +8,6 @@ sandbox cannot be started the linkage still runs and the result says why nothing
 
 from __future__ import annotations
 
-import csv
 import os
 import socket
 import subprocess
@@ -21,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from carepool.cell_text import SafeDictWriter
 from carepool.errors import CarepoolError
 from carepool.linkage import Training
 from carepool.linkage.synthetic import SOCIAL_TO_HEALTH_MAP, generate
@@ -104,7 +104,7 @@ def _share_through_mesh(store: Store, rows: list[dict[str, str]], out_dir: Path,
     share_file = out_dir / "shared_care_packages.csv"
     columns = ["nhs_number", "person_id", "care_package", "weekly_cost"]
     with share_file.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer = SafeDictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows({k: r[k] for k in columns} for r in rows)
     try:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from carepool.cell_text import SafeDictWriter
 from carepool.errors import InputError, PermissionDenied
 from carepool.exchange.mesh import Incoming, ReceivedMessage, RefusedMessage, receive_checked, send_bytes
 from carepool.exchange.mesh import MeshConfig as MeshConfig
@@ -175,7 +176,7 @@ def _rows(handle: Iterable[str], where: str) -> tuple[list[str], list[dict[str, 
 
 def _to_csv(columns: list[str], rows: list[dict[str, str]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer = SafeDictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode()

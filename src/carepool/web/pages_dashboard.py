@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import threading
 import weakref
@@ -13,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from sqlalchemy.engine import Engine
 
+from carepool.cell_text import SafeWriter
 from carepool.money import Money
 from carepool.plans.lifecycle import Status
 from carepool.services import budgets, commissioning
@@ -114,7 +114,7 @@ async def dashboard_csv(request: Request, user: CurrentUser, status: str | None 
     models = commissioning.area_models(store_of(request), request.app.state.settings.year)
     rows = _by_model(rows, models, model, governance)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out, lineterminator="\n")
     writer.writerow([*data.COLUMNS[:5], "pooled_gbp", "spend_gbp", "earned_gbp", "paid_to_acute_gbp",
                      "admissions_variation", "delayed_variation", "commissioning_models", "governance"])
     for r in rows:

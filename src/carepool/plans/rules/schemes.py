@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from carepool.cell_text import is_code
 from carepool.findings import Finding, error
 from carepool.money import Money
 from carepool.plans.model import Plan
@@ -20,6 +21,9 @@ def scheme_fields(plan: Plan, ctx: RuleContext) -> list[Finding]:
         where = f"schemes[{i}]"
         if not s.ref.strip():
             out.append(error("SCHEME-REF", "scheme has no reference", field=f"{where}.ref"))
+        elif not is_code(s.ref):
+            out.append(error("SCHEME-REF", f"scheme reference {s.ref!r} is not a code: up to 40 letters, digits, "
+                             "spaces and . / _ -, starting with a letter or digit", field=f"{where}.ref"))
         elif s.ref in refs:
             out.append(error("SCHEME-DUPLICATE", f"scheme reference '{s.ref}' is used twice "
                              f"(also schemes[{refs[s.ref]}])", field=f"{where}.ref"))

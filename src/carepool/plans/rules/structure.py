@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from carepool.cell_text import is_code
 from carepool.findings import Finding, error, warning
 from carepool.plans.model import Plan
 from carepool.plans.rules.context import Rule, RuleContext
@@ -63,6 +64,9 @@ def pools(plan: Plan, ctx: RuleContext) -> list[Finding]:
     ids: set[str] = set()
     for i, pool in enumerate(plan.pools):
         where = f"pools[{i}]"
+        if not is_code(pool.id):
+            out.append(error("POOL-ID", f"pool id {pool.id!r} is not a code: up to 40 letters, digits, spaces "
+                             "and . / _ -, starting with a letter or digit", field=f"{where}.id"))
         if pool.id in ids:
             out.append(error("POOL-UNIQUE", f"pool id '{pool.id}' is used twice", field=f"{where}.id"))
         ids.add(pool.id)
