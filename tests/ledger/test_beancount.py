@@ -9,7 +9,9 @@ from pathlib import Path
 
 from carepool.ledger import Books, Payment, post, spend_transactions
 from carepool.ledger.beancount import account_name, amount, component, render
+from carepool.ledger.contributions import capital_streams
 from carepool.plans.model import Plan
+from carepool.programme import ProgrammeYear
 
 BEAN_CHECK = Path(sys.executable).with_name("bean-check")
 
@@ -23,9 +25,9 @@ def test_names_and_amounts_are_beancount_safe() -> None:
     assert (amount(-5), amount(123456)) == ("-0.05 GBP", "1234.56 GBP")
 
 
-def test_bean_check_accepts_the_books(plan: Plan, funded: Books, tmp_path: Path) -> None:
+def test_bean_check_accepts_the_books(plan: Plan, programme: ProgrammeYear, funded: Books, tmp_path: Path) -> None:
     pays = [Payment(1, plan.area_code, date(2015, 7, 10), "S01", 'Home "care" agency', 250_000, "A")]
-    books = post(funded, spend_transactions(pays, {plan.area_code: plan})).books
+    books = post(funded, spend_transactions(pays, {plan.area_code: plan}, capital_streams(programme))).books
     out = tmp_path / "books.beancount"
     out.write_text(render(books.transactions), encoding="utf-8")
     done = subprocess.run([str(BEAN_CHECK), str(out)], capture_output=True, text=True, timeout=120)

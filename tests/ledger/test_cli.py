@@ -6,7 +6,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from carepool.cli.common import db_url
 from carepool.cli.main import app
+from carepool.services import ledger as svc
 from carepool.store.db import open_store
 from tests.ledger.helpers import assured_store
 
@@ -57,8 +59,15 @@ def test_the_year_through_the_command_line(tmp_path: Path) -> None:
     st = runner.invoke(app, ["ledger", "trial-balance", "--format", "csv", "--out", str(csv_out), "--db", db])
     assert st.exit_code == 0 and csv_out.read_text().startswith("area,pool,account,debit,credit")
 
+    share = ["ledger", "risk-share", "--area", "E06000001", "--pool", "P1", "--kind", "proportional", "--db", db]
+    assert runner.invoke(app, [*share, "--carry-forward", "101"]).exit_code != 0
+    kept = runner.invoke(app, [*share, "--carry-forward", "50"])
+    assert kept.exit_code == 0 and "50% of an underspend kept in the pool" in kept.output
     settle = runner.invoke(app, ["ledger", "settle", "--year", "2015-16", "--db", db])
     assert settle.exit_code == 0, settle.output
+    assert "settled 4 pool(s)" in settle.output
+    keys = {t.key for t in svc.area_transactions(open_store(db_url(db)), "E06000001")}
+    assert {"carry:bcf-2015-16:E06000001:P1", "open:2016-17:E06000001:P1"} <= keys   # 50% kept, opens 2016-17
     out = tmp_path / "books.beancount"
     exported = runner.invoke(app, ["ledger", "export", "--format", "beancount", "--out", str(out),
                                    "--area", "E06000001", "--db", db])

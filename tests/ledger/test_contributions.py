@@ -13,7 +13,11 @@ def test_every_penny_of_the_plan_arrives_and_revenue_comes_monthly(plan: Plan, p
     txns = schedule_contributions(plan, programme, {(plan.area_code, "la-dfg"): date(2015, 9, 14)})
     bal = balances(txns)
     fund = sum(v for (_, _, a), v in bal.items() if a == acc.FUND)
-    assert fund == plan.pooled_total.pence
+    capital = sum(v for (_, _, a), v in bal.items() if a == acc.fund_cash(acc.CAPITAL))
+    capital_planned = sum(f.amount.pence for f in plan.funding if programme.stream(f.stream).kind == "capital")
+    assert capital_planned > 0
+    assert capital == capital_planned                       # capital grants go to the capital fund
+    assert fund + capital == plan.pooled_total.pence
     per_line = Counter((t.key.rsplit(":", 1)[0]) for t in txns)
     assert per_line[f"contrib:{plan.year}:{plan.area_code}:P1:03L:ccg-new-money"] == 12
     dfg = [t for t in txns if ":la-dfg:" in t.key]

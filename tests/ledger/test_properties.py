@@ -25,6 +25,7 @@ from carepool.ledger import (
     trial_balance,
 )
 from carepool.ledger import accounts as acc
+from carepool.ledger.contributions import capital_streams
 from carepool.ledger.settlement import net_position
 from carepool.money import Money
 from carepool.performance import assess_quarter, hold_back_transaction, quarter_transaction
@@ -54,7 +55,7 @@ def apply(books: Books, op: tuple[str, str, int, int], n: int) -> Books:
     try:
         if kind == "spend" and number != 0:
             pay = Payment(n, PLAN.area_code, on, what, f"Provider {number % 3}", number, f"ref{n}")
-            return post(books, spend_transactions([pay], {PLAN.area_code: PLAN})).books
+            return post(books, spend_transactions([pay], {PLAN.area_code: PLAN}, capital_streams(YEAR))).books
         if kind == "pfp":
             txn = quarter_transaction(PLAN, YEAR, assess_quarter(PLAN, YEAR, ELEMENT, what, number))
             return post(books, [txn]).books if txn else books

@@ -12,14 +12,17 @@ from openpyxl import load_workbook
 from carepool.exchange.ledger_reports import write_csv, write_excel
 from carepool.ledger import Books, Payment, balances, post, spend_transactions, trial_balance
 from carepool.ledger import statements as st
+from carepool.ledger.contributions import capital_streams
 from carepool.money import Money
 from carepool.plans.model import Plan
+from carepool.programme import load_programme
 
 
 def _spent(plan: Plan, funded: Books) -> Books:
     pays = [Payment(1, plan.area_code, date(2015, 7, 10), "S01", "Care Ltd", 250_000, "A"),
             Payment(2, plan.area_code, date(2015, 11, 2), "S01", "Care Ltd", 100_001, "B")]
-    return post(funded, spend_transactions(pays, {plan.area_code: plan})).books
+    capital = capital_streams(load_programme(plan.year))
+    return post(funded, spend_transactions(pays, {plan.area_code: plan}, capital)).books
 
 
 def test_pool_statement_shows_each_partners_contribution_and_the_spend(plan: Plan, funded: Books) -> None:

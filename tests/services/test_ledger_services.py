@@ -11,7 +11,7 @@ import pytest
 
 from carepool.errors import ConflictError, ValidationFailed
 from carepool.ledger import accounts as acc
-from carepool.ledger import transaction, transfer
+from carepool.ledger import balances, transaction, transfer
 from carepool.ledger.settlement import RiskShare
 from carepool.money import Money
 from carepool.services import ledger as svc
@@ -53,9 +53,10 @@ def test_a_whole_year_posts_once_reconciles_and_closes(store: Store, tmp_path: P
     with store.transaction() as session:
         bal = ledger_repo.account_balances(session)
         assert ledger_repo.balance_drift(session) == []
-    pooled = -sum(v for (_, _, a), v in bal.items() if a.startswith("Income:Contributions:"))
+    pooled = -sum(v for (_, _, a), v in bal.items() if acc.is_contribution(a))
     assert pooled == sum(p.pooled_total.pence for p in plans.values())
-    assert sum(v for (_, _, a), v in bal.items() if acc.is_income_or_expense(a)) == 0   # settled to zero
+    in_year = balances(svc.area_transactions(store), until=date(2016, 3, 31))
+    assert sum(v for (_, _, a), v in in_year.items() if acc.is_income_or_expense(a)) == 0   # settled to zero
     assert bal[("E08000018", "P1", acc.RELEASED)] + bal[("E08000018", "P1", acc.PAID_TO_ACUTE)] \
         == plans["E08000018"].ambition.performance_sum.pence
 
@@ -75,6 +76,36 @@ def test_a_whole_year_posts_once_reconciles_and_closes(store: Store, tmp_path: P
     assert svc.export_beancount(store, out) > 0
     checked = subprocess.run([str(BEAN_CHECK), str(out)], capture_output=True, text=True, timeout=120)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_year_end_in_a_two_tier_county_sends_unspent_dfg_to_the_districts(store: Store) -> None:
+    """Defect 8 through the use case: Surrey (a county with eleven districts), nothing spent, the
+    agreement keeps 40% of a revenue underspend. No CCG gets capital; re-running posts nothing."""
+    plans = assured_store(store, ("E10000030",))
+    plan = plans["E10000030"]
+    svc.post_contributions(store, YEAR)
+    svc.set_risk_share(store, "E10000030", YEAR, "P1", RiskShare("proportional", carry_forward_pct=40))
+    with store.transaction() as session:
+        assert ledger_repo.risk_share(session, "E10000030", YEAR, "P1") == RiskShare("proportional", (), 40)
+    settled = {s.pool: s for s in svc.settle(store, YEAR)}
+    p1 = settled["P1"]
+    dfg = sum(f.amount.pence for f in plan.funding if f.pool == "P1" and f.stream == "la-dfg")
+    assert {c.stream: c.to_districts for c in p1.capital}["la-dfg"] == dfg > 0
+    ccgs = {p.code for p in plan.partners if p.kind == "ccg"}
+    revenue_by_ccg = {c: sum(f.amount.pence for f in plan.funding if f.contributor == c and f.pool == "P1")
+                      for c in ccgs}
+    assert p1.retained == p1.net * 40 // 100 and sum(v for _, v in p1.parts) + p1.retained == p1.net
+    for ccg, part in p1.parts:
+        if ccg in ccgs:
+            assert part <= revenue_by_ccg[ccg]     # never more than the CCG's own revenue back
+    txns = svc.area_transactions(store, "E10000030")
+    capital = next(t for t in txns if t.key == f"capital:{YEAR}:E10000030:P1")
+    assert "E07000207" in capital.narration and "E07000217" in capital.narration
+    opening = next(t for t in txns if t.key == "open:2016-17:E10000030:P1")
+    assert opening.on == date(2016, 4, 1)
+    assert {p.account: p.pence for p in opening.postings}[acc.brought_forward(acc.REVENUE)] == -p1.retained
+    assert svc.settle(store, YEAR) == []     # closed: a re-run posts nothing
+    assert len(svc.area_transactions(store, "E10000030")) == len(txns)
 
 
 def test_bad_payment_files_post_nothing_and_say_where(store: Store) -> None:

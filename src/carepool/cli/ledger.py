@@ -17,6 +17,7 @@ from carepool.ledger.settlement import RiskShare
 from carepool.ledger.statements import Report
 from carepool.money import Money
 from carepool.services import ledger as svc
+from carepool.services import ledger_reconcile
 from carepool.store.db import open_store
 
 GROUP_NAME = "ledger"
@@ -98,15 +99,20 @@ def import_spend(file: Path = typer.Argument(..., help="Payments file (.csv or .
 
 @group.command("settle")
 def settle(year: str = YEAR_OPTION, area: str | None = AREA_OPTION, db: str | None = DB_OPTION) -> None:
-    """Share each pool's over/underspend by its risk-share agreement, to the penny, and close the year."""
+    """Settle each pool's year by fund, to the penny, and close the year: the revenue over/underspend by
+    the risk share (less what the agreement keeps in the pool), capital carried forward or (DFG in
+    two-tier areas) passed to the district councils, and next year's brought-forward balances."""
     with handled():
         results = svc.settle(open_store(db_url(db)), _year(year), area, actor=_actor())
         table = Table(title=f"Settlement {_year(year)}")
-        for column in ("area", "pool", "net (underspend +)", "parts"):
+        for column in ("area", "pool", "revenue net (underspend +)", "risk-share parts", "kept in pool",
+                       "capital carried forward", "capital to district councils"):
             table.add_column(column)
         for r in results:
             table.add_row(r.area, r.pool, str(Money(r.net)),
-                          Text(", ".join(f"{p} {Money(v)}" for p, v in r.parts)))
+                          Text(", ".join(f"{p} {Money(v)}" for p, v in r.parts)), str(Money(r.retained)),
+                          str(Money(sum(c.carried_forward for c in r.capital))),
+                          str(Money(sum(c.to_districts for c in r.capital))))
         console.print(table)
         console.print(f"settled {len(results)} pool(s); the year is closed for their areas")
 
@@ -160,8 +166,10 @@ def export(fmt: str = typer.Option("beancount", "--format", help="beancount, csv
 def risk_share(area: str = typer.Option(..., "--area"), pool: str = typer.Option(..., "--pool"),
                kind: str = typer.Option(..., "--kind", help="fixed, proportional or lead_commissioner."),
                share: list[str] = typer.Option([], "--share", help="PARTNER=WEIGHT (fixed shares), repeatable."),
+               carry_forward: int = typer.Option(0, "--carry-forward", min=0, max=100,
+                                                 help="Percent of a revenue underspend kept in the pool."),
                year: str = YEAR_OPTION, db: str | None = DB_OPTION) -> None:
-    """Record a pool's risk-share agreement (used by settle)."""
+    """Record a pool's risk-share agreement (used by settle), with the part of an underspend kept in the pool."""
     with handled():
         pairs = []
         for item in share:
@@ -169,8 +177,10 @@ def risk_share(area: str = typer.Option(..., "--area"), pool: str = typer.Option
             if not weight.strip().isdigit():
                 raise InputError(f"'{item}' is not PARTNER=WEIGHT", where="--share")
             pairs.append((partner.strip(), int(weight)))
-        svc.set_risk_share(open_store(db_url(db)), area, _year(year), pool, RiskShare(kind, tuple(pairs)))
-        console.print(f"{area} {pool}: risk share {kind} {pairs or ''}")
+        svc.set_risk_share(open_store(db_url(db)), area, _year(year), pool,
+                           RiskShare(kind, tuple(pairs), carry_forward))
+        console.print(f"{area} {pool}: risk share {kind} {pairs or ''}; {carry_forward}% of an underspend "
+                      "kept in the pool")
 
 
 @group.command("close")
@@ -195,3 +205,36 @@ def reverse(key: str = typer.Argument(..., help="Idempotency key of the transact
             raise InputError(f"'{on}' is not a date (YYYY-MM-DD)", where="--on") from None
         result = svc.reverse(open_store(db_url(db)), key, day, reason, actor=_actor())
         console.print(f"reversed {key}: {result.posted} transaction(s) posted, {result.skipped} already there")
+
+
+@group.command("reconcile")
+def reconcile(extract: Path = typer.Argument(..., help="Host ledger extract (.csv or .xlsx): cost_centre, account, "
+                                                       "period, amount."),
+              area: str = typer.Option(..., "--area", help="HWB area (ONS code)."), year: str = YEAR_OPTION,
+              mapping: Path = typer.Option(..., "--mapping", help="Which host codes are the pool's (.csv or .yaml): "
+                                                                  "cost_centre, account, pool, maps_to."),
+              db: str | None = DB_OPTION) -> None:
+    """Match the host's ledger to the pool's books by month and scheme; exit 0 only when they agree."""
+    with handled():
+        result = ledger_reconcile.reconcile_host_extract(open_store(db_url(db)), extract, mapping, area, _year(year))
+        if result.differences:
+            table = Table(title=f"Differences: {area} {_year(year)}")
+            for column in ("month", "pool", "what", "host", "pool books", "difference", "host rows",
+                           "pool transactions"):
+                table.add_column(column, overflow="fold")
+            for d in result.differences:
+                table.add_row(d.month, d.pool, d.target, str(Money(d.host)), str(Money(d.books)),
+                              str(Money(d.difference)), Text(", ".join(map(str, d.rows)) or "none"),
+                              Text(", ".join(d.transactions[:5]) + (" ..." if len(d.transactions) > 5 else "")
+                                   or "none"))
+            console.print(table)
+            for d in result.differences:
+                console.print(Text(d.explain()))
+        for pool, target, pence in result.not_mapped:
+            console.print(Text(f"warning: {pool} {target} has {Money(pence)} in the pool's books and no host code "
+                               "in the mapping (not reconciled)"))
+        console.print(f"{result.agreed} month/scheme total(s) agree, {len(result.differences)} differ; host "
+                      f"{Money(result.host_total)}, pool books {Money(result.books_total)}; "
+                      f"{result.rows_not_the_pools} extract row(s) are not the pool's")
+        if not result.agrees:
+            raise typer.Exit(1)

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from carepool.ledger import accounts as acc
-from carepool.ledger.contributions import schedule_contributions
+from carepool.ledger.contributions import capital_streams, schedule_contributions
 from carepool.ledger.spend import Payment, spend_transactions
 from carepool.ledger.transactions import Transaction
 from carepool.money import Money, apportion_int
@@ -76,7 +76,8 @@ def area_books(plans: Mapping[str, Plan], year: str, payments: list[Payment]) ->
     by_area: dict[str, list[Payment]] = {}
     for p in payments:
         by_area.setdefault(p.area, []).append(p)
-    return {code: schedule_contributions(plan, programme) + spend_transactions(by_area.get(code, []), {code: plan})
+    return {code: schedule_contributions(plan, programme) + spend_transactions(by_area.get(code, []), {code: plan},
+                                                                               capital_streams(programme))
             for code, plan in plans.items()}
 
 
@@ -133,7 +134,8 @@ def run_demo_step(store: Store, year: str, quarterly_admissions: Mapping[tuple[s
     svc.post_contributions(store, programme.id, actor=ACTOR, at=AT)
     payments = [p for plan in plans.values() for p in illustrative_spend(plan, seed)]
     progress(f"ledger: posting {len(payments):,} illustrative scheme payments")
-    svc.post_batch(store, spend_transactions(payments, dict(plans)), f"demo spend {programme.id}", actor=ACTOR, at=AT)
+    svc.post_batch(store, spend_transactions(payments, dict(plans), capital_streams(programme)),
+                   f"demo spend {programme.id}", actor=ACTOR, at=AT)
     admissions, missing = _admissions(plans, programme.quarters, quarterly_admissions)
     submit_returns(store, plans, programme.id, admissions, payments, progress)
     settled = svc.settle(store, programme.id, actor=ACTOR, at=AT)
@@ -169,6 +171,12 @@ def national_totals(store: Store, plans: Mapping[str, Plan], year: str) -> dict[
         "out_of_hospital_pence": sums.get("ooh", 0),
         "underspend_returned_pence": sums.get("returned", 0),
         "overspend_met_pence": -sums.get("met", 0),
+        "capital_pooled_pence": -sums.get("capital_in", 0),
+        "capital_spent_pence": sums.get("capital_spent", 0),
+        "carried_forward_pence": sums.get("carried", 0),
+        "capital_carried_forward_pence": sums.get("capital_carried", 0),
+        "capital_to_districts_pence": sums.get("districts", 0),
+        "brought_forward_next_year_pence": -sums.get("brought", 0),
         "income_less_expenditure_after_settlement_pence": -sums.get("ie", 0),
         "unbalanced_pools": tb.unbalanced_pools(),
     }
@@ -180,13 +188,19 @@ def national_totals(store: Store, plans: Mapping[str, Plan], year: str) -> dict[
         f"paid through tariff outside the pools {Money(out['performance_paid_via_tariff_pence']).millions()}",
         f"underspend returned {Money(out['underspend_returned_pence']).millions()}, overspend met "
         f"{Money(out['overspend_met_pence']).millions()}",
+        f"capital (a separate fund): received {Money(out['capital_pooled_pence']).millions()}, spent "
+        f"{Money(out['capital_spent_pence']).millions()}, passed to district councils "
+        f"{Money(out['capital_to_districts_pence']).millions()}, carried forward "
+        f"{Money(out['capital_carried_forward_pence']).millions()}",
+        f"carried forward into {_next_year(year)} (revenue kept in pools and capital) "
+        f"{Money(out['carried_forward_pence']).millions()}",
     ]
     return out
 
 
 _MEASURES: tuple[tuple[str, Callable[[str], bool]], ...] = (
-    ("pooled", lambda a: a.startswith("Income:Contributions:")),
-    ("spent", lambda a: a.startswith("Expenses:Schemes:")),
+    ("pooled", acc.is_contribution),
+    ("spent", acc.is_scheme_spend),
     ("held_now", lambda a: a == acc.HELD_BACK),
     ("released", lambda a: a == acc.RELEASED),
     ("acute", lambda a: a == acc.PAID_TO_ACUTE),
@@ -194,8 +208,21 @@ _MEASURES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("ooh", lambda a: a == acc.OUT_OF_HOSPITAL),
     ("returned", lambda a: a.startswith("Expenses:Settlement:")),
     ("met", lambda a: a.startswith("Income:Settlement:")),
-    ("ie", acc.is_income_or_expense),
+    ("capital_in", lambda a: acc.is_contribution(a) and acc.fund_of(a) == acc.CAPITAL),
+    ("capital_spent", lambda a: acc.is_scheme_spend(a) and acc.fund_of(a) == acc.CAPITAL),
+    ("carried", lambda a: acc.stream_of(a, "Expenses:CarriedForward") is not None),
+    ("capital_carried", lambda a: acc.stream_of(a, "Expenses:CarriedForward") is not None
+     and acc.fund_of(a) == acc.CAPITAL),
+    ("districts", lambda a: acc.stream_of(a, "Expenses:PassedToDistricts:") is not None),
+    ("brought", lambda a: acc.stream_of(a, "Income:BroughtForward") is not None),
+    # the year's income and expenditure: next year's brought-forward income is not this year's
+    ("ie", lambda a: acc.is_income_or_expense(a) and acc.stream_of(a, "Income:BroughtForward") is None),
 )
+
+
+def _next_year(year: str) -> str:
+    start = load_programme(year).end.year
+    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def _reconcile(totals: Mapping[str, Any], plans: Mapping[str, Plan], year: str) -> None:
@@ -208,6 +235,9 @@ def _reconcile(totals: Mapping[str, Any], plans: Mapping[str, Plan], year: str) 
     assert totals["performance_held_back_pence"] == at_risk, "held-back sum differs from the plans"
     assert totals["performance_released_pence"] + totals["performance_paid_to_hospitals_pence"] == at_risk
     net = planned_pooled - totals["spent_pence"] - totals["performance_paid_to_hospitals_pence"]
-    assert totals["underspend_returned_pence"] - totals["overspend_met_pence"] == net, "settlement is not exact"
+    settled = (totals["underspend_returned_pence"] - totals["overspend_met_pence"] + totals["carried_forward_pence"]
+               + totals["capital_to_districts_pence"])
+    assert settled == net, "settlement is not exact"
+    assert totals["brought_forward_next_year_pence"] == totals["carried_forward_pence"], "carry-forward lost"
     assert totals["income_less_expenditure_after_settlement_pence"] == 0
     assert totals["unbalanced_pools"] == []

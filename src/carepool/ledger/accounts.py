@@ -6,6 +6,11 @@ then components separated by ':'); the export turns them into valid Beancount na
 Memo accounts live under ``Equity:Memo`` and always move in self-balancing pairs: they
 record budgets, the out-of-hospital commitment and tariff paid outside the pool without
 touching the pool's money.
+
+A pool keeps two funds. Revenue accounts have the names above; capital accounts (capital
+grants such as the Disabled Facilities Grant, and what they pay for) carry ``Capital`` as
+their second component ('Assets:Capital:Fund', 'Income:Capital:Contributions:...'), so every
+account says which fund it belongs to and capital never mixes with revenue at year end.
 """
 
 from __future__ import annotations
@@ -26,14 +31,105 @@ BUDGET_APPROVED = "Equity:Memo:Budget:Approved"        # memo contra of every sc
 
 MEMO_PREFIX = "Equity:Memo:"
 
+REVENUE = "revenue"
+CAPITAL = "capital"
+FUNDS = (REVENUE, CAPITAL)
+_CAPITAL = "Capital"
 
-def contribution(partner: str, stream: str) -> str:
-    """Income from one partner's funding stream."""
-    return f"Income:Contributions:{_component(partner)}:{_component(stream)}"
+
+def in_fund(account: str, fund: str) -> str:
+    """``account`` (a revenue name) as the same account of ``fund``."""
+    if fund not in FUNDS:
+        raise ValueError(f"'{fund}' is not a fund (one of: {', '.join(FUNDS)})")
+    if fund == REVENUE:
+        return account
+    head, _, rest = account.partition(":")
+    return f"{head}:{_CAPITAL}:{rest}"
 
 
-def scheme_spend(ref: str) -> str:
-    return f"Expenses:Schemes:{_component(ref)}"
+def fund_of(account: str) -> str:
+    """The fund an account belongs to: capital when its second component is 'Capital'."""
+    parts = account.split(":", 2)
+    return CAPITAL if len(parts) > 1 and parts[1] == _CAPITAL else REVENUE
+
+
+def _revenue_name(account: str) -> str:
+    if fund_of(account) == REVENUE:
+        return account
+    head, _, rest = account.partition(":")
+    return f"{head}:{rest.partition(':')[2]}"
+
+
+def fund_cash(fund: str = REVENUE) -> str:
+    """The fund's bank: 'Assets:Fund' (revenue) or 'Assets:Capital:Fund'."""
+    return in_fund(FUND, fund)
+
+
+def contribution(partner: str, stream: str, fund: str = REVENUE) -> str:
+    """Income from one partner's funding stream (capital grants into the capital fund)."""
+    return in_fund(f"Income:Contributions:{_component(partner)}:{_component(stream)}", fund)
+
+
+def contribution_of(account: str) -> tuple[str, str] | None:
+    """(partner, stream) of a contribution account of either fund, else None."""
+    name = _revenue_name(account)
+    if not name.startswith("Income:Contributions:"):
+        return None
+    partner, _, stream = name.removeprefix("Income:Contributions:").partition(":")
+    return partner, stream
+
+
+def is_contribution(account: str) -> bool:
+    return contribution_of(account) is not None
+
+
+def scheme_spend(ref: str, fund: str = REVENUE) -> str:
+    return in_fund(f"Expenses:Schemes:{_component(ref)}", fund)
+
+
+def scheme_of_spend(account: str) -> str | None:
+    """The scheme ref of a scheme-spend account of either fund, else None."""
+    name = _revenue_name(account)
+    return name.removeprefix("Expenses:Schemes:") if name.startswith("Expenses:Schemes:") else None
+
+
+def is_scheme_spend(account: str) -> bool:
+    return scheme_of_spend(account) is not None
+
+
+def _per_stream(account: str, fund: str, stream: str) -> str:
+    return in_fund(f"{account}:{_component(stream)}" if stream else account, fund)
+
+
+def carried_forward(fund: str, stream: str = "") -> str:
+    """Year-end expense that moves what stays in the pool into its reserve (capital: by stream)."""
+    return _per_stream("Expenses:CarriedForward", fund, stream)
+
+
+def reserve(fund: str, stream: str = "") -> str:
+    """What the pool holds over from one year to the next (credit balance; capital: by stream)."""
+    return _per_stream("Equity:Reserves", fund, stream)
+
+
+def brought_forward(fund: str, stream: str = "") -> str:
+    """Next year's opening income: last year's reserve released into the year."""
+    return _per_stream("Income:BroughtForward", fund, stream)
+
+
+def stream_of(account: str, prefix: str) -> str | None:
+    """The component after a revenue-named ``prefix`` in an account of either fund."""
+    name = _revenue_name(account)
+    return name.removeprefix(prefix) if name.startswith(prefix) else None
+
+
+def passed_to_districts(stream: str) -> str:
+    """Capital passed on to district councils (two-tier areas), by stream."""
+    return f"Expenses:{_CAPITAL}:PassedToDistricts:{_component(stream)}"
+
+
+def district_councils(payee: str) -> str:
+    """What the pool owes district councils (a district code, or 'DistrictCouncils' when not known)."""
+    return f"Liabilities:{_CAPITAL}:Districts:{_component(payee)}"
 
 
 def scheme_budget(ref: str) -> str:

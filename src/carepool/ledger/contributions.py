@@ -1,8 +1,10 @@
 """Contributions scheduled from an assured plan, and the schemes' budgets (memo).
 
 Revenue streams arrive in twelve monthly instalments (largest remainder, so they add up to
-the penny); capital grants arrive in one sum when received. Keys name the plan year, area,
-pool, partner, stream and instalment, so scheduling the same plan twice posts nothing new.
+the penny) into the revenue fund; capital grants arrive in one sum when received, into
+the capital fund (which streams are capital is the programme's word: ``capital_streams``).
+Keys name the plan year, area, pool, partner, stream and instalment, so scheduling the same
+plan twice posts nothing new.
 """
 
 from __future__ import annotations
@@ -28,6 +30,15 @@ def stream_kind(programme: ProgrammeYear, stream: str) -> str:
         return "revenue"
 
 
+def capital_streams(programme: ProgrammeYear) -> frozenset[str]:
+    """The ids of the programme's capital streams: the one place the ledger reads capital-ness."""
+    return frozenset(s.id for s in programme.streams if s.capital)
+
+
+def fund_of_stream(capital: frozenset[str] | set[str], stream: str) -> str:
+    return acc.CAPITAL if stream in capital else acc.REVENUE
+
+
 def funding_by_line(plan: Plan) -> dict[tuple[str, str, str], Money]:
     """(pool, contributor, stream) -> amount, merging repeated lines."""
     out: dict[tuple[str, str, str], Money] = {}
@@ -50,17 +61,19 @@ def schedule_contributions(
     year = financial_year(programme.start.year)
     months = months_of(year)
     received = capital_received or {}
+    capital = capital_streams(programme)
     out: list[Transaction] = []
     for (pool, contributor, stream), amount in sorted(funding_by_line(plan).items()):
         if amount.pence == 0:
             continue
-        account = acc.contribution(contributor, stream)
+        fund = fund_of_stream(capital, stream)
+        account = acc.contribution(contributor, stream, fund)
         base = f"contrib:{plan.year}:{plan.area_code}:{pool}:{contributor}:{stream}"
-        if stream_kind(programme, stream) == "capital":
+        if fund == acc.CAPITAL:
             on = received.get((contributor, stream), received.get(("*", stream), year.start))
             out.append(transaction(f"{base}:grant", plan.area_code, pool, on, Kind.CONTRIBUTION.value,
                                    f"{contributor} {stream} capital grant",
-                                   transfer(acc.FUND, account, amount.pence)))
+                                   transfer(acc.fund_cash(fund), account, amount.pence)))
             continue
         for i, (part, m) in enumerate(zip(apportion(amount, [1] * INSTALMENTS), months, strict=True), 1):
             out.append(transaction(f"{base}:{i:02d}", plan.area_code, pool, m.start, Kind.CONTRIBUTION.value,

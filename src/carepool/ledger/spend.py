@@ -1,13 +1,14 @@
 """Scheme spend: a payment to a provider for a scheme, checked against the plan.
 
 Each payment is one transaction: the scheme's expense, the invoice owed to the provider and
-its payment out of the pool fund. Its key is the payment's own reference, so importing the
-same file again posts nothing twice.
+its payment out of the pool fund. A scheme funded by a capital stream spends from the
+capital fund (its accounts carry the fund), anything else from the revenue fund. Its key is
+the payment's own reference, so importing the same file again posts nothing twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,13 +35,13 @@ def spend_key(area: str, reference: str) -> str:
     return f"spend:{area}:{reference}"
 
 
-def spend_transaction(payment: Payment, pool: str) -> Transaction:
-    expense, owed = acc.scheme_spend(payment.scheme), acc.provider(payment.provider)
+def spend_transaction(payment: Payment, pool: str, fund: str = acc.REVENUE) -> Transaction:
+    expense, owed = acc.scheme_spend(payment.scheme, fund), acc.provider(payment.provider)
     return Transaction(
         key=spend_key(payment.area, payment.reference), area=payment.area, pool=pool, on=payment.on,
         kind=Kind.SPEND.value, narration=f"{payment.scheme} paid to {payment.provider} ({payment.reference})",
         postings=(Posting(expense, payment.pence), Posting(owed, -payment.pence),
-                  Posting(owed, payment.pence), Posting(acc.FUND, -payment.pence)),
+                  Posting(owed, payment.pence), Posting(acc.fund_cash(fund), -payment.pence)),
     )
 
 
@@ -59,11 +60,13 @@ def check_payments(payments: Sequence[Payment], plans: dict[str, Plan], file: st
     return found
 
 
-def spend_transactions(payments: Sequence[Payment], plans: dict[str, Plan]) -> list[Transaction]:
-    """Transactions for payments already checked with ``check_payments``."""
+def spend_transactions(payments: Sequence[Payment], plans: dict[str, Plan],
+                       capital_streams: Collection[str]) -> list[Transaction]:
+    """Transactions for payments already checked with ``check_payments``; a scheme whose source
+    is one of ``capital_streams`` (``contributions.capital_streams``) spends capital."""
     out: list[Transaction] = []
     for p in payments:
         plan = plans[p.area]
-        pool = next(s.pool for s in plan.schemes if s.ref == p.scheme)
-        out.append(spend_transaction(p, pool))
+        scheme = next(s for s in plan.schemes if s.ref == p.scheme)
+        out.append(spend_transaction(p, scheme.pool, acc.CAPITAL if scheme.source in capital_streams else acc.REVENUE))
     return out

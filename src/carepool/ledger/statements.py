@@ -39,16 +39,25 @@ def pool_statement(transactions: Sequence[Transaction], area: str) -> Report:
         def line(section: str, item: str, pence: int, pool: str = pool) -> None:
             rows.append((pool, section, item, Money(pence)))
 
-        for account in sorted(a for a in bal if a.startswith("Income:Contributions:")):
-            line("income", f"contribution {account.removeprefix('Income:Contributions:')}", -bal[account])
+        for account in sorted(a for a in bal if acc.is_contribution(a)):
+            partner, stream = acc.contribution_of(account) or ("", "")
+            line("income", f"contribution {partner}:{stream}{_capital_tag(account)}", -bal[account])
+        for account in sorted(a for a in bal if acc.stream_of(a, "Income:BroughtForward") is not None):
+            line("income", f"brought forward from last year{_capital_tag(account)}", -bal[account])
         for account in sorted(a for a in bal if a.startswith("Income:Settlement:")):
             line("income", f"overspend met by {account.removeprefix('Income:Settlement:')}", -bal[account])
-        spend = sum(v for a, v in bal.items() if a.startswith("Expenses:Schemes:"))
-        line("expenditure", "schemes", spend)
+        for fund in acc.FUNDS:
+            spend = sum(v for a, v in bal.items() if acc.is_scheme_spend(a) and acc.fund_of(a) == fund)
+            line("expenditure", "schemes" if fund == acc.REVENUE else "capital schemes", spend)
         line("expenditure", "performance sum paid to acute providers", bal.get(acc.PAID_TO_ACUTE, 0))
         for account in sorted(a for a in bal if a.startswith("Expenses:Settlement:")):
             line("expenditure", f"underspend returned to {account.removeprefix('Expenses:Settlement:')}",
                  bal[account])
+        for account in sorted(a for a in bal if acc.stream_of(a, "Expenses:PassedToDistricts:") is not None):
+            line("expenditure", f"passed to district councils: {acc.stream_of(account, 'Expenses:PassedToDistricts:')}",
+                 bal[account])
+        for account in sorted(a for a in bal if acc.stream_of(a, "Expenses:CarriedForward") is not None):
+            line("expenditure", f"carried forward to next year{_capital_tag(account)}", bal[account])
         line("performance", "held back", _debits(txns, acc.HELD_BACK))
         line("performance", "released to the pool", bal.get(acc.RELEASED, 0))
         line("performance", "paid to acute providers", bal.get(acc.PAID_TO_ACUTE, 0))
@@ -56,21 +65,30 @@ def pool_statement(transactions: Sequence[Transaction], area: str) -> Report:
         line("performance", "paid through tariff outside the pool (memo)", bal.get(acc.TARIFF_OUTSIDE, 0))
         line("performance", "out-of-hospital investment committed (memo)", bal.get(acc.OUT_OF_HOSPITAL, 0))
         line("position", "pool fund", bal.get(acc.FUND, 0))
+        line("position", "capital fund", bal.get(acc.fund_cash(acc.CAPITAL), 0))
         line("position", "net position (income less expenditure)",
              -sum(v for a, v in bal.items() if acc.is_income_or_expense(a)))
         line("position", "risk-share reserves (owed to partners)",
              -sum(v for a, v in bal.items() if a.startswith("Liabilities:RiskShare:")))
+        line("position", "owed to district councils",
+             -sum(v for a, v in bal.items() if acc.stream_of(a, "Liabilities:Districts:") is not None))
+        line("position", "reserves carried forward",
+             -sum(v for a, v in bal.items() if acc.stream_of(a, "Equity:Reserves") is not None))
     return Report(f"Pool statement: {area}", ("pool", "section", "item", "amount"), tuple(rows))
+
+
+def _capital_tag(account: str) -> str:
+    return " (capital)" if acc.fund_of(account) == acc.CAPITAL else ""
 
 
 def partner_statement(transactions: Sequence[Transaction], partner: str) -> Report:
     """What one partner put into each pool, by stream, and its share of each settlement."""
-    contrib_prefix = f"Income:Contributions:{partner}:"
     rows: list[tuple[Cell, ...]] = []
     bal = balances(transactions)
     for (area, pool, account), amount in sorted(bal.items()):
-        if account.startswith(contrib_prefix):
-            rows.append((area, pool, f"contributed {account.removeprefix(contrib_prefix)}", Money(-amount)))
+        contribution = acc.contribution_of(account)
+        if contribution is not None and contribution[0] == partner:
+            rows.append((area, pool, f"contributed {contribution[1]}{_capital_tag(account)}", Money(-amount)))
         elif account == acc.risk_share(partner):
             rows.append((area, pool, "risk-share settlement (positive: owed to the partner)", Money(-amount)))
     return Report(f"Partner statement: {partner}", ("area", "pool", "item", "amount"), tuple(rows))
@@ -84,18 +102,20 @@ def scheme_statement(transactions: Sequence[Transaction], area: str) -> Report:
     for t in own:
         if t.kind == Kind.SPEND.value:
             for p in t.postings:
-                if p.account.startswith("Expenses:Schemes:"):
-                    key = (t.pool, p.account.removeprefix("Expenses:Schemes:"))
-                    payments[key] = payments.get(key, 0) + 1
+                ref = acc.scheme_of_spend(p.account)
+                if ref is not None:
+                    payments[(t.pool, ref)] = payments.get((t.pool, ref), 0) + 1
     schemes: set[tuple[str, str]] = set()
     for (_, pool, account) in bal:
-        for prefix in ("Expenses:Schemes:", "Equity:Memo:Budget:Schemes:"):
-            if account.startswith(prefix):
-                schemes.add((pool, account.removeprefix(prefix)))
+        ref = acc.scheme_of_spend(account)
+        if ref is None and account.startswith("Equity:Memo:Budget:Schemes:"):
+            ref = account.removeprefix("Equity:Memo:Budget:Schemes:")
+        if ref is not None:
+            schemes.add((pool, ref))
     rows: list[tuple[Cell, ...]] = []
     for pool, ref in sorted(schemes):
         budget = bal.get((area, pool, acc.scheme_budget(ref)), 0)
-        spent = bal.get((area, pool, acc.scheme_spend(ref)), 0)
+        spent = sum(bal.get((area, pool, acc.scheme_spend(ref, fund)), 0) for fund in acc.FUNDS)
         rows.append((pool, ref, Money(budget), Money(spent), Money(budget - spent), payments.get((pool, ref), 0)))
     return Report(f"Scheme statement: {area}", ("pool", "scheme", "budget", "spent", "remaining", "payments"),
                   tuple(rows))

@@ -22,6 +22,7 @@ class Kind(StrEnum):
     SETTLEMENT = "settlement"
     REVERSAL = "reversal"
     ADJUSTMENT = "adjustment"
+    OPENING = "opening"          # balances brought forward from the previous year
 
 
 @dataclass(frozen=True, slots=True)

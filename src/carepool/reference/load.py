@@ -55,6 +55,8 @@ def load_reference() -> ReferenceData:
             population_all_ages_2016=pop("mye2_pop_all_ages_mid2016"),
             population_18_plus_2016=pop("mye2_pop_18plus_mid2016"),
             population_65_plus_2016=pop("mye2_pop_65plus_mid2016"),
+            district_codes=tuple(code for r in rows if r["utla_type"] == "County"
+                                 for code in r["lad15_codes"].split(";") if code.strip()),
         )
         for r in rows:
             utla_to_area[r["utla15_code"]] = area_code

@@ -24,6 +24,12 @@ class Area:
     population_all_ages_2016: int
     population_18_plus_2016: int
     population_65_plus_2016: int
+    district_codes: tuple[str, ...] = ()   # lower-tier districts (ONS LAD codes) of a two-tier county
+
+    @property
+    def two_tier(self) -> bool:
+        """A county with district councils under it (they are the housing authorities)."""
+        return self.utla_type == "County"
 
     def population(self, band: str, year: int = 2015) -> int:
         """Population by band ('all_ages', '18_plus', '65_plus') at mid-``year`` (2015, 2016)."""

@@ -125,7 +125,7 @@ def _money_by_area(store: Store) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for line in ledger.trial_balance(store).lines:
         net = line.debit - line.credit
-        if line.account.startswith("Expenses:Schemes:"):
+        if accounts.is_scheme_spend(line.account):
             key = "spend"
         elif line.account == accounts.RELEASED:
             key = "earned"

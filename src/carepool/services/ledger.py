@@ -18,11 +18,12 @@ from carepool.exchange.payments import read_payments
 from carepool.findings import error, has_errors
 from carepool.ledger import beancount, statements
 from carepool.ledger.balances import TrialBalance
-from carepool.ledger.contributions import schedule_contributions, scheme_budgets
+from carepool.ledger.contributions import capital_streams, schedule_contributions, scheme_budgets
 from carepool.ledger.periods import financial_year, parse_period
 from carepool.ledger.settlement import RiskShare, Settlement, settle_pool
 from carepool.ledger.spend import Payment, check_payments, spend_transactions
 from carepool.ledger.transactions import Transaction, reversal
+from carepool.ledger.year_end import YearEnd
 from carepool.money import Money
 from carepool.performance import hold_back_transaction
 from carepool.plans.model import Plan
@@ -118,7 +119,7 @@ def import_spend(store: Store, path: Path, area: str | None = None, *, actor: st
             found = check_payments(group, plans, path.name)
             findings += found
             if not found:
-                batch += spend_transactions(group, plans)
+                batch += spend_transactions(group, plans, capital_streams(load_programme(year)))
         if has_errors(findings):
             findings.sort(key=lambda f: (f.location.row or 0, f.location.field or ""))
             raise ValidationFailed(f"{path.name}: {len(findings)} problem(s); nothing was posted", findings)
@@ -146,9 +147,25 @@ def set_risk_share(store: Store, area: str, year: str, pool: str, agreement: Ris
         repo.set_risk_share(session, area, load_programme(year).id, pool, agreement)
 
 
+def year_end_for(programme: ProgrammeYear, area: str) -> YearEnd:
+    """The year being closed for ``area``, and where its capital goes: in a two-tier county the
+    streams the programme passes to district councils (the DFG) go to its districts."""
+    period = financial_year(programme.start.year)
+    try:
+        place = load_reference().area(area)
+    except NotFound:
+        return YearEnd(programme.id, period.start, period.end)
+    passed = frozenset(s.id for s in programme.streams
+                       if s.passed_to == "district_council") if place.two_tier else frozenset()
+    return YearEnd(programme.id, period.start, period.end, passed & capital_streams(programme),
+                   place.district_codes, place.name)
+
+
 def settle(store: Store, year: str, area: str | None = None, *, actor: str = ACTOR,
            at: datetime | None = None) -> list[Settlement]:
-    """Settle every pool's over/underspend by its risk share, then close the year (per area)."""
+    """Settle every pool's year by fund, then close the year (per area): the revenue over/underspend
+    by its risk share (less what the agreement keeps in the pool), capital by stream (to district
+    councils or carried forward), and next year's brought-forward balances."""
     programme = load_programme(year)
     period = financial_year(programme.start.year)
     out: list[Settlement] = []
@@ -160,12 +177,12 @@ def settle(store: Store, year: str, area: str | None = None, *, actor: str = ACT
             if code in closed:
                 continue
             txns = repo.transactions(session, area=code)
+            when = year_end_for(programme, code)
             for pool in plan.pools:
                 agreement = repo.risk_share(session, code, programme.id, pool.id) or RiskShare()
-                result = settle_pool(plan, pool.id, txns, agreement, period.end)
+                result = settle_pool(plan, pool.id, txns, agreement, when)
                 out.append(result)
-                if result.transaction is not None:
-                    batch.append(result.transaction)
+                batch.extend(result.transactions)
         repo.post_batch(session, batch, f"settlement {programme.id}", actor, at or now())
         for code in sorted(set(plans) - closed):
             repo.close_period(session, code, period, actor, at or now())

@@ -288,17 +288,17 @@ def finance_from_transactions(plan: Plan, txns: Iterable[Transaction],
     end = quarter_end(quarter)
     income: dict[str, int] = {p.id: 0 for p in plan.pools}
     spent: dict[str, int] = {p.id: 0 for p in plan.pools}
-    scheme_of = {accounts.scheme_spend(s.ref): s.ref for s in plan.schemes}
     by_scheme: dict[str, int] = {s.ref: 0 for s in plan.schemes}
     for txn in txns:
         if txn.area != plan.area_code or txn.on > end or txn.pool not in income:
             continue
         for p in txn.postings:
-            if p.account.startswith("Income:Contributions:"):
+            ref = accounts.scheme_of_spend(p.account)
+            if accounts.is_contribution(p.account):
                 income[txn.pool] -= p.pence
-            elif p.account in scheme_of:
+            elif ref in by_scheme:
                 spent[txn.pool] += p.pence
-                by_scheme[scheme_of[p.account]] += p.pence
+                by_scheme[ref] += p.pence
     pools = tuple(PoolLine(pid, Money(income[pid]), Money(spent[pid])) for pid in income)
     schemes = tuple(SchemeLine(ref, Money(v)) for ref, v in by_scheme.items())
     return pools, schemes

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 
 from carepool.budgets.scorecard import AreaScore, Method, load_method, score_areas
 from carepool.budgets.scorecard_inputs import PlanStatus, SpcEvidence, evidence_from_plans, spc_evidence
+from carepool.ledger import accounts
 from carepool.metrics.spc import Improvement, SpcOptions, SpcResult, xmr
 from carepool.programme import load_programme
 from carepool.reference import load_reference
@@ -104,7 +105,7 @@ def spc_by_area() -> dict[str, SpcEvidence]:
 def _scheme_spend(store: Store) -> dict[str, int]:
     out: dict[str, int] = {}
     for line in ledger.trial_balance(store).lines:
-        if line.account.startswith("Expenses:Schemes:"):
+        if accounts.is_scheme_spend(line.account):
             out[line.area] = out.get(line.area, 0) + line.debit - line.credit
     return out
 

@@ -140,10 +140,11 @@ def balance_drift(session: Session) -> list[tuple[int, int, int]]:
 
 def risk_share(session: Session, area: str, year: str, pool: str) -> RiskShare | None:
     c = t.risk_shares.c
-    row = session.execute(select(c.kind, c.shares).where(c.area == area, c.year == year, c.pool == pool)).first()
+    row = session.execute(select(c.kind, c.shares, c.carry_forward_pct)
+                          .where(c.area == area, c.year == year, c.pool == pool)).first()
     if row is None:
         return None
-    return RiskShare(row.kind, tuple((str(p), int(w)) for p, w in row.shares))
+    return RiskShare(row.kind, tuple((str(p), int(w)) for p, w in row.shares), int(row.carry_forward_pct))
 
 
 # writing -----------------------------------------------------------------------------------
@@ -245,6 +246,7 @@ def set_risk_share(session: Session, area: str, year: str, pool: str, agreement:
     shares = [[p, w] for p, w in agreement.shares]
     if existing is None:
         session.execute(insert(t.risk_shares).values(area=area, year=year, pool=pool, kind=agreement.kind,
-                                                      shares=shares))
+                                                      shares=shares, carry_forward_pct=agreement.carry_forward_pct))
     else:
-        session.execute(t.risk_shares.update().where(c.id == existing.id).values(kind=agreement.kind, shares=shares))
+        session.execute(t.risk_shares.update().where(c.id == existing.id).values(
+            kind=agreement.kind, shares=shares, carry_forward_pct=agreement.carry_forward_pct))

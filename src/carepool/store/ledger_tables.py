@@ -13,6 +13,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    CheckConstraint,
     Column,
     Date,
     ForeignKey,
@@ -102,7 +103,9 @@ risk_shares = Table(
     Column("pool", String(16), nullable=False),
     Column("kind", String(32), nullable=False),
     Column("shares", JSON, nullable=False),
+    Column("carry_forward_pct", Integer, nullable=False, server_default=text("0")),
     UniqueConstraint("area", "year", "pool", name="uq_ledger_risk_shares_area_year_pool"),
+    CheckConstraint("carry_forward_pct BETWEEN 0 AND 100", name="ck_ledger_risk_shares_carry_forward_pct"),
 )
 
 APPEND_ONLY = ("ledger_transactions", "ledger_postings")
