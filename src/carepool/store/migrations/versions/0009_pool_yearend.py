@@ -1,8 +1,8 @@
 """Pool year end: the risk-share agreement says how much of a revenue underspend stays in the
-pool (carried forward as next year's brought-forward balance). Also joins the earlier heads.
+pool (carried forward as next year's brought-forward balance).
 
-Revision ID: 0008_pool_yearend
-Revises: 0004_web, 0005_returns, 0006_sharing_lifecycle, 0007_budgets
+Revision ID: 0009_pool_yearend
+Revises: 0008_statement_checks
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_pool_yearend"
-down_revision: str | Sequence[str] | None = ("0004_web", "0005_returns", "0006_sharing_lifecycle", "0007_budgets")
+revision: str = "0009_pool_yearend"
+down_revision: str | Sequence[str] | None = "0008_statement_checks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
