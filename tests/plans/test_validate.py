@@ -33,6 +33,15 @@ def errors(p: Plan, year=Y15, stage: str = "draft") -> dict[str, list[str]]:  # 
     return out
 
 
+def advice(p: Plan, year=Y15) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    """Warnings by rule: derived minimums are advice (issue 12 item 3), never errors."""
+    out: dict[str, list[str]] = {}
+    for f in validate_plan(p, year, REF):
+        if f.severity is Severity.WARNING:
+            out.setdefault(f.rule, []).append(f"{f.location.field}: {f.message}")
+    return out
+
+
 def test_sample_plans_are_valid_in_every_area() -> None:
     for year in (Y15, Y16):
         for i, code in enumerate(REF.areas):
@@ -46,22 +55,25 @@ def test_ccg_minimum_shortfall(plan: Plan) -> None:
     short = replace(plan.funding[i], amount=plan.funding[i].amount - Money(1))
     bad = replace(plan, funding=(*plan.funding[:i], short, *plan.funding[i + 1:]))
     found = errors(bad)
-    assert any("short by £0.01" in m and m.startswith(f"funding[{i}].amount") for m in found["CCG-MINIMUM"])
-    # the pool no longer adds up either: both reported at once
+    assert "CCG-MINIMUM" not in found
+    assert any("£0.01 below it" in m and "derived, not published" in m and m.startswith(f"funding[{i}].amount")
+               for m in advice(bad)["CCG-MINIMUM"])
+    # the pool no longer adds up: an error, reported at the same time as the advice
     assert "SCHEMES-SUM" in found
 
 
 def test_grant_not_pooled(plan: Plan) -> None:
     bad = replace(plan, funding=tuple(f for f in plan.funding if f.stream != "la-dfg"))
-    found = errors(bad)
-    assert any("Disabled Facilities Grant" in m for m in found["GRANT-POOLED"])
+    assert "GRANT-POOLED" not in errors(bad)
+    assert any("Disabled Facilities Grant" in m and "derived, not published" in m for m in advice(bad)["GRANT-POOLED"])
 
 
 def test_social_care_protection(plan: Plan) -> None:
     schemes = tuple(replace(s, area_of_spend="Acute") if s.area_of_spend == "Social Care" else s
                     for s in plan.schemes)
-    found = errors(replace(plan, schemes=schemes))
-    assert any("Protection of adult social care" in m for m in found["RING-FENCE"])
+    assert "RING-FENCE" not in errors(replace(plan, schemes=schemes))
+    assert any("Protection of adult social care" in m and "derived, not published" in m
+               for m in advice(replace(plan, schemes=schemes))["RING-FENCE"])
 
 
 def test_schemes_must_add_up_to_pool(plan: Plan) -> None:

@@ -19,6 +19,7 @@ from carepool.money import Money, total
 from carepool.plans.model import ConditionConfirmation, FundingLine, Plan
 from carepool.plans.sample import sample_plan
 from carepool.programme import derive_minimums, load_programme
+from carepool.programme.published import published_uplift
 from carepool.reference import load_reference
 from carepool.services import plans as svc
 from carepool.store.db import Store
@@ -86,7 +87,8 @@ def run_plans_step(store: Store, *, seed: int, progress: Progress, year_id: str 
     minimums = derive_minimums(year, ref)
     minimum_total = total(m.total for m in minimums.values())
     progress("calibrating plans to the published national figures")
-    calibrations = calibrate(year, ref, seed, minimum_total)
+    # plans pay a published allocation where it is above the derived minimum: count that too
+    calibrations = calibrate(year, ref, seed, minimum_total + published_uplift(year, minimums))
     rng = random.Random(f"demo-plans:{seed}")
     broken = dict(zip(rng.sample([c.area_code for c in calibrations], 4), _mistakes(rng), strict=True))
     outcome_pool = (["approved subject to conditions"] * 91 + ["approved with support"] * 8

@@ -8,7 +8,7 @@ makes up is illustrative and the plan says so.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -28,6 +28,8 @@ from carepool.plans.model import (
 )
 from carepool.programme.minimums import AreaMinimums, derive_minimums
 from carepool.programme.model import ProgrammeYear
+from carepool.programme.published import streams_bound
+from carepool.reference.allocations import allocations_for
 from carepool.reference.model import ReferenceData
 
 PROVIDERS = (
@@ -69,6 +71,21 @@ def default_baselines(area_code: str, ref: ReferenceData) -> Baselines:
     return Baselines((q[0], q[1], q[2], q[3]), delayed_days=ref.area(area_code).population_18_plus // 14)
 
 
+def _meet_published(funding: list[FundingLine], year: ProgrammeYear, area_code: str) -> list[FundingLine]:
+    """Raise a partner's lines to its published allocation where that is above the derived figure."""
+    for a in allocations_for(year.id, area_code, {f.contributor for f in funding}):
+        if a.plan_year not in year.plan_years:
+            continue
+        bound = set(streams_bound(a, year))
+        idx = [i for i, f in enumerate(funding) if f.contributor == a.partner_code and f.stream in bound]
+        paid = sum(funding[i].amount.pence for i in idx)
+        if idx and paid < a.amount.pence:
+            parts = apportion(a.amount, [max(funding[i].amount.pence, 1) for i in idx])
+            for i, part in zip(idx, parts, strict=True):
+                funding[i] = replace(funding[i], amount=part)
+    return funding
+
+
 def sample_plan(
     area_code: str,
     year: ProgrammeYear,
@@ -105,6 +122,7 @@ def sample_plan(
             funding.append(FundingLine(ccg, stream_id, "P1", amount))
     for stream_id, amount in sorted(mins.by_la.items()):
         funding.append(FundingLine(area.code, stream_id, "P1", amount))
+    funding = _meet_published(funding, year, area.code)
     topup = local_topup if local_topup is not None else Money(0)
     if topup.pence > 0:
         la_part, ccg_part = apportion(topup, [rng.randint(3, 7), rng.randint(3, 7)])

@@ -8,6 +8,7 @@ from carepool.plans.rules import completeness, funding, performance, schemes, st
 from carepool.plans.rules.context import STAGES, Rule, RuleContext
 from carepool.programme.minimums import derive_minimums
 from carepool.programme.model import ProgrammeYear
+from carepool.reference.allocations import allocations_for
 from carepool.reference.model import ReferenceData
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -23,7 +24,9 @@ def validate_plan(
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {STAGES}")
     minimums = derive_minimums(year, ref).get(plan.area_code)
-    ctx = RuleContext(year=year, ref=ref, minimums=minimums, stage=stage)
+    published = tuple(a for a in allocations_for(year.id, plan.area_code, {p.code for p in plan.partners})
+                      if a.plan_year in year.plan_years)
+    ctx = RuleContext(year=year, ref=ref, minimums=minimums, stage=stage, published=published)
     findings: list[Finding] = []
     for rule in ALL_RULES:
         findings.extend(rule(plan, ctx))

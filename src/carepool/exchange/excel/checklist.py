@@ -129,14 +129,16 @@ RULE_ROWS: dict[str, tuple[str, str, Status]] = {
     "pools": ("Structure", "Each Section 75 pool has an id, a name, a host partner and a pool manager", _pools),
     "funding_lines": ("Funding", "Each funding line names a partner, a stream of the year and a pool; amounts "
                       "within the year's limits", _amounts),
-    "ccg_minimums": ("Funding", "Each CCG pays at least its minimum contribution (derived) per stream",
-                     _funding_checks),
-    "grants_pooled": ("Funding", "Capital grants paid to the local authority are pooled in full (derived)",
-                      _funding_checks),
+    "ccg_minimums": ("Funding", "Each CCG pays at least its minimum contribution per stream (derived, not "
+                     "published: advice, a warning)", _funding_checks),
+    "grants_pooled": ("Funding", "Capital grants paid to the local authority are pooled in full (derived, not "
+                      "published: advice, a warning)", _funding_checks),
+    "published_minimums": ("Funding", "Each partner pays at least its published allocation, where one is "
+                           "published (enforced)", _static),
     "scheme_fields": ("Schemes", "Every scheme row is complete, uses the drop-down lists, and is not a duplicate",
                       _schemes_complete),
     "schemes_add_up": ("Schemes", "Schemes add up to each pool's income, stream by stream", _schemes_sum),
-    "ring_fences": ("Schemes", "Ring-fenced minimums (derived) are spent on qualifying schemes", _static),
+    "ring_fences": ("Schemes", "Ring-fenced minimums are spent on qualifying schemes (derived: advice)", _static),
     "ambition": ("Ambition", "Baseline and planned reductions by quarter add up to the year", _ambition),
     "performance_sum_rule": ("Ambition", "Performance sum = admissions avoided x cost per admission, capped at the "
                              "area's share (derived)", _performance),

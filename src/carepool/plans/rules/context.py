@@ -9,6 +9,7 @@ from carepool.findings import Finding
 from carepool.plans.model import Plan
 from carepool.programme.minimums import AreaMinimums
 from carepool.programme.model import ProgrammeYear
+from carepool.reference.allocations import PublishedAllocation
 from carepool.reference.model import ReferenceData
 
 STAGES = ("draft", "submission")
@@ -20,6 +21,7 @@ class RuleContext:
     ref: ReferenceData
     minimums: AreaMinimums | None   # None when the area is unknown
     stage: str = "draft"            # "submission" also requires sign-offs
+    published: tuple[PublishedAllocation, ...] = ()  # published minimums that bind this plan's partners
 
 
 Rule = Callable[[Plan, RuleContext], list[Finding]]

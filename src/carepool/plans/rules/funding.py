@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from carepool.findings import Finding, error
+from carepool.findings import Finding, error, warning
 from carepool.money import Money
 from carepool.plans.model import Plan
 from carepool.plans.rules.context import Rule, RuleContext
+from carepool.programme.published import streams_bound
+from carepool.reference.allocations import NHS_MINIMUM_TOTAL
 
 _KIND_FOR = {"ccg": "ccg", "la": "la"}
 
@@ -73,10 +75,10 @@ def ccg_minimums(plan: Plan, ctx: RuleContext) -> list[Finding]:
         for stream_id, minimum in sorted(per_stream.items()):
             paid = _paid(plan, ccg, stream_id)
             if paid < minimum:
-                out.append(error(
+                out.append(warning(
                     "CCG-MINIMUM",
-                    f"CCG {ccg} pays {paid} of '{ctx.year.stream(stream_id).name}' but its minimum "
-                    f"contribution to this area is {minimum} (derived); short by {minimum - paid}",
+                    f"CCG {ccg} pays {paid} of '{ctx.year.stream(stream_id).name}'; its minimum contribution "
+                    f"to this area is {minimum} (derived, not published: advice); {minimum - paid} below it",
                     field=line_field(plan, ccg, stream_id),
                 ))
     return out
@@ -91,12 +93,33 @@ def grants_pooled(plan: Plan, ctx: RuleContext) -> list[Finding]:
         paid = Money(sum(f.amount.pence for f in plan.funding
                          if f.stream == stream_id and (p := plan.partner(f.contributor)) and p.kind == "la"))
         if stream.must_pool and paid < minimum:
-            out.append(error(
+            out.append(warning(
                 "GRANT-POOLED",
-                f"the {stream.name} ({minimum}, derived) must be pooled in full; the plan pools {paid}",
+                f"the {stream.name} must be pooled in full; the plan pools {paid} and the area's grant is "
+                f"{minimum} (derived, not published: advice, check the grant determination)",
                 field=line_field(plan, None, stream_id),
             ))
     return out
 
 
-RULES: tuple[Rule, ...] = (funding_lines, ccg_minimums, grants_pooled)
+def published_minimums(plan: Plan, ctx: RuleContext) -> list[Finding]:
+    """A partner's published allocation is a minimum the plan must meet (an error if missed)."""
+    out: list[Finding] = []
+    for a in ctx.published:
+        streams = streams_bound(a, ctx.year)
+        if not streams or plan.partner(a.partner_code) is None:
+            continue
+        paid = Money(sum(f.amount.pence for f in plan.funding
+                         if f.contributor == a.partner_code and f.stream in streams))
+        if paid < a.amount:
+            what = "its NHS minimum contribution" if a.stream == NHS_MINIMUM_TOTAL else f"'{a.stream}'"
+            out.append(error(
+                "PUBLISHED-MINIMUM",
+                f"{a.partner_name} ({a.partner_code}) pays {paid} of {what}, but its published {a.plan_year} "
+                f"minimum is {a.amount} ({a.source}, {a.url}); short by {a.amount - paid}",
+                field=line_field(plan, a.partner_code, streams[0]),
+            ))
+    return out
+
+
+RULES: tuple[Rule, ...] = (funding_lines, ccg_minimums, grants_pooled, published_minimums)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from carepool.findings import Finding, Location, Severity, error
+from carepool.findings import Finding, Location, Severity, error, warning
 from carepool.findings import Finding as _F
 from carepool.money import Money
 from carepool.plans.model import Plan
@@ -72,9 +72,9 @@ def out_of_hospital(plan: Plan, ctx: RuleContext) -> list[Finding]:
         if s.area_of_spend in ctx.year.out_of_hospital_areas and s.commissioner in ("CCG", "Joint")
     ))
     if need.pence > 0 and spent < need:
-        return [error("OUT-OF-HOSPITAL", f"NHS-commissioned out-of-hospital schemes total {spent}; at least "
-                      f"{need} (the performance element not at risk, derived) must be spent on them",
-                      field="schemes")]
+        return [warning("OUT-OF-HOSPITAL", f"NHS-commissioned out-of-hospital schemes total {spent}; the "
+                        f"performance element not at risk, {need} (derived, not published), should be spent on them",
+                        field="schemes")]
     return []
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from carepool.cell_text import is_code
-from carepool.findings import Finding, error
+from carepool.findings import Finding, error, warning
 from carepool.money import Money
 from carepool.plans.model import Plan
 from carepool.plans.rules.context import Rule, RuleContext
@@ -101,9 +101,10 @@ def ring_fences(plan: Plan, ctx: RuleContext) -> list[Finding]:
                 continue
             counted += s.amount.pence
         if counted < need.pence:
-            out.append(error(
+            out.append(warning(
                 "RING-FENCE",
-                f"{fence.name}: schemes provide {Money(counted)} but at least {need} (derived) is required",
+                f"{fence.name}: schemes provide {Money(counted)}; the minimum spend is {need} "
+                "(derived, not published: advice, check the published allocation)",
                 field="schemes",
             ))
     return out

@@ -7,14 +7,27 @@ from carepool.findings import Finding, error, warning
 from carepool.plans.model import Plan
 from carepool.plans.rules.context import Rule, RuleContext
 from carepool.plans.sample import hwb_code
+from carepool.reference.geography import SHIPPED_VINTAGES
+from carepool.reference.load_geography import geography
+
+
+def _later(code: str, vintage: str) -> str:
+    """'; ... the area was X' when the code is a successor of an area of the vintage, else ''."""
+    known = geography(vintage)
+    return f"; {known.explain(code)}" if code in known.later_codes else ""
 
 
 def area_and_year(plan: Plan, ctx: RuleContext) -> list[Finding]:
     out: list[Finding] = []
-    if plan.area_code not in ctx.ref.areas:
+    if ctx.year.vintage == "2015" and plan.area_code not in ctx.ref.areas:
         out.append(error("AREA-KNOWN", f"'{plan.area_code}' is not a Health and Wellbeing Board "
-                         "area code (use the ONS code of the upper-tier authority, e.g. E08000025)",
-                         field="area_code"))
+                         "area code (use the ONS code of the upper-tier authority, e.g. E08000025)"
+                         + _later(plan.area_code, "2015"), field="area_code"))
+    elif ctx.year.vintage != "2015":
+        vintage = ctx.year.vintage if ctx.year.vintage in SHIPPED_VINTAGES else "2023"
+        if not geography(vintage).knows(plan.area_code):
+            out.append(error("AREA-KNOWN", f"{ctx.year.name}: {geography(vintage).explain(plan.area_code)}",
+                             field="area_code"))
     if plan.year != ctx.year.id:
         out.append(error("YEAR-MATCH", f"plan is for '{plan.year}' but is being checked against "
                          f"'{ctx.year.id}'", field="year"))
