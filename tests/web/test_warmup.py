@@ -15,11 +15,16 @@ from markupsafe import Markup
 from carepool.errors import ConfigurationError
 from carepool.reference import load_reference
 from carepool.services import dashboard
+from carepool.store.cache import VersionedCache
 from carepool.store.db import Store
 from carepool.web import area_data, create_app
 from carepool.web.settings import WebSettings, from_environment
 from carepool.web.warmup import Warmer
 from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, log_in, settings
+
+
+def rows_cache(store: Store) -> VersionedCache:
+    return store.caches.named(dashboard.ROWS_CACHE)
 
 
 def test_the_warm_up_is_on_unless_the_environment_turns_it_off() -> None:
@@ -33,7 +38,7 @@ def test_the_warmer_fills_the_dashboard_rows_and_each_area_section(web_store: St
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(area_data, "_sections", {})
     warmer = Warmer(web_store, YEAR, areas=[OWN, OTHER])
-    before = dashboard.computed["count"]
+    before = rows_cache(web_store).computed
     warmer.start()
     assert warmer.done.wait(120), "the warm-up finished"
     assert warmer.warmed == [OWN, OTHER]
@@ -41,9 +46,9 @@ def test_the_warmer_fills_the_dashboard_rows_and_each_area_section(web_store: St
     # rendered in the child process, exactly as a request in this process renders it
     assert area_data.metrics_section(load_reference().area(OWN)) == area_data.render_section(OWN)
     assert not area_data.section_cached("E08000016"), "only the areas asked for"
-    assert dashboard.computed["count"] == before + 1
+    assert rows_cache(web_store).computed == before + 1
     dashboard.all_rows(web_store, YEAR)
-    assert dashboard.computed["count"] == before + 1, "the dashboard rows came from the warmed cache"
+    assert rows_cache(web_store).computed == before + 1, "the dashboard rows came from the warmed cache"
 
 
 def test_an_area_asked_for_twice_at_once_is_computed_once(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,7 +101,7 @@ def test_by_default_the_app_starts_serving_once_the_caches_are_warm(web_store: S
         warmer: Warmer = app.state.warmer
         assert warmer.done.is_set() and len(warmer.warmed) == len(load_reference().areas)
         assert len(area_data._sections) >= len(load_reference().areas)
-        views = area_data._views[web_store.engine]     # each area's plan and statements read too
+        views = web_store.caches.named(area_data.VIEWS_CACHE).keys()   # each area's plan and statements read too
         assert {code for code, _year in views} >= set(load_reference().areas)
         log_in(client, BY_KEY["analyst"].email)
         assert client.get(f"/areas/{OTHER}").status_code == 200

@@ -13,14 +13,11 @@ the ledger holds.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from carepool.budgets.budget import check_budget
@@ -245,11 +242,7 @@ def _as_of(data: Dataset, as_of: date | None) -> date:
     return as_of or min(date.today(), data.year_end)
 
 
-# an area's list, kept per store until a cohort is loaded (the only write to the budgets tables)
-_areas: weakref.WeakKeyDictionary[Engine, dict[tuple[str, date, Thresholds], tuple[int, AreaBudgets]]] = (
-    weakref.WeakKeyDictionary())
-_areas_lock = threading.Lock()
-MAX_CACHED_AREAS = 512
+MAX_CACHED_AREAS = 512   # area lists kept per store until a cohort is loaded (the only write to budgets)
 
 
 def area_budgets(store: Store, area: str, *, as_of: date | None = None,
@@ -260,18 +253,8 @@ def area_budgets(store: Store, area: str, *, as_of: date | None = None,
     until the next cohort load, so a large area (Leeds: 1,240 people) answers in milliseconds.
     """
     key = (area, as_of or date.today(), thresholds)
-    version = budgets_version(store)
-    with _areas_lock:
-        hit = _areas.get(store.engine, {}).get(key)
-    if hit is not None and hit[0] == version:
-        return hit[1]
-    view = _area_budgets(store, area, as_of, thresholds)
-    with _areas_lock:
-        kept = _areas.setdefault(store.engine, {})
-        if len(kept) >= MAX_CACHED_AREAS:
-            kept.clear()
-        kept[key] = (version, view)
-    return view
+    return store.caches.named("budgets.areas", MAX_CACHED_AREAS).get(
+        key, budgets_version(store), lambda: _area_budgets(store, area, as_of, thresholds))
 
 
 def _area_budgets(store: Store, area: str, as_of: date | None, thresholds: Thresholds) -> AreaBudgets:

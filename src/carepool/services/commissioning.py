@@ -8,12 +8,8 @@ under each. Kept per store until a plan changes (the plan-event id moves).
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from sqlalchemy.engine import Engine
 
 from carepool.programme import load_programme
 from carepool.services import dashboard, plans
@@ -50,21 +46,10 @@ def _compute(store: Store, year: str) -> dict[str, AreaModels]:
     return out
 
 
-_cache: weakref.WeakKeyDictionary[Engine, dict[str, tuple[int, dict[str, AreaModels]]]] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
-
-
 def area_models(store: Store, year: str) -> dict[str, AreaModels]:
     """Every area with a plan for ``year`` -> its pools' models and governance (the same object until plans change)."""
     events = dashboard.store_version(store)[0]
-    with _lock:
-        hit = _cache.get(store.engine, {}).get(year)
-    if hit is not None and hit[0] == events:
-        return hit[1]
-    models = _compute(store, year)
-    with _lock:
-        _cache.setdefault(store.engine, {})[year] = (events, models)
-    return models
+    return store.caches.named("commissioning.area_models").get(year, events, lambda: _compute(store, year))
 
 
 def usage(areas: Iterable[str], models: dict[str, AreaModels], year: str) -> Usage:

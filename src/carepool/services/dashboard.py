@@ -12,15 +12,12 @@ published files, so it is computed once per process.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Engine
 
 from carepool.errors import InputError
 from carepool.ledger import accounts
@@ -115,10 +112,7 @@ def store_version(store: Store) -> tuple[int, int]:
     return int(event or 0), int(txn or 0)
 
 
-_cache: weakref.WeakKeyDictionary[Engine, dict[str, tuple[tuple[int, int], tuple[AreaRow, ...]]]] = (
-    weakref.WeakKeyDictionary())
-_lock = threading.Lock()
-computed = {"count": 0}   # how many times the rows were computed (read by tests and the benchmark)
+ROWS_CACHE = "dashboard.rows"   # store.caches entry; its ``computed`` counts computations (tests, benchmark)
 
 
 def _money_by_area(store: Store) -> dict[str, dict[str, int]]:
@@ -139,7 +133,6 @@ def _money_by_area(store: Store) -> dict[str, dict[str, int]]:
 
 
 def _compute(store: Store, year: str) -> tuple[AreaRow, ...]:
-    computed["count"] += 1
     latest = {r.area_code: r for r in plans.list_plans(store, year)}
     programme = load_programme(year)
     with store.transaction() as session:
@@ -166,15 +159,7 @@ def _compute(store: Store, year: str) -> tuple[AreaRow, ...]:
 
 def all_rows(store: Store, year: str) -> tuple[AreaRow, ...]:
     """Every area's row for ``year``, from the cache unless plans or the ledger have changed since."""
-    version = store_version(store)
-    with _lock:
-        hit = _cache.get(store.engine, {}).get(year)
-    if hit is not None and hit[0] == version:
-        return hit[1]
-    rows = _compute(store, year)
-    with _lock:
-        _cache.setdefault(store.engine, {})[year] = (version, rows)
-    return rows
+    return store.caches.named(ROWS_CACHE).get(year, store_version(store), lambda: _compute(store, year))
 
 
 def area_rows(store: Store, user: User, year: str) -> list[AreaRow]:

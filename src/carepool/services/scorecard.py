@@ -19,13 +19,9 @@ store and kept until plans, the ledger or the stored budgets change.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-
-from sqlalchemy.engine import Engine
 
 from carepool.budgets.scorecard import AreaScore, Method, load_method, score_areas
 from carepool.budgets.scorecard_inputs import PlanStatus, SpcEvidence, evidence_from_plans, spc_evidence
@@ -153,22 +149,10 @@ def _row(s: AreaScore, name: str) -> CardRow:
     return CardRow(s.area_code, name, s.rank, s.score, s.score_interval, s.rank_interval, s.missing, s.coverage)
 
 
-_cache: weakref.WeakKeyDictionary[Engine, dict[str, tuple[tuple[int, int, int], Scorecard]]] = (
-    weakref.WeakKeyDictionary())
-_lock = threading.Lock()
-
-
 def scorecard(store: Store, year: str) -> Scorecard:
     """The scorecard, kept until plans, the ledger or the stored budgets change."""
     version = (*dashboard.store_version(store), budgets.budgets_version(store))
-    with _lock:
-        hit = _cache.get(store.engine, {}).get(year)
-    if hit is not None and hit[0] == version:
-        return hit[1]
-    card = compute(store, year)
-    with _lock:
-        _cache.setdefault(store.engine, {})[year] = (version, card)
-    return card
+    return store.caches.named("scorecard").get(year, version, lambda: compute(store, year))
 
 
 def rows_for(user: User, card: Scorecard) -> list[CardRow]:

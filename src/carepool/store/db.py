@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from carepool.errors import ConfigurationError, ConflictError, InputError
+from carepool.store.cache import Caches
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -99,6 +100,7 @@ def _is_contention(exc: OperationalError) -> bool:
 class Store:
     engine: Engine
     sessions: sessionmaker[Session]
+    caches: Caches = field(default_factory=Caches, compare=False, repr=False)   # derived views (store/cache.py)
 
     @property
     def dialect(self) -> str:

@@ -8,7 +8,6 @@ user or the store, so their HTML is rendered once per area per process (``metric
 from __future__ import annotations
 
 import threading
-import weakref
 from dataclasses import dataclass, replace
 
 from markupsafe import Markup
@@ -74,11 +73,8 @@ def available_actions(user: User, area: str, record: PlanRecord | None, state: P
     return frozenset(out)
 
 
-# what an area shows, kept per store until plans or the ledger change (the dashboard's cache key)
-_views: weakref.WeakKeyDictionary[object, dict[tuple[str, str], tuple[tuple[int, int], AreaView]]] = (
-    weakref.WeakKeyDictionary())
-_lock = threading.Lock()
-MAX_CACHED = 1024
+MAX_CACHED = 1024   # area views kept per store until plans or the ledger change (the dashboard's key)
+VIEWS_CACHE = "web.area_views"
 
 
 def area_view(store: Store, user: User, code: str, year: str) -> AreaView:
@@ -93,17 +89,8 @@ def warm_view(store: Store, code: str, year: str) -> None:
 
 
 def _cached_view(store: Store, area: Area, year: str) -> AreaView:
-    version = dashboard.store_version(store)
-    with _lock:
-        hit = _views.get(store.engine, {}).get((area.code, year))
-    if hit is None or hit[0] != version:
-        hit = (version, _read_view(store, area, year))
-        with _lock:
-            views = _views.setdefault(store.engine, {})
-            if len(views) >= MAX_CACHED:
-                views.clear()
-            views[(area.code, year)] = hit
-    return hit[1]
+    return store.caches.named(VIEWS_CACHE, MAX_CACHED).get(
+        (area.code, year), dashboard.store_version(store), lambda: _read_view(store, area, year))
 
 
 def _read_view(store: Store, area: Area, year: str) -> AreaView:
