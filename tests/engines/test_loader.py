@@ -79,8 +79,9 @@ def test_parquet_with_wrong_types_quarantines_rows(tmp_path: Path) -> None:
 
 def test_fractional_number_is_not_rounded(tmp_path: Path) -> None:
     path = tmp_path / "spells.csv"
-    path.write_text("spell_id,person_id,admission_date,admission_method,discharge_date,age,area_code,provider\n"
-                    "S1,P1,2015-04-01,emergency,,70.5,E08000009,X\n", encoding="utf-8")
+    path.write_text("spell_id,person_id,admission_date,admission_method,discharge_date,age,area_code,provider,"
+                    "sex,primary_diagnosis,secondary_diagnoses,cause_code,discharge_destination,discharge_ready_date\n"
+                    "S1,P1,2015-04-01,21,,70.5,E08000009,X,1,R69X,,,,\n", encoding="utf-8")
     report, _ = load_file(path, HOSPITAL_SPELLS, quarantine=tmp_path / "q.csv")
     assert report.rejected == 1
     assert _quarantine(str(report.quarantine))[1] == "age: not a whole number: 70.5"

@@ -26,14 +26,16 @@ def spark() -> Iterator[Any]:
 def test_spark_and_duckdb_give_identical_results(small_data: Path, spark: Any) -> None:
     bcf6 = local_metric("Survey positives per 100,000", "survey", "response_date",
                         "CASE WHEN positive THEN 1 ELSE 0 END", population_band="all_ages")
-    from carepool.metrics.definitions import STANDARD
+    from carepool.metrics.current import ALL
 
-    metrics = (*STANDARD, bcf6)
+    metrics = (*ALL, bcf6)
     on_duckdb = compute_metrics(small_data, "duckdb", metrics)
     on_spark = compute_metrics(small_data, "spark", metrics, spark=spark)
     assert on_duckdb.num_rows > 50
     assert on_spark.schema == on_duckdb.schema
     assert on_spark.to_pylist() == on_duckdb.to_pylist()
+    assert {"falls_admissions_65", "discharge_delay_average", "length_of_stay_14"} <= set(
+        on_duckdb.column("metric").to_pylist())
 
 
 def test_payment_feed_identical_on_spark(small_data: Path, spark: Any) -> None:
@@ -44,9 +46,9 @@ def test_payment_feed_identical_on_spark(small_data: Path, spark: Any) -> None:
 def test_identical_on_generated_data(tmp_path: Path, spark: Any) -> None:
     from carepool.engines.synth_writer import write
 
-    write(tmp_path, "E08000009,E09000001", [2015], seed=11)
-    calibrated = (BCF1, BCF4)   # the two metrics that follow the published series month by month
-    on_duckdb = compute_metrics(tmp_path, "duckdb", calibrated)
-    on_spark = compute_metrics(tmp_path, "spark", calibrated, spark=spark)
-    assert on_duckdb.num_rows > 100
+    write(tmp_path, "E08000009,E09000001", [2015, 2024], seed=11)
+    on_duckdb = compute_metrics(tmp_path, "duckdb")        # every defined metric
+    on_spark = compute_metrics(tmp_path, "spark", spark=spark)
+    assert len(set(on_duckdb.column("metric").to_pylist())) == 15
     assert on_spark.to_pylist() == on_duckdb.to_pylist()
+    assert compute_metrics(tmp_path, "spark", (BCF1, BCF4), spark=spark).num_rows > 100

@@ -48,7 +48,7 @@ def typed(col: Column) -> str:
         return f"TRY_CAST(TRY_STRPTIME({ref}, '%Y-%m-%d') AS DATE)"
     if col.type == "bool":
         return f"CASE lower({ref}) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END"
-    return ref
+    return f"NULLIF({ref}, '')" if col.nullable else ref
 
 
 def _blank(col: Column) -> str:
@@ -85,6 +85,11 @@ def _column_checks(col: Column) -> tuple[list[str], list[object]]:
             f"CASE WHEN NOT {_blank(col)} AND {ref} NOT IN ({marks}) "
             f"THEN {_literal(f'{name}: not one of {allowed}: ')} || {ref} END")
         params.extend(col.allowed)
+    if col.pattern:
+        arms.append(
+            f"CASE WHEN NOT {_blank(col)} AND NOT regexp_full_match({ref}, ?) "
+            f"THEN {_literal(f'{name}: not a valid code: ')} || {ref} END")
+        params.append(col.pattern)
     if col.area:
         arms.append(
             f"CASE WHEN NOT {_blank(col)} AND {ref} NOT IN (SELECT code FROM {KNOWN_AREAS}) "

@@ -1,7 +1,9 @@
 """The true effect planted in synthetic data, so an evaluation can be checked against it.
 
 An effect multiplies one metric's events in one area from a start month on: a relative effect
-of -0.05 means 5% fewer emergency admissions than the published baseline from that month.
+of -0.05 means 5% fewer emergency admissions than the published baseline from that month. For
+falls and avoidable admissions the effect scales the chance that an emergency spell is one (the
+number of non-elective spells, BCF1's baseline, is unchanged).
 Effects are plain data, parsed from "AREA:YYYY-MM:EFFECT[:METRIC]" and written beside the data.
 """
 
@@ -14,8 +16,9 @@ from dataclasses import asdict, dataclass
 
 from carepool.errors import InputError
 
-METRICS_WITH_EFFECTS = ("BCF1", "BCF4")
-_SPEC = re.compile(r"^(?P<area>E\d{8}):(?P<start>\d{4}-\d{2}):(?P<effect>-?\d+(\.\d+)?)(:(?P<metric>BCF[14]))?$")
+METRICS_WITH_EFFECTS = ("BCF1", "BCF4", "falls_admissions_65", "avoidable_admissions")
+_SPEC = re.compile(r"^(?P<area>E\d{8}):(?P<start>\d{4}-\d{2}):(?P<effect>-?\d+(\.\d+)?)"
+                   r"(:(?P<metric>BCF1|BCF4|falls_admissions_65|avoidable_admissions))?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +41,8 @@ def parse_effect(spec: str) -> TrueEffect:
     """'E08000009:2015-07:-0.05' or 'E08000009:2015-07:-0.05:BCF4'."""
     match = _SPEC.match(spec.strip())
     if not match:
-        raise InputError(f"'{spec}' is not AREA:YYYY-MM:EFFECT[:BCF1|BCF4] (e.g. E08000009:2015-07:-0.05)")
+        raise InputError(f"'{spec}' is not AREA:YYYY-MM:EFFECT[:METRIC] with METRIC one of "
+                         f"{', '.join(METRICS_WITH_EFFECTS)} (e.g. E08000009:2015-07:-0.05)")
     effect = float(match["effect"])
     if not -0.9 <= effect <= 2.0:
         raise InputError(f"effect {effect} is outside -0.9 to 2.0 in '{spec}'")

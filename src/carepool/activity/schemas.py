@@ -13,6 +13,7 @@ from typing import Literal
 import pyarrow as pa
 
 from carepool.errors import NotFound
+from carepool.metrics.codelists import code_list, esp2013
 
 ColumnType = Literal["string", "int", "date", "bool", "float"]
 
@@ -33,6 +34,7 @@ class Column:
     minimum: int | None = None         # inclusive, for "int" and "float"
     maximum: int | None = None
     area: bool = False                 # must be a known HWB area code
+    pattern: str = ""                  # regular expression the whole text must match (codes)
     whole_number: bool = True          # "float" columns that must hold whole numbers
     doc: str = ""
 
@@ -71,26 +73,47 @@ class Schema:
         return pa.schema([pa.field(c.name, _ARROW[c.type], nullable=c.nullable) for c in self.columns])
 
 
-ADMISSION_METHODS = ("emergency", "elective", "maternity", "other")
+ADMISSION_METHODS = code_list("admission_method").codes()          # NHS Data Dictionary codes
+DISCHARGE_DESTINATIONS = code_list("discharge_destination").codes()
+# NHS Data Dictionary PERSON STATED GENDER CODE: male, female, indeterminate, not known
+SEXES = ("1", "2", "9", "X")
 RESPONSIBLE = ("NHS", "social_care", "both")
 PLACEMENTS = ("permanent", "temporary")
-AGE_BANDS = ("all_ages", "18_plus", "65_plus")
+CARE_SETTINGS = ("residential", "nursing")
+FUNDING_ROUTES = ("local_authority", "self_funded", "nhs_chc")
+ESP_BANDS = tuple(b.label for b in esp2013())
+AGE_BANDS = ("all_ages", "18_plus", "65_plus", *ESP_BANDS)
+_ICD10 = r"[A-Z][0-9]{2}[0-9A-Z]?"
 
 HOSPITAL_SPELLS = Schema(
     name="hospital_spells",
-    doc="One row per hospital spell (general & acute), pseudonymised person.",
+    doc="One row per hospital spell (general & acute), pseudonymised person, shaped like SUS/HES APC "
+        "as commissioners receive it.",
     columns=(
         Column("spell_id", "string"),
         Column("person_id", "string", doc="pseudonymised person"),
         Column("admission_date", "date"),
-        Column("admission_method", "string", allowed=ADMISSION_METHODS),
+        Column("admission_method", "string", allowed=ADMISSION_METHODS,
+               doc="NHS Data Dictionary ADMISSION METHOD CODE (list admission_method)"),
         Column("discharge_date", "date", nullable=True, doc="blank while still in hospital"),
-        Column("age", "int", minimum=0, maximum=120),
+        Column("age", "int", minimum=0, maximum=120, doc="age on admission"),
         Column("area_code", "string", area=True, doc="HWB area of residence"),
         Column("provider", "string"),
+        Column("sex", "string", allowed=SEXES),
+        Column("primary_diagnosis", "string", pattern=_ICD10, doc="ICD-10, no dot (I110)"),
+        Column("secondary_diagnoses", "string", nullable=True,
+               pattern=rf"{_ICD10}(;{_ICD10})*", doc="ICD-10 codes joined by ';'"),
+        Column("cause_code", "string", nullable=True, pattern=_ICD10,
+               doc="ICD-10 external cause (HES CAUSE), e.g. W19X for a fall"),
+        Column("discharge_destination", "string", nullable=True, allowed=DISCHARGE_DESTINATIONS,
+               doc="NHS Data Dictionary DISCHARGE DESTINATION CODE; blank while in hospital"),
+        Column("discharge_ready_date", "date", nullable=True,
+               doc="date the person was ready for discharge, where recorded (2022 onward)"),
     ),
     key=("spell_id",),
-    date_orders=(DateOrder("admission_date", "discharge_date", "discharge before admission"),),
+    date_orders=(DateOrder("admission_date", "discharge_date", "discharge before admission"),
+                 DateOrder("admission_date", "discharge_ready_date", "ready for discharge before admission"),
+                 DateOrder("discharge_ready_date", "discharge_date", "discharged before ready date")),
 )
 
 DELAYED_TRANSFERS = Schema(
@@ -108,7 +131,8 @@ DELAYED_TRANSFERS = Schema(
 
 CARE_HOME_ADMISSIONS = Schema(
     name="care_home_admissions",
-    doc="Admissions to residential or nursing care funded by the council.",
+    doc="Long-term and short-term care starts in residential or nursing homes (adult social care "
+        "client level data shape): setting and funding route.",
     columns=(
         Column("admission_id", "string"),
         Column("person_id", "string"),
@@ -116,6 +140,9 @@ CARE_HOME_ADMISSIONS = Schema(
         Column("age", "int", minimum=0, maximum=120),
         Column("placement", "string", allowed=PLACEMENTS),
         Column("area_code", "string", area=True),
+        Column("setting", "string", allowed=CARE_SETTINGS),
+        Column("funding", "string", allowed=FUNDING_ROUTES,
+               doc="who pays: the council (ASCOF 2A counts these), the person, or NHS CHC"),
     ),
     key=("admission_id",),
 )
@@ -136,7 +163,8 @@ REABLEMENT_EPISODES = Schema(
 
 POPULATION = Schema(
     name="population",
-    doc="Mid-year population by area and age band; ``basis`` says where the figure came from.",
+    doc="Mid-year population by area and age band (summary bands and the 19 ESP 2013 bands); "
+        "``basis`` says where the figure came from.",
     columns=(
         Column("area_code", "string", area=True),
         Column("year", "int", minimum=1990, maximum=2100),
@@ -149,7 +177,8 @@ POPULATION = Schema(
 
 SURVEY = Schema(
     name="survey",
-    doc="BCF5 experience survey: one row per respondent, positive = reports a good experience.",
+    doc="A board's own experience survey (for a local BCF6 metric): one row per respondent. BCF5 "
+        "has no national definition, so no national metric reads this.",
     columns=(
         Column("response_id", "string"),
         Column("response_date", "date"),

@@ -19,15 +19,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from carepool.activity import synth_spells
 from carepool.activity.effects import TrueEffect, effect_for
 from carepool.activity.schemas import (
     CARE_HOME_ADMISSIONS,
     DELAYED_TRANSFERS,
-    HOSPITAL_SPELLS,
     POPULATION,
     REABLEMENT_EPISODES,
     SURVEY,
 )
+from carepool.metrics.codelists import esp_bands
 from carepool.money import apportion_int
 from carepool.reference.model import Area
 
@@ -76,42 +77,47 @@ def _const(value: str, n: int) -> pa.Array:
     return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, dtype=np.int32)), pa.array([value])).cast(pa.string())
 
 
+def _carried(source: Mapping[tuple[str, str], int], area: str, month: str) -> tuple[int | None, str]:
+    """The latest published count for the same calendar month in an earlier year, and its month."""
+    for back in range(1, 15):
+        earlier = f"{int(month[:4]) - back:04d}{month[4:]}"
+        if (area, earlier) in source:
+            return source[(area, earlier)], earlier
+    return None, ""
+
+
 def monthly_counts(calibration: Calibration, effects: Sequence[TrueEffect], area: str, fy: int,
-                   metric: str) -> tuple[list[int], list[int | None]]:
-    """(generated counts, published counts or None where unpublished) for each month of ``fy``."""
+                   metric: str) -> tuple[list[int], list[int | None], list[str]]:
+    """(generated counts, published counts or None, basis) for each month of ``fy``.
+
+    BCF1 months after the published MAR series carry forward the area's latest published count for
+    the same calendar month (basis 'carried from YYYY-MM'); delayed days exist only while DToC was
+    collected (to February 2020) and are 0 after it."""
     source = calibration.admissions if metric == "BCF1" else calibration.delayed_days
     effect = effect_for(effects, area, metric)
     published = [source.get((area, m)) for m in months_of(fy)]
-    counts = []
+    counts: list[int] = []
+    basis: list[str] = []
     for month, base in zip(months_of(fy), published, strict=True):
+        note = "published" if base is not None else ""
+        if base is None and metric == "BCF1":
+            base, earlier = _carried(source, area, month)
+            note = f"carried from {earlier}" if earlier else ""
         value = base or 0
         if effect is not None and effect.applies(month):
             value = max(0, round(value * (1 + effect.relative_effect)))
         counts.append(value)
-    return counts, published
+        basis.append(note)
+    return counts, published, basis
 
 
-def hospital_spells(area: Area, area_index: int, fy: int, counts: Sequence[int], seed: int) -> pa.Table:
-    """Emergency spells: ``counts[i]`` admissions in month i of ``fy``."""
+def hospital_spells(area: Area, area_index: int, fy: int, counts: Sequence[int], seed: int,
+                    profile: synth_spells.SpellProfile) -> pa.Table:
+    """Non-elective spells: ``counts[i]`` admissions in month i of ``fy`` (see ``synth_spells``)."""
     rng = _rng(seed, area_index, fy, "hospital_spells")
-    n = int(sum(counts))
-    starts = _month_starts(fy)
-    days = (starts[1:] - starts[:-1]).astype(np.int64)
-    month = np.repeat(np.arange(12), counts)
-    admission = starts[:-1][month] + (rng.random(n) * days[month]).astype(np.int64).astype("timedelta64[D]")
-    stay = rng.geometric(0.22, n) - 1
-    discharge = admission + stay.astype("timedelta64[D]")
-    people = max(1, area.population_all_ages // 4)
-    return pa.table({
-        "spell_id": _ids(f"S{area.code}-{fy}-", np.arange(n)),
-        "person_id": _ids(f"P{area.code}-", rng.integers(0, people, n)),
-        "admission_date": pa.array(admission, pa.date32()),
-        "admission_method": _const("emergency", n),
-        "discharge_date": pa.array(discharge, pa.date32()),
-        "age": pa.array(rng.choice(_AGES, n, p=_SPELL_AGE_P).astype(np.int64)),
-        "area_code": _const(area.code, n),
-        "provider": _ids(f"SYN{area.code[-4:]}-", rng.integers(1, 4, n)),
-    }, schema=HOSPITAL_SPELLS.arrow_schema())
+    ages = rng.choice(_AGES, int(sum(counts)), p=_SPELL_AGE_P)
+    return synth_spells.hospital_spells(area.code, area.population_all_ages, fy, months_of(fy), counts,
+                                        ages, rng, profile)
 
 
 def delayed_transfers(area: Area, area_index: int, fy: int, days: Sequence[int],
@@ -153,6 +159,14 @@ def care_home_admissions(area: Area, area_index: int, fy: int, rate: float, seed
     ages = np.concatenate([65 + rng.gamma(4.0, 5.0, permanent_65).astype(np.int64).clip(0, 40),
                            rng.integers(18, 65, under_65), 65 + rng.integers(0, 35, temporary)])
     placement = ["permanent"] * (permanent_65 + under_65) + ["temporary"] * temporary
+    # council-funded permanent 65+ at ``rate`` (ASCOF 2A(2)); self-funders and NHS CHC beside them
+    # (their shares are carepool's assumption: no published split was found)
+    others = int(rng.poisson(0.45 * permanent_65))
+    ages = np.concatenate([ages, 65 + rng.gamma(4.0, 5.0, others).astype(np.int64).clip(0, 40)])
+    placement += ["permanent"] * others
+    funding = (["local_authority"] * n + list(np.where(rng.random(others) < 0.8, "self_funded", "nhs_chc")))
+    n += others
+    setting = np.where(rng.random(n) < 0.55, "residential", "nursing")
     return pa.table({
         "admission_id": _ids(f"C{area.code}-{fy}-", np.arange(n)),
         "person_id": _ids(f"P{area.code}-", rng.integers(0, max(1, pop65), n)),
@@ -160,6 +174,8 @@ def care_home_admissions(area: Area, area_index: int, fy: int, rate: float, seed
         "age": pa.array(ages.astype(np.int64)),
         "placement": pa.array(placement, pa.string()),
         "area_code": _const(area.code, n),
+        "setting": pa.array(setting, pa.string()),
+        "funding": pa.array(funding, pa.string()),
     }, schema=CARE_HOME_ADMISSIONS.arrow_schema())
 
 
@@ -199,18 +215,43 @@ def area_rate(seed: int, area_index: int, centre: float, spread: float) -> float
     return float(centre * np.exp(rng.normal(0, spread)))
 
 
-def population(areas: Sequence[Area], years: Sequence[int]) -> pa.Table:
-    """Mid-year populations by band: ONS mid-2015 and mid-2016, carried to other years (said in
-    ``basis``) because no other year is published in the reference data."""
+# Shares of the 65+ population in each ESP 2013 band: carepool's synthetic split (no band figures
+# are shipped for areas); the falls rate is standardised over these bands.
+BAND_SHARES_65 = {"65-69": 28, "70-74": 27, "75-79": 19, "80-84": 13, "85-89": 8, "90+": 5}   # percent
+
+
+def population(areas: Sequence[Area], years: Sequence[int],
+               mid_2022: Mapping[str, tuple[int, int]] | None = None) -> pa.Table:
+    """Mid-year populations by band: ONS mid-2015 and mid-2016 for years to 2021, ONS mid-2022
+    (all ages and 65+, where the area's code is unchanged) from 2022, carried to other years and
+    said in ``basis``; 18+ from 2022 keeps the area's mid-2016 share of all ages; the 65+ ESP bands
+    are a synthetic split, also said in ``basis``."""
     rows: dict[str, list[object]] = {c: [] for c in POPULATION.names}
+
+    def add(code: str, year: int, band: str, people: int, basis: str) -> None:
+        rows["area_code"].append(code)
+        rows["year"].append(year)
+        rows["age_band"].append(band)
+        rows["population"].append(people)
+        rows["basis"].append(basis)
+
     for area in areas:
         for year in years:
-            source = 2015 if year <= 2015 else 2016
-            basis = f"ONS MYE2 mid-{source}" + ("" if source == year else f" (carried to {year})")
-            for band in ("all_ages", "18_plus", "65_plus"):
-                rows["area_code"].append(area.code)
-                rows["year"].append(year)
-                rows["age_band"].append(band)
-                rows["population"].append(area.population(band, source))
-                rows["basis"].append(basis)
+            recent = (mid_2022 or {}).get(area.code) if year >= 2022 else None
+            if recent is not None:
+                all_ages, over_65 = recent
+                adults = round(all_ages * area.population("18_plus", 2016) / area.population("all_ages", 2016))
+                basis = "ONS MYE mid-2022" + ("" if year == 2022 else f" (carried to {year})")
+                figures = {"all_ages": all_ages, "18_plus": adults, "65_plus": over_65}
+                bases = {"all_ages": basis, "18_plus": basis + "; 18+ at the mid-2016 share", "65_plus": basis}
+            else:
+                source = 2015 if year <= 2015 else 2016
+                basis = f"ONS MYE2 mid-{source}" + ("" if source == year else f" (carried to {year})")
+                figures = {band: area.population(band, source) for band in ("all_ages", "18_plus", "65_plus")}
+                bases = {band: basis for band in figures}
+            for band, people in figures.items():
+                add(area.code, year, band, people, bases[band])
+            split = [BAND_SHARES_65[b.label] for b in esp_bands(65)]
+            for esp, people in zip(esp_bands(65), apportion_int(figures["65_plus"], split), strict=True):
+                add(area.code, year, esp.label, people, "synthetic split of " + bases["65_plus"])
     return pa.table(rows, schema=POPULATION.arrow_schema())

@@ -13,7 +13,8 @@ from carepool.engines.loader import load_file
 from carepool.metrics.sql import GRAINS
 
 GROUP_NAME = "metrics"
-group = typer.Typer(help="BCF metrics (BCF1-BCF5) on DuckDB or Spark; SPC charts.", no_args_is_help=True)
+group = typer.Typer(help="BCF metrics (2015-16 BCF1-BCF4 and the 2021-2026 metrics; BCF5 has no national "
+                    "definition) on DuckDB or Spark; SPC charts.", no_args_is_help=True)
 
 
 @group.command("compute")
@@ -44,7 +45,7 @@ def compute(
 @group.command("load")
 def load(
     dataset: str = typer.Option(..., "--dataset", help="hospital_spells, delayed_transfers, care_home_admissions, "
-                                "reablement_episodes, population or survey."),
+                                "reablement_episodes, population or survey (a local BCF6 survey)."),
     file: Path = typer.Option(..., "--file", help="A .csv or .parquet file of that dataset."),
     data: Path = typer.Option(..., "--data", help="Data folder; good rows go to <data>/<dataset>/<file>.parquet."),
     as_json: bool = typer.Option(False, "--json", help="Print the load report as JSON."),

@@ -17,16 +17,18 @@ def command(
     out: Path = typer.Option(..., "--out", help="Folder to write the datasets into."),
     areas: str = typer.Option("all", "--areas", help="'all' or comma-separated HWB area codes."),
     years: str = typer.Option("2012-2017", "--years",
-                              help="Financial years by start year: 2012-2017 is 2012-13 to 2017-18."),
+                              help="Financial years by start year, 2012 to 2026: 2023-2025 is 2023-24 to 2025-26."),
     seed: int = typer.Option(1, "--seed", help="Random seed (same seed, same data)."),
     effect: list[str] = typer.Option(
-        [], "--effect", help="Plant a true effect AREA:YYYY-MM:EFFECT[:BCF1|BCF4]; repeatable. "
+        [], "--effect", help="Plant a true effect AREA:YYYY-MM:EFFECT[:METRIC] (BCF1, BCF4, "
+        "falls_admissions_65 or avoidable_admissions); repeatable. "
         "Without it a seed-chosen fifth of areas get -5% emergency admissions from a 2015-16 quarter."),
     no_effects: bool = typer.Option(False, "--no-effects", help="Plant no effect at all."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Generate hospital spells, delayed transfers, care-home admissions, reablement, survey and
-    population data; writes effects.json/csv (the truth) and calibration.csv beside them."""
+    """Generate hospital spells (methods, diagnoses, destinations, ready dates), delayed transfers
+    (to 2020), care-home admissions, reablement and population data; manifest.json says what each
+    year is calibrated to; writes effects.json/csv (the truth) and calibration.csv beside them."""
 
     def body() -> None:
         planted = [] if no_effects else ([parse_effect(e) for e in effect] or None)

@@ -2,7 +2,7 @@
 
 Generates three financial years (2014-15 to 2016-17) at full England scale, about 17 million
 emergency spells, calibrated to the published MAR and DToC series (about 15-30 s on two
-cores), computes BCF1-BCF5 on DuckDB (a second or two) and returns each area's quarterly
+cores), computes BCF1-BCF4 and the current metrics on DuckDB (a second or two) and returns each area's quarterly
 emergency admissions for 2015-16, which payment for performance compares with the plans.
 """
 
@@ -29,7 +29,7 @@ def run_demo_step(out_dir: Path, seed: int, progress: Callable[[str], None], *,
     progress(f"activity: generating person-level data, all areas, financial years "
              f"{years[0]}-{(years[0] + 1) % 100:02d} to {years[-1]}-{(years[-1] + 1) % 100:02d}")
     made = synth_writer.write(data, areas, years, seed, progress=lambda m: progress(f"activity: {m}"))
-    progress("activity: computing BCF1-BCF5 on DuckDB (monthly, quarterly, yearly)")
+    progress("activity: computing BCF1-BCF4 and the current metrics on DuckDB (monthly, quarterly, yearly)")
     table = compute_metrics(data)
     metrics_path = write_metrics(table, Path(out_dir) / "activity" / "metrics.parquet")
     feed = quarterly_emergency_admissions(data)

@@ -10,17 +10,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from carepool.errors import ConfigurationError
-from carepool.metrics.definitions import BCF1, STANDARD, MetricDefinition
+from carepool.metrics.current import ALL
+from carepool.metrics.definitions import BCF1, MetricDefinition
 from carepool.metrics.sql import ENGLAND, GRAINS
 
 ENGINES = ("duckdb", "spark")
 
 
 def compute_metrics(data_dir: str | Path, engine: str = "duckdb",
-                    metrics: Sequence[MetricDefinition] = STANDARD,
+                    metrics: Sequence[MetricDefinition] = ALL,
                     grains: tuple[str, ...] = GRAINS, *, master: str = "local[2]",
                     spark: Any | None = None) -> pa.Table:
-    """BCF metrics for every area and England at each grain, on the named engine."""
+    """Every defined metric the data allows, for every area and England at each grain."""
     if engine == "duckdb":
         from carepool.engines import duckdb_engine
         return duckdb_engine.compute(data_dir, metrics, grains)

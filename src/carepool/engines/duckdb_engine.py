@@ -11,7 +11,8 @@ import pyarrow as pa
 from carepool.activity.checks import quote
 from carepool.engines import runner
 from carepool.errors import InputError
-from carepool.metrics.definitions import STANDARD, MetricDefinition
+from carepool.metrics.current import ALL
+from carepool.metrics.definitions import MetricDefinition
 from carepool.metrics.dialect import DUCKDB, Dialect
 from carepool.metrics.sql import GRAINS
 
@@ -44,7 +45,7 @@ class DuckDBBackend:
         self.con.close()
 
 
-def compute(data_dir: str | Path, metrics: Sequence[MetricDefinition] = STANDARD,
+def compute(data_dir: str | Path, metrics: Sequence[MetricDefinition] = ALL,
             grains: tuple[str, ...] = GRAINS, threads: int | None = None) -> pa.Table:
     """Metrics on DuckDB, as the Arrow table described in ``runner.RESULT_SCHEMA``."""
     backend = DuckDBBackend(threads)

@@ -7,22 +7,29 @@ row. Datasets are the Parquet folders ``<data>/<dataset>/*.parquet``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from carepool.errors import InputError
-from carepool.metrics.definitions import STANDARD, MetricDefinition
+from carepool.activity.schemas import schema
+from carepool.errors import InputError, NotFound
+from carepool.metrics.current import ALL
+from carepool.metrics.definitions import MetricDefinition
 from carepool.metrics.dialect import Dialect
-from carepool.metrics.sql import GRAINS, POPULATION, metric_steps, union_step
+from carepool.metrics.results import RESULT_COLUMNS, Counts, metric_rows, sort_key, with_england
+from carepool.metrics.sql import GRAINS, POPULATION, counts_query, metric_steps, population_query
 
 RESULT_SCHEMA = pa.schema([
     ("metric", pa.string()), ("grain", pa.string()), ("period", pa.string()),
     ("area_code", pa.string()), ("numerator", pa.int64()), ("denominator", pa.int64()),
-    ("value", pa.float64()), ("unit", pa.string()),
+    ("value", pa.float64()), ("unit", pa.string()), ("lower", pa.float64()), ("upper", pa.float64()),
+    ("interval", pa.string()),
 ])
+assert tuple(RESULT_SCHEMA.names) == RESULT_COLUMNS
 
 
 class Backend(Protocol):
@@ -46,31 +53,60 @@ def dataset_files(data_dir: str | Path, dataset: str) -> list[str]:
     return files
 
 
+def _columns(files: list[str]) -> set[str]:
+    return set(pq.read_schema(files[0]).names) if files else set()
+
+
+def columns_used(metric: MetricDefinition) -> set[str]:
+    """The dataset columns a metric's SQL reads (names of its schema's columns that appear)."""
+    text = " ".join((metric.date_column, metric.numerator, metric.where, metric.denominator or "",
+                     metric.sum_squares or "", "age" if metric.standardisation != "none" else ""))
+    words = set(re.findall(r"[a-z_][a-z0-9_]*", text))
+    try:
+        names = set(schema(metric.dataset).names)
+    except NotFound:
+        return {metric.date_column}
+    return (words & names) | {"area_code"}
+
+
 def available(data_dir: str | Path, metrics: Iterable[MetricDefinition]) -> list[MetricDefinition]:
-    """The metrics whose dataset (and population, when needed) are present."""
+    """The metrics whose dataset holds every column they read (and population, when needed).
+
+    Files written before a column was added (an older synth folder) still give every metric
+    they can; the others are left out rather than failing the run."""
     has_population = bool(dataset_files(data_dir, POPULATION))
-    return [m for m in metrics if dataset_files(data_dir, m.dataset)
-            and (m.population_band is None or has_population)]
+    found: dict[str, set[str]] = {}
+    chosen = []
+    for m in metrics:
+        if m.dataset not in found:
+            found[m.dataset] = _columns(dataset_files(data_dir, m.dataset))
+        if found[m.dataset] and columns_used(m) <= found[m.dataset] and (m.population_band is None or has_population):
+            chosen.append(m)
+    return chosen
 
 
 def run(backend: Backend, data_dir: str | Path,
-        metrics: Sequence[MetricDefinition] = STANDARD,
+        metrics: Sequence[MetricDefinition] = ALL,
         grains: tuple[str, ...] = GRAINS) -> pa.Table:
     """Every metric that has data, at every grain, per area and England, as one Arrow table."""
     chosen = available(data_dir, metrics)
     if not chosen:
         raise InputError("no dataset for any metric found (expected <dataset>/*.parquet folders)",
                          where=str(data_dir))
-    needed = {m.dataset for m in chosen} | ({POPULATION} if any(m.population_band for m in chosen) else set())
+    needs_population = any(m.population_band for m in chosen)
+    needed = {m.dataset for m in chosen} | ({POPULATION} if needs_population else set())
     for name in sorted(needed):
         backend.register_parquet(name, dataset_files(data_dir, name))
-    outputs: list[str] = []
+    populations = with_england(
+        (str(a), int(y), str(b), int(p))  # type: ignore[call-overload]
+        for a, y, b, p in backend.fetch(population_query())) if needs_population else {}
+    rows: list[dict[str, object]] = []
     for metric in chosen:
-        for step in metric_steps(metric, backend.dialect):
+        steps = metric_steps(metric, backend.dialect, grains)
+        for step in steps:
             backend.create_view(step.output, step.sql, step.materialize)
-        outputs.append(step.output)
-    final = union_step(outputs, grains)
-    rows = backend.fetch(final.sql)
-    columns: list[list[object]] = [[row[i] for row in rows] for i in range(len(RESULT_SCHEMA))]
-    return pa.table([pa.array(col, type=f.type) for col, f in zip(columns, RESULT_SCHEMA, strict=True)],
-                    schema=RESULT_SCHEMA)
+        counts = [Counts(str(g), str(p), int(fy), str(a), str(b), int(n), int(d), int(s))  # type: ignore[call-overload]
+                  for g, p, fy, a, b, n, d, s in backend.fetch(counts_query(steps[-1].output))]
+        rows.extend(metric_rows(metric, counts, populations))
+    rows.sort(key=sort_key)
+    return pa.Table.from_pylist(rows, schema=RESULT_SCHEMA)

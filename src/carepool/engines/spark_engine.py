@@ -15,7 +15,8 @@ import pyarrow as pa
 
 from carepool.engines import runner
 from carepool.errors import ConfigurationError, InputError
-from carepool.metrics.definitions import STANDARD, MetricDefinition
+from carepool.metrics.current import ALL
+from carepool.metrics.definitions import MetricDefinition
 from carepool.metrics.dialect import SPARK, Dialect
 from carepool.metrics.sql import GRAINS
 
@@ -82,7 +83,7 @@ class SparkBackend:
         self.cached.clear()
 
 
-def compute(data_dir: str | Path, metrics: Sequence[MetricDefinition] = STANDARD,
+def compute(data_dir: str | Path, metrics: Sequence[MetricDefinition] = ALL,
             grains: tuple[str, ...] = GRAINS, *, master: str = "local[2]",
             spark: Any | None = None) -> pa.Table:
     """Metrics on Spark, as the same Arrow table the DuckDB engine returns."""
