@@ -77,7 +77,8 @@ def test_generated_files_pass_their_own_schemas(generated: synth_writer.SynthRes
             report, _ = load_file(path, schema, quarantine=tmp_path / f"{name}.csv")
             assert report.rejected == 0 and report.accepted > 0, report
             checked.add(name)
-    assert checked == set(DATASETS), f"no files checked for {set(DATASETS) - checked}"
+    generated_sets = set(DATASETS) - {"survey"}   # a board's local survey (BCF6) is not generated; BCF5 is unavailable
+    assert checked == generated_sets, f"no files checked for {generated_sets - checked}"
 
 
 def test_bad_options_are_refused() -> None:
