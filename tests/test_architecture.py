@@ -9,7 +9,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "carepool"
 CORE = {"money", "errors", "findings", "cell_text", "reference", "programme", "plans", "ledger",
-        "performance", "activity", "metrics", "evaluation", "sharing", "budgets"}
+        "performance", "activity", "metrics", "evaluation", "sharing", "budgets", "scenarios", "scorecard"}
 ADAPTERS = {"store", "engines", "exchange", "linkage"}
 FORBIDDEN_IN_CORE = {"sqlalchemy", "duckdb", "pyspark", "openpyxl", "fastapi", "typer",
                      "rich", "alembic", "starlette", "jinja2", "matplotlib", "splink",

@@ -9,12 +9,12 @@ import pytest
 from matplotlib.text import Text
 from typer.testing import CliRunner
 
-from carepool.budgets.scenario_compare import compare
-from carepool.budgets.scenario_pools import picture
 from carepool.cli.main import app
 from carepool.errors import InputError
 from carepool.exchange.scenario_chart import MARK, footnotes, scenario_figure, write_scenario_chart
 from carepool.reference import load_reference
+from carepool.scenarios.compare import compare
+from carepool.scenarios.pools import picture
 
 runner = CliRunner()
 

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from carepool.budgets.riskshare import RiskRule, share_risk
-from carepool.budgets.scenario_model import load_scenario
-from carepool.budgets.scenario_pools import AreaPool, PoolPicture, picture, split_total
 from carepool.money import Money, total
 from carepool.programme import derive_minimums, load_programme
 from carepool.reference import load_reference
+from carepool.scenarios.model import load_scenario
+from carepool.scenarios.pools import AreaPool, PoolPicture, picture, split_total
+from carepool.scenarios.riskshare import RiskRule, share_risk
 
 
 @pytest.fixture(scope="module")

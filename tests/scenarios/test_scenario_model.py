@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from carepool.budgets.scenario_model import SCENARIOS_DIR, available_scenarios, load_scenario, parse_scenario
 from carepool.errors import ConfigurationError
 from carepool.money import Money
+from carepool.scenarios.model import SCENARIOS_DIR, available_scenarios, load_scenario, parse_scenario
 
 
 def test_packaged_scenarios_state_their_sources() -> None:

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from carepool.budgets.scorecard import (
+from carepool.cli.main import app
+from carepool.errors import ConfigurationError
+from carepool.plans.sample import sample_plan
+from carepool.programme import load_programme
+from carepool.reference import load_reference
+from carepool.scorecard.inputs import Estimate, PlanStatus, SpcEvidence, evidence_from_plans, proportion
+from carepool.scorecard.method import (
     AreaEvidence,
     Indicator,
     Method,
@@ -18,12 +24,6 @@ from carepool.budgets.scorecard import (
     score_areas,
     with_weights,
 )
-from carepool.budgets.scorecard_inputs import Estimate, PlanStatus, SpcEvidence, evidence_from_plans, proportion
-from carepool.cli.main import app
-from carepool.errors import ConfigurationError
-from carepool.plans.sample import sample_plan
-from carepool.programme import load_programme
-from carepool.reference import load_reference
 
 
 def method(**indicators: dict[str, object]) -> Method:

@@ -141,7 +141,7 @@ def test_scenarios_page_local_user_sees_only_their_own_area(web_store: Store) ->
 
 def test_scenarios_refuses_unknown_ids_and_file_paths(web_store: Store) -> None:
     client = _client(web_store, "analyst")
-    for value in ("nonsense", "/etc/passwd.yaml", "../budgets/scenarios/whole-budget.yaml"):
+    for value in ("nonsense", "/etc/passwd.yaml", "../scenarios/data/whole-budget.yaml"):
         assert client.get("/scenarios", params={"other": value}).status_code == 422
 
 

@@ -13,8 +13,6 @@ from rich.table import Table
 
 from carepool.budgets.cohorts import load_cohorts
 from carepool.budgets.rules_file import read_rules
-from carepool.budgets.scorecard import as_rows, load_method, score_areas, with_weights
-from carepool.budgets.scorecard_inputs import evidence_from_rows
 from carepool.budgets.spend import Thresholds
 from carepool.budgets.statement import ILLUSTRATIVE
 from carepool.cli.common import DB_OPTION, console, handled, print_findings, print_json, store_at
@@ -22,6 +20,8 @@ from carepool.errors import InputError, NotFound, ValidationFailed
 from carepool.findings import has_errors
 from carepool.money import Money
 from carepool.reference import load_reference
+from carepool.scorecard.inputs import evidence_from_rows
+from carepool.scorecard.method import as_rows, load_method, score_areas, with_weights
 from carepool.services import budget_cohort
 from carepool.services import budgets as svc
 from carepool.services.budget_cohort import DEFAULT_AREAS

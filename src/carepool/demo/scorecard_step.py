@@ -44,7 +44,7 @@ def run_demo_step(store: Store, out_dir: Path, year_id: str, progress: Callable[
                      + (" have" if len(flagged) > 1 else " has") + " month-on-month step changes "
                      "in the published admissions series (a provider missing from the MAR return), which SPC reads "
                      "as special causes; check the data before reading their rank")
-    lines.append(f"method {card.method.id} (weights in budgets/data/scorecard.yaml); evidence used: "
+    lines.append(f"method {card.method.id} (weights in scorecard/data/scorecard.yaml); evidence used: "
                  + ", ".join(sorted(card.evidence_used)) + "; other indicators missing and reweighted; "
                  f"{folder / 'scorecard.csv'}")
     return {"scores": len(scores), "ranked": len(ranked), "lines": lines, "csv": str(folder / "scorecard.csv"),

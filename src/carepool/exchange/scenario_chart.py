@@ -2,7 +2,7 @@
 bears the money at risk under each risk-share rule. Object API with the Agg canvas (no pyplot).
 The chart is captioned as derived figures and an assumed overspend. A figure that rests on a
 national total whose status is not published (``estimate-unverified``: see
-``budgets/scenario_model.py``) carries a dagger (on its bar segment, tick label and legend
+``scenarios/model.py``) carries a dagger (on its bar segment, tick label and legend
 entry), and a footnote names the total and says it is an unverified estimate.
 """
 

@@ -15,14 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from carepool.budgets.scenario_compare import compare
-from carepool.budgets.scenario_model import available_scenarios, load_scenario
-from carepool.budgets.scenario_pools import picture
 from carepool.errors import InputError
 from carepool.exchange.scenario_chart import write_scenario_chart
 from carepool.programme import load_programme
 from carepool.programme.load import available_programmes
 from carepool.reference import load_reference
+from carepool.scenarios.compare import compare
+from carepool.scenarios.model import available_scenarios, load_scenario
+from carepool.scenarios.pools import picture
 from carepool.services.users import Role, User
 
 DEFAULT_BASE = "bcf-2015-16"

@@ -1,6 +1,6 @@
 """The HWB scorecard from stored evidence: rank, score and intervals for every area with a plan.
 
-Evidence per area, by the method in ``budgets/data/scorecard.yaml``:
+Evidence per area, by the method in ``scorecard/data/scorecard.yaml``:
 
 - plan assured (its assurance outcome) and plan on time (submitted by the resubmission
   deadline): the stored plans and their events;
@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from carepool.budgets.scorecard import AreaScore, Method, load_method, score_areas
-from carepool.budgets.scorecard_inputs import PlanStatus, SpcEvidence, evidence_from_plans, spc_evidence
 from carepool.ledger import accounts
 from carepool.metrics.spc import Improvement, SpcOptions, SpcResult, xmr
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.reference.series import AreaSeries, delayed_days, nonelective_admissions
+from carepool.scorecard.inputs import PlanStatus, SpcEvidence, evidence_from_plans, spc_evidence
+from carepool.scorecard.method import AreaScore, Method, load_method, score_areas
 from carepool.services import budgets, dashboard, in_force, ledger, plans, returns
 from carepool.services.users import User
 from carepool.store.db import Store

@@ -10,8 +10,8 @@ from __future__ import annotations
 from enum import StrEnum
 from fractions import Fraction
 
-from carepool.budgets.scenario_pools import AreaPool
 from carepool.money import Money, apportion
+from carepool.scenarios.pools import AreaPool
 
 
 class RiskRule(StrEnum):

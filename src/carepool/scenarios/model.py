@@ -1,4 +1,4 @@
-"""Pooling scenarios as data (``budgets/scenarios/*.yaml``): what each area would pool.
+"""Pooling scenarios as data (``scenarios/data/*.yaml``): what each area would pool.
 
 A scenario names published national totals (with source and status), the components of the
 pool (a share of a national total, or streams of the programme year's derived minimums) and a
@@ -19,7 +19,7 @@ import yaml
 from carepool.errors import ConfigurationError, InputError
 from carepool.money import Money, parse_money
 
-SCENARIOS_DIR = Path(__file__).parent / "scenarios"
+SCENARIOS_DIR = Path(__file__).parent / "data"
 BASES = ("population_all_ages", "population_18_plus", "population_65_plus")
 LEADS = ("ccg", "la", "larger")
 # "estimate-unverified": a figure we use as an estimate but could not check against its source;

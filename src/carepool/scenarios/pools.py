@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from carepool.budgets.scenario_model import NationalTotal, Scenario, available_scenarios, load_scenario
 from carepool.money import Money, apportion, total
 from carepool.programme import derive_minimums, load_programme
 from carepool.programme.load import available_programmes
 from carepool.reference.model import ReferenceData
+from carepool.scenarios.model import NationalTotal, Scenario, available_scenarios, load_scenario
 
 DERIVED = ("derived: national totals split by population shares (largest remainder); "
            "not published per-area figures")

@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from carepool.budgets.scorecard import AreaEvidence, Indicator, Method
 from carepool.errors import InputError
 from carepool.metrics.spc import PointType, SpcResult
 from carepool.plans.model import Plan
+from carepool.scorecard.method import AreaEvidence, Indicator, Method
 
 
 @dataclass(frozen=True, slots=True)

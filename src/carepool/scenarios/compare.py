@@ -8,10 +8,10 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from carepool.budgets.riskshare import RiskRule, at_risk, share_risk
-from carepool.budgets.scenario_pools import DERIVED, AreaPool, PoolPicture
 from carepool.money import Money, total
 from carepool.reference.model import ReferenceData
+from carepool.scenarios.pools import DERIVED, AreaPool, PoolPicture
+from carepool.scenarios.riskshare import RiskRule, at_risk, share_risk
 
 DEFAULT_OVERSPEND = Fraction(2, 100)
 
