@@ -187,3 +187,13 @@ def test_the_accounts_and_error_pages_are_accessible(browser: Browser, base_url:
     admin.goto("/areas/NOWHERE")
     assert admin.inner_text("h1") == "Page not found"
     _check(admin, shots, "10-not-found")
+
+
+def test_the_programme_years_page_is_accessible(browser: Browser, base_url: str, shots: Path) -> None:
+    analyst = _person(browser, base_url, "analyst")
+    analyst.click("text=Programme years compared")
+    analyst.select_option("#year-a", "bcf-2020-21")
+    analyst.click("button:has-text('Compare')")
+    assert "a=bcf-2020-21" in analyst.url
+    assert analyst.locator('#streams tr[data-streams="nhs-minimum"] td').count() == 3
+    _check(analyst, shots, "11-programme-years")

@@ -137,6 +137,7 @@ NATIONAL_PAGES: dict[str, frozenset[str]] = {
     "/audit": frozenset({"auditor", "admin"}),
     "/scenarios": EVERYONE,     # local users see only their own areas' rows (tests/web/test_budgets_pages.py)
     "/scorecard": EVERYONE,     # local users see only their own areas' rows
+    "/programmes/compare": EVERYONE,   # the fund's published rules, the same for everyone
 }
 
 
