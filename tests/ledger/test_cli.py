@@ -68,6 +68,12 @@ def test_the_year_through_the_command_line(tmp_path: Path) -> None:
     assert "settled 4 pool(s)" in settle.output
     keys = {t.key for t in svc.area_transactions(open_store(db_url(db)), "E06000001")}
     assert {"carry:bcf-2015-16:E06000001:P1", "open:2016-17:E06000001:P1"} <= keys   # 50% kept, opens 2016-17
+    for fmt, name in (("csv", "ye.csv"), ("excel", "ye.xlsx")):
+        written = runner.invoke(app, ["ledger", "year-end", "--area", "E06000001", "--format", fmt,
+                                      "--out", str(tmp_path / name), "--db", db])
+        assert written.exit_code == 0, written.output
+    assert (tmp_path / "ye.csv").read_text().startswith("section,pool,item,detail,fund,amount")
+    assert "Carried forward,P1,opens next year's books on 2016-04-01" in (tmp_path / "ye.csv").read_text()
     out = tmp_path / "books.beancount"
     exported = runner.invoke(app, ["ledger", "export", "--format", "beancount", "--out", str(out),
                                    "--area", "E06000001", "--db", db])

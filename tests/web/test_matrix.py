@@ -49,6 +49,9 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "submit return": ("POST", "/areas/{a}/returns/new", frozenset({"la_lead", "ccg_lead", "pool_manager"})),
     "api returns": ("GET", "/api/areas/{a}/returns", EVERYONE),
     "api submit return": ("POST", "/api/areas/{a}/returns", frozenset({"la_lead", "ccg_lead", "pool_manager"})),
+    "year-end statement": ("GET", "/areas/{a}/ledger/year-end", frozenset({"pool_manager"}) | NATIONAL),
+    "year-end csv": ("GET", "/areas/{a}/ledger/year-end.csv", frozenset({"pool_manager"}) | NATIONAL),
+    "year-end excel": ("GET", "/areas/{a}/ledger/year-end.xlsx", frozenset({"pool_manager"}) | NATIONAL),
 }
 CELLS = [(person.key, route, where) for person in PEOPLE for route in ROUTES for where in ("own", "other")]
 

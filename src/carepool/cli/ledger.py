@@ -17,7 +17,7 @@ from carepool.ledger.settlement import RiskShare
 from carepool.ledger.statements import Report
 from carepool.money import Money
 from carepool.services import ledger as svc
-from carepool.services import ledger_reconcile
+from carepool.services import ledger_reconcile, year_end
 from carepool.store.db import open_store
 
 GROUP_NAME = "ledger"
@@ -123,6 +123,21 @@ def statement(area: str = typer.Option(..., "--area", help="HWB area (ONS code).
     """Pool statement, scheme statement and the quarterly income-and-expenditure section of an area."""
     with handled():
         show(svc.area_statements(open_store(db_url(db)), area, _year(year)), fmt, out)
+
+
+@group.command("year-end")
+def year_end_statement(area: str = typer.Option(..., "--area", help="HWB area (ONS code)."), year: str = YEAR_OPTION,
+                       fmt: str = FORMAT_OPTION, out: Path | None = OUT_OPTION, db: str | None = DB_OPTION) -> None:
+    """The pool's year-end statement (Section 75 annual report shape): income by partner and stream,
+    expenditure by scheme and provider, capital, the risk-share settlement, what carries forward."""
+    with handled():
+        store = open_store(db_url(db))
+        if fmt == "terminal":
+            show(list(year_end.statement(store, area, _year(year)).sections), fmt, out)
+            return
+        if out is None:
+            raise InputError(f"--format {fmt} needs --out FILE")
+        console.print(f"wrote {year_end.write(store, area, _year(year), fmt, out)}")
 
 
 @group.command("partner-statement")

@@ -37,6 +37,7 @@ from carepool.web import (
     pages_scenarios,
     pages_scorecard,
     pages_workflow,
+    pages_year_end,
 )
 from carepool.web.settings import WebSettings, from_environment
 from carepool.web.warmup import Warmer
@@ -105,6 +106,7 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
     static = resources.files("carepool.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static), check_dir=False), name="static")
     for module in (pages_auth, oidc, pages_dashboard, pages_area, pages_workflow, pages_admin, pages_reports,
+                   pages_year_end,
                    pages_plan_edit, pages_budgets, pages_programmes, pages_scenarios, pages_scorecard, pages_returns,
                    api, api_actions, api_plan):
         app.include_router(module.router)
