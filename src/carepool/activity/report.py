@@ -18,6 +18,7 @@ class LoadReport:
     output: str | None = None          # Parquet file of accepted, typed rows
     quarantine: str | None = None      # CSV of rejected rows (row, reason, values as read)
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    rejected_files: tuple[str, ...] = ()   # files that could not be read at all (quarantined whole)
 
     @property
     def total(self) -> int:
@@ -27,5 +28,5 @@ class LoadReport:
         return {
             "dataset": self.dataset, "source": self.source, "accepted": self.accepted,
             "rejected": self.rejected, "output": self.output, "quarantine": self.quarantine,
-            "findings": [f.as_dict() for f in self.findings],
+            "findings": [f.as_dict() for f in self.findings], "rejected_files": list(self.rejected_files),
         }

@@ -9,7 +9,7 @@ import typer
 from carepool.activity.schemas import schema
 from carepool.cli.common import console, print_findings, print_json, run
 from carepool.engines.compute import ENGINES, compute_metrics, write_metrics
-from carepool.engines.loader import load_file
+from carepool.engines.loader import load_file, load_folder
 from carepool.metrics.sql import GRAINS
 
 GROUP_NAME = "metrics"
@@ -46,19 +46,25 @@ def compute(
 def load(
     dataset: str = typer.Option(..., "--dataset", help="hospital_spells, delayed_transfers, care_home_admissions, "
                                 "reablement_episodes, population or survey (a local BCF6 survey)."),
-    file: Path = typer.Option(..., "--file", help="A .csv or .parquet file of that dataset."),
+    file: Path = typer.Option(..., "--file", help="A .csv or .parquet file of that dataset, or a folder of them "
+                              "(an unreadable file is quarantined whole and the others still load)."),
     data: Path = typer.Option(..., "--data", help="Data folder; good rows go to <data>/<dataset>/<file>.parquet."),
     as_json: bool = typer.Option(False, "--json", help="Print the load report as JSON."),
 ) -> None:
     """Validate every row; rejected rows go to <data>/quarantine/<file>.csv with row and reason."""
 
     def body() -> None:
-        report, _ = load_file(file, schema(dataset), out=data / dataset / f"{file.stem}.parquet",
-                              quarantine=data / "quarantine" / f"{file.stem}.csv")
+        if file.is_dir():
+            report = load_folder(file, schema(dataset), data)
+        else:
+            report, _ = load_file(file, schema(dataset), out=data / dataset / f"{file.stem}.parquet",
+                                  quarantine=data / "quarantine" / f"{file.stem}.csv")
         if as_json:
             print_json(report.as_dict())
             return
         console.print(f"{report.dataset}: {report.accepted:,} accepted, {report.rejected:,} rejected"
+                      + (f", {len(report.rejected_files)} unreadable file(s) quarantined whole"
+                         if report.rejected_files else "")
                       + (f" (see {report.quarantine})" if report.quarantine else ""))
         if report.findings:
             print_findings(list(report.findings))
@@ -72,3 +78,7 @@ except ImportError:  # the SPC command is optional until its module is present
     pass
 else:
     _register_spc(group)
+
+from carepool.cli.sitrep import register as _register_sitrep  # noqa: E402
+
+_register_sitrep(group)

@@ -9,6 +9,7 @@ cannot be read at all (truncated Parquet, a CSV without a required column) is an
 from __future__ import annotations
 
 import csv
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -155,3 +156,40 @@ def load_file(path: str | Path, schema: Schema, *, out: str | Path | None = None
                         rejected=bad.num_rows, output=str(out) if out is not None else None,
                         quarantine=quarantine_path, findings=findings)
     return report, good
+
+
+def load_folder(folder: str | Path, schema: Schema, data_dir: str | Path, *,
+                known_areas: Iterable[str] | None = None) -> LoadReport:
+    """Load every .csv and .parquet file in ``folder``: good rows to ``<data>/<dataset>/``, rejected
+    rows to ``<data>/quarantine/<file>.csv``; a file that cannot be read at all (truncated Parquet,
+    a missing column) is copied whole to ``<data>/quarantine/files/`` with its reason, counted, and
+    the other files still load."""
+    source, data = Path(folder), Path(data_dir)
+    files = sorted(p for p in source.iterdir() if p.suffix.lower() in (".csv", ".parquet", ".txt"))
+    if not files:
+        raise InputError("no .csv or .parquet files in the folder", where=str(source))
+    areas = list(known_areas) if known_areas is not None else list(load_reference().areas)
+    accepted = rejected = 0
+    findings: list[Finding] = []
+    bad_files: list[str] = []
+    quarantines: list[str] = []
+    for path in files:
+        try:
+            report, _ = load_file(path, schema, out=data / schema.name / f"{path.stem}.parquet",
+                                  quarantine=data / "quarantine" / f"{path.stem}.csv", known_areas=areas)
+        except InputError as exc:
+            target = data / "quarantine" / "files" / path.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+            bad_files.append(path.name)
+            findings.append(Finding(f"activity.{schema.name}.unreadable_file", Severity.ERROR,
+                                    f"file not loaded: {exc}", Location(file=str(path))))
+            continue
+        accepted += report.accepted
+        rejected += report.rejected
+        findings.extend(report.findings)
+        if report.quarantine:
+            quarantines.append(report.quarantine)
+    return LoadReport(dataset=schema.name, source=str(source), accepted=accepted, rejected=rejected,
+                      output=str(data / schema.name), quarantine=str(data / "quarantine") if quarantines or bad_files
+                      else None, findings=tuple(findings), rejected_files=tuple(bad_files))

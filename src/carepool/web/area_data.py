@@ -20,7 +20,7 @@ from carepool.metrics.spc import PointType, SpcResult
 from carepool.plans.lifecycle import Event, PlanState, Status, replay
 from carepool.reference import load_reference
 from carepool.reference.model import Area
-from carepool.services import dashboard, evaluation, in_force, ledger, plans
+from carepool.services import dashboard, discharge, evaluation, in_force, ledger, plans
 from carepool.services.plans import PlanRecord
 from carepool.services.users import Action, User, require
 from carepool.store.db import Store
@@ -223,3 +223,42 @@ def offer_section(code: str, html: Markup) -> Markup:
 def section_cached(code: str) -> bool:
     """Whether ``code``'s metrics section is already rendered in this process."""
     return code in _sections
+
+
+# the ICB discharge sitrep on the pages of current-year plans, apportioned and labelled so --------
+_discharge_sections: dict[str, Markup] = {}
+
+
+def discharge_section(code: str, year: str) -> Markup:
+    """The area's apportioned sitrep charts for a current programme year; empty for earlier years."""
+    if not discharge.is_current_year(year):
+        return Markup("")
+    html = _discharge_sections.get(code)
+    if html is None:
+        area = load_reference().area(code)
+        charts = []
+        for measure in discharge.MEASURES:
+            try:
+                chart = discharge.area_chart(area.code, measure)
+            except NotFound:
+                continue
+            points = chart.result.points
+            latest = chart.result.latest
+            variation = dashboard.variation_label(chart.result.variation.value)
+            description = (f"{chart.name}, {area.name}, apportioned from its ICBs by resident shares, monthly daily "
+                           f"mean from {chart.months[0]} to {chart.months[-1]} ({len(points)} months). Mean "
+                           f"{latest.mean:,.1f}; process limits {latest.lpl:,.1f} to {latest.upl:,.1f}; latest "
+                           f"{latest.value:,.1f}. Variation: {variation}.")
+            svg = spc_chart(f"{chart.name}: {area.name} (apportioned)", description, list(chart.months),
+                            [p.value for p in points], [p.mean for p in points], [p.lpl for p in points],
+                            [p.upl for p in points], [POINT_COLOURS.get(p.point_type) for p in points],
+                            ident=f"sitrep-{measure}")
+            charts.append({"key": measure, "name": chart.name, "icon": chart.result.variation.value,
+                           "svg": Markup(svg), "description": description})
+        quirks = [q.message for q in discharge.quirks() if q.rule != "sitrep.zero_days"]
+        html = Markup(TEMPLATES.get_template("area_discharge.html").render(area=area, charts=charts, quirks=quirks))
+        _discharge_sections[code] = html
+    return html
+
+
+TEMPLATES.env.globals["discharge_section"] = discharge_section
