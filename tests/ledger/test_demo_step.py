@@ -21,5 +21,17 @@ def test_demo_year_reconciles_with_the_plans_and_reruns_change_nothing(store: St
     assert first["areas_without_admissions"] == ["E06000001"]
     assert first["spent_pence"] == sum(p.pence for plan in plans.values() for p in illustrative_spend(plan, 7))
     assert any("settled 4 pools" in m for m in messages)
+    # carry-forward: both areas keep part of an underspend; it opens 2016-17 to the penny
+    assert first["carry_forward_agreements"] == {"E06000001": 25, "E08000018": 50}
+    assert first["carried_forward_pence"] > 0
+    assert first["brought_forward_next_year_pence"] == first["carried_forward_pence"]
+    assert first["capital_carried_forward_pence"] + first["capital_to_districts_pence"] \
+        == first["capital_pooled_pence"] - first["capital_spent_pence"]
+    # host ledgers: the first area agrees, the last shows the planted difference, found and explained
+    assert first["host_reconciled_areas"] == ["E06000001", "E08000018"]
+    assert first["host_differences"]["E06000001"] == []
+    (planted,) = first["host_differences"]["E08000018"]
+    assert planted.startswith("2016-03 P1 scheme S01: host") and "difference £12,480.00" in planted
+    assert any("host row" in m and "planted by the demo" in m for m in messages)
     again = run_demo_step(store, "bcf-2015-16", actual, 7, messages.append)
     assert {k: v for k, v in again.items() if k != "lines"} == {k: v for k, v in first.items() if k != "lines"}

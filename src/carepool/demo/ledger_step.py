@@ -12,8 +12,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
+from carepool.demo.year_end_step import agree_carry_forward, reconcile_hosts
 from carepool.ledger import accounts as acc
 from carepool.ledger.contributions import capital_streams, schedule_contributions
 from carepool.ledger.spend import Payment, spend_transactions
@@ -125,8 +127,9 @@ def submit_returns(store: Store, plans: Mapping[str, Plan], year: str, admission
 
 
 def run_demo_step(store: Store, year: str, quarterly_admissions: Mapping[tuple[str, str], int], seed: int,
-                  progress: Progress) -> dict[str, Any]:
-    """Post, spend, pay for performance, settle; return national totals reconciled with the plans."""
+                  progress: Progress, out_dir: Path | None = None) -> dict[str, Any]:
+    """Post, spend, pay for performance, settle (with carry-forward agreements), reconcile a few
+    areas with their host's ledger; return national totals reconciled with the plans."""
     programme = load_programme(year)
     with store.transaction() as session:
         plans = svc.assured_plans(session, programme.id)
@@ -138,9 +141,18 @@ def run_demo_step(store: Store, year: str, quarterly_admissions: Mapping[tuple[s
                    f"demo spend {programme.id}", actor=ACTOR, at=AT)
     admissions, missing = _admissions(plans, programme.quarters, quarterly_admissions)
     submit_returns(store, plans, programme.id, admissions, payments, progress)
+    kept = agree_carry_forward(store, plans, programme.id)
     settled = svc.settle(store, programme.id, actor=ACTOR, at=AT)
-    progress(f"ledger: settled {len(settled)} pools and closed {programme.id}")
+    progress(f"ledger: settled {len(settled)} pools and closed {programme.id}; "
+             + ", ".join(f"{code} keeps {pct}% of an underspend" for code, pct in kept.items()))
     totals = national_totals(store, plans, programme.id)
+    totals["carry_forward_agreements"] = kept
+    totals.update(reconcile_hosts(store, plans, programme.id, out_dir, progress))
+    found = {code: diffs for code, diffs in totals["host_differences"].items() if diffs}
+    totals["lines"].append(
+        f"host ledgers reconciled for {len(totals['host_reconciled_areas'])} areas: "
+        f"{len(totals['host_differences']) - len(found)} agree to the penny; "
+        + "; ".join(f"{code}: {len(d)} difference found (planted): {d[0]}" for code, d in found.items()))
     totals["spent_generated_pence"] = sum(p.pence for p in payments)
     totals["areas_without_admissions"] = missing
     _reconcile(totals, plans, programme.id)

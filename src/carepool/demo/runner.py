@@ -61,7 +61,7 @@ def _ledger(out_dir: Path, seed: int, clock: Clock, store: Store, result: DemoRe
     source = "the metrics engine (person-level data)" if "quarterly_admissions" in activity else \
         "the published MAR series mapped to areas"
     clock(f"ledger: actual quarterly emergency admissions from {source}")
-    out = run_demo_step(store, YEAR, admissions, seed, clock)
+    out = run_demo_step(store, YEAR, admissions, seed, clock, out_dir / "host-ledgers")
     out["admissions_source"] = source
     return out
 
