@@ -82,3 +82,7 @@ else:
 from carepool.cli.sitrep import register as _register_sitrep  # noqa: E402
 
 _register_sitrep(group)
+
+from carepool.cli.goals import register as _register_goals  # noqa: E402
+
+_register_goals(group)
