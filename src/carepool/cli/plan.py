@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from carepool.cli.common import DB_OPTION, console, db_url, handled, print_findings, print_json
+from carepool.cli.plan_conditions import conditions as conditions_group
 from carepool.errors import ValidationFailed
 from carepool.findings import Severity
 from carepool.services import plans as svc
@@ -143,3 +144,6 @@ def assure(area: str = AREA_OPTION, year: str = YEAR_OPTION,
         record = svc.assure(open_store(db_url(db)), area, year, outcome, actor=_actor(actor),
                             conditions=conditions)
         console.print(f"{record.area_code} {record.year} v{record.version}: {record.status.value} ({outcome})")
+
+
+group.add_typer(conditions_group, name="conditions")

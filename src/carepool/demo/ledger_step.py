@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from carepool.demo.conditions_step import meet_in_year
 from carepool.demo.year_end_step import agree_carry_forward, reconcile_hosts
 from carepool.ledger import accounts as acc
 from carepool.ledger.contributions import capital_streams, schedule_contributions
@@ -135,6 +136,7 @@ def run_demo_step(store: Store, year: str, quarterly_admissions: Mapping[tuple[s
         plans = svc.assured_plans(session, programme.id)
     progress(f"ledger: {len(plans)} assured plans; posting the year's contributions")
     svc.post_contributions(store, programme.id, actor=ACTOR, at=AT)
+    held = meet_in_year(store, programme.id)   # the conditions register: one area meets its condition in July
     payments = [p for plan in plans.values() for p in illustrative_spend(plan, seed)]
     progress(f"ledger: posting {len(payments):,} illustrative scheme payments")
     svc.post_batch(store, spend_transactions(payments, dict(plans), capital_streams(programme)),
@@ -155,7 +157,13 @@ def run_demo_step(store: Store, year: str, quarterly_admissions: Mapping[tuple[s
         + "; ".join(f"{code}: {len(d)} difference found (planted): {d[0]}" for code, d in found.items()))
     totals["spent_generated_pence"] = sum(p.pence for p in payments)
     totals["areas_without_admissions"] = missing
+    totals.update(held)
     _reconcile(totals, plans, programme.id)
+    _reconcile_held(store, totals, plans, programme.id)
+    totals["lines"].append(
+        f"conditions: {held['conditions_set']} set at assurance, {held['conditions_met']} met with evidence "
+        f"({len(held['conditions_met_in_year'])} in the year, its money released); still open in "
+        f"{', '.join(held['conditions_open']) or 'no area'}: {Money(held['conditions_held_pence']).millions()} held")
     progress("ledger: " + "; ".join(totals["lines"]))
     return totals
 
@@ -253,3 +261,13 @@ def _reconcile(totals: Mapping[str, Any], plans: Mapping[str, Plan], year: str) 
     assert totals["brought_forward_next_year_pence"] == totals["carried_forward_pence"], "carry-forward lost"
     assert totals["income_less_expenditure_after_settlement_pence"] == 0
     assert totals["unbalanced_pools"] == []
+
+
+def _reconcile_held(store: Store, totals: Mapping[str, Any], plans: Mapping[str, Plan], year: str) -> None:
+    """What is held for open conditions is exactly the programme file's amount for each area still open."""
+    from carepool.services.condition_holds import held_amounts
+
+    programme = load_programme(year)
+    expected = sum(sum(held_amounts(plans[a], programme, svc.performance_element(programme, plans[a])).values())
+                   for a in totals["conditions_open"] if a in plans)
+    assert totals["conditions_held_pence"] == expected, "money held for open conditions differs from the rule"

@@ -9,10 +9,11 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from carepool.demo.calibrate import calibrate
+from carepool.demo.conditions_step import meet_before_year
 from carepool.errors import ValidationFailed
 from carepool.findings import Finding
 from carepool.money import Money, total
@@ -50,6 +51,7 @@ class PlansSummary:
     mistakes: list[Mistake]
     models: dict[str, int]        # pools by joint commissioning model
     governance: dict[str, int]    # pools by form of governance
+    conditions_open: list[str] = field(default_factory=list)   # areas whose condition is open at the year's start
 
 
 def _mistakes(rng: random.Random) -> list[tuple[str, Callable[[Plan], Plan]]]:
@@ -123,6 +125,7 @@ def run_plans_step(store: Store, *, seed: int, progress: Progress, year_id: str 
         plans.append(plan)
         if (i + 1) % 25 == 0 or i + 1 == len(calibrations):
             progress(f"plans stored, signed off, submitted and assured: {i + 1}/{len(calibrations)}")
+    still_open = meet_before_year(store, year.id, seed, progress)
     reductions = sum(p.ambition.planned_reduction for p in plans)
     baselines = sum(p.ambition.baseline_admissions for p in plans)
     return PlansSummary(
@@ -139,4 +142,5 @@ def run_plans_step(store: Store, *, seed: int, progress: Progress, year_id: str 
         mistakes=mistakes,
         models=dict(Counter(pool.model for p in plans for pool in p.pools)),
         governance=dict(Counter(pool.governance for p in plans for pool in p.pools)),
+        conditions_open=still_open,
     )

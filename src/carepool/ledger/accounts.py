@@ -22,6 +22,7 @@ ROOTS = ("Assets", "Liabilities", "Equity", "Income", "Expenses")
 FUND = "Assets:Fund"                                   # the pool's bank: contributions in, payments out
 HELD_BACK = "Assets:Performance:HeldBack"              # performance sum at risk, not yet earned
 RELEASED = "Assets:Performance:Released"               # performance sum earned and released to the pool
+HELD_FOR_CONDITIONS = "Assets:Conditions:Held"         # held while an assurance condition is open (issue 12)
 OUT_OF_HOSPITAL = "Equity:Memo:OutOfHospital"          # memo: rest of the element committed to NHS out-of-hospital
 OUT_OF_HOSPITAL_CONTRA = "Equity:Memo:OutOfHospitalContra"
 PAID_TO_ACUTE = "Expenses:Performance:PaidToAcute"     # unearned sum paid to acute providers

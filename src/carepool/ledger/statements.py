@@ -64,6 +64,8 @@ def pool_statement(transactions: Sequence[Transaction], area: str) -> Report:
         line("performance", "still held back", bal.get(acc.HELD_BACK, 0))
         line("performance", "paid through tariff outside the pool (memo)", bal.get(acc.TARIFF_OUTSIDE, 0))
         line("performance", "out-of-hospital investment committed (memo)", bal.get(acc.OUT_OF_HOSPITAL, 0))
+        if acc.HELD_FOR_CONDITIONS in bal:
+            line("position", "held while an assurance condition is open", bal[acc.HELD_FOR_CONDITIONS])
         line("position", "pool fund", bal.get(acc.FUND, 0))
         line("position", "capital fund", bal.get(acc.fund_cash(acc.CAPITAL), 0))
         line("position", "net position (income less expenditure)",

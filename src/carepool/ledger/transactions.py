@@ -23,6 +23,7 @@ class Kind(StrEnum):
     REVERSAL = "reversal"
     ADJUSTMENT = "adjustment"
     OPENING = "opening"          # balances brought forward from the previous year
+    CONDITION_HOLD = "condition_hold"   # money held, or released, while an assurance condition is open
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from carepool.reference import load_reference
 from carepool.reference.series import AreaSeries, delayed_days, nonelective_admissions
 from carepool.services import in_force, ledger, plans
 from carepool.services.users import User
+from carepool.store import conditions as condition_repo
 from carepool.store import ledger_tables
 from carepool.store.db import Store
 from carepool.store.plan_tables import PlanEventRow
@@ -70,6 +71,7 @@ class AreaRow:
     delayed_variation: str = NO_DATA
     funded_version: int | None = None     # the version in force (assured, fundable), if any
     outcome: str = ""                     # its assurance outcome, or the refused one ("not approved")
+    open_conditions: int = 0              # assurance conditions not yet met (the conditions register)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -104,12 +106,14 @@ def area_variations() -> dict[str, dict[str, str]]:
 
 
 # the store's figures, cached per store until plans or ledger change ---------------------------
-def store_version(store: Store) -> tuple[int, int]:
-    """(highest plan-event id, highest ledger transaction id): moves whenever a figure could change."""
+def store_version(store: Store) -> tuple[int, ...]:
+    """(highest plan-event id, highest ledger transaction id, highest conditions-register id): moves
+    whenever a figure could change."""
     with store.transaction() as session:
         event = session.scalar(select(func.coalesce(func.max(PlanEventRow.id), 0)))
         txn = session.scalar(select(func.coalesce(func.max(ledger_tables.transactions.c.id), 0)))
-    return int(event or 0), int(txn or 0)
+        condition = condition_repo.latest_id(session)
+    return int(event or 0), int(txn or 0), condition
 
 
 ROWS_CACHE = "dashboard.rows"   # store.caches entry; its ``computed`` counts computations (tests, benchmark)
@@ -137,6 +141,7 @@ def _compute(store: Store, year: str) -> tuple[AreaRow, ...]:
     programme = load_programme(year)
     with store.transaction() as session:
         positions = in_force.positions(session, programme)
+        registers = condition_repo.registers(session, programme.id)
     money = _money_by_area(store)
     spc = area_variations()
     rows: list[AreaRow] = []
@@ -153,7 +158,8 @@ def _compute(store: Store, year: str) -> tuple[AreaRow, ...]:
             sums.get("spend", 0), sums.get("earned", 0), sums.get("paid_to_acute", 0),
             spc["admissions"].get(code, NO_DATA), spc["delayed"].get(code, NO_DATA),
             funded.version if funded else None,
-            (position.state.outcome or "") if position is not None and position.state is not None else ""))
+            (position.state.outcome or "") if position is not None and position.state is not None else "",
+            sum(1 for c in registers.get(code, {}).values() if c.status.value == "open")))
     return tuple(rows)
 
 

@@ -30,6 +30,8 @@ from carepool.plans.model import Plan
 from carepool.programme import ProgrammeYear, available_programmes, derive_minimums, load_programme
 from carepool.reference import load_reference
 from carepool.services import in_force
+from carepool.services.condition_holds import hold_batch
+from carepool.store import conditions as condition_repo
 from carepool.store import ledger_repo as repo
 from carepool.store.db import Store
 from carepool.store.ledger_repo import BatchResult
@@ -90,6 +92,10 @@ def post_contributions(store: Store, year: str, area: str | None = None, *, acto
         plans = assured_plans(session, programme.id, area)
         refused = tuple(sorted(in_force.refusals(session, programme, area).items()))
         batch = [t for p in plans.values() for t in contribution_batch(p, programme, capital_received)]
+        registers = condition_repo.registers(session, programme.id)
+        for code, plan in sorted(plans.items()):   # money held while an assurance condition is open
+            if registers.get(code):
+                batch += hold_batch(session, programme, plan, registers[code], performance_element(programme, plan))
         result = repo.post_batch(session, batch, f"contributions {programme.id}", actor, at or now())
     return Posted("contributions", len(plans), result.posted, result.skipped, result.postings,
                   Money(sum(p.pooled_total.pence for p in plans.values())), refused)

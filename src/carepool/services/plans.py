@@ -22,6 +22,7 @@ from carepool.plans.validate import validate_plan
 from carepool.programme import load_programme
 from carepool.programme.minimums import derive_minimums
 from carepool.reference import load_reference
+from carepool.services import conditions as conditions_service
 from carepool.store import plans as repo
 from carepool.store.db import Store
 from carepool.store.plans import PlanRecord as PlanRecord
@@ -142,9 +143,16 @@ def submit(store: Store, area_code: str, year_id: str, *, actor: str, at: dateti
 
 def assure(store: Store, area_code: str, year_id: str, outcome: str, *, actor: str,
            conditions: str = "", at: datetime | None = None) -> PlanRecord:
-    outcomes = load_programme(year_id).assurance_outcomes
-    return _transition(store, area_code, year_id, lambda state, _r: lifecycle.assure(
-        state, outcome, outcomes, actor, at or _now(), conditions))
+    """The national assurance decision; the conditions written (one a line) join the conditions register."""
+    programme = load_programme(year_id)
+    record = _transition(store, area_code, year_id, lambda state, _r: lifecycle.assure(
+        state, outcome, programme.assurance_outcomes, actor, at or _now(), conditions))
+    if conditions.strip() and programme.is_fundable(outcome):
+        hwb = next((p.name for p in record.plan.partners if p.kind == "hwb"), record.area_code)
+        with store.transaction() as session:
+            conditions_service.set_at_assurance(session, programme, record.area_code, record.version, conditions,
+                                                hwb, actor, at or _now())
+    return record
 
 
 def require_plan(store: Store, area_code: str, year_id: str) -> PlanRecord:

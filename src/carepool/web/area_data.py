@@ -17,10 +17,11 @@ from carepool.evaluation.svg import spc_chart
 from carepool.findings import Severity
 from carepool.ledger.statements import Report
 from carepool.metrics.spc import PointType, SpcResult
+from carepool.plans.conditions import Condition
 from carepool.plans.lifecycle import Event, PlanState, Status, replay
 from carepool.reference import load_reference
 from carepool.reference.model import Area
-from carepool.services import dashboard, discharge, evaluation, in_force, ledger, plans
+from carepool.services import conditions, dashboard, discharge, evaluation, in_force, ledger, plans
 from carepool.services.plans import PlanRecord
 from carepool.services.users import Action, User, require
 from carepool.store.db import Store
@@ -37,6 +38,11 @@ class AreaView:
     actions: frozenset[str]       # what this user may do now, given the plan's status
     errors: int = 0               # validation errors in a draft (saved unfinished): no sign-off until fixed
     funding: str = ""             # which version the money follows, or why none (services.in_force)
+    conditions: tuple[Condition, ...] = ()   # the conditions register (set at assurance or after)
+
+    @property
+    def open_conditions(self) -> list[Condition]:
+        return [c for c in self.conditions if c.status.value == "open"]
 
     @property
     def partners_to_sign(self) -> list[str]:
@@ -106,8 +112,8 @@ def _read_view(store: Store, area: Area, year: str) -> AreaView:
     errors = 0
     if record is not None and state is not None and state.status is Status.DRAFT:
         errors = sum(1 for f in plans.check_plan(record.plan) if f.severity is Severity.ERROR)
-    return AreaView(area, record, state, events, reports, frozenset(), errors, _funding(store, area.code, year,
-                                                                                          record))
+    return AreaView(area, record, state, events, reports, frozenset(), errors,
+                    _funding(store, area.code, year, record), tuple(conditions.register(store, area.code, year)))
 
 
 def _funding(store: Store, code: str, year: str, latest: PlanRecord | None) -> str:
