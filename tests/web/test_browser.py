@@ -22,19 +22,17 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from carepool.store.db import open_store
+from carepool.services import ledger
+from carepool.store.db import Store, open_store
 from carepool.web import create_app
-from tests.web.conftest import BY_KEY, OWN, PASSWORD, settings
+from tests.web.conftest import BY_KEY, OWN, PASSWORD, YEAR, assure_plan, settings
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(__file__).parent / "assets" / "axe.min.js"
 
 
-@pytest.fixture(scope="module")
-def base_url(people_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    path = tmp_path_factory.mktemp("browser") / "browser.db"
-    shutil.copyfile(people_db, path)
-    store = open_store(str(path))
+def _serve(store: Store) -> Iterator[str]:
+    """The app on ``store`` on a free local port, until the generator is closed."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -49,6 +47,28 @@ def base_url(people_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(people_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    path = tmp_path_factory.mktemp("browser") / "browser.db"
+    shutil.copyfile(people_db, path)
+    store = open_store(str(path))
+    yield from _serve(store)
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def settled_url(people_db: Path, tmp_path_factory: pytest.TempPathFactory,
+                workbooks: dict[str, Path]) -> Iterator[str]:
+    """A store whose own area's plan is assured and its pooled-fund year posted and settled."""
+    path = tmp_path_factory.mktemp("settled") / "settled.db"
+    shutil.copyfile(people_db, path)
+    store = open_store(str(path))
+    assure_plan(store, workbooks["valid"])
+    ledger.post_contributions(store, YEAR)
+    ledger.settle(store, YEAR)
+    yield from _serve(store)
     store.dispose()
 
 
@@ -197,3 +217,13 @@ def test_the_programme_years_page_is_accessible(browser: Browser, base_url: str,
     assert "a=bcf-2020-21" in analyst.url
     assert analyst.locator('#streams tr[data-streams="nhs-minimum"] td').count() == 3
     _check(analyst, shots, "11-programme-years")
+
+
+def test_the_pool_managers_year_end_page_is_accessible(browser: Browser, settled_url: str, shots: Path) -> None:
+    manager = _person(browser, settled_url, "pool_manager")
+    manager.goto(f"/areas/{OWN}")
+    manager.click("text=Year-end statement")
+    assert manager.url.endswith(f"/areas/{OWN}/ledger/year-end")
+    assert manager.locator("table.nhsuk-table").count() == 5
+    assert manager.locator("#section-3 tbody tr").count() >= 2     # capital, by stream
+    _check(manager, shots, "12-year-end")
