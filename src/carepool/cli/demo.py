@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from carepool.cli.common import console, handled
-from carepool.demo.runner import DemoResult, run_demo
+from carepool.demo.runner import DemoResult, run_demo, safe_url
 from carepool.money import Money
 
 COMMAND_NAME = "demo"
@@ -27,30 +27,36 @@ def command(
     port: int = typer.Option(8000, "--port", help="Port for --serve (loopback only)."),
     skip: list[str] = typer.Option([], "--skip", help="Leave out a step (activity, ledger, spc, evaluation, "
                                    "scorecard, sharing, budgets); may be repeated."),
+    db: str | None = typer.Option(None, "--db", help="Build the demo in this empty database (e.g. "
+                                  "postgresql://user@host/carepool_demo) instead of a new SQLite file in --out."),
 ) -> None:
     """Plan, validate and assure a 2015-16 Better Care Fund plan for every one of the 151 areas."""
     with handled():
         console.rule("[bold]carepool demo[/bold]: the Better Care Fund, 2015-16")
         console.print("Figures marked [italic]illustrative[/italic] are generated from the seed; baselines "
                       "come from the real published series shipped with carepool.")
-        result = run_demo(out, seed=seed, say=console.print, skip=tuple(skip))
+        result = run_demo(out, seed=seed, say=console.print, skip=tuple(skip), db=db)
         show(result)
     if serve is None:
         serve = sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
     if serve:
-        serve_demo(result.db_path, port)
+        serve_demo(result.db_url, port)
     else:
-        console.print(f"to browse it: carepool demo --serve (or carepool serve --db {result.db_path})")
+        console.print(f"to browse it: carepool demo --serve (or carepool serve --db {_shown(result)})")
 
 
-def serve_demo(db_path: Path, port: int) -> None:
+def _shown(result: DemoResult) -> str:
+    return str(result.db_path) if result.db_path is not None else safe_url(result.db_url)
+
+
+def serve_demo(db_url: str, port: int) -> None:
     """Create the demo log-ins, print them, and serve the demo store until Ctrl-C."""
     from carepool.services.serving import serve
     from carepool.services.users import create_demo_users
     from carepool.store.db import open_store
 
     with handled():
-        store = open_store(str(db_path))
+        store = open_store(db_url)
         logins = create_demo_users(store)
         store.dispose()
     table = Table(title="Demo log-ins (passwords are new on every run)")
@@ -60,7 +66,7 @@ def serve_demo(db_path: Path, port: int) -> None:
         table.add_row(email, password, role, org)
     console.print(table)
     with handled():
-        serve(f"sqlite:///{db_path}", host="127.0.0.1", port=port, workers=1, say=console.print)
+        serve(db_url, host="127.0.0.1", port=port, workers=1, say=console.print)
 
 
 def show(result: DemoResult) -> None:
@@ -106,8 +112,8 @@ def show(result: DemoResult) -> None:
             console.rule(f"{name} (illustrative unless stated)")
             for line in lines:
                 console.print(f"  {line}")
-    console.print(f"done in {result.seconds:.1f}s; store: {result.db_path}")
-    console.print(f"explore it: carepool plan list --db {result.db_path}")
+    console.print(f"done in {result.seconds:.1f}s; store: {_shown(result)}")
+    console.print(f"explore it: carepool plan list --db {_shown(result)}")
 
 
 def _lines(name: str, section: dict[str, Any]) -> list[str]:

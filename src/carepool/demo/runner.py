@@ -1,4 +1,8 @@
-"""Run the demo end to end into a fresh embedded store, reporting progress as it goes.
+"""Run the demo end to end into a fresh store, reporting progress as it goes.
+
+By default the store is a new SQLite file in the output folder; given a database URL (for
+example an empty PostgreSQL database) every step writes there instead, and files (charts,
+reports, generated data) still go to the output folder.
 
 The steps run in the order the product is built: plans, person-level activity and metrics,
 the pooled-fund year (fed with the metrics' actual admissions), SPC charts of the real
@@ -14,8 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import make_url, text
+
 from carepool.demo.plans_step import PlansSummary, run_plans_step
-from carepool.store.db import Store, open_store
+from carepool.errors import ConfigurationError
+from carepool.store.db import Store, normalise_url, open_store
 
 Say = Callable[[str], None]
 YEAR = "bcf-2015-16"
@@ -24,7 +31,8 @@ YEAR = "bcf-2015-16"
 @dataclass
 class DemoResult:
     out_dir: Path
-    db_path: Path
+    db_path: Path | None   # the SQLite file, when the demo made one
+    db_url: str
     plans: PlansSummary | None = None
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     seconds: float = 0.0
@@ -47,6 +55,26 @@ def fresh_store(out_dir: Path) -> tuple[Store, Path]:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     return open_store(str(db_path)), db_path
+
+
+def given_store(url: str) -> Store:
+    """The database named by ``url``, which must hold no carepool data yet (the demo never mixes
+    its illustrative figures into real books, and never deletes anything to make room)."""
+    store = open_store(url)
+    with store.engine.connect() as connection:
+        holding = [table for table in ("plans", "ledger_transactions", "web_users")
+                   if connection.execute(text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None]
+    if holding:
+        store.dispose()
+        raise ConfigurationError(
+            f"the database {safe_url(url)} already holds carepool data ({', '.join(holding)}); the demo needs an "
+            "empty database (for PostgreSQL: dropdb and createdb, or name a new database)")
+    return store
+
+
+def safe_url(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    return make_url(normalise_url(url)).render_as_string(hide_password=True)
 
 
 def _activity(out_dir: Path, seed: int, clock: Clock, _store: Store, _result: DemoResult) -> dict[str, Any]:
@@ -121,13 +149,19 @@ STEPS: tuple[tuple[str, str, Step], ...] = (
 )
 
 
-def run_demo(out_dir: Path, *, seed: int, say: Say, skip: tuple[str, ...] = ()) -> DemoResult:
+def run_demo(out_dir: Path, *, seed: int, say: Say, skip: tuple[str, ...] = (), db: str | None = None) -> DemoResult:
+    """Every step not in ``skip``, into a new SQLite file in ``out_dir`` or the empty database ``db``."""
     clock = Clock(say)
+    if db is not None:
+        store, db_path = given_store(db), None
     for child in ("charts", "report", "activity", "sharing", "budgets"):
         shutil.rmtree(out_dir / child, ignore_errors=True)
-    store, db_path = fresh_store(out_dir)
-    result = DemoResult(out_dir, db_path)
-    clock(f"embedded store: {db_path}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if db is None:
+        store, db_path = fresh_store(out_dir)
+    url = store.engine.url.render_as_string(hide_password=False)
+    result = DemoResult(out_dir, db_path, url)
+    clock(f"embedded store: {db_path}" if db_path is not None else f"store: {safe_url(url)} ({store.dialect})")
     clock("step 1: plans for all 151 Health and Wellbeing Board areas (2015-16)")
     result.plans = run_plans_step(store, seed=seed, progress=clock)
     for number, (name, title, step) in enumerate(STEPS, start=2):
