@@ -6,12 +6,14 @@ as it was. Validation always returns every finding; ``ValidationFailed`` carries
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from carepool.errors import ConflictError, InputError, NotFound, ValidationFailed
-from carepool.exchange.excel import read_and_validate, write_plan_workbook
+from carepool.exchange.excel import write_plan_workbook
+from carepool.exchange.excel.isolated import MEMORY_BYTES, SECONDS, read_and_validate_isolated
 from carepool.findings import Finding, has_errors
 from carepool.money import Money
 from carepool.plans import lifecycle
@@ -56,9 +58,28 @@ def check_plan(plan: Plan, *, stage: str = "draft") -> list[Finding]:
     return validate_plan(plan, load_programme(plan.year), load_reference(), stage=stage)
 
 
+def _workbook_limits() -> tuple[int, float]:
+    """(memory bytes, seconds) a workbook read may use: CAREPOOL_WORKBOOK_MEMORY_MB, CAREPOOL_WORKBOOK_SECONDS."""
+    try:
+        memory = int(os.environ.get("CAREPOOL_WORKBOOK_MEMORY_MB", "")) * 1_000_000
+    except ValueError:
+        memory = MEMORY_BYTES
+    try:
+        seconds = float(os.environ.get("CAREPOOL_WORKBOOK_SECONDS", ""))
+    except ValueError:
+        seconds = SECONDS
+    return (memory if memory > 0 else MEMORY_BYTES), (seconds if seconds > 0 else SECONDS)
+
+
 def check_workbook(path: Path, *, stage: str = "draft") -> PlanCheck:
-    """Read a workbook and validate what it holds; findings point at sheets and cells."""
-    read, findings = read_and_validate(path, ref=load_reference(), stage=stage)
+    """Read a workbook and validate what it holds; findings point at sheets and cells.
+
+    The reading happens in a worker process with a memory and a time limit (an upload is
+    untrusted), so a hostile workbook gets a refusal finding, never the server's memory.
+    """
+    memory, seconds = _workbook_limits()
+    read, findings = read_and_validate_isolated(path, ref=load_reference(), stage=stage, memory_bytes=memory,
+                                                seconds=seconds)
     return PlanCheck(str(path), read.plan, findings)
 
 

@@ -15,6 +15,8 @@ TEMPLATE_ID = "carepool BCF planning workbook v1"
 HEADER_ROW = 3
 FIRST_ROW = 4
 MAX_ROWS = 2000          # rows read per table; more than this is refused, not ground through
+MAX_SHEET_ROWS = FIRST_ROW + MAX_ROWS + 1_000   # no sheet may use a row past this (checked before parsing)
+MAX_SHEET_COLUMNS = 50                          # nor a column past AX
 QUARTERS = 4
 
 COVER = "Cover"
@@ -156,6 +158,7 @@ COVER_CELLS = (
 NOTES_HEADER_ROW = 20
 NOTES_FIRST_ROW = 21
 NOTES_ROWS = 10
+MAX_NOTES = 200          # notes read from the Cover; more is refused, not ground through
 
 # Ambition: quarters in columns B..E, the year in F
 AMBITION_HEADER_ROW = 3

@@ -70,12 +70,16 @@ def _difference(found: list[Any], expected: tuple[str, ...], year_id: str) -> tu
     return None
 
 
+LIST_SLACK = 50
+
+
 def check_lists(ws: Worksheet, year: ProgrammeYear, file: str) -> list[Finding]:
     """Warn where the Lists sheet differs from the year's rules (someone unhid and edited it)."""
     out: list[Finding] = []
     for name, expected in year_lists(year).items():
         col = list_column(name)
-        found = [ws[f"{col}{r}"].value for r in range(2, max(ws.max_row or 0, len(expected) + 1) + 1)]
+        # the year's own list length bounds the look (plus room to see values added after it)
+        found = [ws[f"{col}{r}"].value for r in range(2, len(expected) + 2 + LIST_SLACK)]
         while found and found[-1] is None:
             found.pop()
         diff = _difference(found, expected, year.id)

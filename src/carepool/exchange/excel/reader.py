@@ -21,12 +21,15 @@ from openpyxl.workbook.workbook import Workbook
 
 from carepool.errors import CarepoolError
 from carepool.exchange.excel import read_parts
+from carepool.exchange.excel.cellvalues import is_blank
 from carepool.exchange.excel.layout import (
     AMBITION,
     CONDITIONS_TABLE,
     COVER,
     FUNDING_TABLE,
     LISTS,
+    MAX_NOTES,
+    MAX_SHEET_ROWS,
     METRICS_TABLE,
     NOTES_FIRST_ROW,
     NOTES_HEADER_ROW,
@@ -159,13 +162,19 @@ class _Reading:
         narrative = read("narrative")
         notes: list[str] = []
         cover.cells["notes"] = (COVER, f"A{NOTES_HEADER_ROW}")
-        for r in range(NOTES_FIRST_ROW, max(cover.ws.max_row or 0, NOTES_FIRST_ROW) + 1):
+        for r in range(NOTES_FIRST_ROW, NOTES_FIRST_ROW + MAX_NOTES):   # the layout's limit, never max_row
             slot = f"notes[{len(notes)}]"
             note = cover.read(f"B{r}", "text", field=slot, label="Note")
             if note is None:
                 cover.cells.pop(slot, None)
             else:
                 notes.append(note)
+        beyond = NOTES_FIRST_ROW + MAX_NOTES
+        # opening the file capped the rows at MAX_SHEET_ROWS, so this look past the limit is bounded
+        if any(not is_blank(c.value) for (c,) in cover.ws.iter_rows(
+                min_row=beyond, max_row=min(cover.ws.max_row or 0, MAX_SHEET_ROWS), min_col=2, max_col=2)):
+            cover.problem("XL-ROWS", f"more than {MAX_NOTES} notes; notes from row {beyond} on are not read "
+                          "(put them in fewer rows)", f"B{beyond}", "notes")
         return area_code, bool(illustrative), "" if narrative is None else narrative, tuple(notes)
 
     def _load_year(self, cover: SheetReader, year_id: str) -> ProgrammeYear | None:

@@ -16,7 +16,7 @@ from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from carepool.exchange.excel.cellvalues import CellProblem, is_blank, parse
-from carepool.exchange.excel.layout import FIRST_ROW, HEADER_ROW, MAX_ROWS, Table
+from carepool.exchange.excel.layout import FIRST_ROW, HEADER_ROW, MAX_ROWS, MAX_SHEET_COLUMNS, Table
 from carepool.findings import Finding, error
 
 CellMap = dict[str, tuple[str, str]]
@@ -86,7 +86,7 @@ class SheetReader:
     def table(self, table: Table) -> list[dict[str, Any]] | None:
         """Every non-blank row of ``table`` as {key: value}; None when a header is missing."""
         found: dict[str, int] = {}
-        for col in range(1, (self.ws.max_column or 0) + 1):
+        for col in range(1, min(self.ws.max_column or 0, MAX_SHEET_COLUMNS) + 1):
             found.setdefault(normalise(self.ws.cell(HEADER_ROW, col).value), col)
         columns: dict[str, int] = {}
         for spec in table.columns:
