@@ -8,7 +8,6 @@ row counts, the published-data quirks met on the way).
 
 from __future__ import annotations
 
-import csv
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -21,6 +20,7 @@ import pyarrow.parquet as pq
 from carepool.activity import synth, synth_spells
 from carepool.activity.effects import TrueEffect, default_effects, effect_for
 from carepool.activity.schemas import DATASETS
+from carepool.cell_text import SafeWriter
 from carepool.engines import published
 from carepool.engines.sitrep import mean_delay_days
 from carepool.errors import InputError, NotFound
@@ -280,11 +280,11 @@ def _write_sidecars(out: Path, result: SynthResult,
         {"seed": result.seed, "meaning": "from start_month, metric events in the area are x (1 + relative_effect) "
          "of the published baseline", "effects": [e.as_dict() for e in result.effects]}, indent=2), encoding="utf-8")
     with (out / "effects.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = SafeWriter(handle)
         writer.writerow(["area_code", "metric", "start_month", "relative_effect"])
         writer.writerows([e.area_code, e.metric, e.start_month, e.relative_effect] for e in result.effects)
     with (out / "calibration.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = SafeWriter(handle)
         writer.writerow(["metric", "area_code", "month", "published", "generated", "effect", "basis"])
         writer.writerows(["" if v is None else v for v in row] for row in checks)
     (out / "manifest.json").write_text(json.dumps(result.as_dict(), indent=2, default=str), encoding="utf-8")
