@@ -7,11 +7,13 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from carepool.cli.common import DB_OPTION, console, db_url, handled
 from carepool.errors import InputError
 from carepool.money import Money
 from carepool.services import performance as svc
+from carepool.services import verification
 from carepool.store.db import open_store
 
 GROUP_NAME = "performance"
@@ -47,3 +49,30 @@ def run(quarter: str = typer.Option(..., "--quarter", help="Quarter such as 2015
         console.print(f"released {result.total('released')}, paid to acute providers "
                       f"{result.total('paid_to_acute')}, through tariff outside the pool "
                       f"{result.total('tariff_outside')}; posted {result.posted}, {result.skipped} already posted")
+
+
+@group.command("verify")
+def verify(quarter: str = typer.Option(..., "--quarter", help="Quarter such as 2015Q1 (April-June 2015)."),
+           admissions: Path | None = typer.Option(None, "--admissions",
+                                                  help="CSV of verified admissions: area_code, quarter, admissions "
+                                                       "(a national series)."),
+           activity: Path | None = typer.Option(None, "--activity",
+                                                help="Person-level activity directory: the metrics engine counts."),
+           engine: str = typer.Option("duckdb", "--engine", help="Metrics engine for --activity: duckdb or spark."),
+           db: str | None = DB_OPTION) -> None:
+    """Verified admissions decide: re-post provisional quarters on them and flag returns that differ."""
+    with handled():
+        if (admissions is None) == (activity is None):
+            raise InputError("give the verified admissions: --admissions FILE or --activity DIR")
+        data = (svc.admissions_from_file(admissions) if admissions is not None
+                else svc.admissions_from_activity(activity, engine) if activity is not None else {})
+        source = admissions.name if admissions is not None else f"metrics engine ({engine})"
+        done = verification.verify_quarter(open_store(db_url(db)), quarter.upper(), data, source=source,
+                                           actor=getpass.getuser() or "cli")
+        for f in done.findings:
+            console.print(Text(f"[{f.severity.value}] {f.rule}: {f.message}"))
+        run = done.run
+        console.print(f"{run.quarter}: {len(run.outcomes)} area(s) on verified admissions; released "
+                      f"{run.total('released')}, paid to acute providers {run.total('paid_to_acute')}; "
+                      f"{run.reversed} provisional posting(s) reversed and re-posted, {run.posted} posted; "
+                      f"{len(done.findings)} return(s) differ beyond the tolerance")

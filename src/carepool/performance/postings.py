@@ -36,8 +36,12 @@ def hold_back_transaction(plan: Plan, programme: ProgrammeYear, element: Money) 
         transfer(acc.HELD_BACK, acc.FUND, amount.pence))
 
 
-def quarter_transaction(plan: Plan, programme: ProgrammeYear, outcome: QuarterOutcome) -> Transaction | None:
-    """Release, pay acute providers, and record (memo) tariff outside the pool and out-of-hospital spend."""
+def quarter_transaction(plan: Plan, programme: ProgrammeYear, outcome: QuarterOutcome,
+                        note: str = "") -> Transaction | None:
+    """Release, pay acute providers, and record (memo) tariff outside the pool and out-of-hospital spend.
+
+    ``note`` ends the narration, e.g. that the admissions were self-reported (provisional) or verified.
+    """
     postings = (transfer(acc.RELEASED, acc.HELD_BACK, outcome.released)
                 + transfer(acc.PAID_TO_ACUTE, acc.HELD_BACK, outcome.paid_to_acute)
                 + transfer(acc.TARIFF_OUTSIDE, acc.TARIFF_OUTSIDE_CONTRA, outcome.tariff_outside)
@@ -46,5 +50,5 @@ def quarter_transaction(plan: Plan, programme: ProgrammeYear, outcome: QuarterOu
         f"pfp:{plan.year}:{plan.area_code}:{outcome.quarter}", plan.area_code, performance_pool(plan, programme),
         quarter(outcome.quarter).end, Kind.PERFORMANCE.value,
         f"{outcome.quarter}: {outcome.actual} emergency admissions against {outcome.baseline} in the baseline "
-        f"quarter ({outcome.avoided} avoided, {outcome.planned_reduction} planned)", postings)
+        f"quarter ({outcome.avoided} avoided, {outcome.planned_reduction} planned){note}", postings)
     return txn if len(txn.postings) >= 2 else None

@@ -146,6 +146,7 @@ def _build(r: Reader, raw: dict[str, Any], where: str) -> ProgrammeYear:
         gaps=tuple(Gap(g.text("fact"), g.text("note", "")) for g in r.items("gaps", required=False)),
         unfunded_outcomes=_unfunded_outcomes(r),
         conditions_hold=_conditions_hold(r),
+        admissions_tolerance_pct=r.decimal("admissions_tolerance_pct", "2"),
     )
 
 

@@ -194,6 +194,7 @@ class ProgrammeYear:
         return "complete" if not self.facts_missing else "facts missing"
     unfunded_outcomes: tuple[str, ...] = ("not approved",)  # assurance outcomes that are never funded
     conditions_hold: ConditionsHold | None = None            # money held while an assurance condition is open
+    admissions_tolerance_pct: Decimal = Decimal(2)           # a return this far from the verified figure is a finding
 
     def is_fundable(self, outcome: str | None) -> bool:
         """May a plan assured with ``outcome`` be funded (contributions, returns, payment for performance)?"""

@@ -32,6 +32,10 @@ from carepool.store import ledger_repo as repo
 from carepool.store import returns as returns_repo
 from carepool.store.db import Store
 
+PROVISIONAL = " [provisional: self-reported admissions]"
+VERIFIED = " [verified admissions]"
+VERIFIED_SOURCE = "verified: "
+
 
 @dataclass(frozen=True)
 class QuarterRun:
@@ -41,6 +45,7 @@ class QuarterRun:
     posted: int
     skipped: int
     reversed: int = 0     # earlier postings of the quarter reversed by a corrected return
+    findings: tuple[Finding, ...] = ()   # e.g. a return far from the verified admissions
 
     def total(self, field: str) -> Money:
         return Money(sum(int(getattr(o, field)) for o in self.outcomes))
@@ -80,13 +85,16 @@ def run_quarter(store: Store, quarter: str, admissions: Mapping[tuple[str, str],
 def post_quarter(session: Session, programme: ProgrammeYear, quarter: str,
                  admissions: Mapping[tuple[str, str], int], *, area: str | None = None,
                  areas: set[str] | None = None, actor: str, at: datetime, source: str,
-                 returns: Mapping[str, int] | None = None, correct: bool = False) -> QuarterRun:
+                 returns: Mapping[str, int] | None = None, correct: bool = False,
+                 notes: Mapping[str, str] | None = None) -> QuarterRun:
     """Assess and post ``quarter`` in the caller's transaction, and store the assessed figures.
 
     ``areas`` limits the run to those areas (``area`` to one); ``returns`` maps an area to the
     id of the stored return its admissions came from. With ``correct``, a posting of the quarter
     already in force with other figures is reversed first and the corrected one posted (a
     corrected return); without it, different figures for a posted quarter are a conflict.
+    ``notes`` end each area's narration (``PROVISIONAL`` or ``VERIFIED``): a provisional posting
+    is reversed and re-posted when the verified figure arrives (``services.verification``).
     """
     plans_by_area = assured_plans(session, programme.id, area)
     if areas is not None:
@@ -110,7 +118,7 @@ def post_quarter(session: Session, programme: ProgrammeYear, quarter: str,
     batch: list[Transaction] = []
     keys: dict[str, str | None] = {}
     for o in outcomes:
-        txn = quarter_transaction(plans_by_area[o.area], programme, o)
+        txn = quarter_transaction(plans_by_area[o.area], programme, o, (notes or {}).get(o.area, ""))
         base = f"pfp:{programme.id}:{o.area}:{quarter}"
         key = _key_in_force(session, base)
         if correct:
@@ -182,6 +190,7 @@ class QuarterView:
     tariff_outside: int
     posted: str | None      # the transaction key in force for the quarter, if run
     return_version: int | None = None
+    provisional: bool = False   # released on the return's self-reported admissions, not yet verified
 
     @property
     def assessed(self) -> bool:
@@ -223,5 +232,6 @@ def performance_quarters(store: Store, area: str, year: str) -> list[QuarterView
             label, found.baseline if found else baseline, found.actual if found else None,
             found.avoided if found else None, amounts.get(accounts.RELEASED, 0),
             amounts.get(accounts.PAID_TO_ACUTE, 0), amounts.get(accounts.TARIFF_OUTSIDE, 0), txn.key,
-            versions.get(found.return_id) if found and found.return_id else None))
+            versions.get(found.return_id) if found and found.return_id else None,
+            txn.narration.endswith(PROVISIONAL)))
     return out

@@ -41,7 +41,7 @@ from carepool.plans.quarterly_return import (
 from carepool.plans.quarterly_return_json import merge_findings, return_from_dict, return_to_dict
 from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference import load_reference
-from carepool.services import in_force, performance
+from carepool.services import in_force, performance, verification
 from carepool.services.clock import now_utc
 from carepool.services.ledger import area_transactions, assured_plans
 from carepool.services.performance import QuarterRun
@@ -122,7 +122,7 @@ def submit(store: Store, ret: QuarterlyReturn, *, actor: str, at: datetime | Non
             raise ValidationFailed(f"{source}: the quarterly return has errors and was not stored", found)
         record = repo.add_version(session, ret, actor, at, return_deadline(programme, ret.quarter))
         run = _post(session, programme, [record], actor, at)
-    return Submitted(record, run, found)
+    return Submitted(record, run, found + list(run.findings if run is not None else ()))
 
 
 def _post(session: Session, programme: ProgrammeYear, records: Sequence[ReturnRecord], actor: str,
@@ -131,12 +131,16 @@ def _post(session: Session, programme: ProgrammeYear, records: Sequence[ReturnRe
     if programme.performance.scheme == "none" or not records:
         return None
     quarter = records[0].quarter
-    admissions = {(r.area_code, quarter): r.document.admissions for r in records if r.document.admissions is not None}
+    reported = {r.area_code: r.document.admissions for r in records if r.document.admissions is not None}
+    # a verified figure (metrics engine, national series) decides where there is one; else provisional
+    figures, notes, differ = verification.for_returns(session, programme, quarter, reported)
     sources = {r.area_code: r.id for r in records}
     label = ", ".join(f"{r.area_code} v{r.version}" for r in records[:3]) + (" ..." if len(records) > 3 else "")
-    return performance.post_quarter(session, programme, quarter, admissions, areas=set(sources), actor=actor,
-                                    at=at, source=f"quarterly return {quarter_label(quarter)} ({label})",
-                                    returns=sources, correct=True)
+    run = performance.post_quarter(session, programme, quarter, {(a, quarter): n for a, n in figures.items()},
+                                   areas=set(sources), actor=actor, at=at,
+                                   source=f"quarterly return {quarter_label(quarter)} ({label})",
+                                   returns=sources, correct=True, notes=notes)
+    return replace(run, findings=tuple(differ))
 
 
 def submit_data(store: Store, data: object, *, actor: str, area: str | None = None, year: str | None = None,
