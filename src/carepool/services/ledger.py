@@ -29,6 +29,7 @@ from carepool.performance import hold_back_transaction
 from carepool.plans.model import Plan
 from carepool.programme import ProgrammeYear, available_programmes, derive_minimums, load_programme
 from carepool.reference import load_reference
+from carepool.reference.districts import tiers
 from carepool.services import in_force
 from carepool.services.condition_holds import hold_batch
 from carepool.store import conditions as condition_repo
@@ -155,16 +156,17 @@ def set_risk_share(store: Store, area: str, year: str, pool: str, agreement: Ris
 
 def year_end_for(programme: ProgrammeYear, area: str) -> YearEnd:
     """The year being closed for ``area``, and where its capital goes: in a two-tier county the
-    streams the programme passes to district councils (the DFG) go to its districts."""
+    streams the programme passes to district councils (the DFG) go to its districts (named from
+    the year's geography vintage; an unknown list is said plainly, never guessed)."""
     period = financial_year(programme.start.year)
     try:
-        place = load_reference().area(area)
+        place = tiers(programme.vintage, area)
     except NotFound:
         return YearEnd(programme.id, period.start, period.end)
     passed = frozenset(s.id for s in programme.streams
                        if s.passed_to == "district_council") if place.two_tier else frozenset()
     return YearEnd(programme.id, period.start, period.end, passed & capital_streams(programme),
-                   place.district_codes, place.name)
+                   place.districts, place.name)
 
 
 def settle(store: Store, year: str, area: str | None = None, *, actor: str = ACTOR,
