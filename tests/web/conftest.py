@@ -1,4 +1,4 @@
-"""Web fixtures: a real SQLite store, the app on it, users of every role, and planning workbooks.
+"""Web fixtures: a real store (SQLite, and PostgreSQL from a template), the app on it, every role, workbooks.
 
 Workbooks are written by the exchange layer from a sample plan (valid) or as the empty template
 (invalid), so uploads go through exactly what a person's browser would send.
@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from psycopg import sql
 
 from carepool.exchange.excel import write_plan_workbook
 from carepool.plans.sample import sample_plan
@@ -21,6 +23,7 @@ from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.services import plans, users
 from carepool.store.db import Store, open_store
+from carepool.store.pg_local import LocalPostgres
 from carepool.web import create_app
 from carepool.web.settings import WebSettings
 
@@ -116,14 +119,40 @@ def people_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def web_store(people_db: Path, tmp_path: Path) -> Iterator[Store]:
-    """A fresh copy of the people store for each test."""
-    copy = tmp_path / "web.db"
-    shutil.copyfile(people_db, copy)
-    store = open_store(str(copy))
-    yield store
+PEOPLE_TEMPLATE = "carepool_people_template"
+
+
+@pytest.fixture(scope="session")
+def people_pg(local_pg: LocalPostgres) -> str:
+    """A migrated PostgreSQL database holding every person, used as a template (built once)."""
+    store = open_store(local_pg.create_database(PEOPLE_TEMPLATE))
+    add_people(store)
     store.dispose()
+    return PEOPLE_TEMPLATE
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def web_store(request: pytest.FixtureRequest, people_db: Path, tmp_path: Path) -> Iterator[Store]:
+    """A fresh copy of the people store for each test, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        copy = tmp_path / "web.db"
+        shutil.copyfile(people_db, copy)
+        store = open_store(str(copy))
+        yield store
+        store.dispose()
+        return
+    server: LocalPostgres = request.getfixturevalue("local_pg")
+    template = request.getfixturevalue("people_pg")
+    name = f"w_{uuid.uuid4().hex[:16]}"
+    with server.admin() as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
+                                                                        sql.Identifier(template)))
+    store = open_store(server.url(name))
+    try:
+        yield store
+    finally:
+        store.dispose()
+        server.drop_database(name)
 
 
 @pytest.fixture
