@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import inspect
 
 from carepool.cli.common import db_url
+from carepool.errors import ConfigurationError
 from carepool.store.db import make_engine, normalise_url, open_store
 
 
@@ -72,3 +73,14 @@ def test_a_url_with_percent_escapes_opens(pg_url: str) -> None:
         assert {"plans", "plan_events"} <= set(inspect(opened.engine).get_table_names())
     finally:
         opened.dispose()
+
+
+def test_the_postgresql_connection_pool_is_set_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAREPOOL_DB_POOL_SIZE", "3")
+    monkeypatch.setenv("CAREPOOL_DB_MAX_OVERFLOW", "0")
+    engine = make_engine("postgresql://u:p@db.example:5432/carepool")
+    assert (engine.pool.size(), engine.pool._max_overflow, engine.pool._pre_ping) == (3, 0, True)  # type: ignore[attr-defined]
+    engine.dispose()
+    monkeypatch.setenv("CAREPOOL_DB_POOL_SIZE", "lots")
+    with pytest.raises(ConfigurationError, match="CAREPOOL_DB_POOL_SIZE='lots': must be a whole number"):
+        make_engine("postgresql://u:p@db.example:5432/carepool")

@@ -8,6 +8,7 @@ database errors leave it as ``carepool.errors.CarepoolError`` subclasses.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,10 +57,35 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.close()
 
 
+POOL_SIZE_ENV = "CAREPOOL_DB_POOL_SIZE"          # connections each process keeps open (PostgreSQL)
+MAX_OVERFLOW_ENV = "CAREPOOL_DB_MAX_OVERFLOW"    # extra connections a busy process may open beyond them
+
+
+def _pool_options(url: str) -> dict[str, int | bool]:
+    """PostgreSQL connection-pool settings from the environment (per process: every web worker has its own).
+
+    Default 5 kept open and 10 more under load (SQLAlchemy's defaults); connections are checked
+    before use, so a restarted database server does not fail the next request.
+    """
+    if not url.startswith("postgresql"):
+        return {}
+    options: dict[str, int | bool] = {"pool_pre_ping": True}
+    for env, key, default in ((POOL_SIZE_ENV, "pool_size", 5), (MAX_OVERFLOW_ENV, "max_overflow", 10)):
+        raw = os.environ.get(env, "").strip()
+        if not raw:
+            options[key] = default
+            continue
+        if not raw.isdigit() or (key == "pool_size" and int(raw) == 0):
+            raise ConfigurationError(f"{env}={raw!r}: must be a whole number" + (" of at least 1" if key == "pool_size"
+                                                                                  else ""))
+        options[key] = int(raw)
+    return options
+
+
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     try:
-        engine = create_engine(url, future=True)
+        engine = create_engine(url, future=True, **_pool_options(url))
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise ConfigurationError(f"cannot use database '{url}': {exc}") from exc
     if engine.dialect.name == "sqlite":
