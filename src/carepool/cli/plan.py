@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import typer
@@ -10,7 +11,7 @@ from rich.table import Table
 
 from carepool.cli.common import DB_OPTION, console, db_url, handled, print_findings, print_json
 from carepool.cli.plan_conditions import conditions as conditions_group
-from carepool.errors import ValidationFailed
+from carepool.errors import InputError, ValidationFailed
 from carepool.findings import Severity
 from carepool.services import plans as svc
 from carepool.store.db import open_store
@@ -144,6 +145,29 @@ def assure(area: str = AREA_OPTION, year: str = YEAR_OPTION,
         record = svc.assure(open_store(db_url(db)), area, year, outcome, actor=_actor(actor),
                             conditions=conditions)
         console.print(f"{record.area_code} {record.year} v{record.version}: {record.status.value} ({outcome})")
+
+
+@group.command("check-revision")
+def check_revision(area: str = AREA_OPTION, year: str = YEAR_OPTION,
+                   operating_plan_pct: str = typer.Option(..., "--operating-plan-pct",
+                                                          help="The CCG operating plan's reduction in non-elective "
+                                                               "admissions, percent (e.g. 1.2)."),
+                   db: str | None = DB_OPTION, json_out: bool = typer.Option(False, "--json")) -> None:
+    """The March 2015 target revision rule: the latest version's ambition against the plan in force."""
+    with handled():
+        try:
+            pct = Decimal(operating_plan_pct.strip())
+        except InvalidOperation:
+            raise InputError(f"'{operating_plan_pct}' is not a percentage", where="--operating-plan-pct") from None
+        findings = svc.check_target_revision(open_store(db_url(db)), area, year, pct)
+        if any(f.severity is Severity.ERROR for f in findings):
+            raise ValidationFailed("the target revision breaks the March 2015 rule", findings)
+        if json_out:
+            print_json([f.as_dict() for f in findings])
+        elif findings:
+            print_findings(findings)
+        else:
+            console.print("the latest version does not revise the assured target")
 
 
 group.add_typer(conditions_group, name="conditions")

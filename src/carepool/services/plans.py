@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from carepool.errors import ConflictError, InputError, NotFound, ValidationFailed
@@ -20,11 +21,13 @@ from carepool.plans import lifecycle
 from carepool.plans.model import Ambition, ConditionConfirmation, FundingLine, MetricPlan, Partner, Plan, Pool
 from carepool.plans.sample import hwb_code
 from carepool.plans.serialise import plan_to_dict
+from carepool.plans.target_revision import check_revision
 from carepool.plans.validate import validate_plan
 from carepool.programme import load_programme
 from carepool.programme.minimums import derive_minimums
 from carepool.reference import load_reference
 from carepool.services import conditions as conditions_service
+from carepool.services import in_force
 from carepool.store import plans as repo
 from carepool.store.db import Store
 from carepool.store.plans import PlanRecord as PlanRecord
@@ -308,3 +311,17 @@ def _refuse_errors(plan: Plan, doing: str) -> None:
         count = sum(1 for f in findings if f.severity.value == "error")
         raise ValidationFailed(f"the plan for {plan.area_code} has {count} error(s) and cannot be {doing} until "
                                "they are fixed", findings)
+
+
+def check_target_revision(store: Store, area_code: str, year_id: str, operating_plan_pct: Decimal) -> list[Finding]:
+    """The March 2015 revision rule on the latest version against the plan in force (issue 12)."""
+    programme = load_programme(year_id)
+    code = load_reference().area(area_code).code
+    with store.transaction() as session:
+        latest = repo.get(session, code, programme.id)
+        found = in_force.plans_in_force(session, programme, code).get(code)
+    if found is None:
+        raise NotFound(f"no plan in force for {code} in {programme.id}: a target revision changes an assured plan")
+    if found.version == latest.version:
+        return []
+    return check_revision(found.plan, latest.plan, programme, operating_plan_pct)
