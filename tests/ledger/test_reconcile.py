@@ -122,3 +122,20 @@ def test_inputs_are_bounded_before_they_are_read(tmp_path: Path, monkeypatch: py
     monkeypatch.setattr(host_extract, "MAX_ROWS", 5)
     rows, found = read_host_extract(big, YEAR)
     assert [(f.rule, f.location.row) for f in found] == [("extract.rows", 7)] and len(rows) == 5
+
+
+def test_performance_and_year_end_entries_are_reconciled_too(plan: Plan, spent: Books) -> None:
+    from carepool.ledger import RiskShare, settle_pool, transaction, transfer
+    from carepool.ledger import accounts as acc
+
+    paid = transaction("perf:test", plan.area_code, "P1", date(2015, 10, 20), "performance", "paid to acute",
+                       transfer(acc.PAID_TO_ACUTE, acc.HELD_BACK, 500_00))
+    books = post(spent, [paid]).books
+    books = post(books, settle_pool(plan, "P1", books.transactions, RiskShare(), YEAR.end).transactions).books
+    rows = extract_rows(plan, books.transactions, YEAR)
+    assert {r.account for r in rows} >= {"9200", "9900"}
+    result = reconcile(rows, host_codes(plan), books.transactions, plan.area_code, YEAR.start, YEAR.end)
+    assert result.agrees
+    without_year_end = [r for r in rows if r.account != "9900"]
+    missing = reconcile(without_year_end, host_codes(plan), books.transactions, plan.area_code, YEAR.start, YEAR.end)
+    assert [(d.month, d.target, d.host) for d in missing.differences] == [("2016-03", "year-end", 0)]

@@ -1,7 +1,8 @@
 """Demo: an illustrative host general-ledger extract for an area, made from the pool's own books.
 
 Each pool is a cost centre of the host's ledger ('BCF-P1'); each scheme an expenditure account
-('5' and the scheme number) and the partners' contributions one income account ('9100').
+('5' and the scheme number), the partners' contributions one income account ('9100'), the
+performance sum paid to hospitals '9200' and the year-end entries '9900'.
 Every contribution and scheme payment of the pool's books becomes a host row in its month, and
 a few rows of the host's other cost centres are mixed in (not the pool's). The figures are
 illustrative, never a real council's ledger.
@@ -13,14 +14,14 @@ import csv
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from carepool.ledger import accounts as acc
 from carepool.ledger.periods import Period
-from carepool.ledger.reconcile import INCOME, HostRow, MapRule
+from carepool.ledger.reconcile import INCOME, PERFORMANCE, YEAR_END, HostRow, MapRule, target_of
 from carepool.ledger.transactions import Transaction
 from carepool.money import Money
 from carepool.plans.model import Plan
 
 INCOME_ACCOUNT = "9100"
+ACCOUNTS = {INCOME: INCOME_ACCOUNT, PERFORMANCE: "9200", YEAR_END: "9900"}
 
 
 def cost_centre(pool: str) -> str:
@@ -34,7 +35,8 @@ def scheme_account(ref: str) -> str:
 
 def host_codes(plan: Plan) -> list[MapRule]:
     """The mapping of the host's codes to the pool: one per scheme, one income code per pool."""
-    rules = [MapRule(0, cost_centre(p.id), INCOME_ACCOUNT, p.id, INCOME) for p in plan.pools]
+    rules = [MapRule(0, cost_centre(p.id), account, p.id, target) for p in plan.pools
+             for target, account in ACCOUNTS.items()]
     rules += [MapRule(0, cost_centre(s.pool), scheme_account(s.ref), s.pool, s.ref) for s in plan.schemes]
     return [MapRule(i, r.cost_centre, r.account, r.pool, r.target) for i, r in enumerate(rules, start=2)]
 
@@ -46,8 +48,8 @@ def extract_rows(plan: Plan, transactions: Iterable[Transaction], year: Period) 
         if txn.area != plan.area_code or not year.contains(txn.on):
             continue
         for p in txn.postings:
-            ref = acc.scheme_of_spend(p.account)
-            account = INCOME_ACCOUNT if acc.is_contribution(p.account) else scheme_account(ref) if ref else None
+            target = target_of(p.account)
+            account = ACCOUNTS.get(target, scheme_account(target)) if target is not None else None
             if account is not None:
                 rows.append(HostRow(0, cost_centre(txn.pool), account, txn.on.strftime("%Y-%m"), p.pence))
     rows += [HostRow(0, "ADULTS-GEN", "4000", year.start.strftime("%Y-%m"), 1_250_000_00),

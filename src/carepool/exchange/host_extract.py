@@ -4,8 +4,9 @@ The extract has columns cost_centre, account, period, amount (other columns are 
 A period is a month of the financial year: '2015-07', a date in it, or the host's period
 number ('P04' or '4', April being period 1). Amounts are pounds and pence, debit positive.
 The mapping (CSV or YAML) has cost_centre, account ('*' for all), pool and maps_to (a scheme
-ref, or 'income'). Files are bounded before they are parsed (size, then rows); every problem
-is a finding with file, row and field, and nothing is returned as read unless there are none.
+ref, or 'income', 'performance' or 'year-end'). Files are bounded before they are parsed
+(size, then rows); every problem is a finding with file, row and field, and nothing is
+returned as read unless there are none.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from carepool.errors import InputError
 from carepool.findings import Finding, error
 from carepool.ledger.periods import Period
-from carepool.ledger.reconcile import ANY, INCOME, HostRow, MapRule
+from carepool.ledger.reconcile import ANY, TARGETS, HostRow, MapRule
 from carepool.money import parse_money
 
 MAX_BYTES = 20_000_000
@@ -188,7 +189,7 @@ def read_mapping(path: Path) -> tuple[list[MapRule], list[Finding]]:
         target = values["maps_to"]
         if not missing:
             rules.append(MapRule(row, values["cost_centre"], values["account"], values["pool"],
-                                 INCOME if target.lower() == INCOME else target))
+                                 target.lower() if target.lower() in TARGETS else target))
     if not rules and not found:
         found.append(error("mapping.empty", "the mapping names no host codes", file=path.name))
     return rules, found

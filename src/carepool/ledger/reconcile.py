@@ -3,7 +3,9 @@
 The pool is hosted in a partner's (council's or ICB's) general ledger. An extract of that
 ledger has rows of cost centre, account, period (a month) and amount (debit positive, the
 host's sign). A mapping says which host codes are the pool's and what each one is: a scheme's
-expenditure, or the pool's income from contributions. Rows of other codes are not the pool's
+expenditure, the pool's income from contributions, the performance sum paid to acute
+providers, or the year-end entries (settlement with the partners, carry-forward, capital
+passed to district councils). Rows of other codes are not the pool's
 and are left aside (counted). Both sides are totalled by (month, pool, what) and every total
 that differs is a difference, listed with the host rows and the pool's transactions behind it.
 Pure: the file reading is in ``carepool.exchange.host_extract``.
@@ -22,6 +24,11 @@ from carepool.money import Money
 from carepool.plans.model import Plan
 
 INCOME = "income"      # mapping target: the pool's income from contributions (both funds)
+PERFORMANCE = "performance"   # mapping target: the performance sum paid to acute providers
+YEAR_END = "year-end"  # mapping target: settlement with partners, carry-forward, capital passed on
+TARGETS = (INCOME, PERFORMANCE, YEAR_END)
+_YEAR_END_PREFIXES = ("Expenses:Settlement:", "Income:Settlement:", "Expenses:CarriedForward",
+                      "Expenses:PassedToDistricts:")
 ANY = "*"              # mapping account wildcard: every account of the cost centre
 
 Key = tuple[str, str, str]   # month 'YYYY-MM', pool, target (INCOME or a scheme ref)
@@ -64,7 +71,7 @@ class Difference:
         return self.host - self.books
 
     def explain(self) -> str:
-        what = "income" if self.target == INCOME else f"scheme {self.target}"
+        what = self.target if self.target in TARGETS else f"scheme {self.target}"
         if not self.rows:
             side = "in the pool's books only (not in the host's ledger)"
         elif not self.transactions:
@@ -102,10 +109,11 @@ def check_mapping(rules: Sequence[MapRule], plan: Plan, file: str | None = None)
         if rule.pool not in pools:
             found.append(error("reconcile.mapping-pool", f"'{rule.pool}' is not a pool of {plan.area_code}'s plan "
                                f"({', '.join(sorted(pools))})", file=file, row=rule.row, field="pool"))
-        elif rule.target != INCOME and schemes.get(rule.target) != rule.pool:
+        elif rule.target not in TARGETS and schemes.get(rule.target) != rule.pool:
             where = f"a scheme of {schemes[rule.target]}" if rule.target in schemes else "not a scheme of the plan"
             found.append(error("reconcile.mapping-target", f"'{rule.target}' is {where}, not of {rule.pool} "
-                               f"(a scheme ref of the pool, or '{INCOME}')", file=file, row=rule.row, field="maps_to"))
+                               f"(a scheme ref of the pool, or one of {', '.join(TARGETS)})",
+                               file=file, row=rule.row, field="maps_to"))
         code = (rule.cost_centre, rule.account)
         if code in seen:
             found.append(error("reconcile.mapping-duplicate", f"cost centre {rule.cost_centre} account "
@@ -133,6 +141,17 @@ def host_totals(rows: Iterable[HostRow], rules: Sequence[MapRule]) -> tuple[dict
     return out, others
 
 
+def target_of(account: str) -> str | None:
+    """What a books account is, in the mapping's terms (None: not compared with the host)."""
+    if acc.is_contribution(account):
+        return INCOME
+    if account == acc.PAID_TO_ACUTE:
+        return PERFORMANCE
+    if any(acc.stream_of(account, prefix) is not None for prefix in _YEAR_END_PREFIXES):
+        return YEAR_END
+    return acc.scheme_of_spend(account)
+
+
 def books_totals(transactions: Iterable[Transaction], area: str, start: date, end: date,
                  ) -> dict[Key, list[tuple[str, int]]]:
     """The pool's contributions and scheme spend by (month, pool, target), as (key, pence) items."""
@@ -142,7 +161,7 @@ def books_totals(transactions: Iterable[Transaction], area: str, start: date, en
             continue
         month = txn.on.strftime("%Y-%m")
         for p in txn.postings:
-            target = INCOME if acc.is_contribution(p.account) else acc.scheme_of_spend(p.account)
+            target = target_of(p.account)
             if target is not None:
                 out.setdefault((month, txn.pool, target), []).append((txn.key, p.pence))
     return out
