@@ -128,6 +128,10 @@ def test_the_evidence_report_is_the_evaluations_html_built_once(web_store: Store
         page = client.get("/evidence")
         assert page.status_code == 200 and "Did the Better Care Fund work?" in page.text
         assert "Verdict:" in page.text and "real published data" in page.text
+        for exposure in ("Integrated care pioneers", "New care models vanguards", "Adult Social Care Discharge Fund"):
+            assert f"Real exposure: {exposure}" in page.text        # the real exposures, not illustrative doses
+        assert "Beside published findings" in page.text and "uniform 95% band" in page.text
+        assert "illustrative" not in page.text.split("<h2>Methods")[0]   # nothing illustrative before the methods
         assert "style-src 'unsafe-inline'" in page.headers["content-security-policy"]
         assert "script-src" not in page.headers["content-security-policy"] and "<script" not in page.text
         first = evaluation.evidence_report(web_store, YEAR)

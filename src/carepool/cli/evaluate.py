@@ -12,13 +12,13 @@ from carepool.cli.common import console, handled, print_json
 from carepool.errors import InputError
 from carepool.evaluation.did import callaway_santanna
 from carepool.evaluation.its import its_from_table
-from carepool.evaluation.national import national_evaluation
-from carepool.evaluation.panel import build_panel, read_table
-from carepool.evaluation.planned_vs_actual import PlannedChange, actual_changes, planned_vs_actual
-from carepool.evaluation.report import DecisionRule, build_report
+from carepool.evaluation.panel import build_panel
+from carepool.evaluation.planned_vs_actual import actual_changes, planned_vs_actual
+from carepool.evaluation.report import DecisionRule
 from carepool.evaluation.results import to_jsonable
 from carepool.evaluation.scm import Predictor, synthetic_control
 from carepool.money import Money
+from carepool.services import evaluation
 
 GROUP_NAME = "evaluate"
 group = typer.Typer(help="Evaluate the fund: synthetic control, staggered DiD, ITS, planned vs actual.",
@@ -138,7 +138,7 @@ def planned_actual(
     """Planned versus actual change 2014-15 to 2015-16 (actual side: the real published series)."""
     with handled():
         actuals = actual_changes()
-        planned = _read_plans(plans) if plans else []
+        planned = evaluation.read_planned_changes(plans) if plans else []
         table = planned_vs_actual(planned, actuals)
         if as_json:
             print_json(to_jsonable(table))
@@ -161,52 +161,47 @@ def report(
                                     help="What the doses are, printed in the report (e.g. illustrative)."),
     plans: Path | None = typer.Option(None, "--plans", help="CSV of per-area planned changes."),
     plans_basis: str = typer.Option("given by the analyst", "--plans-basis"),
-    performance_sum: int = typer.Option(253_000_000, "--performance-sum", help="Pounds."),
+    performance_sum: int | None = typer.Option(
+        None, "--performance-sum", help="Pounds (default: the published £253m, PAC 2015, cited in the report)."),
     confidence: float = typer.Option(0.95, "--confidence"),
+    exposure: list[str] = typer.Option(
+        [], "--exposure", help="Real exposure to evaluate: pioneers | vanguards | discharge-fund (repeatable; "
+        "default: all three; 'none' for none)."),
 ) -> None:
-    """Write the self-contained HTML evidence report with its verdict."""
+    """Write the self-contained HTML evidence report with its verdict, from the real series."""
     with handled():
         if not 0.5 < confidence < 1:
             raise InputError(f"--confidence must be between 0.5 and 1, not {confidence}")
-        dose_map = _read_doses(doses) if doses else None
-        evaluation = national_evaluation(dose_map, doses_basis=doses_basis)
-        planned = planned_vs_actual(_read_plans(plans)) if plans else None
-        rule = DecisionRule(confidence=confidence, performance_sum=Money.pounds(performance_sum))
-        result = build_report(evaluation, rule, planned, plans_basis if plans else "none")
+        names = tuple(evaluation.EXPOSURE_NAMES) if not exposure else tuple(e for e in exposure if e != "none")
+        unknown = [e for e in names if e not in evaluation.EXPOSURE_NAMES]
+        if unknown:
+            raise InputError(f"--exposure must be one of {', '.join(evaluation.EXPOSURE_NAMES)} (or none), "
+                             f"not {', '.join(unknown)}")
+        rule = DecisionRule(confidence=confidence)
+        if performance_sum is not None:
+            rule = DecisionRule(confidence=confidence, performance_sum=Money.pounds(performance_sum),
+                                performance_sum_basis="given by the analyst", performance_sum_url="")
+        request = evaluation.ReportRequest(
+            rule=rule, exposures=names,
+            doses=evaluation.read_doses(doses) if doses else None,
+            doses_basis=doses_basis if doses else "none",
+            planned=evaluation.read_planned_changes(plans) if plans else (),
+            plans_basis=plans_basis if plans else "none")
+        result = evaluation.build_evidence(request)
         out.mkdir(parents=True, exist_ok=True)
         (out / "index.html").write_text(result.html, encoding="utf-8")
         console.print(f"verdict: [bold]{result.verdict.decision}[/bold] ({result.verdict.reason}); "
                       f"wrote {out / 'index.html'}")
 
 
-def _read_doses(path: Path) -> dict[str, float]:
-    frame = read_table(path)
-    missing = [c for c in ("area_code", "dose") if c not in frame.columns]
-    if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}", where=str(path))
-    out: dict[str, float] = {}
-    for i, row in enumerate(frame.to_dict("records"), start=2):
-        try:
-            value = float(row["dose"])
-        except ValueError:
-            raise InputError(f"row {i}: dose '{row['dose']}' is not a number", where=str(path)) from None
-        if not 0 <= value <= 1:
-            raise InputError(f"row {i}: dose {value} is not a share between 0 and 1", where=str(path))
-        out[row["area_code"].strip()] = value
-    return out
-
-
-def _read_plans(path: Path) -> list[PlannedChange]:
-    frame = read_table(path)
-    need = ["area_code", "planned_reduction", "delayed_days_reduction"]
-    missing = [c for c in need if c not in frame.columns]
-    if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}", where=str(path))
-    out = []
-    for i, row in enumerate(frame.to_dict("records"), start=2):
-        try:
-            out.append(PlannedChange(row["area_code"].strip(), int(row["planned_reduction"]),
-                                     int(row["delayed_days_reduction"])))
-        except ValueError:
-            raise InputError(f"row {i}: reductions must be whole numbers", where=str(path)) from None
-    return out
+@group.command("exposures")
+def exposures(as_json: bool = JSON) -> None:
+    """List the real exposures shipped as reference data (validated), with their sources."""
+    with handled():
+        rows = evaluation.list_exposures()
+        if as_json:
+            print_json(to_jsonable(rows))
+            return
+        for r in rows:
+            console.print(f"[bold]{r.name}[/bold] ({r.file}): {r.rows} rows; {r.units}; starts {r.starts}; "
+                          f"{r.sources} source(s); {r.published_findings} published finding(s) to compare with")

@@ -1,8 +1,11 @@
 """Demo step: the evaluation the Forward View asked for, from the real published series.
 
-The actual side (emergency admissions and delayed days, April 2012 onwards, the fund from
-April 2015) is the real data; the planned side and the "dose" (how much each area pooled
-beyond its minimum) come from the demo's illustrative plans, and the report says so.
+The report is built by the one evidence service (``services.evaluation.build_evidence``), as
+``carepool evaluate report`` and ``/evidence`` build it. The actual side (emergency admissions
+and delayed days, April 2012 onwards, the fund from April 2015) is real data, and so are the
+verdict's threshold (a published figure) and the between-area exposures. The demo's plans
+give the planned side and, as a labelled demonstration only, an illustrative "dose" (how much
+each area pooled beyond its minimum); neither enters the verdict.
 """
 
 from __future__ import annotations
@@ -12,16 +15,16 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from carepool.evaluation import national_evaluation
-from carepool.evaluation.planned_vs_actual import PlannedChange, planned_vs_actual
-from carepool.evaluation.report import DecisionRule, build_report
-from carepool.money import Money, total
+from carepool.evaluation.planned_vs_actual import PlannedChange
+from carepool.money import Money
 from carepool.programme import derive_minimums, load_programme
 from carepool.reference import load_reference
+from carepool.services import evaluation as evidence
 from carepool.services import in_force
 from carepool.store.db import Store
 
-DOSES_BASIS = "illustrative: the share of each demo plan's pool above its derived minimum (local top-ups)"
+DOSES_BASIS = ("illustrative (a demonstration, not evidence): the share of each demo plan's pool above its "
+               "derived minimum (local top-ups)")
 PLANS_BASIS = "illustrative demo plans, calibrated to the NAO's national planned figures"
 
 
@@ -34,14 +37,12 @@ def run_demo_step(store: Store, out_dir: Path, year_id: str, progress: Callable[
     }
     progress(f"evaluation: {len(plans)} plans; area x month panels of the real series from April 2012; "
              "synthetic control with placebos, staggered DiD and ITS")
-    evaluation = national_evaluation(doses, doses_basis=DOSES_BASIS)
-    planned = planned_vs_actual([
-        PlannedChange(p.area_code, p.ambition.planned_reduction, p.ambition.delayed_days_reduction) for p in plans
-    ])
-    performance_sum = total(p.ambition.performance_sum for p in plans)
-    rule = DecisionRule(performance_sum=performance_sum,
-                        performance_sum_basis="the demo plans' performance sums (illustrative)")
-    report = build_report(evaluation, rule, planned, PLANS_BASIS)
+    changes = [PlannedChange(p.area_code, p.ambition.planned_reduction, p.ambition.delayed_days_reduction)
+               for p in plans]
+    report = evidence.build_evidence(evidence.ReportRequest(
+        doses=doses, doses_basis=DOSES_BASIS, planned=changes, plans_basis=PLANS_BASIS))
+    planned = report.planned
+    assert planned is not None        # the request had plans
     folder = out_dir / "report"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "index.html"
@@ -60,5 +61,5 @@ def run_demo_step(store: Store, out_dir: Path, year_id: str, progress: Callable[
     for line in lines:
         progress(f"evaluation: {line}")
     return {"verdict": report.verdict.decision, "report": str(path), "lines": lines,
-            "performance_sum_pence": performance_sum.pence, "planned_savings": str(planned.total_planned_savings),
+            "planned_savings": str(planned.total_planned_savings),
             "doses_basis": DOSES_BASIS, "value_low": str(report.verdict.value_low or Money(0))}

@@ -10,12 +10,15 @@ with that confidence or cannot be worth the sum; otherwise the answer is not yet
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
 from scipy import stats
 
+from carepool.evaluation.exposure_report import exposure_section
+from carepool.evaluation.exposures import ExposureEvaluation
 from carepool.evaluation.its import ItsResult
 from carepool.evaluation.national import MetricEvaluation, NationalEvaluation
 from carepool.evaluation.planned_vs_actual import ADMISSION_COST, PlannedVsActual
@@ -32,7 +35,11 @@ class DecisionRule:
 
     confidence: float = 0.95
     performance_sum: Money = PERFORMANCE_SUM
-    performance_sum_basis: str = "PAC 2015: about £253m of the performance element at risk nationally"
+    performance_sum_basis: str = ("published: about £253m of the planned 2015-16 savings were to come from fewer "
+                                  "emergency admissions, paid for by the pay-for-performance sum (House of Commons "
+                                  "Committee of Public Accounts, Planning for the Better Care Fund, HC 807, 2015, "
+                                  "paragraph 10)")
+    performance_sum_url: str = "https://publications.parliament.uk/pa/cm201415/cmselect/cmpubacc/807/80707.htm"
     admission_cost: Money = ADMISSION_COST
     months: int = 12                      # the fund's first year
 
@@ -60,6 +67,7 @@ class Verdict:
 class EvidenceReport:
     html: str
     verdict: Verdict
+    planned: PlannedVsActual | None = None
 
 
 def decide(its: ItsResult, rule: DecisionRule) -> Verdict:
@@ -85,8 +93,11 @@ def decide(its: ItsResult, rule: DecisionRule) -> Verdict:
 
 
 def build_report(evaluation: NationalEvaluation, rule: DecisionRule | None = None,
-                 planned: PlannedVsActual | None = None, plans_basis: str = "none") -> EvidenceReport:
-    """Render the whole report; the verdict uses the England ITS on emergency admissions."""
+                 planned: PlannedVsActual | None = None, plans_basis: str = "none",
+                 exposures: Sequence[ExposureEvaluation] = ()) -> EvidenceReport:
+    """Render the whole report; the verdict uses the England ITS on emergency admissions (real
+    data, a published threshold); the real-exposure designs are reported beside it, and doses
+    (when given, e.g. illustrative ones) only as a labelled demonstration, never in the verdict."""
     rule = rule or DecisionRule()
     adm = evaluation.metrics.get("emergency_admissions")
     if adm is None:
@@ -101,24 +112,36 @@ def build_report(evaluation: NationalEvaluation, rule: DecisionRule | None = Non
         f" against a performance sum of {rule.performance_sum.millions()}.</p>",
         "<h2>Question</h2><p>Did pooling health and social care budgets from April 2015 reduce "
         "emergency admissions and delayed transfers of care, by enough to justify extending the fund?</p>",
-        "<h2>Decision rule (fixed before the results)</h2>", f"<p>{escape(rule.text())}</p>",
+        "<h2>Decision rule (fixed before the results)</h2>",
+        f"<p>{escape(rule.text())}"
+        + (f" Source of the threshold: <a href=\"{escape(rule.performance_sum_url)}\">"
+           f"{escape(rule.performance_sum_url)}</a>." if rule.performance_sum_url else "")
+        + " The verdict uses only the real England series and this threshold; no dose, plan or exposure "
+        "estimate enters it.</p>",
         "<h2>Data</h2><ul>" + "".join(
             f"<li><b>{escape(m.metric)}</b>: {escape(m.source)} — <i>real published data</i>"
             f"{'; areas left out for blank cells: ' + escape(', '.join(m.excluded_areas)) if m.excluded_areas else ''}"
             "</li>" for m in evaluation.metrics.values())
-        + f"<li>Dose (share of budget pooled): <i>{escape(evaluation.doses_basis)}</i></li>"
+        + "".join(f"<li>Real exposure: <b>{escape(e.exposure.name)}</b> ({escape(e.exposure.file)})</li>"
+                  for e in exposures)
+        + f"<li>Dose (share of budget pooled): <i>{escape(evaluation.doses_basis)}</i>"
+        + (" (a demonstration of the dose designs only; never in the verdict)" if evaluation.doses_basis != "none"
+           else "; no published per-area pooled amounts (BCF) could be found, so no real dose is used")
+        + "</li>"
         + f"<li>Plans (planned side): <i>{escape(plans_basis)}</i></li></ul>"
         + "<ul>" + "".join(f"<li>{escape(n)}</li>" for n in evaluation.notes) + "</ul>",
         _methods(),
     ]
+    for e in exposures:
+        parts.append(exposure_section(e))
     for m in evaluation.metrics.values():
-        parts.append(_metric_section(m))
+        parts.append(_metric_section(m, evaluation.doses_basis))
     if planned is not None:
         parts.append(_planned_section(planned))
     parts.append(_caveats())
     html = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>BCF evidence report</title>"
             f"<style>{_CSS}</style></head><body>" + "\n".join(parts) + "</body></html>")
-    return EvidenceReport(html, verdict)
+    return EvidenceReport(html, verdict, planned)
 
 
 def _value(count: float, unit: Money) -> Money:
@@ -132,7 +155,7 @@ def _fmt(est: object) -> str:
     return f"{e.effect:.4g} (95% CI {ci}; p {p})"  # type: ignore[attr-defined]
 
 
-def _metric_section(m: MetricEvaluation) -> str:
+def _metric_section(m: MetricEvaluation, doses_basis: str = "none") -> str:
     its = m.its_england
     s = its.periods.index(its.start)
     out = [f"<h2>Results: {escape(m.metric.replace('_', ' '))}</h2>",
@@ -145,7 +168,8 @@ def _metric_section(m: MetricEvaluation) -> str:
         sc = m.scm
         avg_gap = [e.effect for e in sc.effects_by_period]
         start = sc.periods.index(sc.start)
-        out += [f"<h3>Synthetic control: {len(sc.fits)} high-pooling areas, each against low-pooling "
+        out += [f"<h3>Demonstration, not evidence: doses {escape(doses_basis)}</h3>",
+                f"<h3>Synthetic control: {len(sc.fits)} high-pooling areas, each against low-pooling "
                 f"donors</h3><p>Average post-period gap: {_fmt(sc.estimate)}.</p>",
                 line_chart("Average gap (area minus its synthetic control), placebos in grey", sc.periods,
                            {"treated average": avg_gap}, marker=start, zero_line=True,
@@ -199,4 +223,5 @@ def _caveats() -> str:
 _CSS = ("body{font:15px/1.45 sans-serif;max-width:860px;margin:2em auto;padding:0 1em;color:#222}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
         ".verdict{padding:.8em;border-left:6px solid #8d8d8d;background:#f4f4f4}"
-        ".verdict.extend{border-color:#2a9d8f}.verdict.do-not-extend{border-color:#d1495b}")
+        ".verdict.extend{border-color:#2a9d8f}.verdict.do-not-extend{border-color:#d1495b}"
+        "table.design th,table.anchors th{text-align:left;vertical-align:top}table.anchors td{text-align:left}")

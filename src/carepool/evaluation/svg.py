@@ -153,3 +153,35 @@ def spc_chart(title: str, description: str, labels: Sequence[object], values: Se
         out.append(f'<text x="{W - PAD_R - 4}" y="{PAD_T + 12 * (k + 1)}" text-anchor="end" '
                    f'fill="{colour}">{name}</text>')
     return "\n".join([*out, "</svg>"])
+
+
+def event_study_chart(title: str, event_times: Sequence[int], effects: Sequence[float],
+                      lows: Sequence[float], highs: Sequence[float]) -> str:
+    """An event study: coefficients by period relative to the start, pre-periods in grey, post in
+    blue, each with its uniform (simultaneous) band, a zero line and the start marked."""
+    vals = np.array([*effects, *lows, *highs, 0.0], float)
+    vals = vals[np.isfinite(vals)]
+    lo, hi = float(vals.min()), float(vals.max())
+    pad = (hi - lo) * 0.05 or 1.0
+    lo, hi = lo - pad, hi + pad
+    names = [str(e) for e in event_times]
+    x_of = _scale(-0.5, len(names) - 0.5, PAD_L, W - PAD_R)
+    y_of = _scale(lo, hi, H - PAD_B, PAD_T)
+    out = _frame(title, names, lo, hi, x_of, y_of)
+    out.append(f'<line x1="{PAD_L}" y1="{y_of(0):.1f}" x2="{W - PAD_R}" y2="{y_of(0):.1f}" '
+               f'stroke="#444" stroke-dasharray="2,2"/>')
+    if 0 in event_times:
+        x0 = x_of(list(event_times).index(0) - 0.5)
+        out.append(f'<line x1="{x0:.1f}" y1="{PAD_T}" x2="{x0:.1f}" y2="{H - PAD_B}" stroke="#444" '
+                   f'stroke-dasharray="4,3"/>')
+    for i, (t, e, a, b) in enumerate(zip(event_times, effects, lows, highs, strict=True)):
+        colour = COLOURS[2] if t < 0 else COLOURS[0]
+        x = x_of(i)
+        if np.isfinite(a) and np.isfinite(b):
+            out.append(f'<rect x="{x - 3:.1f}" y="{y_of(b):.1f}" width="6" height="{max(y_of(a) - y_of(b), 0.5):.1f}" '
+                       f'fill="{colour}" fill-opacity="0.25"/>')
+        out.append(f'<circle cx="{x:.1f}" cy="{y_of(e):.1f}" r="2.5" fill="{colour}"/>')
+    out.append(f'<text x="{W - PAD_R - 4}" y="{PAD_T + 12}" text-anchor="end" fill="{COLOURS[2]}">before '
+               f'(pre-trends)</text><text x="{W - PAD_R - 4}" y="{PAD_T + 24}" text-anchor="end" '
+               f'fill="{COLOURS[0]}">after; shaded: uniform 95% band</text>')
+    return "\n".join([*out, "</svg>"])

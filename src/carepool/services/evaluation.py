@@ -1,8 +1,14 @@
-"""Evaluation use cases for the web service: the national evidence report and one area's results.
+"""Evaluation use cases: the national evidence report (built once, here, for the CLI, the demo
+and the web) and one area's results.
 
-- ``evidence_report(store, year)``: the evaluation's self-contained HTML evidence report, built
-  from the real published series and the store's assured plans, cached per store until a plan
-  changes (the cache key is the store's highest plan-event id, as the dashboard's).
+- ``build_evidence(request)``: the evidence report from the real published series, with the
+  optional real exposures (pioneers, vanguards, discharge fund), an optional dose contrast
+  (illustrative doses stay a labelled demonstration, never the verdict) and an optional
+  planned side. ``carepool evaluate report``, the demo and ``/evidence`` all call it.
+- ``evidence_report(store, year)``: the same for the web, with the store's assured plans as
+  the planned side, cached per store until a plan changes (the key is the store's highest
+  plan-event id, as the dashboard's).
+- ``read_doses`` / ``read_planned_changes``: the analyst's CSV inputs, with located errors.
 - ``area_effects(code)``: the same interrupted time series design the report runs on England
   (negative binomial, month dummies, level and slope change at April 2015, latent-AR(1) errors),
   run on one area's real monthly series of emergency admissions and delayed days. It depends
@@ -15,14 +21,18 @@ from __future__ import annotations
 import math
 import threading
 import weakref
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from carepool.errors import InputError
 from carepool.evaluation import (
     DecisionRule,
     Estimate,
+    EvidenceReport,
     ItsResult,
     PlannedChange,
     RealSeries,
@@ -32,15 +42,116 @@ from carepool.evaluation import (
     planned_vs_actual,
     real_series,
 )
+from carepool.evaluation.exposures import ExposureEvaluation, evaluate_exposure
 from carepool.evaluation.national import FUND_START
+from carepool.evaluation.panel import read_table
 from carepool.programme import load_programme
 from carepool.reference import load_reference
+from carepool.reference.exposures import EXPOSURES, load_exposure
 from carepool.services import in_force
 from carepool.services.dashboard import store_version
 from carepool.store.db import Store
 
+# the evidence report: one builder for every caller ------------------------------------------------
+EXPOSURE_NAMES: tuple[str, ...] = tuple(EXPOSURES)
 
-# the evidence report, generated on request and cached until the plans change --------------------
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What goes into one evidence report; every part is optional but the England series.
+
+    ``doses`` (share pooled per area) drive the dose-contrast designs; they are described by
+    ``doses_basis`` wherever shown and never enter the verdict. ``planned`` is the planned side
+    of the NAO-style table, described by ``plans_basis``.
+    """
+
+    rule: DecisionRule = field(default_factory=DecisionRule)
+    doses: Mapping[str, float] | None = None
+    doses_basis: str = "none"
+    planned: Sequence[PlannedChange] = ()
+    plans_basis: str = "none"
+    exposures: Sequence[str] = EXPOSURE_NAMES
+
+
+def build_evidence(request: ReportRequest) -> EvidenceReport:
+    """The evidence report and its verdict (the England ITS by the pre-registered rule), with the
+    real exposures' designs beside it."""
+    evaluation = national_evaluation(request.doses, doses_basis=request.doses_basis)
+    planned = planned_vs_actual(list(request.planned)) if request.planned else None
+    exposures = [real_exposure(name) for name in request.exposures]
+    return build_report(evaluation, request.rule, planned, request.plans_basis, exposures)
+
+
+@lru_cache(maxsize=len(EXPOSURE_NAMES))
+def real_exposure(name: str) -> ExposureEvaluation:
+    """One real exposure's designs on the real series (shipped files only: kept per process)."""
+    if name not in EXPOSURE_NAMES:
+        raise InputError(f"exposure must be one of {', '.join(EXPOSURE_NAMES)}, not '{name}'")
+    return evaluate_exposure(name)
+
+
+@dataclass(frozen=True)
+class ExposureSummary:
+    name: str
+    file: str
+    rows: int
+    units: str
+    starts: str
+    sources: int
+    published_findings: int
+
+
+def list_exposures() -> list[ExposureSummary]:
+    """The real exposures shipped as reference data (validated on reading), for listing."""
+    out = []
+    for name in EXPOSURE_NAMES:
+        e = load_exposure(name)
+        rows = e.sites or e.funds
+        starts = sorted({s.start_month for s in e.sites} | {f.start_month for f in e.funds})
+        units = (f"{len(e.touched_areas())} HWB areas ({len(e.start_by_area()[0])} wholly in a site)" if e.sites
+                 else f"{len(e.funds)} amounts ({sum(f.amount_pence is None for f in e.funds)} unpublished)")
+        sources = {s.source_url for s in e.sites} | {f.source_url for f in e.funds}
+        out.append(ExposureSummary(name, e.file, len(rows), units, ", ".join(starts), len(sources),
+                                   len(e.findings)))
+    return out
+
+
+def read_doses(path: str | Path) -> dict[str, float]:
+    """CSV of ``area_code, dose`` (share pooled, 0-1); errors name the file and row."""
+    frame = read_table(path)
+    missing = [c for c in ("area_code", "dose") if c not in frame.columns]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}", where=str(path))
+    out: dict[str, float] = {}
+    for i, row in enumerate(frame.to_dict("records"), start=2):
+        try:
+            value = float(row["dose"])
+        except ValueError:
+            raise InputError(f"row {i}: dose '{row['dose']}' is not a number", where=str(path)) from None
+        if not 0 <= value <= 1:
+            raise InputError(f"row {i}: dose {value} is not a share between 0 and 1", where=str(path))
+        out[row["area_code"].strip()] = value
+    return out
+
+
+def read_planned_changes(path: str | Path) -> list[PlannedChange]:
+    """CSV of ``area_code, planned_reduction, delayed_days_reduction`` (whole numbers)."""
+    frame = read_table(path)
+    need = ["area_code", "planned_reduction", "delayed_days_reduction"]
+    missing = [c for c in need if c not in frame.columns]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}", where=str(path))
+    out = []
+    for i, row in enumerate(frame.to_dict("records"), start=2):
+        try:
+            out.append(PlannedChange(row["area_code"].strip(), int(row["planned_reduction"]),
+                                     int(row["delayed_days_reduction"])))
+        except ValueError:
+            raise InputError(f"row {i}: reductions must be whole numbers", where=str(path)) from None
+    return out
+
+
+# the web's report, cached until the plans change --------------------------------------------------
 @dataclass(frozen=True)
 class Evidence:
     html: str
@@ -57,8 +168,8 @@ def evidence_report(store: Store, year: str) -> Evidence:
 
     The England interrupted time series (real data) decides the verdict by the pre-registered
     rule; the planned side is the store's assured plans for ``year`` (said to be illustrative
-    when they are). The dose designs need a dose per area, which the store does not hold, so
-    they are left out (the report says so). Built once per store until a plan changes.
+    when they are). The store holds no dose per area, so the dose designs are left out (the
+    report says so). Built once per store until a plan changes.
     """
     programme = load_programme(year)
     with _report_lock:   # one build at a time: a burst of requests waits for the first
@@ -69,13 +180,12 @@ def evidence_report(store: Store, year: str) -> Evidence:
         assured = [r.plan for r in in_force.records_in_force(store, programme.id).values()]
         changes = [PlannedChange(p.area_code, p.ambition.planned_reduction, p.ambition.delayed_days_reduction)
                    for p in assured]
-        planned = planned_vs_actual(changes) if changes else None
         basis = "none: no plan is assured yet"
         if assured:
             basis = f"the {len(assured)} assured plan(s) in this store for {programme.id}"
             if any(p.illustrative for p in assured):
                 basis += " (illustrative)"
-        report = build_report(national_evaluation(None), DecisionRule(), planned, basis)
+        report = build_evidence(ReportRequest(planned=changes, plans_basis=basis))
         evidence = Evidence(report.html, report.verdict.decision, len(assured))
         _reports.setdefault(store.engine, {})[programme.id] = (events, evidence)
         return evidence

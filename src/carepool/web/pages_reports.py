@@ -2,7 +2,8 @@
 
 - ``/areas/{code}/performance``: anyone who may see the area.
 - ``/evidence``: national roles and analysts (the report is about England as a whole). It is the
-  evaluation's own self-contained HTML, built from the real series on the first request and
+  evaluation's own self-contained HTML (the one evidence service, with the real exposures:
+  pioneers, vanguards, discharge funds), built from the real series on the first request and
   cached until a plan changes, served with a CSP that allows only its inline styles.
 - ``/audit``: national auditors and administrators (the sharing log is not split by area, so a
   local auditor would otherwise see other areas' sharing).
@@ -47,7 +48,8 @@ async def performance_page(request: Request, code: str, user: CurrentUser) -> Re
 
 
 @router.get("/evidence", response_class=HTMLResponse)
-async def evidence_page(request: Request, user: CurrentUser) -> Response:
+def evidence_page(request: Request, user: CurrentUser) -> Response:
+    """Plain ``def``: the first build runs the designs (seconds of CPU) in the threadpool, not the event loop."""
     if not may_read_evidence(user):
         raise PermissionDenied(f"your role ({user.role.value}) may not read the evidence report")
     report = evaluation.evidence_report(store_of(request), request.app.state.settings.year)
