@@ -191,8 +191,9 @@ def real_exposures() -> None:
     took = time.perf_counter() - began
     for name, secs in parts.items():
         print(f"  {name}: {secs:.1f} s")
-    print(f"real-exposure evaluation (3 exposures, England ITS and verdict, the report of {len(report.html) / 1e3:.0f} kB"
-          f"): {took:.1f} s; target under 30 s: {'met' if took < 30 else 'NOT met'}")
+    size = len(report.html) / 1e3
+    print(f"real-exposure evaluation (3 exposures, England ITS and verdict, the report of {size:.0f} kB): "
+          f"{took:.1f} s; target under 30 s: {'met' if took < 30 else 'NOT met'}")
 
 
 if __name__ == "__main__":

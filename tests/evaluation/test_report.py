@@ -71,10 +71,11 @@ def test_cli_writes_report_with_dose_contrast(tmp_path: Path) -> None:
                                                  for i, a in enumerate(ranked)), encoding="utf-8")
     out = tmp_path / "report"
     res = CliRunner().invoke(app, ["evaluate", "report", "--out", str(out), "--doses", str(doses),
-                                   "--doses-basis", "illustrative test doses"])
+                                   "--doses-basis", "illustrative test doses", "--exposure", "none"])
     assert res.exit_code == 0, res.output
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "illustrative test doses" in html and "Synthetic control" in html and "Event study" in html
+    assert html.count("Demonstration, not evidence: doses illustrative test doses") == 4   # labelled per metric
     assert html.count("<svg") == 16               # 4 metrics x (ITS, SCM gaps, placebo ratios, event study)
     bad = tmp_path / "bad.csv"
     bad.write_text("area_code,dose\nE06000001,lots\n", encoding="utf-8")

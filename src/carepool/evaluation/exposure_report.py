@@ -1,7 +1,7 @@
 """The evidence report's sections for real exposures: for each design its design, comparison
 group, data, estimate and caveats, the event study with its pre-periods and uniform band, the
 mapping choices, and carepool's estimate beside each published finding with a sentence on why
-they differ."""
+they differ. Sources are cited as text (the page fetches nothing)."""
 
 from __future__ import annotations
 
@@ -68,7 +68,8 @@ def exposure_section(ev: ExposureEvaluation) -> str:
                    + f"<li>Left out (only partly in a site, or in the other programme): "
                      f"{_area_names(list(ev.excluded)) or 'none'}</li></ul>")
         sources = sorted({(s.source_title, s.source_url) for s in ev.exposure.sites})
-        out.append("<p>Sources: " + "; ".join(f'<a href="{escape(u)}">{escape(t)}</a>' for t, u in sources) + "</p>")
+        out.append("<p>Sources: " + "; ".join(f'{escape(t)} <span class="url">{escape(u)}</span>' for t, u in sources)
+                   + "</p>")
     else:
         out.append(_funds_table(ev))
     for d in ev.designs:
@@ -83,7 +84,8 @@ def _funds_table(ev: ExposureEvaluation) -> str:
     rows = "".join(
         f"<tr><td>{escape(f.year)}</td><td>{escape(f.stream)}</td><td>{escape(f.area_name)}</td>"
         f"<td>{f'£{f.amount_pence / 100:,.0f}' if f.amount_pence is not None else escape(f.status)}</td>"
-        f'<td><a href="{escape(f.source_url)}">{escape(f.source_title)}</a></td></tr>' for f in ev.exposure.funds)
+        f'<td>{escape(f.source_title)} <span class="url">{escape(f.source_url)}</span></td></tr>'
+        for f in ev.exposure.funds)
     return ("<table><tr><th>year</th><th>stream</th><th>where</th><th>amount</th><th>source</th></tr>"
             f"{rows}</table>")
 
@@ -137,6 +139,7 @@ def _anchors(ev: ExposureEvaluation) -> str:
 
 def _anchor_row(f: PublishedFinding, ours: str) -> str:
     why = WHY.get((f.exposure, f.publisher), "The designs, windows and data differ; see the caveats above.")
-    return (f'<tr><td><a href="{escape(f.url)}">{escape(f.publisher)} ({escape(f.year)})</a>: {escape(f.title)}'
-            f"<br><small>{escape(f.design)}; {escape(f.comparison)}; {escape(f.period)}</small></td>"
+    return (f"<tr><td>{escape(f.publisher)} ({escape(f.year)}): {escape(f.title)} "
+            f'<span class="url">{escape(f.url)}</span><br><small>{escape(f.design)}; '
+            f"{escape(f.comparison)}; {escape(f.period)}</small></td>"
             f"<td>{escape(f.published_figure)}</td><td>{ours}</td><td>{escape(why)}</td></tr>")

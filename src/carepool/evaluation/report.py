@@ -114,8 +114,8 @@ def build_report(evaluation: NationalEvaluation, rule: DecisionRule | None = Non
         "emergency admissions and delayed transfers of care, by enough to justify extending the fund?</p>",
         "<h2>Decision rule (fixed before the results)</h2>",
         f"<p>{escape(rule.text())}"
-        + (f" Source of the threshold: <a href=\"{escape(rule.performance_sum_url)}\">"
-           f"{escape(rule.performance_sum_url)}</a>." if rule.performance_sum_url else "")
+        + (f" Source of the threshold: <span class=\"url\">{escape(rule.performance_sum_url)}</span>."
+           if rule.performance_sum_url else "")
         + " The verdict uses only the real England series and this threshold; no dose, plan or exposure "
         "estimate enters it.</p>",
         "<h2>Data</h2><ul>" + "".join(
@@ -224,4 +224,5 @@ _CSS = ("body{font:15px/1.45 sans-serif;max-width:860px;margin:2em auto;padding:
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}"
         ".verdict{padding:.8em;border-left:6px solid #8d8d8d;background:#f4f4f4}"
         ".verdict.extend{border-color:#2a9d8f}.verdict.do-not-extend{border-color:#d1495b}"
-        "table.design th,table.anchors th{text-align:left;vertical-align:top}table.anchors td{text-align:left}")
+        "table.design th,table.anchors th{text-align:left;vertical-align:top}table.anchors td{text-align:left}"
+        ".url{font-family:monospace;font-size:.85em;word-break:break-all}")
