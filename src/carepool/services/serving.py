@@ -7,14 +7,15 @@ The store is opened first, so a bad URL is reported plainly (as a carepool error
 
 With ``workers > 1`` every worker must sign session cookies with the same key, so when
 ``CAREPOOL_WEB_SECRET`` is unset one random key is made here for all of them (sessions still
-end when the server restarts). Caches are per worker.
+end when the server restarts). Caches are per worker; sessions and the per-address log-in limit
+live in the store, so they hold across workers.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from carepool.store.db import open_store
 
@@ -39,4 +40,20 @@ def serve(url: str, *, host: str = "127.0.0.1", port: int = 8000, workers: int =
     plural = f" with {workers} workers" if workers > 1 else ""
     say(f"carepool web service on http://{host}:{port}/{plural} (Ctrl-C to stop)")
     uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="info",
-                timeout_worker_healthcheck=HEALTHCHECK_SECONDS)
+                timeout_worker_healthcheck=HEALTHCHECK_SECONDS, proxy_headers=True,
+                forwarded_allow_ips=str(proxy_options()["forwarded_allow_ips"]))
+
+
+TRUSTED_PROXIES_ENV = "CAREPOOL_TRUSTED_PROXIES"
+
+
+def proxy_options(env: Mapping[str, str] | None = None) -> dict[str, object]:
+    """Whose X-Forwarded-For to believe: only the reverse proxies named in ``CAREPOOL_TRUSTED_PROXIES``
+    (comma-separated addresses or networks; default 127.0.0.1, a proxy on the same machine).
+
+    The client address the log-in limit counts is then the real client's behind the proxy, and
+    a client that is not a trusted proxy cannot choose its own address by sending the header.
+    """
+    env = os.environ if env is None else env
+    trusted = ",".join(part.strip() for part in env.get(TRUSTED_PROXIES_ENV, "127.0.0.1").split(",") if part.strip())
+    return {"proxy_headers": True, "forwarded_allow_ips": trusted or "127.0.0.1"}

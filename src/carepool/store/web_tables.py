@@ -4,13 +4,14 @@ Passwords are kept only as argon2 hashes. ``failed_logins`` and ``locked_until``
 lock-out after repeated failures, so it holds across processes and restarts; ``session_epoch``
 is written into each session and bumped on log-out, so a copied cookie stops working. ``areas`` lists the
 HWB area codes a local user works in; national users see every area whatever it holds.
+``web_login_failures`` counts failed log-ins per client address for the per-address limit.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Integer, String
+from sqlalchemy import JSON, CheckConstraint, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from carepool.store.db import Base
@@ -45,3 +46,19 @@ class WebUserRow(Base):
     session_epoch: Mapped[int] = mapped_column(Integer, nullable=False)   # bumped to end every session
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class LoginFailureRow(Base):
+    """One failed log-in from a client address, kept only for the limit's window (then deleted).
+
+    In the store rather than in a process, so the per-address limit holds across ``--workers``
+    and restarts. ``address`` is the client address, or a SHA-256 of it when longer than 64.
+    """
+
+    __tablename__ = "web_login_failures"
+    __table_args__ = (Index("ix_web_login_failures_address_at", "address", "at"),
+                      Index("ix_web_login_failures_at", "at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address: Mapped[str] = mapped_column(String(80), nullable=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)

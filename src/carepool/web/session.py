@@ -9,18 +9,13 @@ signed out at once.
 from __future__ import annotations
 
 import hmac
-import math
 import secrets
-import threading
-import time
-from collections import OrderedDict, deque
-from collections.abc import Callable
 
 from fastapi import Request
 from starlette.datastructures import FormData
 
 from carepool.errors import NotFound, PermissionDenied
-from carepool.services import users
+from carepool.services import login_limits, users
 from carepool.services.users import User
 from carepool.store.db import Store
 
@@ -40,62 +35,34 @@ class TooManyAttempts(Exception):
 
 
 CSRF_HEADER = "x-csrf-token"
-MAX_CLIENTS = 10_000      # addresses a log-in throttle remembers; the least recently seen go first
 
 
-class FailureWindow:
-    """Failed log-ins per client address in a sliding window, kept in this process only.
+class StoreFailureWindow:
+    """Failed log-ins per client address in a sliding window, counted in the store.
 
-    At most ``limit`` failures per address are kept (older ones are what the window forgets
-    first) and at most ``max_clients`` addresses, so memory is bounded whatever the traffic.
+    Every worker process (``--workers``) and every restart sees the same count, so the limit
+    cannot be dodged by landing on another worker (``services.login_limits``).
     """
 
-    def __init__(self, limit: int, window: float, *, max_clients: int = MAX_CLIENTS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.window, self.max_clients, self._clock = limit, window, max_clients, clock
-        self._failures: OrderedDict[str, deque[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._failures)
-
-    def _recent(self, key: str, now: float) -> deque[float] | None:
-        times = self._failures.get(key)
-        if times is None:
-            return None
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-            return None
-        return times
+    def __init__(self, store: Store, limit: int, window: float) -> None:
+        self.store, self.limit, self.window = store, limit, window
 
     def check(self, key: str) -> None:
         """TooManyAttempts if ``key`` has used up its failures in the window."""
-        with self._lock:
-            now = self._clock()
-            times = self._recent(key, now)
-            if times is not None and len(times) >= self.limit:
-                raise TooManyAttempts(max(1, math.ceil(times[0] + self.window - now)))
+        wait = login_limits.retry_after(self.store, key, limit=self.limit, window=self.window)
+        if wait is not None:
+            raise TooManyAttempts(wait)
 
     def fail(self, key: str) -> None:
-        with self._lock:
-            now = self._clock()
-            times = self._recent(key, now)
-            if times is None:
-                times = self._failures[key] = deque(maxlen=self.limit)
-            times.append(now)
-            self._failures.move_to_end(key)
-            while len(self._failures) > self.max_clients:
-                self._failures.popitem(last=False)
+        login_limits.record_failure(self.store, key, window=self.window)
 
 
-def login_throttle(request: Request) -> FailureWindow:
+def login_throttle(request: Request) -> StoreFailureWindow:
     """The app's per-address log-in throttle (made on first use, from the settings)."""
-    throttle: FailureWindow | None = getattr(request.app.state, "login_throttle", None)
+    throttle: StoreFailureWindow | None = getattr(request.app.state, "login_throttle", None)
     if throttle is None:
         settings = request.app.state.settings
-        throttle = FailureWindow(settings.login_ip_max_failures, settings.login_ip_window)
+        throttle = StoreFailureWindow(store_of(request), settings.login_ip_max_failures, settings.login_ip_window)
         request.app.state.login_throttle = throttle
     return throttle
 
