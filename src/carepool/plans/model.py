@@ -17,9 +17,9 @@ from carepool.money import Money, total
 class Partner:
     """An organisation party to the plan."""
 
-    code: str        # CCG ODS code, LA ONS code, or the HWB's area code
+    code: str        # CCG or ICB ODS code, council ONS code, or the HWB's area code
     name: str
-    kind: str        # "ccg", "la" or "hwb"
+    kind: str        # "ccg", "icb", "la" (the upper-tier council), "district" or "hwb"
 
 
 DEFAULT_MODEL = "pooled budget for specific services"
@@ -44,6 +44,7 @@ class FundingLine:
     stream: str       # programme funding stream id
     pool: str         # pool id
     amount: Money
+    plan_year: str = ""  # two-year plans: the financial year of the figure ("2024-25"); else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,20 @@ class Ambition:
 
 
 @dataclass(frozen=True, slots=True)
+class CapacityLine:
+    """Intermediate-care capacity and demand for one service in one plan year (people)."""
+
+    service: str         # e.g. "Reablement at home", "Short-term residential care"
+    plan_year: str
+    demand: int
+    capacity: int
+
+
+NO_AMBITION = Ambition(baseline_admissions=0, baseline_quarters=(0, 0, 0, 0), planned_reduction=0,
+                       planned_quarters=(0, 0, 0, 0), performance_sum=Money(0))
+
+
+@dataclass(frozen=True, slots=True)
 class ConditionConfirmation:
     id: str
     confirmed: bool | None   # None: not answered
@@ -121,6 +136,7 @@ class Plan:
     narrative: str = ""
     illustrative: bool = False   # generated (demo) figures, never to be shown as real
     notes: tuple[str, ...] = field(default=())
+    capacity: tuple[CapacityLine, ...] = ()   # capacity and demand, where the year asks for it
 
     @property
     def pooled_total(self) -> Money:

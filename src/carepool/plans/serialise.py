@@ -15,6 +15,7 @@ from carepool.plans.model import (
     DEFAULT_GOVERNANCE,
     DEFAULT_MODEL,
     Ambition,
+    CapacityLine,
     ConditionConfirmation,
     FundingLine,
     MetricPlan,
@@ -53,7 +54,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         ],
         "funding": [
             {"contributor": f.contributor, "stream": f.stream, "pool": f.pool,
-             "amount_pence": f.amount.pence}
+             "amount_pence": f.amount.pence, **({"plan_year": f.plan_year} if f.plan_year else {})}
             for f in plan.funding
         ],
         "schemes": [
@@ -84,6 +85,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             {"partner": s.partner, "name": s.name, "role": s.role, "on": s.on.isoformat()}
             for s in plan.signoffs
         ],
+        **({"capacity": [{"service": c.service, "plan_year": c.plan_year, "demand": c.demand,
+                          "capacity": c.capacity} for c in plan.capacity]} if plan.capacity else {}),
     }
 
 
@@ -103,7 +106,8 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
                 for p in data["pools"]
             ),
             funding=tuple(
-                FundingLine(f["contributor"], f["stream"], f["pool"], Money(int(f["amount_pence"])))
+                FundingLine(f["contributor"], f["stream"], f["pool"], Money(int(f["amount_pence"])),
+                            str(f.get("plan_year", "")))
                 for f in data["funding"]
             ),
             schemes=tuple(
@@ -140,6 +144,10 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
             signoffs=tuple(
                 SignOff(s["partner"], s["name"], s["role"], date.fromisoformat(s["on"]))
                 for s in data.get("signoffs", ())
+            ),
+            capacity=tuple(
+                CapacityLine(str(c["service"]), str(c["plan_year"]), int(c["demand"]), int(c["capacity"]))
+                for c in data.get("capacity", ())
             ),
         )
     except (KeyError, TypeError, ValueError) as exc:

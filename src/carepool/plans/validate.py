@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from carepool.findings import Finding, Severity
 from carepool.plans.model import Plan
-from carepool.plans.rules import completeness, funding, performance, schemes, structure
+from carepool.plans.rules import completeness, funding, performance, schemes, structure, year_rules
 from carepool.plans.rules.context import STAGES, Rule, RuleContext
 from carepool.programme.minimums import derive_minimums
 from carepool.programme.model import ProgrammeYear
@@ -13,6 +13,7 @@ from carepool.reference.model import ReferenceData
 
 ALL_RULES: tuple[Rule, ...] = (
     *structure.RULES, *funding.RULES, *schemes.RULES, *performance.RULES, *completeness.RULES,
+    *year_rules.RULES,
 )
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 

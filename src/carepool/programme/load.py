@@ -45,7 +45,8 @@ from carepool.programme.yaml_marks import load_marked
 MAX_FILE_BYTES = 1_000_000
 BASES = ("population_all_ages", "population_18_plus", "population_65_plus", "population_60_plus")
 VINTAGES = ("2015", "2019", "2021", "2023")  # reference data ships 2015 and 2023
-DEFAULT_LIMITS = (Money(0), Money.pounds(100_000_000))  # the 2015-16 return's cell bounds
+# without a published cell bound: a sanity bound above any national stream (a typo of 1,000x is caught)
+DEFAULT_LIMITS = (Money(0), Money.pounds(10_000_000_000))
 
 
 class ProgrammeFileError(ConfigurationError):

@@ -61,10 +61,22 @@ _CACHE: dict[tuple[str, str, int], dict[str, AreaMinimums]] = {}
 
 
 def derive_minimums(year: ProgrammeYear, ref: ReferenceData) -> dict[str, AreaMinimums]:
-    """Minimums for every area of ``ref`` under ``year`` (cached per year and reference)."""
+    """Minimums for every area of the year's geography (cached per year and reference).
+
+    Years on the 2015 geography use ``ref`` (CCGs in ``by_ccg``); years on the 2023 geography
+    split between the 153 areas and their ICBs (``by_ccg`` is then keyed by ICB ODS code); a
+    vintage whose boundaries are not shipped (2019, 2021) has no derived figures.
+    """
     key = (year.id, year.source_file, id(ref))
     if key not in _CACHE:
-        _CACHE[key] = _derive(year, ref)
+        if year.vintage == "2015":
+            _CACHE[key] = _derive(year, ref)
+        elif year.vintage == "2023":
+            from carepool.programme.minimums_2023 import derive_minimums_on
+            from carepool.reference.load_geography import geography_2023
+            _CACHE[key] = derive_minimums_on(year, geography_2023())
+        else:
+            _CACHE[key] = {}
     return _CACHE[key]
 
 

@@ -20,6 +20,7 @@ from carepool.money import Money
 from carepool.plans import lifecycle
 from carepool.plans.model import Ambition, ConditionConfirmation, FundingLine, MetricPlan, Partner, Plan, Pool
 from carepool.plans.sample import hwb_code
+from carepool.plans.sample_2023 import sample_plan_2023
 from carepool.plans.serialise import plan_to_dict
 from carepool.plans.target_revision import check_revision
 from carepool.plans.validate import validate_plan
@@ -28,6 +29,7 @@ from carepool.programme.minimums import derive_minimums
 from carepool.reference import load_reference
 from carepool.services import conditions as conditions_service
 from carepool.services import in_force
+from carepool.reference.load_geography import geography_2023
 from carepool.store import plans as repo
 from carepool.store.db import Store
 from carepool.store.plans import PlanRecord as PlanRecord
@@ -51,10 +53,21 @@ class PlanCheck:
         return self.plan is not None and not has_errors(self.findings)
 
 
+def area_code_for(area_code: str, year_id: str) -> str:
+    """The area's code in the geography of the year (a 2015 council planning with another
+    area's board maps to that area; an old code in a 2023-geography year names its successor)."""
+    if load_programme(year_id).vintage == "2023":
+        try:
+            return geography_2023().area(area_code).code
+        except NotFound as exc:
+            raise NotFound(f"{load_programme(year_id).name}: {exc}") from None
+    return load_reference().area(area_code).code
+
+
 def write_template(area_code: str, year_id: str, out: Path) -> Path:
     ref = load_reference()
-    area = ref.area(area_code)
-    return write_plan_workbook(out, area_code=area.code, year=load_programme(year_id), ref=ref)
+    return write_plan_workbook(out, area_code=area_code_for(area_code, year_id), year=load_programme(year_id),
+                               ref=ref)
 
 
 def check_plan(plan: Plan, *, stage: str = "draft") -> list[Finding]:
@@ -107,14 +120,14 @@ def import_workbook(store: Store, path: Path, *, actor: str, at: datetime | None
 def export_workbook(store: Store, area_code: str, year_id: str, out: Path, version: int | None = None) -> Path:
     ref = load_reference()
     with store.transaction() as session:
-        record = repo.get(session, ref.area(area_code).code, year_id, version)
+        record = repo.get(session, area_code_for(area_code, year_id), year_id, version)
     return write_plan_workbook(out, area_code=record.area_code, year=load_programme(record.year), ref=ref,
                                plan=record.plan)
 
 
 def get_plan(store: Store, area_code: str, year_id: str, version: int | None = None) -> PlanRecord:
     with store.transaction() as session:
-        return repo.get(session, load_reference().area(area_code).code, year_id, version)
+        return repo.get(session, area_code_for(area_code, year_id), year_id, version)
 
 
 def list_plans(store: Store, year_id: str | None = None, status: str | None = None) -> list[PlanRecord]:
@@ -125,13 +138,13 @@ def list_plans(store: Store, year_id: str | None = None, status: str | None = No
 def history(store: Store, area_code: str, year_id: str,
             version: int | None = None) -> tuple[PlanRecord, list[lifecycle.Event]]:
     with store.transaction() as session:
-        record = repo.get(session, load_reference().area(area_code).code, year_id, version)
+        record = repo.get(session, area_code_for(area_code, year_id), year_id, version)
         return record, repo.events(session, record.id)
 
 
 def _transition(store: Store, area_code: str, year_id: str, make_event, *,  # type: ignore[no-untyped-def]
                 stage_check: bool = False) -> PlanRecord:
-    code = load_reference().area(area_code).code
+    code = area_code_for(area_code, year_id)
     with store.transaction() as session:
         record = repo.get(session, code, year_id)
         if stage_check:
@@ -230,6 +243,9 @@ def starting_plan(area_code: str, year_id: str) -> Plan:
     """A first draft to fill in: the partners, one pool, the derived minimum contributions, and
     an empty line for every metric and national condition of the year."""
     ref, year = load_reference(), load_programme(year_id)
+    if year.vintage == "2023":
+        return replace(sample_plan_2023(area_code_for(area_code, year_id), year), schemes=(), illustrative=False,
+                       narrative="", signoffs=())
     area = ref.area(area_code)
     mins = derive_minimums(year, ref)[area.code]
     partners = (Partner(area.code, f"{area.name} Council", "la"),
@@ -251,7 +267,7 @@ def starting_plan(area_code: str, year_id: str) -> Plan:
 
 def plan_for_editing(store: Store, area_code: str, year_id: str) -> EditBase:
     """The latest version to edit, or a starting plan when the area has none for the year."""
-    code = load_reference().area(area_code).code
+    code = area_code_for(area_code, year_id)
     with store.transaction() as session:
         try:
             record = repo.get(session, code, year_id)
@@ -276,7 +292,7 @@ def save_draft(store: Store, area_code: str, plan: Plan, *, actor: str, at: date
     ``refuse_errors``, when ValidationFailed stores nothing. ``expected`` is the
     ``EditBase.token`` the edit started from: ConflictError if the plan changed meanwhile.
     """
-    code = load_reference().area(area_code).code
+    code = area_code_for(area_code, plan.year)
     if plan.area_code != code:
         raise InputError(f"the plan is for area {plan.area_code}, not {code}", where="area_code")
     findings = check_plan(plan)

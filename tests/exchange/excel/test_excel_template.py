@@ -141,10 +141,11 @@ def test_funding_is_prefilled_with_each_minimum_line_and_a_live_minimum_check(
     rows = [(ws[f"A{r}"].value, ws[f"B{r}"].value) for r in range(FIRST_ROW, FIRST_ROW + len(lines))]
     assert rows == lines
     assert ws[f"D{FIRST_ROW}"].value is None and is_input(ws[f"D{FIRST_ROW}"])
-    assert "derived" in ws["E3"].value
-    assert ws[f"E{FIRST_ROW}"].data_type == "f" and "Minimums!" in ws[f"E{FIRST_ROW}"].value
-    assert ws[f"E{FIRST_ROW}"].protection.locked
-    assert "Below minimum" in ws[f"F{FIRST_ROW}"].value
+    assert ws["E3"].value == "Plan year (two-year plans)" and ws[f"E{FIRST_ROW}"].value is None
+    assert "derived" in ws["F3"].value
+    assert ws[f"F{FIRST_ROW}"].data_type == "f" and "Minimums!" in ws[f"F{FIRST_ROW}"].value
+    assert ws[f"F{FIRST_ROW}"].protection.locked
+    assert "Below minimum" in ws[f"G{FIRST_ROW}"].value
 
 
 @pytest.mark.parametrize("table", TABLES, ids=lambda t: t.sheet)

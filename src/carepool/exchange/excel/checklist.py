@@ -147,6 +147,10 @@ RULE_ROWS: dict[str, tuple[str, str, Status]] = {
     "metrics": ("Metrics and conditions", "Every metric has a baseline and a plan for each period", _metrics),
     "conditions": ("Metrics and conditions", "Every national condition is answered, with a narrative", _conditions),
     "signoffs": ("Sign-off", "Each partner and the HWB have signed off (needed for submission)", _signoffs),
+    "capacity_and_demand": ("Capacity", "Intermediate-care capacity and demand for each plan year, where the "
+                            "year asks for it", _static),
+    "named_signatories": ("Sign-off", "The year's named signatories have signed (2025-26: chief executives and "
+                          "the s151 officer; not delegable)", _static),
 }
 
 

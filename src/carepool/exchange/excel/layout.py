@@ -28,15 +28,17 @@ METRICS = "Metrics"
 AMBITION = "Ambition"
 CONDITIONS = "Conditions"
 SIGNOFF = "SignOff"
+CAPACITY = "Capacity"
 MINIMUMS = "Minimums"
 CHECKLIST = "Checklist"
 LISTS = "Lists"
 
-SHEETS = (COVER, PARTNERS, POOLS, FUNDING, SCHEMES, METRICS, AMBITION, CONDITIONS, SIGNOFF,
+SHEETS = (COVER, PARTNERS, POOLS, FUNDING, SCHEMES, METRICS, AMBITION, CAPACITY, CONDITIONS, SIGNOFF,
           MINIMUMS, CHECKLIST, LISTS)
 REQUIRED_SHEETS = (COVER, PARTNERS, POOLS, FUNDING, SCHEMES, METRICS, AMBITION, CONDITIONS, SIGNOFF)
 
-PARTNER_KINDS = {"la": "Local authority", "ccg": "CCG", "hwb": "Health and Wellbeing Board"}
+PARTNER_KINDS = {"la": "Local authority", "ccg": "CCG", "hwb": "Health and Wellbeing Board", "icb": "ICB",
+                 "district": "District council"}
 YES, NO = "Yes", "No"
 NEW, EXISTING = "New", "Existing"
 
@@ -53,6 +55,7 @@ class Column:
     entry: bool = True        # an input cell (yellow, unlocked); else fixed (blue, locked)
     choices: str | None = None  # name of the drop-down list feeding the column
     read: bool = True         # False: shown for the reader's benefit only (titles, names)
+    optional: bool = False    # a workbook written before the column existed may lack it
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +96,7 @@ FUNDING_TABLE = Table(FUNDING, "funding", "Funding sources by contributor and st
     Column("stream", "Funding stream", "code", 26, choices="streams"),
     Column("pool", "Pool", "code", 10, choices="pools"),
     Column("amount", "Amount (£)", "money", 18, required=True),
+    Column("plan_year", "Plan year (two-year plans)", "code", 16, choices="plan_years", optional=True),
 ))
 SCHEMES_TABLE = Table(SCHEMES, "schemes", "Schemes: one row per scheme", (
     Column("ref", "Scheme ref", "code", 11),
@@ -129,6 +133,13 @@ SIGNOFF_TABLE = Table(SIGNOFF, "signoffs", "Sign-offs: one row per partner", (
     Column("name", "Signed by", "text", 36, required=True),
     Column("role", "Role", "text", 30),
     Column("on", "Date signed (DD/MM/YYYY)", "date", 24, required=True),
+))
+# only where the year asks for capacity and demand plans; read when the sheet has rows
+CAPACITY_TABLE = Table(CAPACITY, "capacity", "Intermediate care: capacity and demand (people)", (
+    Column("service", "Service", "text", 40, required=True),
+    Column("plan_year", "Plan year", "code", 14, required=True, choices="plan_years"),
+    Column("demand", "Expected demand", "int", 18, required=True),
+    Column("capacity", "Planned capacity", "int", 18, required=True),
 ))
 TABLES = (PARTNERS_TABLE, POOLS_TABLE, FUNDING_TABLE, SCHEMES_TABLE, METRICS_TABLE, CONDITIONS_TABLE,
           SIGNOFF_TABLE)

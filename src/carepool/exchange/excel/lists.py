@@ -26,6 +26,7 @@ LIST_HEADERS = {
     "kinds": "Partner kinds",
     "models": "Commissioning models",
     "governance": "Governance",
+    "plan_years": "Plan years",
 }
 
 
@@ -41,6 +42,7 @@ def year_lists(year: ProgrammeYear) -> dict[str, tuple[str, ...]]:
         "kinds": tuple(PARTNER_KINDS.values()),
         "models": year.commissioning_models,
         "governance": year.governance_forms,
+        "plan_years": year.plan_years,
     }
 
 

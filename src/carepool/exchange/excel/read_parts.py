@@ -21,6 +21,7 @@ from carepool.exchange.excel.layout import (
 from carepool.exchange.excel.sheetreader import SheetReader
 from carepool.plans.model import (
     Ambition,
+    CapacityLine,
     ConditionConfirmation,
     FundingLine,
     MetricPlan,
@@ -48,7 +49,13 @@ def pools(rows: Rows) -> tuple[Pool, ...]:
 
 
 def funding(rows: Rows) -> tuple[FundingLine, ...]:
-    return tuple(FundingLine(_s(r["contributor"]), _s(r["stream"]), _s(r["pool"]), r["amount"]) for r in rows)
+    return tuple(FundingLine(_s(r["contributor"]), _s(r["stream"]), _s(r["pool"]), r["amount"],
+                             _s(r.get("plan_year"))) for r in rows)
+
+
+def capacity(rows: Rows) -> tuple[CapacityLine, ...]:
+    return tuple(CapacityLine(_s(r["service"]), _s(r["plan_year"]), int(r["demand"]), int(r["capacity"]))
+                 for r in rows)
 
 
 def schemes(rows: Rows) -> tuple[Scheme, ...]:

@@ -24,6 +24,8 @@ from carepool.exchange.excel import read_parts
 from carepool.exchange.excel.cellvalues import is_blank
 from carepool.exchange.excel.layout import (
     AMBITION,
+    CAPACITY,
+    CAPACITY_TABLE,
     CONDITIONS_TABLE,
     COVER,
     FUNDING_TABLE,
@@ -105,6 +107,7 @@ class _Reading:
             return self.result()
         area_code, illustrative, narrative, notes = self._cover(cover)
         rows = {t.sheet: self.reader(t.sheet).table(t) if t.sheet in self.wb.sheetnames else None for t in TABLES}
+        capacity = (self.reader(CAPACITY).table(CAPACITY_TABLE) or []) if CAPACITY in self.wb.sheetnames else []
         if rows[METRICS_TABLE.sheet] is not None:
             read_parts.planned_periods(self.reader(METRICS_TABLE.sheet), rows[METRICS_TABLE.sheet] or [], self.year)
         quarters = len(self.year.performance.quarter_shares) if self.year else QUARTERS
@@ -128,6 +131,7 @@ class _Reading:
             conditions=read_parts.conditions(table(CONDITIONS_TABLE.sheet)),
             signoffs=read_parts.signoffs(table(SIGNOFF_TABLE.sheet)),
             narrative=narrative, illustrative=illustrative, notes=notes,
+            capacity=read_parts.capacity(capacity),
         )
         return self.result(plan)
 

@@ -93,6 +93,8 @@ class SheetReader:
             if not spec.read:
                 continue
             position = found.get(normalise(spec.header))
+            if position is None and spec.optional:
+                continue
             if position is None:
                 self.problem("XL-HEADER", f"column '{spec.header}' is missing from the {table.sheet} header "
                              f"row (row {HEADER_ROW}); use the carepool template", f"{table.letter(spec.key)}"
@@ -100,7 +102,7 @@ class SheetReader:
             else:
                 columns[spec.key] = position
         self.cells[table.field] = (self.ws.title, f"A{HEADER_ROW}")
-        if len(columns) < sum(1 for c in table.columns if c.read):
+        if len(columns) < sum(1 for c in table.columns if c.read and not c.optional):
             return None
         rows: list[dict[str, Any]] = []
         last = self.ws.max_row or 0

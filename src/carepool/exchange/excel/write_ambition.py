@@ -6,6 +6,8 @@ the area's derived share) beside the cell the area fills, so a mismatch shows at
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -19,7 +21,7 @@ from carepool.exchange.excel.layout import (
     REDUCTION_ROW,
     YEAR_COLUMN,
 )
-from carepool.plans.model import Plan
+from carepool.plans.model import NO_AMBITION, Plan
 from carepool.programme.minimums import AreaMinimums
 from carepool.programme.model import ProgrammeYear
 
@@ -29,13 +31,18 @@ AMBITION_PCT_CELL = f"B{AMBITION_INFO_ROW + 4}"
 
 def write_ambition(ws: Worksheet, *, year: ProgrammeYear, minimums: AreaMinimums, plan: Plan | None) -> None:
     perf = year.performance
-    styles.title(ws, "Emergency admissions ambition and performance sum",
-                 f"Quarters compare with the same quarter of the baseline year {perf.baseline_year}.")
+    if perf.scheme == "none":   # later years set metric goals instead: the block is kept, at zero
+        plan = replace(plan, ambition=NO_AMBITION) if plan is not None else None
+        styles.title(ws, f"Not used in {year.name}", "Metric goals (Metrics sheet) replace the ambition block "
+                     "of 2015-16 and 2016-17; leave these cells at zero.")
+    else:
+        styles.title(ws, "Emergency admissions ambition and performance sum",
+                     f"Quarters compare with the same quarter of the baseline year {perf.baseline_year}.")
     styles.header(ws[f"A{AMBITION_HEADER_ROW}"], "Non-elective admissions")
     for col, label in zip(QUARTER_COLUMNS, year.quarters, strict=False):
         styles.header(ws[f"{col}{AMBITION_HEADER_ROW}"], label)
     styles.header(ws[f"{YEAR_COLUMN}{AMBITION_HEADER_ROW}"], "Whole year")
-    a = plan.ambition if plan else None
+    a = plan.ambition if plan else (NO_AMBITION if perf.scheme == "none" else None)
     rows = (
         (BASELINE_ROW, f"Baseline ({perf.baseline_year})", a.baseline_quarters if a else (),
          a.baseline_admissions if a else None),

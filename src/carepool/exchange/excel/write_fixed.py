@@ -71,7 +71,7 @@ def write_cover(ws: Worksheet, *, area_code: str, area_name: str, year: Programm
 
 
 def write_minimums(ws: Worksheet, *, area_code: str, area_name: str, year: ProgrammeYear,
-                   minimums: AreaMinimums, ref: ReferenceData) -> Sheet:
+                   minimums: AreaMinimums, ref: ReferenceData, nhs_names: dict[str, str] | None = None) -> Sheet:
     """The area's derived minimums: per contributor and stream, per ring fence, its share of
     the performance element. Funding's "minimum met?" column looks these up live."""
     styles.title(ws, f"Minimum contributions for {area_name}, {year.name} (derived)", DERIVED_NOTE)
@@ -79,7 +79,7 @@ def write_minimums(ws: Worksheet, *, area_code: str, area_name: str, year: Progr
     for i, text in enumerate(heads, 1):
         styles.header(ws.cell(HEADER_ROW, i), text)
     lines: list[tuple[str, str, str, Money]] = [
-        (ccg, ref.ccg(ccg).name, stream, amount)
+        (ccg, nhs_names[ccg] if nhs_names else ref.ccg(ccg).name, stream, amount)
         for ccg in sorted(minimums.by_ccg) for stream, amount in sorted(minimums.by_ccg[ccg].items())
     ]
     lines += [(area_code, f"{area_name} Council", stream, amount) for stream, amount in sorted(minimums.by_la.items())]

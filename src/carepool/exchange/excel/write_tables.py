@@ -76,10 +76,10 @@ def write_table(
 
 
 def template_partners(area_code: str, area_name: str, minimums: AreaMinimums,
-                      ccg_names: Mapping[str, str]) -> tuple[Partner, ...]:
-    """The partners an area's plan must name: its council, every CCG serving it, the board."""
+                      ccg_names: Mapping[str, str], nhs_kind: str = "ccg") -> tuple[Partner, ...]:
+    """The partners an area's plan must name: its council, every CCG (or ICB) serving it, the board."""
     partners = [Partner(area_code, f"{area_name} Council", "la")]
-    partners += [Partner(c, ccg_names[c], "ccg") for c in sorted(minimums.by_ccg)]
+    partners += [Partner(c, ccg_names[c], nhs_kind) for c in sorted(ccg_names)]
     partners.append(Partner(hwb_code(area_code), f"{area_name} Health and Wellbeing Board", "hwb"))
     return tuple(partners)
 
@@ -95,15 +95,25 @@ def pool_rows(plan: Plan | None) -> list[Row]:
              "governance": p.governance} for p in plan.pools]
 
 
-def funding_rows(plan: Plan | None, minimums: AreaMinimums, area_code: str) -> list[Row]:
-    """A plan's lines; for the template, one line per minimum contribution (amount to fill in)."""
+def funding_rows(plan: Plan | None, minimums: AreaMinimums, area_code: str,
+                 plan_years: Sequence[str] = ("",)) -> list[Row]:
+    """A plan's lines; for the template, one line per minimum contribution (and plan year) to fill in."""
     if plan is not None:
-        return [{"contributor": f.contributor, "stream": f.stream, "pool": f.pool, "amount": f.amount}
-                for f in plan.funding]
-    rows: list[Row] = [{"contributor": ccg, "stream": stream}
+        return [{"contributor": f.contributor, "stream": f.stream, "pool": f.pool, "amount": f.amount,
+                 "plan_year": f.plan_year or None} for f in plan.funding]
+    years = list(plan_years) if len(plan_years) > 1 else [None]
+    rows: list[Row] = [{"contributor": ccg, "stream": stream, "plan_year": y} for y in years
                        for ccg in sorted(minimums.by_ccg) for stream in sorted(minimums.by_ccg[ccg])]
-    rows += [{"contributor": area_code, "stream": stream} for stream in sorted(minimums.by_la)]
+    rows += [{"contributor": area_code, "stream": stream, "plan_year": y} for y in years
+             for stream in sorted(minimums.by_la)]
     return rows
+
+
+def capacity_rows(plan: Plan | None, year: ProgrammeYear) -> list[Row]:
+    if plan is not None:
+        return [{"service": c.service, "plan_year": c.plan_year, "demand": c.demand, "capacity": c.capacity}
+                for c in plan.capacity]
+    return [{"plan_year": y} for y in year.plan_years] if year.capacity_and_demand else []
 
 
 def scheme_rows(plan: Plan | None) -> list[Row]:

@@ -14,9 +14,11 @@ from openpyxl.workbook.protection import WorkbookProtection
 
 from carepool.errors import InputError
 from carepool.exchange.excel import styles
+from carepool.exchange.excel.areas import area_of
 from carepool.exchange.excel.checklist import write_checklist
 from carepool.exchange.excel.layout import (
     AMBITION,
+    CAPACITY_TABLE,
     CHECKLIST,
     CONDITIONS_TABLE,
     COVER,
@@ -35,6 +37,7 @@ from carepool.exchange.excel.write_ambition import write_ambition
 from carepool.exchange.excel.write_fixed import write_cover, write_lists, write_minimums
 from carepool.exchange.excel.write_tables import (
     Sheet,
+    capacity_rows,
     condition_rows,
     funding_checks,
     funding_rows,
@@ -48,8 +51,9 @@ from carepool.exchange.excel.write_tables import (
     template_partners,
     write_table,
 )
+from carepool.money import Money
 from carepool.plans.model import Plan
-from carepool.programme.minimums import derive_minimums
+from carepool.programme.minimums import AreaMinimums, derive_minimums
 from carepool.programme.model import ProgrammeYear
 from carepool.reference.model import ReferenceData
 
@@ -62,15 +66,15 @@ def write_plan_workbook(
     path: Path, *, area_code: str, year: ProgrammeYear, ref: ReferenceData, plan: Plan | None = None,
 ) -> Path:
     """Write the template (``plan=None``) or ``plan`` to ``path``; returns ``path``."""
-    area = ref.area(area_code)
+    place = area_of(area_code, year, ref)
     if plan is not None and plan.year != year.id:
         raise InputError(f"plan is for '{plan.year}', not '{year.id}'")
     if plan is not None and plan.area_code != area_code:
         raise InputError(f"plan is for area '{plan.area_code}', not '{area_code}'")
-    code = plan.area_code if plan is not None else area.code
-    minimums = derive_minimums(year, ref)[area.code]
+    code = plan.area_code if plan is not None else place.code
+    minimums = derive_minimums(year, ref).get(place.code) or AreaMinimums(place.code, year.id, {}, {}, {}, Money(0))
     partners = plan.partners if plan is not None else template_partners(
-        area.code, area.name, minimums, {c: ref.ccg(c).name for c in minimums.by_ccg})
+        place.code, place.name, minimums, place.nhs_names, place.nhs_kind)
 
     wb = Workbook()
     sheets = {name: (wb.active if i == 0 else wb.create_sheet()) for i, name in enumerate(SHEETS)}
@@ -79,9 +83,9 @@ def write_plan_workbook(
     lengths = write_lists(sheets[LISTS], year)
     # drop-down sources are stored as Excel itself stores them: no leading '='
     choices = {name: list_range(name, n) for name, n in lengths.items()}
-    write_cover(sheets[COVER], area_code=code, area_name=area.name, year=year, plan=plan, yesno=choices["yesno"])
-    minimums_table = write_minimums(sheets[MINIMUMS], area_code=area.code, area_name=area.name, year=year,
-                                    minimums=minimums, ref=ref)
+    write_cover(sheets[COVER], area_code=code, area_name=place.name, year=year, plan=plan, yesno=choices["yesno"])
+    minimums_table = write_minimums(sheets[MINIMUMS], area_code=place.code, area_name=place.name, year=year,
+                                    minimums=minimums, ref=ref, nhs_names=place.nhs_names)
 
     ranges: dict[str, Sheet] = {}
     ranges[PARTNERS_TABLE.sheet] = write_table(sheets[PARTNERS_TABLE.sheet], PARTNERS_TABLE,
@@ -93,7 +97,7 @@ def write_plan_workbook(
                                             max(POOL_ROWS, len(pools) + 3), choices,
                                             "The host keeps the accounts and is audited; name the pool manager.")
     choices["pools"] = f"{POOLS_TABLE.sheet}!{ranges[POOLS_TABLE.sheet].range('A')}"
-    funding = funding_rows(plan, minimums, area.code)
+    funding = funding_rows(plan, minimums, place.code, year.plan_years)
     ranges[FUNDING_TABLE.sheet] = write_table(sheets[FUNDING_TABLE.sheet], FUNDING_TABLE, funding,
                                               len(funding) + SPARE_ROWS, choices,
                                               "One line per contributor, stream and pool; minimums are derived.")
@@ -109,6 +113,12 @@ def write_plan_workbook(
     ranges[CONDITIONS_TABLE.sheet] = write_table(sheets[CONDITIONS_TABLE.sheet], CONDITIONS_TABLE, conditions,
                                                  len(conditions), choices,
                                                  "Answer Yes or No for each condition and say how, or by when.")
+    capacity = capacity_rows(plan, year)
+    ranges[CAPACITY_TABLE.sheet] = write_table(sheets[CAPACITY_TABLE.sheet], CAPACITY_TABLE, capacity,
+                                               max(len(capacity), 2) + 6, choices,
+                                               "Intermediate care capacity and demand, each plan year"
+                                               + ("" if year.capacity_and_demand else
+                                                  f" (not asked for in {year.name}: leave blank)"))
     signoffs = signoff_rows(plan)
     ranges[SIGNOFF_TABLE.sheet] = write_table(sheets[SIGNOFF_TABLE.sheet], SIGNOFF_TABLE, signoffs,
                                               max(len(partners), len(signoffs)) + 3, choices,
@@ -123,7 +133,7 @@ def write_plan_workbook(
         styles.protect(ws)
     wb.security = WorkbookProtection(lockStructure=True)
     wb.properties.creator = "carepool"
-    wb.properties.title = f"{year.name} plan for {area.name}"
+    wb.properties.title = f"{year.name} plan for {place.name}"
     path = Path(path)
     wb.save(path)
     return path

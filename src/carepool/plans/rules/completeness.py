@@ -17,7 +17,7 @@ def metrics(plan: Plan, ctx: RuleContext) -> list[Finding]:
             continue
         i = codes.index(spec.code)
         m = plan.metrics[i]
-        periods = 4 if spec.frequency == "quarterly" else 1
+        periods = 4 if spec.frequency == "quarterly" else max(len(ctx.year.plan_years), 1)  # a goal a year
         if m.baseline is None:
             out.append(error("METRIC-BASELINE", f"{spec.code} has no baseline", field=f"metrics[{i}].baseline"))
         elif m.baseline < 0:

@@ -11,8 +11,14 @@ from carepool.plans.sample import performance_sum
 
 
 def ambition(plan: Plan, ctx: RuleContext) -> list[Finding]:
+    """The 2015-16 / 2016-17 ambition block; later years set metric goals instead."""
     a = plan.ambition
     out: list[Finding] = []
+    if ctx.year.performance.scheme == "none":
+        if a.baseline_admissions or a.planned_reduction or a.performance_sum.pence:
+            out.append(warning("AMBITION-NOT-USED", f"{ctx.year.name} has no ambition block (its metric goals "
+                               "replace it); these figures are ignored", field="ambition.baseline_admissions"))
+        return out
     quarters = len(ctx.year.performance.quarter_shares)
     if a.baseline_admissions <= 0:
         out.append(error("AMBITION-BASELINE", "baseline non-elective admissions must be a positive count",

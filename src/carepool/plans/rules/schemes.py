@@ -41,7 +41,10 @@ def scheme_fields(plan: Plan, ctx: RuleContext) -> list[Finding]:
             ("commissioner", s.commissioner, y.commissioners, "commissioner"),
         )
         for attr, value, allowed, label in checks:
-            if value not in allowed:
+            if not allowed:   # the year's list is not in carepool's sources (a gap in its file)
+                if not value.strip():
+                    out.append(error("SCHEME-LIST", f"give the scheme's {label}", field=f"{where}.{attr}"))
+            elif value not in allowed:
                 out.append(error("SCHEME-LIST", f"'{value}' is not a {label} (choose from the list)",
                                  field=f"{where}.{attr}"))
         if s.source not in streams:

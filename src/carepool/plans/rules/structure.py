@@ -6,6 +6,7 @@ from carepool.cell_text import is_code
 from carepool.findings import Finding, error, warning
 from carepool.plans.model import Plan
 from carepool.plans.rules.context import Rule, RuleContext
+from carepool.plans.rules.partners_2023 import partners_2023
 from carepool.plans.sample import hwb_code
 from carepool.reference.geography import SHIPPED_VINTAGES
 from carepool.reference.load_geography import geography
@@ -35,6 +36,8 @@ def area_and_year(plan: Plan, ctx: RuleContext) -> list[Finding]:
 
 
 def partners(plan: Plan, ctx: RuleContext) -> list[Finding]:
+    if ctx.year.vintage == "2023":
+        return partners_2023(plan, ctx)
     out: list[Finding] = []
     seen: set[str] = set()
     ccgs = ctx.ref.ccgs_for_year(ctx.year.start.isoformat())
@@ -84,7 +87,7 @@ def pools(plan: Plan, ctx: RuleContext) -> list[Finding]:
             out.append(error("POOL-UNIQUE", f"pool id '{pool.id}' is used twice", field=f"{where}.id"))
         ids.add(pool.id)
         host = plan.partner(pool.host)
-        if host is None or host.kind not in ("la", "ccg"):
+        if host is None or host.kind not in ("la", "ccg", "icb"):
             out.append(error("POOL-HOST", f"pool {pool.id}'s host '{pool.host}' must be the local "
                              "authority or a CCG partner", field=f"{where}.host"))
         if not pool.manager.strip():
