@@ -27,9 +27,9 @@ from carepool.plans.validate import validate_plan
 from carepool.programme import load_programme
 from carepool.programme.minimums import derive_minimums
 from carepool.reference import load_reference
+from carepool.reference.load_geography import geography_2023
 from carepool.services import conditions as conditions_service
 from carepool.services import in_force
-from carepool.reference.load_geography import geography_2023
 from carepool.store import plans as repo
 from carepool.store.db import Store
 from carepool.store.plans import PlanRecord as PlanRecord
