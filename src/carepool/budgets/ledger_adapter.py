@@ -17,7 +17,7 @@ from carepool.ledger.transactions import Kind, Transaction, transaction
 
 
 def expense_account(instruction: PaymentInstruction) -> str:
-    return f"Expenses:PersonalBudgets:{instruction.funder.value}:{instruction.route.value}"
+    return acc.personal_budget(instruction.funder.value, instruction.route.value)
 
 
 def to_transaction(instruction: PaymentInstruction, pool: str) -> Transaction:

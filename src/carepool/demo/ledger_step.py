@@ -226,17 +226,16 @@ _MEASURES: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("acute", lambda a: a == acc.PAID_TO_ACUTE),
     ("tariff", lambda a: a == acc.TARIFF_OUTSIDE),
     ("ooh", lambda a: a == acc.OUT_OF_HOSPITAL),
-    ("returned", lambda a: a.startswith("Expenses:Settlement:")),
-    ("met", lambda a: a.startswith("Income:Settlement:")),
+    ("returned", acc.is_settlement_expense),
+    ("met", acc.is_settlement_income),
     ("capital_in", lambda a: acc.is_contribution(a) and acc.fund_of(a) == acc.CAPITAL),
     ("capital_spent", lambda a: acc.is_scheme_spend(a) and acc.fund_of(a) == acc.CAPITAL),
-    ("carried", lambda a: acc.stream_of(a, "Expenses:CarriedForward") is not None),
-    ("capital_carried", lambda a: acc.stream_of(a, "Expenses:CarriedForward") is not None
-     and acc.fund_of(a) == acc.CAPITAL),
-    ("districts", lambda a: acc.stream_of(a, "Expenses:PassedToDistricts:") is not None),
-    ("brought", lambda a: acc.stream_of(a, "Income:BroughtForward") is not None),
+    ("carried", acc.is_carried_forward),
+    ("capital_carried", lambda a: acc.is_carried_forward(a) and acc.fund_of(a) == acc.CAPITAL),
+    ("districts", acc.is_passed_to_districts),
+    ("brought", acc.is_brought_forward),
     # the year's income and expenditure: next year's brought-forward income is not this year's
-    ("ie", lambda a: acc.is_income_or_expense(a) and acc.stream_of(a, "Income:BroughtForward") is None),
+    ("ie", lambda a: acc.is_income_or_expense(a) and not acc.is_brought_forward(a)),
 )
 
 

@@ -156,6 +156,43 @@ def settlement_income(partner: str) -> str:
     return f"Income:Settlement:{_component(partner)}"
 
 
+def is_settlement_expense(account: str) -> bool:
+    """An underspend returned to a partner at year end."""
+    return account.startswith("Expenses:Settlement:")
+
+
+def is_settlement_income(account: str) -> bool:
+    """An overspend met by a partner at year end."""
+    return account.startswith("Income:Settlement:")
+
+
+def is_carried_forward(account: str) -> bool:
+    """The year-end move of what stays in the pool into its reserve (either fund)."""
+    return stream_of(account, "Expenses:CarriedForward") is not None
+
+
+def is_brought_forward(account: str) -> bool:
+    """Next year's opening income from last year's reserve (either fund)."""
+    return stream_of(account, "Income:BroughtForward") is not None
+
+
+def is_passed_to_districts(account: str) -> bool:
+    """Capital passed on to district councils in a two-tier area."""
+    return stream_of(account, "Expenses:PassedToDistricts:") is not None
+
+
+PERSONAL_BUDGETS = "Expenses:PersonalBudgets:"
+
+
+def personal_budget(funder: str, route: str) -> str:
+    """A personal-budget payment out of the pool, by who funds it and how it is paid."""
+    return f"{PERSONAL_BUDGETS}{_component(funder)}:{_component(route)}"
+
+
+def is_personal_budget(account: str) -> bool:
+    return account.startswith(PERSONAL_BUDGETS)
+
+
 def root(account: str) -> str:
     return account.split(":", 1)[0]
 

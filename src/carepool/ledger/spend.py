@@ -39,7 +39,7 @@ def spend_transaction(payment: Payment, pool: str, fund: str = acc.REVENUE) -> T
     expense, owed = acc.scheme_spend(payment.scheme, fund), acc.provider(payment.provider)
     return Transaction(
         key=spend_key(payment.area, payment.reference), area=payment.area, pool=pool, on=payment.on,
-        kind=Kind.SPEND.value, narration=f"{payment.scheme} paid to {payment.provider} ({payment.reference})",
+        kind=Kind.SPEND, narration=f"{payment.scheme} paid to {payment.provider} ({payment.reference})",
         postings=(Posting(expense, payment.pence), Posting(owed, -payment.pence),
                   Posting(owed, payment.pence), Posting(acc.fund_cash(fund), -payment.pence)),
     )

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from carepool.errors import InputError
+
 
 class Kind(StrEnum):
     CONTRIBUTION = "contribution"
@@ -24,6 +26,17 @@ class Kind(StrEnum):
     ADJUSTMENT = "adjustment"
     OPENING = "opening"          # balances brought forward from the previous year
     CONDITION_HOLD = "condition_hold"   # money held, or released, while an assurance condition is open
+
+
+def as_kind(value: Kind | str, key: str = "?") -> Kind:
+    """The ``Kind`` named by ``value``; an unknown kind is an input error naming the transaction."""
+    if isinstance(value, Kind):
+        return value
+    try:
+        return Kind(value)
+    except ValueError:
+        raise InputError(f"unknown transaction kind '{value}' (one of {', '.join(Kind)})",
+                         where=f"transaction {key}") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,10 +51,14 @@ class Transaction:
     area: str
     pool: str
     on: date
-    kind: str
+    kind: Kind                   # a ``Kind``; a plain string of a known kind is accepted and converted
     narration: str
     postings: tuple[Posting, ...]
     reverses: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.kind, Kind):   # read back from a store, or built from text
+            object.__setattr__(self, "kind", as_kind(self.kind, self.key))
 
     @property
     def imbalance(self) -> int:
@@ -62,7 +79,7 @@ def content_digest(txn: Transaction) -> str:
 
 
 def transaction(
-    key: str, area: str, pool: str, on: date, kind: str, narration: str,
+    key: str, area: str, pool: str, on: date, kind: Kind | str, narration: str,
     postings: list[tuple[str, int]], reverses: str | None = None,
 ) -> Transaction:
     """Build a transaction, merging postings to the same account and dropping zeros."""
@@ -70,7 +87,7 @@ def transaction(
     for account, pence in postings:
         merged[account] = merged.get(account, 0) + pence
     kept = tuple(Posting(a, p) for a, p in merged.items() if p != 0)
-    return Transaction(key, area, pool, on, kind, narration, kept, reverses)
+    return Transaction(key, area, pool, on, as_kind(kind, key), narration, kept, reverses)
 
 
 def transfer(debit: str, credit: str, pence: int) -> list[tuple[str, int]]:
@@ -81,7 +98,7 @@ def transfer(debit: str, credit: str, pence: int) -> list[tuple[str, int]]:
 def reversal(original: Transaction, key: str, on: date, reason: str) -> Transaction:
     """The correction of ``original``: every posting negated, dated ``on`` (an open period)."""
     return Transaction(
-        key=key, area=original.area, pool=original.pool, on=on, kind=Kind.REVERSAL.value,
+        key=key, area=original.area, pool=original.pool, on=on, kind=Kind.REVERSAL,
         narration=f"Reversal of {original.key}: {reason}",
         postings=tuple(Posting(p.account, -p.pence) for p in original.postings),
         reverses=original.key,

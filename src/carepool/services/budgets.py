@@ -33,6 +33,7 @@ from carepool.budgets.versions import BudgetVersion
 from carepool.budgets.whopays import require_sound
 from carepool.errors import ConflictError, NotFound, ValidationFailed
 from carepool.findings import Finding, error, has_errors
+from carepool.ledger import accounts as acc
 from carepool.ledger.transactions import Transaction
 from carepool.money import Money, total
 from carepool.programme import available_programmes, load_programme
@@ -331,7 +332,7 @@ def person_budget(store: Store, area: str, person_id: str, *, as_of: date | None
         if rows:
             groups.append(RouteGroup(route.value, rows))
     in_ledger = Money(sum(p.pence for txn in txns for p in txn.postings
-                          if p.account.startswith("Expenses:PersonalBudgets:")))
+                          if acc.is_personal_budget(p.account)))
     return PersonBudget(area, person_id, person.cohort, person.age, account, account.history.versions, groups,
                         [s for s in data.spend if s.on <= when], spent, when,
                         check_spend(account.budget, spent, when, thresholds),

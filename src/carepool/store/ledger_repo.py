@@ -22,7 +22,7 @@ from carepool.ledger.balances import AccountKey, TrialBalance, trial_balance
 from carepool.ledger.books import raise_for, split_new
 from carepool.ledger.periods import ClosedPeriod, Period
 from carepool.ledger.settlement import RiskShare
-from carepool.ledger.transactions import Posting, Transaction
+from carepool.ledger.transactions import Posting, Transaction, as_kind
 from carepool.ledger.validate import BookView, check_batch
 from carepool.store import ledger_tables as t
 from carepool.store.bulk import among, insert_while, is_postgres
@@ -73,7 +73,7 @@ def transactions(session: Session, area: str | None = None, keys: Sequence[str] 
     result = []
     for head, posts in out.values():
         key, ar, pool, on, kind, narration, reverses = head
-        result.append(Transaction(key, ar, pool, on, kind, narration, tuple(posts), reverses))
+        result.append(Transaction(key, ar, pool, on, as_kind(kind, key), narration, tuple(posts), reverses))
     return result
 
 
