@@ -9,6 +9,7 @@ on status), so its returns were refused with return.no-plan and payment for perf
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -23,6 +24,7 @@ from tests.ledger.helpers import AT, sample, store_assured
 from tests.services.test_returns import ON_TIME, make_return
 
 YEAR = "bcf-2015-16"
+PAYMENTS = Path(__file__).resolve().parents[1] / "fixtures" / "ledger" / "payments_good.csv"
 FUNDED, REFUSED = "E08000018", "E06000001"
 
 
@@ -85,6 +87,10 @@ def test_a_new_draft_does_not_hide_the_assured_plan(store: Store) -> None:
     assert submitted.run is not None and submitted.run.posted == 1
     position = in_force.in_force(store, YEAR, FUNDED)
     assert position is not None and position.record is not None and position.record.version == 1
+    # spend against the assured plan's schemes still imports (both areas' plans in force)
+    store_assured(store, sample(REFUSED))
+    ledger.post_contributions(store, YEAR)
+    assert ledger.import_spend(store, PAYMENTS).posted == 4
 
 
 def test_a_newer_not_approved_version_leaves_the_agreed_plan_in_force(store: Store) -> None:
