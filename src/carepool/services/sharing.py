@@ -23,6 +23,7 @@ from carepool.exchange.mesh import MeshConfig as MeshConfig
 from carepool.findings import Finding, error
 from carepool.linkage import FieldMapping, LinkedFiles, Training, build, link_files, load_model
 from carepool.linkage import Thresholds as Thresholds
+from carepool.services.sharing_audit import audit_key
 from carepool.sharing.agreements import Agreement, Purpose, check_receipt, check_share
 from carepool.sharing.objections import Objection, ObjectionRegistry, filter_rows
 from carepool.sharing.pseudonymise import pseudonymise_rows
@@ -39,7 +40,7 @@ def audit(store: Store, actor: str, action: str, subject: str, agreement_id: str
           purpose: str | None = None) -> None:
     """Append one entry to the audit log in its own transaction."""
     with store.transaction() as session:
-        repo.append_audit(session, at=_now(), actor=actor, action=action, subject=subject,
+        repo.append_audit(session, key=audit_key(), at=_now(), actor=actor, action=action, subject=subject,
                           agreement_id=agreement_id, purpose=purpose)
 
 
@@ -56,7 +57,7 @@ def add_agreement(store: Store, agreement: Agreement, *, actor: str) -> None:
     """Record an agreement (and create its controller's pseudonymisation key)."""
     with store.transaction() as session:
         repo.add_agreement(session, agreement)
-        repo.append_audit(session, at=_now(), actor=actor, action="agreement.add",
+        repo.append_audit(session, key=audit_key(), at=_now(), actor=actor, action="agreement.add",
                           subject=f"agreement {agreement.agreement_id}", agreement_id=agreement.agreement_id,
                           purpose=agreement.purpose.value)
 
@@ -70,7 +71,7 @@ def list_agreements(store: Store) -> list[Agreement]:
 def add_objection(store: Store, objection: Objection, *, actor: str) -> None:
     with store.transaction() as session:
         repo.add_objection(session, objection, actor=actor, at=_now())
-        repo.append_audit(session, at=_now(), actor=actor, action="objection.add",
+        repo.append_audit(session, key=audit_key(), at=_now(), actor=actor, action="objection.add",
                           subject=f"objection held by {objection.organisation}")
 
 
@@ -83,7 +84,7 @@ def withdraw_objection(store: Store, nhs_number: str, on: date, *, actor: str, n
     number = Objection(nhs_number, "-", on).nhs_number  # validated and normalised
     with store.transaction() as session:
         ended = repo.withdraw_objection(session, number, on, actor=actor, at=_now(), note=note)
-        repo.append_audit(session, at=_now(), actor=actor, action="objection.withdraw",
+        repo.append_audit(session, key=audit_key(), at=_now(), actor=actor, action="objection.withdraw",
                           subject=f"objection held by {ended.organisation} withdrawn on {on}")
 
 
@@ -137,7 +138,7 @@ def link(store: Store, left: Path, right: Path, mapping: FieldMapping, out: Path
     if save_model is not None and done.result.model is not None:
         done.result.model.save(save_model)
     with store.transaction() as session:
-        repo.append_audit(session, at=_now(), actor=actor, action="linkage.read",
+        repo.append_audit(session, key=audit_key(), at=_now(), actor=actor, action="linkage.read",
                           subject=f"{left.name} ({done.left_rows} records) x {right.name} ({done.right_rows} "
                                   f"records) -> {out.name} ({len(done.result.links)} links, "
                                   f"{done.result.excluded} objectors' records left out)",
@@ -270,7 +271,7 @@ def receive(store: Store, mesh: MeshConfig, out_dir: Path, *, actor: str, on: da
         with store.transaction() as session:
             repo.add_dataset(session, kind="received", agreement_id=agreement.agreement_id, path=str(got.path),
                              source=f"message {got.message_id} from {got.sender}", received_on=day, rows=rows)
-            repo.append_audit(session, at=_now(), actor=actor, action="share.receive",
+            repo.append_audit(session, key=audit_key(), at=_now(), actor=actor, action="share.receive",
                               subject=f"{got.filename} ({got.size} bytes) from {got.sender}, "
                                       f"message {got.message_id}",
                               agreement_id=agreement.agreement_id, purpose=agreement.purpose.value)
@@ -337,7 +338,7 @@ def purge(store: Store, *, actor: str, on: date | None = None) -> list[Purged]:
         Path(dataset.path).unlink(missing_ok=True)
         with store.transaction() as session:
             repo.mark_purged(session, dataset.dataset_id, _now())
-            repo.append_audit(session, at=_now(), actor=actor, action="retention.purge",
+            repo.append_audit(session, key=audit_key(), at=_now(), actor=actor, action="retention.purge",
                               subject=f"dataset {dataset.dataset_id} ({Path(dataset.path).name}, {dataset.rows} "
                                       f"rows, {dataset.kind}): retention ended {ends}",
                               agreement_id=agreement.agreement_id, purpose=agreement.purpose.value)

@@ -16,6 +16,7 @@ from alembic import op
 APPEND_ONLY_TABLES = (
     "plan_events", "ledger_transactions", "ledger_postings", "ledger_accounts", "ledger_batches",
     "quarterly_returns", "performance_assessments", "sharing_objection_events", "assurance_conditions",
+    "sharing_audit",
 )
 # Append-only on PostgreSQL only (migration 0008): there they stand in for foreign keys checked
 # per statement; SQLite keeps its foreign keys, which already refuse removing a referenced row.

@@ -286,8 +286,12 @@ def _entry(row: AuditRow) -> AuditEntry:
 
 
 def append_audit(session: Session, *, at: datetime, actor: str, action: str, subject: str,
-                 agreement_id: str | None = None, purpose: str | None = None) -> AuditEntry:
-    """Add the next entry to the chain (in the caller's transaction) and move the head."""
+                 agreement_id: str | None = None, purpose: str | None = None,
+                 key: bytes | None = None) -> AuditEntry:
+    """Add the next entry to the chain (in the caller's transaction) and move the head.
+
+    ``key`` is the audit key the hashes are keyed with (see ``sharing.audit``); the service
+    layer reads it from the server's settings, never from the database."""
     head = session.scalars(select(AuditHeadRow).where(AuditHeadRow.id == 1).with_for_update()).first()
     last = None
     if head is not None:
@@ -296,7 +300,7 @@ def append_audit(session: Session, *, at: datetime, actor: str, action: str, sub
             raise ConflictError("the audit log's last entry is missing; run 'carepool audit verify'")
         last = _entry(row)
     entry = next_entry(last, at=at, actor=actor, action=action, subject=subject,
-                       agreement_id=agreement_id, purpose=purpose)
+                       agreement_id=agreement_id, purpose=purpose, key=key)
     session.add(AuditRow(seq=entry.seq, at=entry.at, actor=entry.actor, action=entry.action,
                          subject=entry.subject, agreement_id=entry.agreement_id, purpose=entry.purpose,
                          prev_hash=entry.prev_hash, hash=entry.hash))
