@@ -231,6 +231,9 @@ def test_cli_lists_exposures_and_writes_the_report_from_the_named_real_exposure(
     assert set(rows) == {"pioneers", "vanguards", "discharge-fund"} and rows["pioneers"]["starts"] == "2013-11, 2015-01"
     res = runner.invoke(app, ["evaluate", "report", "--out", str(tmp_path), "--exposure", "vanguards"])
     assert res.exit_code == 0, res.output
+    headline = r"vanguards: Staggered difference-in-differences.*95% CI .*pre-trends (pass|FAIL)"
+    assert re.search(headline, res.output, re.S)
+    assert "pioneers:" not in res.output
     html = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "Real exposure: New care models vanguards" in html and "Real exposure: Integrated care pioneers" not in html
     assert "publications.parliament.uk/pa/cm201415/cmselect/cmpubacc/807" in html      # the cited threshold

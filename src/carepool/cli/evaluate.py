@@ -190,6 +190,9 @@ def report(
         result = evaluation.build_evidence(request)
         out.mkdir(parents=True, exist_ok=True)
         (out / "index.html").write_text(result.html, encoding="utf-8")
+        for evaluated in result.exposures:
+            for line in evaluated.headlines():
+                console.print(f"  {line}", markup=False)
         console.print(f"verdict: [bold]{result.verdict.decision}[/bold] ({result.verdict.reason}); "
                       f"wrote {out / 'index.html'}")
 

@@ -55,7 +55,9 @@ def run_demo_step(store: Store, out_dir: Path, year_id: str, progress: Callable[
         f"delayed days 2014-15 -> 2015-16 (real): {days.before:,.0f} -> {days.after:,.0f} "
         f"({days.after - days.before:+,.0f}; NAO: +185,000)",
         f"planned savings {planned.total_planned_savings.millions()} (NAO: £511m in all)",
-        f"verdict: {report.verdict.decision.upper()} - {report.verdict.reason}",
+        *[f"real exposure {line}" for e in report.exposures for line in e.headlines()],
+        f"verdict: {report.verdict.decision.upper()} - {report.verdict.reason} (England ITS against the published "
+        "£253m; no illustrative input)",
         f"evidence report: {path}",
     ]
     for line in lines:

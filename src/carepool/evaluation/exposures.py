@@ -93,12 +93,27 @@ class DesignResult:
 
 @dataclass(frozen=True)
 class ExposureEvaluation:
+    """One real exposure's designs, with the treated, comparison and left-out units."""
+
     exposure: Exposure
     treated: dict[str, str]           # area (or ICB) -> start month
     excluded: tuple[str, ...]         # partly covered, or in the other programme
     comparison: tuple[str, ...]
     designs: tuple[DesignResult, ...]
     notes: tuple[str, ...]
+
+    def headlines(self) -> list[str]:
+        """One line per design: the estimate, its interval and the pre-trends verdict (for terminals)."""
+        out = []
+        for d in self.designs:
+            e = d.estimate
+            est = "not estimable" if e is None else (
+                f"{e.effect:.3g} {d.outcome_unit}" + (f" (95% CI {e.ci_low:.3g} to {e.ci_high:.3g})"
+                                                     if e.ci_low is not None and e.ci_high is not None else ""))
+            rel = f", {d.relative:+.1%}" if d.relative is not None else ""
+            pre = "; pre-trends " + ("pass" if d.pre_trends.passed else "FAIL") if d.pre_trends else ""
+            out.append(f"{self.exposure.name}: {d.design.split(',')[0]}: {est}{rel}{pre}")
+        return out
 
 
 def evaluate_exposure(name: str, *, bootstrap: int = BOOTSTRAP, placebos: bool = True,

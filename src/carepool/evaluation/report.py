@@ -68,6 +68,7 @@ class EvidenceReport:
     html: str
     verdict: Verdict
     planned: PlannedVsActual | None = None
+    exposures: tuple[ExposureEvaluation, ...] = ()
 
 
 def decide(its: ItsResult, rule: DecisionRule) -> Verdict:
@@ -141,7 +142,7 @@ def build_report(evaluation: NationalEvaluation, rule: DecisionRule | None = Non
     parts.append(_caveats())
     html = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>BCF evidence report</title>"
             f"<style>{_CSS}</style></head><body>" + "\n".join(parts) + "</body></html>")
-    return EvidenceReport(html, verdict, planned)
+    return EvidenceReport(html, verdict, planned, tuple(exposures))
 
 
 def _value(count: float, unit: Money) -> Money:
