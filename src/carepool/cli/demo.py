@@ -29,8 +29,19 @@ def command(
                                    "scorecard, sharing, budgets); may be repeated."),
     db: str | None = typer.Option(None, "--db", help="Build the demo in this empty database (e.g. "
                                   "postgresql://user@host/carepool_demo) instead of a new SQLite file in --out."),
+    year: str = typer.Option("bcf-2015-16", "--year", help="bcf-2015-16 (the full demo, default) or a year on "
+                             "today's geography, e.g. bcf-2025-26 (153 plans with ICB partners)."),
 ) -> None:
     """Plan, validate and assure a 2015-16 Better Care Fund plan for every one of the 151 areas."""
+    if year != "bcf-2015-16":
+        result = _current_year(out, seed, year, db)
+        if serve is None:
+            serve = sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
+        if serve:
+            serve_demo(result.db_url, port)
+        else:
+            console.print(f"to browse it: carepool serve --db {_shown(result)}")
+        return
     with handled():
         console.rule("[bold]carepool demo[/bold]: the Better Care Fund, 2015-16")
         console.print("Figures marked [italic]illustrative[/italic] are generated from the seed; baselines "
@@ -43,6 +54,29 @@ def command(
         serve_demo(result.db_url, port)
     else:
         console.print(f"to browse it: carepool demo --serve (or carepool serve --db {_shown(result)})")
+
+
+def _current_year(out: Path, seed: int, year: str, db: str | None) -> DemoResult:
+    from carepool.demo.runner import run_current_year_demo
+
+    with handled():
+        console.rule(f"[bold]carepool demo[/bold]: the Better Care Fund, {year}")
+        console.print("Every figure is illustrative: each area's share of the published national streams.")
+        result, summary = run_current_year_demo(out, year_id=year, seed=seed, say=console.print, db=db)
+        table = Table(title=f"{summary.year_name}: national streams pooled by the {summary.plans} plans "
+                            "(illustrative)")
+        for column in ("stream", "pooled by the plans", "published", "equal"):
+            table.add_column(column, justify="right")
+        for stream, published in summary.published.items():
+            pooled = summary.pooled.get(stream, Money(0))
+            table.add_row(stream, pooled.millions(3), published.millions(3) if published else "unpublished",
+                          "yes" if published == pooled else ("n/a" if published is None else "NO"))
+        console.print(table)
+        console.print(f"plans assured: {summary.assured} of {summary.plans}; ICB partners: {summary.icb_partners} "
+                      f"({summary.areas_with_several_icbs} areas span more than one ICB)")
+        if not summary.matches_published:
+            raise typer.Exit(1)
+    return result
 
 
 def _shown(result: DemoResult) -> str:

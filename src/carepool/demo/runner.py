@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import make_url, text
 
+from carepool.demo.current_year import CurrentYearSummary, run_current_year
 from carepool.demo.plans_step import PlansSummary, run_plans_step
 from carepool.errors import ConfigurationError
 from carepool.store.db import Store, normalise_url, open_store
@@ -147,6 +148,21 @@ STEPS: tuple[tuple[str, str, Step], ...] = (
     ("budgets", "joined-up personal budgets for illustrative people in three areas", _budgets),
     ("scorecard", "the Health and Wellbeing Board scorecard, with rank intervals", _scorecard),
 )
+
+
+def run_current_year_demo(out_dir: Path, *, year_id: str, seed: int, say: Say,
+                          db: str | None = None) -> tuple[DemoResult, CurrentYearSummary]:
+    """The current-year demo (plans only, 2023 geography) into a new SQLite file or the empty ``db``."""
+    clock = Clock(say)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    store, db_path = (given_store(db), None) if db is not None else fresh_store(out_dir)
+    url = store.engine.url.render_as_string(hide_password=False)
+    result = DemoResult(out_dir, db_path, url)
+    clock(f"plans for the 153 Health and Wellbeing Board areas ({year_id})")
+    summary = run_current_year(store, year_id=year_id, seed=seed, progress=clock)
+    store.dispose()
+    result.seconds = time.perf_counter() - clock.start
+    return result, summary
 
 
 def run_demo(out_dir: Path, *, seed: int, say: Say, skip: tuple[str, ...] = (), db: str | None = None) -> DemoResult:
