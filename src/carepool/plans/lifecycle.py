@@ -28,6 +28,15 @@ class Status(StrEnum):
 EDITABLE = frozenset({Status.DRAFT})
 
 
+class Step(StrEnum):
+    """What may happen next to a plan version (who may take the step is the caller's question)."""
+
+    SIGN_OFF = "sign_off"            # a partner who has not yet signed
+    HWB_SIGN_OFF = "hwb_sign_off"
+    SUBMIT = "submit"
+    ASSURE = "assure"
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
     action: str          # created, signed_off, hwb_signed_off, submitted, assured, superseded
@@ -47,6 +56,10 @@ class PlanState:
     outcome: str | None = None
     conditions: str = ""
 
+    def awaiting(self, signing: frozenset[str]) -> tuple[str, ...]:
+        """The signing partners who have not signed yet, in code order."""
+        return tuple(sorted(signing - self.partner_signoffs))
+
     def is_fundable(self, programme: ProgrammeYear) -> bool:
         """Assured with an outcome the year funds: the one check every money path makes (issue 12).
 
@@ -63,6 +76,18 @@ class PlanState:
             return f"it is {self.status.value.replace('_', ' ')}, not assured"
         return (f"it was assured '{self.outcome}', which {programme.name} never funds; the area must submit "
                 "a new version")
+
+
+_NEXT = {Status.PARTNERS_SIGNED_OFF: Step.HWB_SIGN_OFF, Status.HWB_SIGNED_OFF: Step.SUBMIT,
+         Status.SUBMITTED: Step.ASSURE}
+
+
+def next_steps(state: PlanState, signing: frozenset[str]) -> frozenset[Step]:
+    """The steps the lifecycle allows from ``state`` (``signing``: the plan's signing partners)."""
+    if state.status is Status.DRAFT:
+        return frozenset({Step.SIGN_OFF}) if state.awaiting(signing) else frozenset()
+    step = _NEXT.get(state.status)
+    return frozenset({step}) if step else frozenset()
 
 
 def replay(events: list[Event]) -> PlanState:
@@ -82,7 +107,7 @@ def replay(events: list[Event]) -> PlanState:
 def sign_off_partner(
     state: PlanState, partner: str, required_partners: set[str], actor: str, at: datetime
 ) -> Event:
-    """A partner (LA or CCG) signs off; once all have, the plan is partners_signed_off."""
+    """A signing partner (the council, a CCG or an ICB) signs off; once all have, partners_signed_off."""
     if state.status not in (Status.DRAFT,):
         raise ConflictError(f"a partner cannot sign off a plan that is {state.status.value}")
     if partner not in required_partners:

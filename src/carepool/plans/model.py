@@ -22,6 +22,7 @@ class Partner:
     kind: str        # "ccg", "icb", "la" (the upper-tier council), "district" or "hwb"
 
 
+SIGNING_KINDS = frozenset({"ccg", "icb", "la"})   # district councils and the HWB do not sign as partners
 DEFAULT_MODEL = "pooled budget for specific services"
 DEFAULT_GOVERNANCE = "joint committee"
 
@@ -154,6 +155,11 @@ class Plan:
 
     def partners_of_kind(self, kind: str) -> tuple[Partner, ...]:
         return tuple(p for p in self.partners if p.kind == kind)
+
+    @property
+    def signing_partners(self) -> frozenset[str]:
+        """The partners who must each sign off before the Board: NHS commissioners and the council."""
+        return frozenset(p.code for p in self.partners if p.kind in SIGNING_KINDS)
 
     def metric(self, code: str) -> MetricPlan | None:
         return next((m for m in self.metrics if m.code == code), None)

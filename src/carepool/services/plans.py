@@ -158,10 +158,9 @@ def _transition(store: Store, area_code: str, year_id: str, make_event, *,  # ty
 
 def sign_off(store: Store, area_code: str, year_id: str, partner: str, *, actor: str,
              at: datetime | None = None) -> PlanRecord:
-    """A partner (the council, a CCG or an ICB) signs off the latest version."""
+    """A signing partner (the council, a CCG or an ICB) signs off the latest version."""
     def make(state: lifecycle.PlanState, record: PlanRecord) -> lifecycle.Event:
-        required = {p.code for p in record.plan.partners if p.kind in ("la", "ccg", "icb")}
-        event = lifecycle.sign_off_partner(state, partner, required, actor, at or _now())
+        event = lifecycle.sign_off_partner(state, partner, set(record.plan.signing_partners), actor, at or _now())
         _refuse_errors(record.plan, "signed off")   # a draft may be saved unfinished (save_draft)
         return event
     return _transition(store, area_code, year_id, make)

@@ -18,7 +18,7 @@ from carepool.findings import Severity
 from carepool.ledger.statements import Report
 from carepool.metrics.spc import PointType, SpcResult
 from carepool.plans.conditions import Condition
-from carepool.plans.lifecycle import Event, PlanState, Status, replay
+from carepool.plans.lifecycle import Event, PlanState, Status, Step, next_steps, replay
 from carepool.reference import load_reference
 from carepool.reference.model import Area
 from carepool.services import conditions, dashboard, discharge, evaluation, in_force, ledger, plans
@@ -48,8 +48,7 @@ class AreaView:
     def partners_to_sign(self) -> list[str]:
         if self.record is None or self.state is None:
             return []
-        return [p.code for p in self.record.plan.partners
-                if p.kind in ("la", "ccg") and p.code not in self.state.partner_signoffs]
+        return list(self.state.awaiting(self.record.plan.signing_partners))
 
 
 def visible_area(user: User, code: str) -> Area:
@@ -59,6 +58,10 @@ def visible_area(user: User, code: str) -> Area:
     return area
 
 
+STEP_ACTIONS = {Step.SIGN_OFF: Action.SIGN_OFF_PARTNER, Step.HWB_SIGN_OFF: Action.SIGN_OFF_HWB,
+                Step.SUBMIT: Action.SUBMIT, Step.ASSURE: Action.ASSURE}
+
+
 def available_actions(user: User, area: str, record: PlanRecord | None, state: PlanState | None,
                       errors: int = 0) -> frozenset[str]:
     out: set[str] = set()
@@ -66,16 +69,13 @@ def available_actions(user: User, area: str, record: PlanRecord | None, state: P
         out.add("upload")
     if record is None or state is None:
         return frozenset(out)
-    partners = {p.code for p in record.plan.partners if p.kind in ("la", "ccg")}
-    if (state.status is Status.DRAFT and not errors and user.may(Action.SIGN_OFF_PARTNER, area)
-            and user.org_code in partners - state.partner_signoffs):
-        out.add("sign_off")
-    if state.status is Status.PARTNERS_SIGNED_OFF and user.may(Action.SIGN_OFF_HWB, area):
-        out.add("hwb_sign_off")
-    if state.status is Status.HWB_SIGNED_OFF and user.may(Action.SUBMIT, area):
-        out.add("submit")
-    if state.status is Status.SUBMITTED and user.may(Action.ASSURE, area):
-        out.add("assure")
+    signing = record.plan.signing_partners
+    for step in next_steps(state, signing):
+        if not user.may(STEP_ACTIONS[step], area):
+            continue
+        if step is Step.SIGN_OFF and (errors or user.org_code not in state.awaiting(signing)):
+            continue          # a draft with errors is not signed; each partner signs once, for itself
+        out.add(step.value)
     return frozenset(out)
 
 
