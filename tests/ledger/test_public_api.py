@@ -19,5 +19,6 @@ def test_ledger_exports() -> None:
 def test_performance_exports() -> None:
     assert sorted(performance.__all__) == sorted([
         "Admissions", "QuarterOutcome", "assess_quarter", "hold_back_transaction", "out_of_hospital_parts",
-        "parse_admissions", "performance_pool", "quarter_shares", "quarter_transaction", "sum_at_risk"])
+        "parse_admissions", "performance_pool", "plan_quarter_shares", "quarter_shares", "quarter_transaction",
+        "sum_at_risk"])
     assert all(hasattr(performance, name) for name in performance.__all__)
