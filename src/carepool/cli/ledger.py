@@ -12,12 +12,12 @@ from rich.text import Text
 
 from carepool.cli.common import DB_OPTION, console, db_url, handled
 from carepool.errors import InputError
-from carepool.exchange.ledger_reports import write_csv, write_excel
 from carepool.ledger.settlement import RiskShare
 from carepool.ledger.statements import Report
 from carepool.money import Money
 from carepool.services import ledger as svc
 from carepool.services import ledger_reconcile, year_end
+from carepool.services.report_files import FORMATS, write_reports
 from carepool.store.db import open_store
 
 GROUP_NAME = "ledger"
@@ -53,14 +53,10 @@ def show(reports: list[Report], fmt: str, out: Path | None) -> None:
         return
     if out is None:
         raise InputError(f"--format {fmt} needs --out FILE")
-    if fmt == "csv":
-        for i, report in enumerate(reports):
-            path = out if len(reports) == 1 else out.with_name(f"{out.stem}-{i + 1}{out.suffix or '.csv'}")
-            console.print(f"wrote {write_csv(report, path)}")
-    elif fmt == "excel":
-        console.print(f"wrote {write_excel(reports, out)}")
-    else:
-        raise InputError(f"'{fmt}' is not a format (terminal, csv, excel)")
+    if fmt not in FORMATS:
+        raise InputError(f"'{fmt}' is not a format (terminal, {', '.join(FORMATS)})")
+    for path in write_reports(reports, fmt, out):
+        console.print(f"wrote {path}")
 
 
 @group.command("post-contributions")
