@@ -25,12 +25,13 @@ from carepool.services import plans, users
 from carepool.store.db import Store, open_store
 from carepool.store.pg_local import LocalPostgres
 from carepool.web import create_app
-from carepool.web.settings import WebSettings
+from carepool.web.settings import LOCAL_HOSTS, WebSettings
 
 YEAR = "bcf-2015-16"
 OWN = "E08000018"      # Rotherham: one CCG (03L) and the council
 OTHER = "E08000019"    # Sheffield
 PASSWORD = "correct horse battery"
+TEST_HOSTS = ("testserver", *LOCAL_HOSTS)   # TestClient's host name, and loopback for live servers
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def assure_plan(store: Store, workbook: Path) -> None:
 
 def settings() -> WebSettings:
     # no start-up warm-up (a minute of CPU per app); tests/web/test_warmup.py tests it
-    return WebSettings(secret_key="test-secret-key-" + "x" * 32, warm_caches=False)
+    return WebSettings(secret_key="test-secret-key-" + "x" * 32, warm_caches=False, trusted_hosts=TEST_HOSTS)
 
 
 def csrf_of(client: TestClient, path: str = "/login") -> str:

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from carepool.metrics.spc import PointType
 from carepool.reference import load_reference
 from carepool.services import dashboard, evaluation
-from carepool.web.app import SECURITY_HEADERS
 from carepool.web.area_data import POINT_COLOURS
+from carepool.web.guard import SECURITY_HEADERS
 from tests.web.conftest import BY_KEY, OTHER, OWN, log_in
 
 

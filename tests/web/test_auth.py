@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from carepool.errors import PermissionDenied
 from carepool.services import users
 from carepool.store.db import Store
-from tests.web.conftest import BY_KEY, OWN, PASSWORD, csrf_of, log_in
+from tests.web.conftest import BY_KEY, OWN, PASSWORD, TEST_HOSTS, csrf_of, log_in
 
 LA = BY_KEY["la_lead"].email
 
@@ -98,7 +98,8 @@ def test_secure_cookies_by_setting(web_store: Store) -> None:
     from carepool.web import create_app
     from carepool.web.settings import WebSettings
 
-    app = create_app("unused://", settings=WebSettings(secret_key="k" * 40, warm_caches=False, secure_cookies=True),
+    app = create_app("unused://", settings=WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS,
+                                                       warm_caches=False, secure_cookies=True),
                      store=web_store)
     with TestClient(app, base_url="https://testserver") as c:
         response = c.post("/login", data={"email": LA, "password": PASSWORD, "csrf_token": csrf_of(c)},

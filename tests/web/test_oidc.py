@@ -30,7 +30,7 @@ from starlette.routing import Route
 from carepool.store.db import Store
 from carepool.web import create_app
 from carepool.web.settings import WebSettings
-from tests.web.conftest import BY_KEY, csrf_of, log_in
+from tests.web.conftest import BY_KEY, TEST_HOSTS, csrf_of, log_in
 
 CLIENT_ID, CLIENT_SECRET = "carepool-test", "client-secret-for-tests"
 
@@ -43,6 +43,7 @@ class Provider:
         self.email = BY_KEY["la_lead"].email
         self.wrong_nonce = False
         self.sign_with_rogue_key = False
+        self.email_verified: object = True   # None: the claim left out
         self.end_session = True          # advertise end_session_endpoint (RP-initiated logout)
         self.codes: dict[str, dict[str, str]] = {}
         self.issued: list[str] = []      # ID tokens handed out
@@ -73,6 +74,8 @@ class Provider:
             now = int(time.time())
             claims = {"iss": self.issuer, "aud": CLIENT_ID, "sub": "person-1", "email": self.email, "iat": now,
                       "exp": now + 300, "nonce": "not-yours" if self.wrong_nonce else grant["nonce"]}
+            if self.email_verified is not None:
+                claims["email_verified"] = self.email_verified
             key = self.rogue if self.sign_with_rogue_key else self.key
             self.issued.append(jwt.encode(claims, key, algorithm="RS256", headers={"kid": "k1"}))
             return JSONResponse({"id_token": self.issued[-1], "token_type": "Bearer", "access_token": "unused"})
@@ -113,9 +116,10 @@ def idp() -> Iterator[Provider]:
 @pytest.fixture
 def client(web_store: Store, idp: Provider) -> Iterator[TestClient]:
     idp.email, idp.wrong_nonce, idp.sign_with_rogue_key = BY_KEY["la_lead"].email, False, False
-    idp.end_session = True
+    idp.end_session, idp.email_verified = True, True
     idp.logouts.clear()
-    settings = WebSettings(secret_key="k" * 40, warm_caches=False, oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
+    settings = WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS,
+                           warm_caches=False, oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
                            oidc_client_secret=CLIENT_SECRET)
     with TestClient(create_app("unused://", settings=settings, store=web_store)) as c:
         yield c
@@ -137,13 +141,16 @@ def test_the_login_page_offers_the_provider_and_a_round_trip_signs_the_person_in
     assert client.get("/api/me").json()["email"] == BY_KEY["la_lead"].email
 
 
-@pytest.mark.parametrize("misbehaviour", ["unknown person", "wrong nonce", "rogue key", "forged state"])
+@pytest.mark.parametrize("misbehaviour", ["unknown person", "wrong nonce", "rogue key", "forged state",
+                                          "email not verified", "email_verified missing", "email_verified 'true'"])
 def test_an_answer_that_cannot_be_trusted_signs_nobody_in(client: TestClient, idp: Provider,
                                                           misbehaviour: str) -> None:
     if misbehaviour == "unknown person":
         idp.email = "stranger@elsewhere.test"
     idp.wrong_nonce = misbehaviour == "wrong nonce"
     idp.sign_with_rogue_key = misbehaviour == "rogue key"
+    idp.email_verified = {"email not verified": False, "email_verified missing": None,
+                          "email_verified 'true'": "true"}.get(misbehaviour, True)
     if misbehaviour == "forged state":
         client.get("/login/oidc", follow_redirects=False)
         done = client.get("/login/oidc/callback?code=x&state=forged")
@@ -153,8 +160,15 @@ def test_an_answer_that_cannot_be_trusted_signs_nobody_in(client: TestClient, id
     assert client.get("/api/me").status_code == 401
 
 
+def test_a_forged_host_cannot_choose_where_the_provider_sends_people_back(client: TestClient) -> None:
+    forged = client.get("/login/oidc", headers={"host": "evil.example"}, follow_redirects=False)
+    assert forged.status_code == 400 and "location" not in forged.headers
+    start = client.get("/login/oidc", follow_redirects=False)
+    assert "redirect_uri=http%3A%2F%2Ftestserver%2Flogin%2Foidc%2Fcallback" in start.headers["location"]
+
+
 def test_without_configuration_there_is_no_provider_log_in(web_store: Store) -> None:
-    plain = WebSettings(secret_key="k" * 40, warm_caches=False)
+    plain = WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS, warm_caches=False)
     with TestClient(create_app("unused://", settings=plain, store=web_store)) as c:
         assert c.get("/login/oidc").status_code == 404
         assert "/login/oidc" not in c.get("/login").text
@@ -191,7 +205,8 @@ def test_log_out_stays_local_without_an_end_session_endpoint_or_a_provider_log_i
 
 
 def test_the_post_logout_address_can_be_set(web_store: Store, idp: Provider) -> None:
-    settings = WebSettings(secret_key="k" * 40, warm_caches=False, oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
+    settings = WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS,
+                           warm_caches=False, oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
                            oidc_client_secret=CLIENT_SECRET,
                            oidc_post_logout_url="https://carepool.example.nhs.uk/login")
     idp.end_session, idp.email, idp.wrong_nonce, idp.sign_with_rogue_key = True, BY_KEY["la_lead"].email, False, False

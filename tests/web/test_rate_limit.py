@@ -9,13 +9,14 @@ from carepool.errors import ConfigurationError
 from carepool.store.db import Store
 from carepool.web import create_app
 from carepool.web.settings import WebSettings, from_environment
-from tests.web.conftest import BY_KEY, PASSWORD, csrf_of
+from tests.web.conftest import BY_KEY, PASSWORD, TEST_HOSTS, csrf_of
 
 LIMIT = 3
 
 
 def _app_client(web_store: Store, limit: int = LIMIT, window: int = 600) -> TestClient:
-    settings = WebSettings(secret_key="k" * 40, warm_caches=False, login_ip_max_failures=limit,
+    settings = WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS,
+                           warm_caches=False, login_ip_max_failures=limit,
                            login_ip_window=window)
     return TestClient(create_app("unused://", settings=settings, store=web_store))
 

@@ -36,6 +36,8 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
         assert response.status_code == 303 and response.headers["location"] == "/login?next=/"
         login = httpx.get(f"http://127.0.0.1:{port}/login", timeout=5)
         assert login.status_code == 200 and "Log in to carepool" in login.text
+        assert "server" not in login.headers, "the answer does not name the server software"
+        assert login.headers["cache-control"] == "no-store"
         assert (tmp_path / "s.db").exists()
     finally:
         server.terminate()

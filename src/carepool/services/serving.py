@@ -39,8 +39,9 @@ def serve(url: str, *, host: str = "127.0.0.1", port: int = 8000, workers: int =
         os.environ["CAREPOOL_WEB_SECRET"] = secrets.token_urlsafe(32)   # one key for every worker
     plural = f" with {workers} workers" if workers > 1 else ""
     say(f"carepool web service on http://{host}:{port}/{plural} (Ctrl-C to stop)")
+    # no "server: uvicorn" header: it names the software to an attacker
     uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, log_level="info",
-                timeout_worker_healthcheck=HEALTHCHECK_SECONDS, proxy_headers=True,
+                timeout_worker_healthcheck=HEALTHCHECK_SECONDS, server_header=False, proxy_headers=True,
                 forwarded_allow_ips=str(proxy_options()["forwarded_allow_ips"]))
 
 

@@ -86,14 +86,14 @@ class AreaOut(BaseModel):
 
 
 @router.get("/me", response_model=UserOut, summary="Who is signed in, and the CSRF token for POSTs")
-async def me(request: Request, user: CurrentUser) -> UserOut:
+def me(request: Request, user: CurrentUser) -> UserOut:
     return UserOut(email=user.email, name=user.name, organisation=user.org_code, organisation_kind=user.org_kind,
                    role=user.role.value, areas=list(user.areas), national=user.national,
                    csrf_token=csrf_token(request))
 
 
 @router.get("/areas", response_model=list[AreaRowOut], summary="The dashboard: every area the user may see")
-async def areas(request: Request, user: CurrentUser, status: Annotated[str | None, Query(max_length=40)] = None,
+def areas(request: Request, user: CurrentUser, status: Annotated[str | None, Query(max_length=40)] = None,
                 q: Annotated[str | None, Query(max_length=100)] = None, sort: Sort = "code",
                 order: Literal["asc", "desc"] = "asc") -> list[AreaRowOut]:
     rows = data.area_rows(store_of(request), user, request.app.state.settings.year)
@@ -105,7 +105,7 @@ async def areas(request: Request, user: CurrentUser, status: Annotated[str | Non
 
 
 @router.get("/areas/{code}", response_model=AreaOut, summary="One area: its latest plan and history")
-async def area(request: Request, code: str, user: CurrentUser) -> AreaOut:
+def area(request: Request, code: str, user: CurrentUser) -> AreaOut:
     return area_out(area_view(store_of(request), user, code, request.app.state.settings.year))
 
 

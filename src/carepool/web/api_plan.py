@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
@@ -254,11 +255,17 @@ async def upload_workbook(request: Request, code: str, user: CurrentUser,
         raise ValidationFailed("send the workbook as multipart/form-data in the field 'workbook'",
                                [error("upload", "no workbook was sent", field="workbook")])
     body = await sent.read(limit + 1)
+    return await run_in_threadpool(_store_workbook, request, user, area, sent.filename, body)
+
+
+def _store_workbook(request: Request, user: User, area: str, filename: str | None, body: bytes) -> PlanVersionOut:
+    """Check the uploaded workbook and store it as a new version (in the thread pool: it parses Excel)."""
+    limit = request.app.state.settings.max_upload_bytes
     if len(body) > limit:
         raise ValidationFailed(f"the file is larger than {limit // (1024 * 1024) or 1} MB",
                                [error("upload.size", "the file is too large for a planning workbook",
                                       field="workbook")])
-    name = PurePath(sent.filename or "workbook.xlsx").name[:200] or "workbook.xlsx"
+    name = PurePath(filename or "workbook.xlsx").name[:200] or "workbook.xlsx"
     with tempfile.TemporaryDirectory(prefix="carepool-api-") as tmp:
         path = Path(tmp) / "upload.xlsx"
         path.write_bytes(body)

@@ -39,18 +39,11 @@ from carepool.web import (
     pages_workflow,
     pages_year_end,
 )
+from carepool.web.guard import Guard
 from carepool.web.settings import WebSettings, from_environment
 from carepool.web.warmup import Warmer
 
 log = logging.getLogger("uvicorn.error")
-
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
-                               "form-action 'self'; base-uri 'self'",
-}
 
 
 def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSettings | None = None,
@@ -94,13 +87,6 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
         finally:
             warmer.in_flight -= 1
 
-    @app.middleware("http")
-    async def _security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
-
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="carepool_session",
                        max_age=settings.session_max_age, same_site="lax", https_only=settings.secure_cookies)
     static = resources.files("carepool.web") / "static"
@@ -111,6 +97,7 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
                    api, api_actions, api_plan):
         app.include_router(module.router)
     errors.install(app)
+    app.add_middleware(Guard, settings=settings)   # added last, so outermost: before the session or any body
     return app
 
 

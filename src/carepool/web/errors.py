@@ -90,7 +90,7 @@ def error_response(request: Request, status: int, detail: str,
     return render(request, "error.html", {"error": body}, status_code=status)
 
 
-async def _carepool_error(request: Request, exc: Exception) -> Response:
+def _carepool_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CarepoolError)
     status = status_of(exc)
     if isinstance(exc, ConfigurationError):
@@ -100,26 +100,26 @@ async def _carepool_error(request: Request, exc: Exception) -> Response:
     return error_response(request, status, str(exc), findings)
 
 
-async def _http_error(request: Request, exc: Exception) -> Response:
+def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else ""
     return error_response(request, exc.status_code, detail or TITLES.get(exc.status_code, "Error"))
 
 
-async def _invalid_request(request: Request, exc: Exception) -> Response:
+def _invalid_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     findings = [{"rule": "request", "severity": "error", "message": str(e.get("msg", "invalid")),
                  "location": {"field": ".".join(str(p) for p in e.get("loc", ()))}} for e in exc.errors()]
     return error_response(request, 422, "The request has values that cannot be used.", findings)
 
 
-async def _login_required(request: Request, exc: Exception) -> Response:
+def _login_required(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith("/api"):
         return error_response(request, 401, "Log in first: this needs a session.")
     return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
 
-async def _too_many(request: Request, exc: Exception) -> Response:
+def _too_many(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, TooManyAttempts)
     minutes = math.ceil(exc.retry_after / 60)
     when = f"{minutes} minute{'s' if minutes != 1 else ''}"
@@ -132,7 +132,7 @@ async def _too_many(request: Request, exc: Exception) -> Response:
     return response
 
 
-async def _unexpected(request: Request, exc: Exception) -> Response:
+def _unexpected(request: Request, exc: Exception) -> Response:
     log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, 500, SAFE_500)
 

@@ -2,7 +2,8 @@
 
 The identity provider (for the NHS, e.g. CIS2) proves who someone is; the carepool account with
 the same email decides what they may do, so nobody gets in without an account an administrator
-made. The ID token's signature, issuer, audience, expiry and nonce are all checked.
+made. The ID token's signature, issuer, audience, expiry and nonce are all checked, and its
+``email_verified`` claim must be true (JSON ``true``): anyone can type an address they do not own.
 
 The ID token is kept in the (signed) session so that log-out can end the provider's session too
 (RP-initiated logout): when the discovery document has ``end_session_endpoint``, ``/logout``
@@ -99,6 +100,9 @@ def callback(request: Request, code: str = "", state: str = "") -> Response:
     email = claims.get(settings.oidc_email_claim)
     if not isinstance(email, str):
         raise PermissionDenied(f"the identity provider did not say who you are (no '{settings.oidc_email_claim}')")
+    if claims.get("email_verified") is not True:   # an unverified address proves nothing about its owner
+        raise PermissionDenied("the identity provider has not verified your email address, so it cannot say "
+                               "which carepool account is yours; verify it there, then log in again")
     session.start(request, users.user_for_identity(session.store_of(request), email))
     request.session[ID_TOKEN] = tokens["id_token"]
     return RedirectResponse("/", status_code=303)

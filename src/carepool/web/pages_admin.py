@@ -11,7 +11,7 @@ from carepool.errors import ConflictError, InputError, NotFound
 from carepool.services import users
 from carepool.services.users import Action, User, require
 from carepool.web.render import render
-from carepool.web.session import checked_form, current_user, store_of
+from carepool.web.session import CheckedForm, current_user, store_of
 
 router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -26,14 +26,13 @@ def _page(request: Request, problem: str | None = None, sent: dict[str, str] | N
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-async def users_page(request: Request, user: CurrentUser) -> Response:
+def users_page(request: Request, user: CurrentUser) -> Response:
     require(user, Action.MANAGE_USERS)
     return _page(request)
 
 
 @router.post("/admin/users")
-async def add_user(request: Request, user: CurrentUser) -> Response:
-    form = await checked_form(request)
+def add_user(request: Request, user: CurrentUser, form: CheckedForm) -> Response:
     require(user, Action.MANAGE_USERS)
     sent = {k: str(form.get(k, "")).strip() for k in FIELDS}
     try:

@@ -22,7 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/areas/{code}", response_class=HTMLResponse)
-async def area_page(request: Request, code: str, user: CurrentUser) -> Response:
+def area_page(request: Request, code: str, user: CurrentUser) -> Response:
     view = area_view(store_of(request), user, code, request.app.state.settings.year)
     # an area's charts and evaluation come from the per-process cache (they depend only on the
     # area and the shipped published series), filled at start-up by web/warmup.py or, for an
@@ -34,13 +34,13 @@ async def area_page(request: Request, code: str, user: CurrentUser) -> Response:
 
 
 @router.get("/areas/{code}/history", response_class=HTMLResponse)
-async def history_page(request: Request, code: str, user: CurrentUser) -> Response:
+def history_page(request: Request, code: str, user: CurrentUser) -> Response:
     view = area_view(store_of(request), user, code, request.app.state.settings.year)
     return render(request, "history.html", {"view": view})
 
 
 @router.get("/areas/{code}/plan.xlsx")
-async def plan_workbook(request: Request, code: str, user: CurrentUser) -> Response:
+def plan_workbook(request: Request, code: str, user: CurrentUser) -> Response:
     area = visible_area(user, code)
     with tempfile.TemporaryDirectory(prefix="carepool-web-") as tmp:
         out = plans.export_workbook(store_of(request), area.code, request.app.state.settings.year,
@@ -51,7 +51,7 @@ async def plan_workbook(request: Request, code: str, user: CurrentUser) -> Respo
 
 
 @router.get("/areas/{code}/books.beancount")
-async def books(request: Request, code: str, user: CurrentUser) -> Response:
+def books(request: Request, code: str, user: CurrentUser) -> Response:
     area = visible_area(user, code)
     with tempfile.TemporaryDirectory(prefix="carepool-web-") as tmp:
         out = Path(tmp) / "books.beancount"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from carepool.errors import PermissionDenied
 from carepool.services import users
@@ -28,16 +29,21 @@ def safe_next(target: object) -> str:
 
 
 @router.get("/login", response_class=HTMLResponse)
-async def login_page(request: Request, next: str = "/") -> Response:
+def login_page(request: Request, next: str = "/") -> Response:
     return render(request, "login.html", {"next": safe_next(next), "problem": None, "email": "",
                                           "oidc": request.app.state.settings.oidc_configured})
 
 
 @router.post("/login")
 async def login(request: Request) -> Response:
+    form = await session.checked_form(request)
+    return await run_in_threadpool(_log_in, request, form)
+
+
+def _log_in(request: Request, form: FormData) -> Response:
+    """Check the address's failures, then the password (argon2: slow on purpose, so in the thread pool)."""
     throttle, address = session.login_throttle(request), session.client_address(request)
     throttle.check(address)
-    form = await session.checked_form(request)
     email, password = str(form.get("email", "")), str(form.get("password", ""))
     target = safe_next(form.get("next"))
     try:
@@ -54,10 +60,14 @@ async def login(request: Request) -> Response:
 @router.post("/logout")
 async def logout(request: Request) -> Response:
     await session.checked_form(request)
+    return await run_in_threadpool(_log_out, request)
+
+
+def _log_out(request: Request) -> Response:
     id_token = request.session.get(oidc.ID_TOKEN) if session.signed_in(request) is not None else None
     session.end(request)
     if isinstance(id_token, str):
-        provider_logout = await run_in_threadpool(oidc.logout_url, request, id_token)
+        provider_logout = oidc.logout_url(request, id_token)
         if provider_logout is not None:
             return RedirectResponse(provider_logout, status_code=303)
     return RedirectResponse("/login", status_code=303)

@@ -44,7 +44,7 @@ def _day(text: str | None) -> date | None:
 
 
 @router.get("/areas/{code}/budgets", response_class=HTMLResponse)
-async def area_budgets_page(request: Request, code: str, user: CurrentUser,
+def area_budgets_page(request: Request, code: str, user: CurrentUser,
                             as_of: Annotated[str | None, Query(max_length=10)] = None,
                             alert: Annotated[str | None, Query(max_length=10)] = None,
                             page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> Response:
@@ -76,7 +76,7 @@ async def area_budgets_page(request: Request, code: str, user: CurrentUser,
 
 
 @router.get("/areas/{code}/budgets/{person_id}", response_class=HTMLResponse)
-async def person_budget_page(request: Request, code: str, person_id: str, user: CurrentUser,
+def person_budget_page(request: Request, code: str, person_id: str, user: CurrentUser,
                              as_of: Annotated[str | None, Query(max_length=10)] = None) -> Response:
     area = visible_area(user, code)
     if len(person_id) > 32:

@@ -81,7 +81,7 @@ def _budget_people(request: Request) -> dict[str, int]:
 
 
 @router.get("/", response_class=HTMLResponse)
-async def dashboard(request: Request, user: CurrentUser, status: str | None = None,
+def dashboard(request: Request, user: CurrentUser, status: str | None = None,
                     q: Annotated[str | None, Query(max_length=100)] = None, sort: str = "code",
                     order: str = "asc", model: Annotated[str | None, Query(max_length=100)] = None,
                     governance: Annotated[str | None, Query(max_length=100)] = None) -> Response:
@@ -104,7 +104,7 @@ async def dashboard(request: Request, user: CurrentUser, status: str | None = No
 
 
 @router.get("/dashboard.csv")
-async def dashboard_csv(request: Request, user: CurrentUser, status: str | None = None,
+def dashboard_csv(request: Request, user: CurrentUser, status: str | None = None,
                         q: Annotated[str | None, Query(max_length=100)] = None,
                         sort: str = "code", order: str = "asc",
                         model: Annotated[str | None, Query(max_length=100)] = None,

@@ -16,6 +16,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from carepool.errors import ConflictError
 from carepool.findings import Finding, Severity
@@ -78,7 +80,7 @@ def _page(request: Request, area: Area, base: plans.EditBase, state: plan_form.F
 
 
 @router.get("/areas/{code}/plan/edit", response_class=HTMLResponse)
-async def edit_page(request: Request, code: str, user: CurrentUser) -> Response:
+def edit_page(request: Request, code: str, user: CurrentUser) -> Response:
     area = _editable_area(user, code)
     year = _year(request)
     base = plans.plan_for_editing(store_of(request), area.code, year.id)
@@ -99,6 +101,11 @@ async def edit_page(request: Request, code: str, user: CurrentUser) -> Response:
 async def edit(request: Request, code: str, user: CurrentUser) -> Response:
     form = await request.form(max_fields=MAX_FIELDS, max_part_size=request.app.state.settings.max_upload_bytes)
     check_csrf(request, form.get(CSRF_FIELD))
+    return await run_in_threadpool(_save, request, code, user, form)
+
+
+def _save(request: Request, code: str, user: User, form: FormData) -> Response:
+    """Apply the posted edit form (add or remove a row, or save the draft); runs in the thread pool."""
     area = _editable_area(user, code)
     year = _year(request)
     store = store_of(request)

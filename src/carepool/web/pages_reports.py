@@ -39,7 +39,7 @@ def may_read_audit(user: User) -> bool:
 
 
 @router.get("/areas/{code}/performance", response_class=HTMLResponse)
-async def performance_page(request: Request, code: str, user: CurrentUser) -> Response:
+def performance_page(request: Request, code: str, user: CurrentUser) -> Response:
     area = visible_area(user, code)
     quarters = performance.performance_quarters(store_of(request), area.code, request.app.state.settings.year)
     totals = {k: Money(sum(getattr(q, k) for q in quarters)) for k in ("released", "paid_to_acute", "tariff_outside")}
@@ -58,7 +58,7 @@ def evidence_page(request: Request, user: CurrentUser) -> Response:
 
 
 @router.get("/audit", response_class=HTMLResponse)
-async def audit_page(request: Request, user: CurrentUser) -> Response:
+def audit_page(request: Request, user: CurrentUser) -> Response:
     if not may_read_audit(user):
         raise PermissionDenied(f"your role ({user.role.value}) may not read the sharing audit log")
     return render(request, "audit.html", {"log": sharing_audit.read_log(store_of(request))})

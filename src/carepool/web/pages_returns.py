@@ -32,7 +32,7 @@ from carepool.services.users import User
 from carepool.web.area_data import visible_area
 from carepool.web.errors import ERROR_RESPONSES
 from carepool.web.render import render
-from carepool.web.session import CSRF_HEADER, check_csrf, checked_form, current_user, store_of
+from carepool.web.session import CSRF_HEADER, CheckedForm, check_csrf, current_user, store_of
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
@@ -53,7 +53,7 @@ def _year(request: Request) -> str:
 
 # pages ----------------------------------------------------------------------------------------
 @pages.get("/areas/{code}/returns", response_class=HTMLResponse)
-async def returns_page(request: Request, code: str, user: CurrentUser) -> Response:
+def returns_page(request: Request, code: str, user: CurrentUser) -> Response:
     area = visible_area(user, code)
     year = _year(request)
     store = store_of(request)
@@ -93,7 +93,7 @@ def _prefill(request: Request, plan: Plan | None, quarter: str) -> dict[str, str
 
 
 @pages.get("/areas/{code}/returns/new", response_class=HTMLResponse)
-async def return_form(request: Request, code: str, user: CurrentUser, quarter: str | None = None) -> Response:
+def return_form(request: Request, code: str, user: CurrentUser, quarter: str | None = None) -> Response:
     area = visible_area(user, code)
     returns.require_submitter(user, area.code)
     year = load_programme(_year(request))
@@ -125,8 +125,7 @@ def data_from_form(form: Mapping[str, Any], plan: Plan | None, conditions: list[
 
 
 @pages.post("/areas/{code}/returns/new")
-async def submit_form(request: Request, code: str, user: CurrentUser) -> Response:
-    form = await checked_form(request)
+def submit_form(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
     area = visible_area(user, code)
     returns.require_submitter(user, area.code)
     year = load_programme(_year(request))

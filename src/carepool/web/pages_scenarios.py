@@ -78,7 +78,7 @@ def chart(report: dict[str, Any]) -> list[Panel]:
 
 
 @router.get("/scenarios", response_class=HTMLResponse)
-async def scenarios_page(request: Request, user: CurrentUser,
+def scenarios_page(request: Request, user: CurrentUser,
                          base: Annotated[str, Query(max_length=64)] = scenarios.DEFAULT_BASE,
                          other: Annotated[str, Query(max_length=64)] = scenarios.DEFAULT_OTHER,
                          partners: Annotated[int, Query(ge=1, le=1000)] = 25) -> Response:

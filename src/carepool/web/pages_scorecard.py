@@ -21,7 +21,7 @@ CurrentUser = Annotated[User, Depends(current_user)]
 
 
 @router.get("/scorecard", response_class=HTMLResponse)
-async def scorecard_page(request: Request, user: CurrentUser) -> Response:
+def scorecard_page(request: Request, user: CurrentUser) -> Response:
     card = scorecard.scorecard(store_of(request), request.app.state.settings.year)
     names = {s.id: s.name for s in card.method.indicators}
     return render(request, "scorecard.html", {"card": card, "rows": scorecard.rows_for(user, card),

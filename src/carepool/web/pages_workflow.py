@@ -21,7 +21,7 @@ from carepool.services.users import Action, User, require
 from carepool.store.db import Store
 from carepool.web.area_data import visible_area
 from carepool.web.render import render
-from carepool.web.session import checked_form, current_user, store_of
+from carepool.web.session import CheckedForm, current_user, store_of
 
 router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -32,15 +32,14 @@ def _back(code: str, done: str) -> RedirectResponse:
 
 
 @router.get("/areas/{code}/upload", response_class=HTMLResponse)
-async def upload_page(request: Request, code: str, user: CurrentUser) -> Response:
+def upload_page(request: Request, code: str, user: CurrentUser) -> Response:
     area = visible_area(user, code)
     require(user, Action.UPLOAD, area.code)
     return render(request, "upload.html", {"area": area, "findings": []})
 
 
 @router.post("/areas/{code}/upload")
-async def upload(request: Request, code: str, user: CurrentUser) -> Response:
-    form = await checked_form(request)
+def upload(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
     area = visible_area(user, code)
     require(user, Action.UPLOAD, area.code)
     sent = form.get("workbook")
@@ -48,7 +47,7 @@ async def upload(request: Request, code: str, user: CurrentUser) -> Response:
         findings = [error("upload", "Choose a planning workbook (.xlsx) to upload.", field="workbook")]
         return render(request, "upload.html", {"area": area, "findings": findings}, status_code=422)
     limit = request.app.state.settings.max_upload_bytes
-    body = await sent.read(limit + 1)
+    body = sent.file.read(limit + 1)
     if len(body) > limit:
         findings = [error("upload.size", f"The file is larger than {limit // (1024 * 1024) or 1} MB; "
                           "a planning workbook is much smaller. Check you chose the right file.", field="workbook")]
@@ -70,10 +69,9 @@ async def upload(request: Request, code: str, user: CurrentUser) -> Response:
     return _back(area.code, f"uploaded-v{record.version}")
 
 
-async def _step(request: Request, code: str, user: CurrentUser, action: Action,
-                do: Callable[[Store, str, str], object], done: str) -> Response:
-    """One workflow step: CSRF-checked form, the user's area, the permission, the service call."""
-    await checked_form(request)
+def _step(request: Request, code: str, user: CurrentUser, action: Action,
+          do: Callable[[Store, str, str], object], done: str) -> Response:
+    """One workflow step (the form already CSRF-checked): the user's area, the permission, the service call."""
     area = visible_area(user, code)
     require(user, action, area.code)
     do(store_of(request), area.code, request.app.state.settings.year)
@@ -81,26 +79,25 @@ async def _step(request: Request, code: str, user: CurrentUser, action: Action,
 
 
 @router.post("/areas/{code}/sign-off")
-async def sign_off(request: Request, code: str, user: CurrentUser) -> Response:
-    return await _step(request, code, user, Action.SIGN_OFF_PARTNER,
+def sign_off(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
+    return _step(request, code, user, Action.SIGN_OFF_PARTNER,
                        lambda st, a, y: plans.sign_off(st, a, y, user.org_code, actor=user.email), "signed-off")
 
 
 @router.post("/areas/{code}/hwb-sign-off")
-async def hwb_sign_off(request: Request, code: str, user: CurrentUser) -> Response:
-    return await _step(request, code, user, Action.SIGN_OFF_HWB,
+def hwb_sign_off(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
+    return _step(request, code, user, Action.SIGN_OFF_HWB,
                        lambda st, a, y: plans.sign_off_hwb(st, a, y, actor=user.email), "hwb-signed-off")
 
 
 @router.post("/areas/{code}/submit")
-async def submit(request: Request, code: str, user: CurrentUser) -> Response:
-    return await _step(request, code, user, Action.SUBMIT,
+def submit(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
+    return _step(request, code, user, Action.SUBMIT,
                        lambda st, a, y: plans.submit(st, a, y, actor=user.email), "submitted")
 
 
 @router.post("/areas/{code}/assure")
-async def assure(request: Request, code: str, user: CurrentUser) -> Response:
-    form = await checked_form(request)
+def assure(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
     area = visible_area(user, code)
     require(user, Action.ASSURE, area.code)
     plans.assure(store_of(request), area.code, request.app.state.settings.year, str(form.get("outcome", "")),

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from carepool.errors import NotFound, PermissionDenied
@@ -138,6 +139,11 @@ async def checked_form(request: Request) -> FormData:
     form = await request.form(max_part_size=limit)
     check_csrf(request, form.get(CSRF_FIELD))
     return form
+
+
+CheckedForm = Annotated[FormData, Depends(checked_form)]
+"""A handler parameter: the CSRF-checked form, read on the event loop before a plain ``def``
+handler runs in the thread pool (reading the body does not block; what the handler does may)."""
 
 
 def current_user(request: Request) -> User:

@@ -21,6 +21,12 @@ process that fills the dashboard and every area page's charts and evaluation cac
 of CPU), so each area is then computed on its first request instead. By default the server opens
 its port only when the warm-up is done, or after ``CAREPOOL_WEB_WARM_WAIT`` seconds (default 60;
 0: open at once and warm in the background), so the first users never wait for a cold cache.
+
+Limits and network settings (see README, "Security"): ``CAREPOOL_WEB_MAX_BODY_BYTES`` (default
+1 MiB) bounds a form or JSON body and ``CAREPOOL_WEB_MAX_UPLOAD_BYTES`` (default 10 MiB) a
+workbook upload, both refused with 413 before the body is read; ``CAREPOOL_WEB_TRUSTED_HOSTS``
+(comma-separated, default ``localhost,127.0.0.1,::1``) are the Host names served, any other gets
+400 so a forged Host cannot steer a redirect.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from carepool.errors import ConfigurationError
+
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,8 @@ class WebSettings:
     login_ip_window: int = 15 * 60              # seconds
     warm_caches: bool = True                    # fill the per-process caches at start-up
     warm_wait: float = 60.0                     # seconds start-up waits for the warm-up (0: do not wait)
+    max_body_bytes: int = 1024 * 1024           # a form or JSON body; workbook uploads get max_upload_bytes
+    trusted_hosts: tuple[str, ...] = LOCAL_HOSTS    # Host header values served ("*.x.nhs.uk" allowed; "*": any)
 
     @property
     def oidc_configured(self) -> bool:
@@ -71,7 +81,15 @@ def from_environment(env: Mapping[str, str] | None = None, *, secret_key: str | 
         login_ip_window=_positive(env, "CAREPOOL_LOGIN_IP_WINDOW_SECONDS", 15 * 60),
         warm_caches=env.get("CAREPOOL_WEB_WARM", "1").lower() not in ("0", "false", "no"),
         warm_wait=float(_positive(env, "CAREPOOL_WEB_WARM_WAIT", 60, allow_zero=True)),
+        max_body_bytes=_positive(env, "CAREPOOL_WEB_MAX_BODY_BYTES", 1024 * 1024),
+        max_upload_bytes=_positive(env, "CAREPOOL_WEB_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
+        trusted_hosts=_listed(env, "CAREPOOL_WEB_TRUSTED_HOSTS") or LOCAL_HOSTS,
     )
+
+
+def _listed(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(part.strip().lower() for part in env.get(name, "").split(",") if part.strip())
+
 
 
 def _positive(env: Mapping[str, str], name: str, default: int, *, allow_zero: bool = False) -> int:
