@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import asyncio
+import statistics
+import time
+from collections.abc import Callable
+from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from carepool.errors import PermissionDenied
 from carepool.services import users
 from carepool.store.db import Store
-from tests.web.conftest import BY_KEY, OWN, PASSWORD, TEST_HOSTS, csrf_of, log_in
+from carepool.store.web_tables import WebUserRow
+from carepool.web import create_app, login_delay, pages_auth
+from tests.web.conftest import BY_KEY, OWN, PASSWORD, TEST_HOSTS, csrf_of, log_in, settings
 
 LA = BY_KEY["la_lead"].email
 
@@ -52,34 +59,82 @@ def test_a_wrong_password_and_an_unknown_email_get_the_same_answer(client: TestC
     assert client.get("/api/me").status_code == 401
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(client: TestClient) -> None:
-    for _ in range(users.MAX_FAILURES):
-        assert client.post("/login", data={"email": LA, "password": "wrong-password!",
-                                           "csrf_token": csrf_of(client)}).status_code == 401
-    locked = client.post("/login", data={"email": LA, "password": PASSWORD, "csrf_token": csrf_of(client)})
-    assert locked.status_code == 401 and "locked" in locked.text
-    assert client.get("/api/me").status_code == 401
+def _attempt(client: TestClient, email: str, password: str) -> tuple[int, float]:
+    data = {"email": email, "password": password, "csrf_token": csrf_of(client)}
+    started = time.perf_counter()
+    status = client.post("/login", data=data, follow_redirects=False).status_code
+    return status, time.perf_counter() - started
 
 
-def test_the_lock_lifts_after_the_lock_out_period(web_store: Store) -> None:
-    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-    for _ in range(users.MAX_FAILURES):
-        with pytest.raises(PermissionDenied):
-            users.authenticate(web_store, LA, "wrong-password!", at=start)
-    with pytest.raises(PermissionDenied, match="locked"):
-        users.authenticate(web_store, LA, PASSWORD, at=start + users.LOCK_FOR - timedelta(seconds=1))
-    assert users.authenticate(web_store, LA, PASSWORD, at=start + users.LOCK_FOR).email == LA
+def test_a_stranger_cannot_lock_the_owner_out_and_guessing_slows_down(web_store: Store,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Five wrong passwords from one address used to lock the account for everyone (issue 16, item 12)."""
+    waits: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await real_sleep(seconds)
+    monkeypatch.setattr(pages_auth.asyncio, "sleep", sleep)
+    app = create_app("unused://", settings=settings(), store=web_store)
+    with TestClient(app, client=("203.0.113.66", 4000)) as stranger:
+        tries = [_attempt(stranger, LA, "wrong-password!") for _ in range(5)]
+    assert [status for status, _ in tries] == [401] * 5
+    # the 4th and 5th guesses from the same address wait 1 s and 2 s before their password is checked
+    assert waits == [0, 0, 0, 1, 2] and tries[4][1] >= 2, (waits, tries)
+    with TestClient(app, client=("198.51.100.7", 4000)) as owner:
+        status, _ = _attempt(owner, LA, PASSWORD)
+    assert status == 303, "the owner, elsewhere, logs in"
+    assert waits[-1] == 0, "without waiting for the stranger's guesses"
 
 
-def test_a_success_resets_the_failure_count(web_store: Store) -> None:
-    at = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-    for _ in range(users.MAX_FAILURES - 1):
-        with pytest.raises(PermissionDenied):
-            users.authenticate(web_store, LA, "wrong-password!", at=at)
-    users.authenticate(web_store, LA, PASSWORD, at=at)
-    with pytest.raises(PermissionDenied, match="not right"):
-        users.authenticate(web_store, LA, "wrong-password!", at=at)
-    assert users.authenticate(web_store, LA, PASSWORD, at=at).email == LA
+def test_failures_add_delay_per_address_and_account_and_expire_with_the_window() -> None:
+    now = [0.0]
+    delays = login_delay.LoginDelays(900, clock=lambda: now[0])
+    for expected in (0, 0, 0, 1, 2, 4, 8, 16, 30, 30):
+        assert delays.before("203.0.113.1", "LA@x.test") == expected
+        delays.fail("203.0.113.1", "la@x.test")
+    # another address waits only the gentle account-wide delay
+    assert delays.before("203.0.113.2", "la@x.test") == login_delay.account_delay(10) < 1
+    for _ in range(10):                              # many addresses sharing the guessing
+        delays.fail("203.0.113.3", "owner@x.test")
+        delays.fail("203.0.113.4", "owner@x.test")
+    assert 0 < delays.before("198.51.100.1", "owner@x.test") <= login_delay.ACCOUNT_MAX
+    delays.succeed("203.0.113.1", "la@x.test")     # the owner's own address is forgiven its failures
+    assert delays.before("203.0.113.1", "la@x.test") == login_delay.account_delay(10)
+    now[0] += 901
+    assert delays.before("198.51.100.1", "owner@x.test") == 0, "forgotten after the window"
+
+
+def _seconds(call: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    with pytest.raises(PermissionDenied) as refused:
+        call()
+    assert str(refused.value) == users.BAD_LOGIN
+    return time.perf_counter() - started
+
+
+def test_unknown_wrong_and_locked_accounts_get_the_same_answer_in_about_the_same_time(web_store: Store) -> None:
+    with web_store.transaction() as session:     # an account locked by the lock-out of earlier versions
+        row = session.scalars(select(WebUserRow).where(WebUserRow.email == BY_KEY["ccg_lead"].email)).one()
+        row.locked_until = datetime(2999, 1, 1)
+    cases: dict[str, Callable[[], object]] = {
+        "unknown": lambda: users.authenticate(web_store, "nobody@nowhere.test", PASSWORD),
+        "wrong": lambda: users.authenticate(web_store, LA, "wrong-password!"),
+        "locked": lambda: users.authenticate(web_store, BY_KEY["ccg_lead"].email, PASSWORD),
+    }
+    times = {name: statistics.median(_seconds(call) for _ in range(3)) for name, call in cases.items()}
+    assert max(times.values()) < 2 * min(times.values()), times
+
+
+def test_a_success_clears_the_failures_and_nothing_is_written_for_a_failure(web_store: Store) -> None:
+    for _ in range(7):
+        with pytest.raises(PermissionDenied, match="not right"):
+            users.authenticate(web_store, LA, "wrong-password!")
+    assert users.authenticate(web_store, LA, PASSWORD).email == LA
+    with web_store.transaction() as session:
+        row = session.scalars(select(WebUserRow).where(WebUserRow.email == LA)).one()
+        assert row.locked_until is None
 
 
 @pytest.mark.parametrize("token", [None, "", "forged-token"])
@@ -95,7 +150,6 @@ def test_a_form_without_the_sessions_csrf_token_is_refused(client: TestClient, t
 
 
 def test_secure_cookies_by_setting(web_store: Store) -> None:
-    from carepool.web import create_app
     from carepool.web.settings import WebSettings
 
     app = create_app("unused://", settings=WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS,

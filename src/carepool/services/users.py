@@ -3,7 +3,11 @@
 The web service and ``carepool users`` both come here, so a role means the same everywhere.
 A user belongs to one organisation (a CCG, a local authority, an HWB or the national team)
 and holds one role; local users act only in their own areas, national users see every area.
-Passwords are stored as argon2 hashes; repeated failures lock the account for a while.
+Passwords are stored as argon2 hashes. A log-in gives one answer, after one argon2 check, for
+an unknown account, a wrong password and a locked account alike, so neither the answer nor its
+timing tells a stranger which accounts exist. Nothing here locks an account after failures
+(anyone knowing an address could lock its owner out): the web service slows repeated failures
+down instead (``web/login_delay.py``); ``locked_until``, set only by earlier versions, is honoured.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from argon2 import PasswordHasher
@@ -26,14 +30,13 @@ from carepool.services.clock import now_utc
 from carepool.store.db import Store
 from carepool.store.web_tables import WebUserRow
 
-MAX_FAILURES = 5                       # failed log-ins in a row before the account locks
-LOCK_FOR = timedelta(minutes=15)
 MIN_PASSWORD = 12
 NATIONAL_ORG = "NATIONAL"
 DEMO_YEAR = "bcf-2015-16"
 DEMO_AREA = "E08000018"                # Rotherham
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
+_dummy_hash: str | None = None          # checked for an unknown account, made on first use
 # one refusal for unknown e-mail and wrong password, so log-in never reveals who has an account
 BAD_LOGIN = "The email address or password is not right."
 
@@ -159,27 +162,29 @@ def set_password(store: Store, email: str, password: str) -> None:
         row.session_epoch += 1
 
 
+def _password_matches(stored: str | None, password: str) -> bool:
+    """One argon2 verification whatever ``stored`` is (None: an unknown account's dummy)."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
+    try:
+        return bool(_hasher.verify(stored or _dummy_hash, password)) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def authenticate(store: Store, email: str, password: str, *, at: datetime | None = None) -> User:
-    """The user for a correct email and password; PermissionDenied otherwise (counting failures)."""
+    """The user for a correct email and password; PermissionDenied (one message) otherwise."""
     at = at or now_utc()
     with store.transaction() as session:
         row = session.scalars(select(WebUserRow).where(WebUserRow.email == email.strip().lower())).first()
-        if row is None:
-            _hasher.hash(password)  # take as long as a real check, so timing does not reveal accounts
-            refusal = BAD_LOGIN
-        elif row.locked_until is not None and row.locked_until > at:
-            refusal = "This account is locked after too many failed log-ins; try again later."
-        else:
-            try:
-                _hasher.verify(row.password_hash, password)
+        matches = _password_matches(row.password_hash if row is not None else None, password)
+        locked = row is not None and row.locked_until is not None and row.locked_until > at
+        if row is not None and matches and not locked:
+            if row.failed_logins or row.locked_until is not None:
                 row.failed_logins, row.locked_until = 0, None
-                return _user(row)
-            except (VerificationError, InvalidHashError):
-                row.failed_logins += 1
-                if row.failed_logins >= MAX_FAILURES:
-                    row.failed_logins, row.locked_until = 0, at + LOCK_FOR
-                refusal = BAD_LOGIN
-    raise PermissionDenied(refusal)
+            return _user(row)
+    raise PermissionDenied(BAD_LOGIN)
 
 
 def user_for_identity(store: Store, email: str) -> User:
