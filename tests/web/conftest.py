@@ -86,6 +86,16 @@ def csrf_of(client: TestClient, path: str = "/login") -> str:
     return found.group(1)
 
 
+def plan_etag(client: TestClient, area: str = OWN) -> str:
+    """The ETag of the area's plan as the client sees it now: what a decision's If-Match names."""
+    return client.get(f"/api/areas/{area}").headers.get("etag", '"none"')
+
+
+def plan_version(client: TestClient, area: str = OWN) -> str:
+    """The version token the area page's decision forms carry (the hidden field ``version``)."""
+    return plan_etag(client, area).strip('"')
+
+
 def log_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
     """Log in through the form; returns the session's CSRF token for later forms."""
     response = client.post("/login", data={"email": email, "password": password,

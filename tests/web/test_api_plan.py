@@ -16,7 +16,7 @@ from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.services import plans
 from carepool.store.db import Store
-from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, log_in
+from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, log_in, plan_etag
 
 PLAN = f"/api/areas/{OWN}/plan"
 
@@ -115,7 +115,8 @@ def test_put_replaces_the_plan_following_the_lifecycle(client: TestClient, web_s
     _error(client.put(PLAN, headers=header, json={"area_code": OWN}), 422)
     _error(client.put(f"/api/areas/{OTHER}/plan", headers=header, json=changed), 403)
 
-    assert client.post(f"/api/areas/{OWN}/sign-off", headers=header).status_code == 200
+    signed = client.post(f"/api/areas/{OWN}/sign-off", headers={**header, "If-Match": plan_etag(client)})
+    assert signed.status_code == 200
     after = copy.deepcopy(changed)
     after["narrative"] = "Changed after the CCG signed off"
     put = client.put(PLAN, headers=header, json=after)

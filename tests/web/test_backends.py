@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from carepool.services import plans, users
 from carepool.store.db import open_store
 from carepool.web import create_app
-from tests.web.conftest import OWN, PASSWORD, log_in, settings
+from tests.web.conftest import OWN, PASSWORD, log_in, plan_version, settings
 
 
 def test_log_in_upload_and_sign_off_on_each_backend(store_url: str, workbooks: dict[str, Path]) -> None:
@@ -23,7 +23,8 @@ def test_log_in_upload_and_sign_off_on_each_backend(store_url: str, workbooks: d
                 stored = client.post(f"/areas/{OWN}/upload", data={"csrf_token": token},
                                      files={"workbook": ("plan.xlsx", handle)}, follow_redirects=False)
             assert stored.status_code == 303
-            assert client.post(f"/areas/{OWN}/sign-off", data={"csrf_token": token},
+            signed = {"csrf_token": token, "version": plan_version(client)}
+            assert client.post(f"/areas/{OWN}/sign-off", data=signed,
                                follow_redirects=False).status_code == 303
             assert client.get("/api/me").json()["areas"] == [OWN]
         record, events = plans.history(store, OWN, "bcf-2015-16")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import BY_KEY, OTHER, OWN, csrf_of, log_in
+from tests.web.conftest import BY_KEY, OTHER, OWN, csrf_of, log_in, plan_etag, plan_version
 
 
 def _as(client: TestClient, key: str) -> str:
@@ -25,7 +25,8 @@ def _upload(client: TestClient, token: str, workbook: Path, area: str = OWN):  #
 
 
 def _post(client: TestClient, token: str, action: str, **fields: str):  # type: ignore[no-untyped-def]
-    return client.post(f"/areas/{OWN}/{action}", data={"csrf_token": token, **fields}, follow_redirects=False)
+    data = {"csrf_token": token, "version": plan_version(client), **fields}
+    return client.post(f"/areas/{OWN}/{action}", data=data, follow_redirects=False)
 
 
 def _dashboard_status(client: TestClient) -> str:
@@ -124,16 +125,18 @@ def test_the_workflow_through_the_json_api(client: TestClient, workbooks: dict[s
     assert _upload(client, token, workbooks["valid"]).status_code == 303
     me = client.get("/api/me").json()
     assert client.post(f"/api/areas/{OWN}/sign-off").status_code == 403, "no CSRF header, no change"
-    signed = client.post(f"/api/areas/{OWN}/sign-off", headers={"X-CSRF-Token": me["csrf_token"]})
+    signed = client.post(f"/api/areas/{OWN}/sign-off", headers={"X-CSRF-Token": me["csrf_token"],
+                                                                "If-Match": plan_etag(client)})
     assert signed.status_code == 200 and signed.json()["plan"]["partner_signoffs"] == [OWN]
-    again = client.post(f"/api/areas/{OWN}/sign-off", headers={"X-CSRF-Token": me["csrf_token"]})
+    again = client.post(f"/api/areas/{OWN}/sign-off", headers={"X-CSRF-Token": me["csrf_token"],
+                                                               "If-Match": plan_etag(client)})
     assert again.status_code == 409 and again.json()["error"]["status"] == 409
     for key, action in (("ccg_lead", "sign-off"), ("hwb_chair", "hwb-sign-off"), ("hwb_chair", "submit")):
         _as(client, key)
-        header = {"X-CSRF-Token": client.get("/api/me").json()["csrf_token"]}
+        header = {"X-CSRF-Token": client.get("/api/me").json()["csrf_token"], "If-Match": plan_etag(client)}
         assert client.post(f"/api/areas/{OWN}/{action}", headers=header).status_code == 200, (key, action)
     _as(client, "assurer")
-    header = {"X-CSRF-Token": client.get("/api/me").json()["csrf_token"]}
+    header = {"X-CSRF-Token": client.get("/api/me").json()["csrf_token"], "If-Match": plan_etag(client)}
     wrong = client.post(f"/api/areas/{OWN}/assure", headers=header, json={"outcome": "brilliant"})
     assert wrong.status_code in (409, 422) and wrong.json()["error"]["detail"]
     done = client.post(f"/api/areas/{OWN}/assure", headers=header, json={"outcome": "approved", "conditions": ""})

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from carepool.services import plans
 from carepool.store.db import Store
 from carepool.web import create_app
-from tests.web.conftest import BY_KEY, OTHER, OWN, PEOPLE, log_in, settings
+from tests.web.conftest import BY_KEY, OTHER, OWN, PEOPLE, log_in, plan_etag, plan_version, settings
 
 EVERYONE = frozenset(p.key for p in PEOPLE)
 NATIONAL = frozenset({"assurer", "analyst", "auditor", "admin"})
@@ -94,16 +94,19 @@ def test_cell(clients: dict[str, tuple[TestClient, str]], workbooks: dict[str, P
               person: str, route: str, where: str) -> None:
     client, token = clients[person]
     method, template, _ = ROUTES[route]
-    path = template.format(a=OWN if where == "own" else OTHER)
+    area = OWN if where == "own" else OTHER
+    path = template.format(a=area)
     if method == "GET":
         response = client.get(path, follow_redirects=False)
     elif path.startswith("/api/"):
-        response = client.post(path, headers={"X-CSRF-Token": token}, json={"outcome": "approved"})
+        response = client.post(path, headers={"X-CSRF-Token": token, "If-Match": plan_etag(client, area)},
+                               json={"outcome": "approved"})
     elif route == "upload":
         files = {"workbook": ("bad.xlsx", b"not a workbook", "application/octet-stream")}
         response = client.post(path, data={"csrf_token": token}, files=files, follow_redirects=False)
     else:
-        response = client.post(path, data={"csrf_token": token, "outcome": "approved"}, follow_redirects=False)
+        data = {"csrf_token": token, "outcome": "approved", "version": plan_version(client, area)}
+        response = client.post(path, data=data, follow_redirects=False)
     assert response.status_code < 500, response.text
     if expected_allowed(person, route, where):
         assert response.status_code != 403, f"{BY_KEY[person].role} refused: {response.text[:300]}"

@@ -19,7 +19,7 @@ from carepool.plans.serialise import plan_to_dict
 from carepool.services import plans
 from carepool.store.db import Store
 from carepool.web.plan_form import dom_id
-from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, log_in
+from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, log_in, plan_version
 
 EDIT = f"/areas/{OWN}/plan/edit"
 
@@ -145,7 +145,8 @@ def test_edit_shows_findings_beside_fields_then_the_fix_is_saved(client: TestCli
     record = plans.get_plan(stored, OWN, YEAR)
     assert record.version == 1 and record.plan.schemes[1].scheme_type == "Wellbeing cafés"
     token = form_of(text)["csrf_token"]
-    refused = client.post(f"/areas/{OWN}/sign-off", data={"csrf_token": token}, follow_redirects=False)
+    refused = client.post(f"/areas/{OWN}/sign-off", data={"csrf_token": token, "version": plan_version(client)},
+                          follow_redirects=False)
     assert refused.status_code == 422 and "cannot be signed off" in unescape(refused.text)
     area = client.get(f"/areas/{OWN}").text            # the area page says why, and offers no sign-off
     assert 'id="draft-errors"' in area and "This draft has 3 errors" in area
@@ -162,7 +163,8 @@ def test_edit_shows_findings_beside_fields_then_the_fix_is_saved(client: TestCli
     assert "nhsuk-form-group--error" not in page.text
     record = plans.get_plan(stored, OWN, YEAR)
     assert record.version == 1 and plan_to_dict(record.plan)["schemes"][1]["scheme_type"] == "Information and advice"
-    assert client.post(f"/areas/{OWN}/sign-off", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    assert client.post(f"/areas/{OWN}/sign-off", data={"csrf_token": token, "version": plan_version(client)},
+                          follow_redirects=False).status_code == 303
     events = [e["action"] for e in client.get(f"/api/areas/{OWN}").json()["history"]]
     assert events == ["created", "edited", "edited", "signed_off"]
 
@@ -297,7 +299,8 @@ def test_a_first_draft_starts_from_the_area_and_may_be_saved_unfinished(client: 
     assert re.search(r"<li>warning: [^<]*schemes provide £0\.00[^<]*derived, not published", unescape(page))
     _assert_error_beside(page, "conditions-0-confirmed", "say whether national condition NC1 is met")
     _assert_error_beside(page, "pools-0-manager", "names no pool manager")
-    refused = client.post(f"/areas/{OWN}/sign-off", data={"csrf_token": token}, follow_redirects=False)
+    refused = client.post(f"/areas/{OWN}/sign-off", data={"csrf_token": token, "version": plan_version(client)},
+                          follow_redirects=False)
     assert refused.status_code == 422
 
 

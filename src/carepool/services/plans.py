@@ -143,10 +143,20 @@ def history(store: Store, area_code: str, year_id: str,
 
 
 def _transition(store: Store, area_code: str, year_id: str, make_event, *,  # type: ignore[no-untyped-def]
-                stage_check: bool = False) -> PlanRecord:
+                stage_check: bool = False, expected: str | None = None, doing: str = "changed") -> PlanRecord:
+    """Append the event ``make_event`` makes for the latest version, in one transaction.
+
+    ``expected`` is the ``version_token`` of the version the person saw: ConflictError, and
+    nothing written, if the latest version is another one (a decision binds to what was seen).
+    """
     code = area_code_for(area_code, year_id)
     with store.transaction() as session:
+        repo.lock_for_decision(session, code, year_id)   # one decision at a time per plan: read fresh state
         record = repo.get(session, code, year_id)
+        if expected is not None and expected != version_token(record):
+            raise ConflictError(f"the plan for {code} changed after you opened it (it is now version "
+                                f"{record.version}); nothing was {doing}. Reload the page, check the plan as "
+                                "it is now, then try again")
         if stage_check:
             # sign-offs are proven by the lifecycle events; the rest of the rules are re-checked
             findings = check_plan(record.plan, stage="draft")
@@ -157,32 +167,36 @@ def _transition(store: Store, area_code: str, year_id: str, make_event, *,  # ty
 
 
 def sign_off(store: Store, area_code: str, year_id: str, partner: str, *, actor: str,
-             at: datetime | None = None) -> PlanRecord:
+             at: datetime | None = None, expected: str | None = None) -> PlanRecord:
     """A signing partner (the council, a CCG or an ICB) signs off the latest version."""
     def make(state: lifecycle.PlanState, record: PlanRecord) -> lifecycle.Event:
         event = lifecycle.sign_off_partner(state, partner, set(record.plan.signing_partners), actor, at or _now())
         _refuse_errors(record.plan, "signed off")   # a draft may be saved unfinished (save_draft)
         return event
-    return _transition(store, area_code, year_id, make)
+    return _transition(store, area_code, year_id, make, expected=expected, doing="signed off")
 
 
 def sign_off_hwb(store: Store, area_code: str, year_id: str, *, actor: str,
-                 at: datetime | None = None) -> PlanRecord:
+                 at: datetime | None = None, expected: str | None = None) -> PlanRecord:
     return _transition(store, area_code, year_id,
-                       lambda state, _r: lifecycle.sign_off_hwb(state, actor, at or _now()))
+                       lambda state, _r: lifecycle.sign_off_hwb(state, actor, at or _now()),
+                       expected=expected, doing="signed off")
 
 
-def submit(store: Store, area_code: str, year_id: str, *, actor: str, at: datetime | None = None) -> PlanRecord:
+def submit(store: Store, area_code: str, year_id: str, *, actor: str, at: datetime | None = None,
+           expected: str | None = None) -> PlanRecord:
     return _transition(store, area_code, year_id,
-                       lambda state, _r: lifecycle.submit(state, actor, at or _now()), stage_check=True)
+                       lambda state, _r: lifecycle.submit(state, actor, at or _now()), stage_check=True,
+                       expected=expected, doing="submitted")
 
 
 def assure(store: Store, area_code: str, year_id: str, outcome: str, *, actor: str,
-           conditions: str = "", at: datetime | None = None) -> PlanRecord:
+           conditions: str = "", at: datetime | None = None, expected: str | None = None) -> PlanRecord:
     """The national assurance decision; the conditions written (one a line) join the conditions register."""
     programme = load_programme(year_id)
     record = _transition(store, area_code, year_id, lambda state, _r: lifecycle.assure(
-        state, outcome, programme.assurance_outcomes, actor, at or _now(), conditions))
+        state, outcome, programme.assurance_outcomes, actor, at or _now(), conditions), expected=expected,
+        doing="assured")
     if conditions.strip() and programme.is_fundable(outcome):
         hwb = next((p.name for p in record.plan.partners if p.kind == "hwb"), record.area_code)
         with store.transaction() as session:

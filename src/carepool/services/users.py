@@ -22,7 +22,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
-from carepool.errors import InputError, NotFound, PermissionDenied
+from carepool.errors import ConflictError, InputError, NotFound, PermissionDenied
 from carepool.plans.sample import hwb_code, sample_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
@@ -145,10 +145,13 @@ def add_user(store: Store, *, email: str, password: str, name: str, org_code: st
     row = WebUserRow(email=email, name=name or email, password_hash=_hasher.hash(password),
                      org_code=org_code, org_kind=org_kind, role=known.value, areas=codes,
                      failed_logins=0, session_epoch=0, locked_until=None, created_at=now_utc())
-    with store.transaction() as session:
-        session.add(row)
-        session.flush()
-        return _user(row)
+    try:
+        with store.transaction() as session:
+            session.add(row)
+            session.flush()
+            return _user(row)
+    except ConflictError:
+        raise ConflictError(f"an account for {email} already exists") from None
 
 
 def set_password(store: Store, email: str, password: str) -> None:

@@ -8,6 +8,7 @@ database errors leave it as ``carepool.errors.CarepoolError`` subclasses.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,12 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from carepool.errors import ConfigurationError, ConflictError, InputError
 from carepool.store.cache import Caches
+
+log = logging.getLogger("carepool.store")
+# what a person reads when a change clashes with stored data; the database's own text is only logged
+DUPLICATE = "this would duplicate something already stored, so nothing was saved"
+APPEND_ONLY = ("these records are append-only (a correction is a new entry, such as a reversal, never a change); "
+               "nothing was saved")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -140,13 +147,18 @@ class Store:
             with session.begin():
                 yield session
         except IntegrityError as exc:
-            raise ConflictError(f"the store refused the change: {exc.orig}") from exc
+            log.info("integrity error translated to a conflict: %s", exc.orig)  # database text: the log only
+            refused = APPEND_ONLY if "is append-only" in str(exc.orig) else DUPLICATE
+            raise ConflictError(refused) from exc
         except OperationalError as exc:
             if _is_contention(exc):
-                raise ConflictError(f"another change to the store got in first; try again ({exc.orig})") from exc
+                log.info("contention translated to a conflict: %s", exc.orig)
+                raise ConflictError("another change to the same records got in first; nothing was saved, "
+                                    "try again") from exc
             raise ConfigurationError(f"the database could not be used: {exc.orig}") from exc
         except SQLAlchemyError as exc:
-            raise InputError(f"the store refused the change: {exc}") from exc
+            log.warning("store error translated for the user: %s", exc)
+            raise InputError("the store refused the change; nothing was saved") from exc
         finally:
             session.close()
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,8 @@ from carepool.plans.model import Plan
 from carepool.plans.serialise import plan_from_dict, plan_to_dict
 from carepool.store.plan_tables import PlanEventRow, PlanRow
 from carepool.store.types import as_utc
+
+log = logging.getLogger("carepool.store")
 
 # A new version replaces any version not yet submitted; submitted and assured ones stay as history.
 SUPERSEDED_BY_NEW_VERSION = frozenset({Status.DRAFT, Status.PARTNERS_SIGNED_OFF, Status.HWB_SIGNED_OFF})
@@ -177,6 +180,21 @@ def replace_draft(
     return _record(row)
 
 
+def lock_for_decision(session: Session, area: str, year: str) -> None:
+    """Serialise decisions on one area's plan: call first in the transaction, before reading state.
+
+    PostgreSQL: ``SELECT ... FOR UPDATE`` on the area's plan rows, so a second decision waits for
+    the first to commit and then reads its events. SQLite: a no-op ``UPDATE`` as the first
+    statement takes the database's write lock at once (waiting for another writer, within the
+    busy timeout), so nothing read afterwards in the transaction can be stale.
+    """
+    where = (PlanRow.area_code == area, PlanRow.year == year)
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(PlanRow).where(*where).values(status=PlanRow.status))
+    else:
+        session.execute(select(PlanRow.id).where(*where).with_for_update())
+
+
 def append_event(session: Session, record: PlanRecord, event: Event) -> PlanRecord:
     """Record a lifecycle step (from ``carepool.plans.lifecycle``) and return the updated record.
 
@@ -225,7 +243,8 @@ def _flush(session: Session, conflict: str) -> None:
     try:
         session.flush()
     except IntegrityError as exc:
-        raise ConflictError(f"{conflict} ({exc.orig})") from exc
+        log.info("integrity error translated to a conflict: %s", exc.orig)   # database text stays in the log
+        raise ConflictError(conflict) from exc
 
 
 def _latest_row(session: Session, area: str, year: str, *, lock: bool = False) -> PlanRow | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel
 
 from carepool.services import dashboard as data
@@ -105,8 +105,11 @@ def areas(request: Request, user: CurrentUser, status: Annotated[str | None, Que
 
 
 @router.get("/areas/{code}", response_model=AreaOut, summary="One area: its latest plan and history")
-def area(request: Request, code: str, user: CurrentUser) -> AreaOut:
-    return area_out(area_view(store_of(request), user, code, request.app.state.settings.year))
+def area(request: Request, response: Response, code: str, user: CurrentUser) -> AreaOut:
+    view = area_view(store_of(request), user, code, request.app.state.settings.year)
+    if view.record is not None:
+        response.headers["ETag"] = f'"{view.token}"'   # what If-Match names on a decision
+    return area_out(view)
 
 
 def area_out(view: AreaView) -> AreaOut:

@@ -39,6 +39,7 @@ class AreaView:
     errors: int = 0               # validation errors in a draft (saved unfinished): no sign-off until fixed
     funding: str = ""             # which version the money follows, or why none (services.in_force)
     conditions: tuple[Condition, ...] = ()   # the conditions register (set at assurance or after)
+    token: str = plans.NO_PLAN    # the version token of ``record``: decision forms send it back
 
     @property
     def open_conditions(self) -> list[Condition]:
@@ -113,7 +114,8 @@ def _read_view(store: Store, area: Area, year: str) -> AreaView:
     if record is not None and state is not None and state.status is Status.DRAFT:
         errors = sum(1 for f in plans.check_plan(record.plan) if f.severity is Severity.ERROR)
     return AreaView(area, record, state, events, reports, frozenset(), errors,
-                    _funding(store, area.code, year, record), tuple(conditions.register(store, area.code, year)))
+                    _funding(store, area.code, year, record), tuple(conditions.register(store, area.code, year)),
+                    plans.version_token(record))
 
 
 def _funding(store: Store, code: str, year: str, latest: PlanRecord | None) -> str:

@@ -33,7 +33,7 @@ log = logging.getLogger("carepool.web")
 
 TITLES = {400: "Bad request", 401: "Log in needed", 403: "Not allowed", 404: "Page not found",
           405: "Method not allowed", 409: "Conflict", 412: "Changed since you read it", 413: "Upload too large",
-          422: "Cannot accept this",
+          422: "Cannot accept this", 428: "Say which version",
           429: "Too many failed log-ins", 500: "Sorry, there is a problem with the service"}
 SAFE_500 = "Something went wrong on our side. Nothing you did caused it; try again later."
 

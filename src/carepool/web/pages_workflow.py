@@ -1,7 +1,9 @@
 """Changing a plan from the browser: upload a workbook, sign off, submit, assure (POST-redirect-GET).
 
 Every form is CSRF-checked first, then the user's role and area, then the service does the
-rest (the lifecycle refuses steps out of order with a ConflictError, shown as a 409 page).
+rest (the lifecycle refuses steps out of order with a ConflictError, shown as a 409 page). Each
+decision form carries the version token of the plan the page showed (hidden field ``version``);
+if the plan has changed since, the service refuses with a 409 and nothing is done.
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
+from carepool.errors import ConflictError
 from carepool.findings import error
 from carepool.services import plans
 from carepool.services.users import Action, User, require
@@ -24,6 +27,7 @@ from carepool.web.render import render
 from carepool.web.session import CheckedForm, current_user, store_of
 
 router = APIRouter(include_in_schema=False)
+VERSION_FIELD = "version"      # the hidden field naming the version the page showed
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
@@ -69,31 +73,43 @@ def upload(request: Request, code: str, user: CurrentUser, form: CheckedForm) ->
     return _back(area.code, f"uploaded-v{record.version}")
 
 
+def shown_version(form: FormData) -> str:
+    """The version token the page's form carried (the plan as the person saw it)."""
+    token = form.get(VERSION_FIELD)
+    if not isinstance(token, str) or not token.strip():
+        raise ConflictError("This form did not say which version of the plan you saw, so nothing was done. "
+                            "Reload the page, check the plan, then try again.")
+    return token.strip()
+
+
 def _step(request: Request, code: str, user: CurrentUser, action: Action,
-          do: Callable[[Store, str, str], object], done: str) -> Response:
-    """One workflow step (the form already CSRF-checked): the user's area, the permission, the service call."""
+          do: Callable[[Store, str, str, str], object], done: str, form: FormData) -> Response:
+    """One workflow step (the form already CSRF-checked): the user's area, the permission, the
+    service call, bound to the version the page showed."""
     area = visible_area(user, code)
     require(user, action, area.code)
-    do(store_of(request), area.code, request.app.state.settings.year)
+    do(store_of(request), area.code, request.app.state.settings.year, shown_version(form))
     return _back(area.code, done)
 
 
 @router.post("/areas/{code}/sign-off")
 def sign_off(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
     return _step(request, code, user, Action.SIGN_OFF_PARTNER,
-                       lambda st, a, y: plans.sign_off(st, a, y, user.org_code, actor=user.email), "signed-off")
+                 lambda st, a, y, v: plans.sign_off(st, a, y, user.org_code, actor=user.email, expected=v),
+                 "signed-off", form)
 
 
 @router.post("/areas/{code}/hwb-sign-off")
 def hwb_sign_off(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
     return _step(request, code, user, Action.SIGN_OFF_HWB,
-                       lambda st, a, y: plans.sign_off_hwb(st, a, y, actor=user.email), "hwb-signed-off")
+                 lambda st, a, y, v: plans.sign_off_hwb(st, a, y, actor=user.email, expected=v),
+                 "hwb-signed-off", form)
 
 
 @router.post("/areas/{code}/submit")
 def submit(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
     return _step(request, code, user, Action.SUBMIT,
-                       lambda st, a, y: plans.submit(st, a, y, actor=user.email), "submitted")
+                 lambda st, a, y, v: plans.submit(st, a, y, actor=user.email, expected=v), "submitted", form)
 
 
 @router.post("/areas/{code}/assure")
@@ -101,5 +117,5 @@ def assure(request: Request, code: str, user: CurrentUser, form: CheckedForm) ->
     area = visible_area(user, code)
     require(user, Action.ASSURE, area.code)
     plans.assure(store_of(request), area.code, request.app.state.settings.year, str(form.get("outcome", "")),
-                 actor=user.email, conditions=str(form.get("conditions", "")).strip())
+                 actor=user.email, conditions=str(form.get("conditions", "")).strip(), expected=shown_version(form))
     return _back(area.code, "assured")
