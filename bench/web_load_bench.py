@@ -15,6 +15,14 @@ repeats. The run stops at ``--seconds`` or ``--max-requests``, whichever comes f
 
 Prints p50/p95/p99 latency, errors (non-200 answers and transport failures) and requests per
 second. Target (issue 7): p95 < 150 ms and no errors on the 2-core machine.
+
+``--mixed`` (issue 16): after the plain run, the same browsing load runs again on the same
+server while other work happens beside it: a pool manager uploads a planning workbook every
+``--upload-every`` seconds (each is read, validated and stored as a new version, which also
+invalidates the dashboard's and the evidence report's caches), someone logs in every
+``--login-every`` seconds (argon2), and an analyst keeps asking for the evaluation's evidence
+report (``/evidence``: the national interrupted time series, rebuilt after each upload). Both
+runs' browsing p95 and errors are printed side by side, with what the other work did.
 """
 
 from __future__ import annotations
@@ -42,6 +50,8 @@ from carepool.store.db import open_store
 
 HOST = "127.0.0.1"
 EMAIL = "bench-national@bench.carepool.test"
+UPLOADER = "bench-pool@bench.carepool.test"
+UPLOAD_AREA = "E08000018"          # Rotherham, the demo area
 SKIPS = ("activity", "sharing", "budgets", "evaluation", "spc")
 
 
@@ -60,18 +70,32 @@ def build_demo_store(folder: Path) -> Path:
 
 
 def bench_account(db: Path) -> str:
-    """A national analyst account with a fresh random password (made or reset)."""
+    """A national analyst and a pool manager of the upload area, with one fresh random password."""
     password = secrets.token_urlsafe(18)
     store = open_store(str(db))
     try:
-        try:
-            users.add_user(store, email=EMAIL, password=password, name="load benchmark", org_code="NATIONAL",
-                           org_kind="national", role="analyst", areas=[])
-        except ConflictError:
-            users.set_password(store, EMAIL, password)
+        for email, org, kind, role, areas in ((EMAIL, "NATIONAL", "national", "analyst", []),
+                                              (UPLOADER, UPLOAD_AREA, "la", "pool_manager", [UPLOAD_AREA])):
+            try:
+                users.add_user(store, email=email, password=password, name="load benchmark", org_code=org,
+                               org_kind=kind, role=role, areas=areas)
+            except ConflictError:
+                users.set_password(store, email, password)
     finally:
         store.dispose()
     return password
+
+
+def upload_workbook(folder: Path) -> bytes:
+    """A valid planning workbook for the upload area (a sample plan), as a browser would send it."""
+    from carepool.exchange.excel import write_plan_workbook
+    from carepool.plans.sample import sample_plan
+    from carepool.programme import load_programme
+
+    ref, year = load_reference(), load_programme("bcf-2015-16")
+    path = write_plan_workbook(folder / "upload.xlsx", area_code=UPLOAD_AREA, year=year, ref=ref,
+                               plan=sample_plan(UPLOAD_AREA, year, ref, seed=3))
+    return path.read_bytes()
 
 
 def free_port() -> int:
@@ -98,20 +122,72 @@ def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("carepool serve did not answer within 60 s")
 
 
-async def log_in(client: httpx.AsyncClient, password: str) -> None:
+async def log_in(client: httpx.AsyncClient, password: str, email: str = EMAIL) -> None:
     page = await client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     if token is None:
         raise SystemExit("no CSRF token on the log-in page")
-    answer = await client.post("/login", data={"email": EMAIL, "password": password, "csrf_token": token.group(1),
+    answer = await client.post("/login", data={"email": email, "password": password, "csrf_token": token.group(1),
                                                "next": "/"})
     if answer.status_code != 303:
         raise SystemExit(f"log-in refused: {answer.status_code} {answer.text[:200]}")
 
 
+class Beside:
+    """The other work of a mixed run, each kind with its timings (s) and non-success answers."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, list[float]] = {"upload": [], "login": [], "evidence": []}
+        self.errors: dict[str, int] = {}
+
+    def note(self, kind: str, started: float, ok: bool, what: str) -> None:
+        self.seconds[kind].append(time.perf_counter() - started)
+        if not ok:
+            self.errors[f"{kind} {what}"] = self.errors.get(f"{kind} {what}", 0) + 1
+
+
+async def other_work(base: str, password: str, workbook: bytes, stop_at: float, beside: Beside,
+                     upload_every: float, login_every: float) -> None:
+    """Uploads, log-ins and evidence reports until ``stop_at``, beside the browsing users."""
+    async def uploads() -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+            await log_in(client, password, UPLOADER)
+            page = await client.get(f"/areas/{UPLOAD_AREA}/upload")
+            found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+            token = found.group(1) if found else ""
+            while time.perf_counter() < stop_at:
+                t0 = time.perf_counter()
+                answer = await client.post(f"/areas/{UPLOAD_AREA}/upload", data={"csrf_token": token},
+                                           files={"workbook": ("plan.xlsx", workbook)})
+                beside.note("upload", t0, answer.status_code == 303, str(answer.status_code))
+                await asyncio.sleep(max(0.0, upload_every - (time.perf_counter() - t0)))
+
+    async def logins() -> None:
+        while time.perf_counter() < stop_at:
+            t0 = time.perf_counter()
+            async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+                try:
+                    await log_in(client, password)
+                    beside.note("login", t0, True, "")
+                except SystemExit as refused:
+                    beside.note("login", t0, False, str(refused)[:40])
+            await asyncio.sleep(max(0.0, login_every - (time.perf_counter() - t0)))
+
+    async def evidence() -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=300) as client:
+            await log_in(client, password)
+            while time.perf_counter() < stop_at:
+                t0 = time.perf_counter()
+                answer = await client.get("/evidence")
+                beside.note("evidence", t0, answer.status_code == 200, str(answer.status_code))
+                await asyncio.sleep(0.5)
+
+    await asyncio.gather(uploads(), logins(), evidence())
+
+
 async def run(base: str, password: str, n_users: int, seconds: float, think: float,
-              max_requests: int, cold: bool = False) -> tuple[list[float], dict[str, int], float,
-                                                               dict[str, list[float]]]:
+              max_requests: int, cold: bool = False, mixed: tuple[bytes, Beside, float, float] | None = None,
+              ) -> tuple[list[float], dict[str, int], float, dict[str, list[float]]]:
     areas = sorted(load_reference().areas)
     latencies: list[float] = []
     by_page: dict[str, list[float]] = {"dashboard": [], "area": []}
@@ -148,7 +224,11 @@ async def run(base: str, password: str, n_users: int, seconds: float, think: flo
                 if think > 0:
                     await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
 
-        await asyncio.gather(*(user(c, random.Random(i)) for i, c in enumerate(clients)))
+        work = [user(c, random.Random(i)) for i, c in enumerate(clients)]
+        if mixed is not None:
+            workbook, beside, upload_every, login_every = mixed
+            work.append(other_work(base, password, workbook, stop_at, beside, upload_every, login_every))
+        await asyncio.gather(*work)
         wall = time.perf_counter() - start
     finally:
         for client in clients:
@@ -173,6 +253,10 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=100_000)
     parser.add_argument("--cold", action="store_true",
                         help="warm only the dashboard and one area page (area pages compute on first request)")
+    parser.add_argument("--mixed", action="store_true",
+                        help="then run again beside workbook uploads, log-ins and evidence reports (issue 16)")
+    parser.add_argument("--upload-every", type=float, default=3.0, help="seconds between uploads (--mixed)")
+    parser.add_argument("--login-every", type=float, default=1.0, help="seconds between log-ins (--mixed)")
     args = parser.parse_args()
     if not 1 <= args.users <= 500 or not 0 < args.seconds <= 600 or not 0 < args.max_requests <= 1_000_000:
         raise SystemExit("bounded runs only: 1-500 users, up to 600 s, up to 1,000,000 requests")
@@ -180,15 +264,34 @@ def main() -> None:
         db = args.db or build_demo_store(Path(tmp) / "demo")
         password = bench_account(db)
         port = free_port()
+        workbook = upload_workbook(Path(tmp)) if args.mixed else b""
         server = start_server(db, port)
         try:
-            latencies, errors, wall, by_page = asyncio.run(run(
-                f"http://{HOST}:{port}", password, args.users, args.seconds, args.think, args.max_requests,
-                args.cold))
+            base = f"http://{HOST}:{port}"
+            plain = asyncio.run(run(base, password, args.users, args.seconds, args.think, args.max_requests,
+                                    args.cold))
+            report("plain", args, *plain)
+            if args.mixed:
+                beside = Beside()
+                mixed = asyncio.run(run(base, password, args.users, args.seconds, args.think, args.max_requests,
+                                        False, (workbook, beside, args.upload_every, args.login_every)))
+                report("mixed", args, *mixed)
+                for kind, seconds in beside.seconds.items():
+                    got = [x * 1000 for x in seconds]
+                    print(f"  beside: {kind:8s} {len(got):4d} done  p50 {pct(got, 50):.0f} ms  "
+                          f"max {max(got, default=float('nan')):.0f} ms")
+                print(f"  beside: errors {sum(beside.errors.values())} {beside.errors if beside.errors else ''}")
+                print(f"browsing p95 plain {pct([x * 1000 for x in plain[0]], 95):.1f} ms, "
+                      f"mixed {pct([x * 1000 for x in mixed[0]], 95):.1f} ms")
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+def report(name: str, args: argparse.Namespace, latencies: list[float], errors: dict[str, int], wall: float,
+           by_page: dict[str, list[float]]) -> None:
     ms = [x * 1000 for x in latencies]
+    print(f"[{name}]")
     print(f"{args.users} users, {args.seconds:.0f} s, think {args.think:g} s: {len(ms)} requests in {wall:.1f} s "
           f"({len(ms) / wall:.1f} requests/s)")
     print(f"latency ms: p50 {pct(ms, 50):.1f}  p95 {pct(ms, 95):.1f}  p99 {pct(ms, 99):.1f}  max {max(ms):.1f}")
