@@ -46,7 +46,7 @@ def _person_in(cohort: Dataset, area: str) -> str:
 
 
 def test_the_area_page_lists_people_with_their_elements_and_alerts(loaded: Store, cohort: Dataset) -> None:
-    client = _client(loaded, "la_lead")
+    client = _client(loaded, "pool_manager")   # person-level: the pool manager (tests/web/test_budgets_access.py)
     page = client.get(f"/areas/{OWN}/budgets")
     assert page.status_code == 200
     listed = re.findall(r'data-person="(P\d+)"', page.text)
@@ -73,7 +73,7 @@ def test_the_person_page_shows_lines_payments_by_route_and_versions(loaded: Stor
         len(cohort.accounts[p.id].history.versions) > 1 for p in cohort.people if p.area_code == OWN
     ) else _person_in(cohort, OWN)
     account = cohort.accounts[reviewed]
-    client = _client(loaded, "local_auditor")
+    client = _client(loaded, "pool_manager")
     page = client.get(f"/areas/{OWN}/budgets/{reviewed}")
     assert page.status_code == 200
     text = unescape(page.text)
@@ -97,8 +97,9 @@ def test_own_area_yes_other_area_403_and_a_person_only_in_their_own_area(loaded:
     assert local.get(f"/areas/{OTHER}/budgets/{other_person}").status_code == 403
     assert local.get(f"/areas/{OWN}/budgets/{other_person}").status_code == 404    # not in this area
     assert local.get(f"/areas/{OWN}/budgets/P99999").status_code == 404
-    national = _client(loaded, "assurer")
-    assert national.get(f"/areas/{OTHER}/budgets/{other_person}").status_code == 200
+    national = _client(loaded, "assurer")      # sees totals anywhere, never a person (issue 16 item 10)
+    assert national.get(f"/areas/{OTHER}/budgets").status_code == 200
+    assert national.get(f"/areas/{OTHER}/budgets/{other_person}").status_code == 403
     assert national.get("/areas/E99999999/budgets").status_code == 404
 
 
@@ -198,7 +199,7 @@ def test_dashboard_shows_models_filters_by_them_and_counts_who_uses_which(web_st
 
 
 def test_the_new_pages_use_local_assets_plain_forms_and_no_inline_style(loaded: Store, cohort: Dataset) -> None:
-    client = _client(loaded, "la_lead")
+    client = _client(loaded, "pool_manager")
     person = _person_in(cohort, OWN)
     for path in (f"/areas/{OWN}/budgets", f"/areas/{OWN}/budgets/{person}", "/scenarios", "/scorecard", "/"):
         page = client.get(path)
@@ -228,7 +229,7 @@ def test_a_large_area_is_listed_50_a_page_with_links_that_keep_the_filter(web_st
                                                        len(account.history.versions))
         assert row.alert == check_spend(account.budget, spent, view.as_of)
 
-    client = _client(web_store, "la_lead")
+    client = _client(web_store, "pool_manager")
     everyone = sorted(p.id for p in cohort.people)
     pages = [client.get(f"/areas/{OWN}/budgets", params={"page": n}) for n in (1, 2, 3)]
     listed = [re.findall(r'data-person="(P\d+)"', p.text) for p in pages]

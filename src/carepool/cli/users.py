@@ -13,7 +13,8 @@ from carepool.cli.common import DB_OPTION, console, db_url, handled
 from carepool.store.db import open_store
 
 GROUP_NAME = "users"
-ROLES = "partner_lead, hwb_chair, pool_manager, national_assurer, analyst, auditor or administrator"
+ROLES = ("partner_lead, hwb_chair, pool_manager, care_coordinator, national_assurer, analyst, auditor or "
+         "administrator")
 NATIONAL_ORG = "NATIONAL"
 group = typer.Typer(help="Web-service accounts: who belongs to which organisation, in which role and areas.",
                     no_args_is_help=True)

@@ -49,6 +49,7 @@ class Role(StrEnum):
     ANALYST = "analyst"
     AUDITOR = "auditor"                    # read-only
     ADMINISTRATOR = "administrator"
+    CARE_COORDINATOR = "care_coordinator"  # plans and reviews people's joined-up budgets in the area
 
 
 class Action(StrEnum):
@@ -59,16 +60,18 @@ class Action(StrEnum):
     SUBMIT = "submit"
     ASSURE = "assure"
     MANAGE_USERS = "manage_users"
+    READ_PERSON_LEVEL = "read_person_level"   # one person's budget, the list of people with budgets
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.PARTNER_LEAD: frozenset({Action.VIEW, Action.UPLOAD, Action.SIGN_OFF_PARTNER}),
     Role.HWB_CHAIR: frozenset({Action.VIEW, Action.SIGN_OFF_HWB, Action.SUBMIT}),
-    Role.POOL_MANAGER: frozenset({Action.VIEW, Action.UPLOAD, Action.SUBMIT}),
+    Role.POOL_MANAGER: frozenset({Action.VIEW, Action.UPLOAD, Action.SUBMIT, Action.READ_PERSON_LEVEL}),
     Role.NATIONAL_ASSURER: frozenset({Action.VIEW, Action.ASSURE}),
     Role.ANALYST: frozenset({Action.VIEW}),
     Role.AUDITOR: frozenset({Action.VIEW}),
     Role.ADMINISTRATOR: frozenset({Action.VIEW, Action.MANAGE_USERS}),
+    Role.CARE_COORDINATOR: frozenset({Action.VIEW, Action.READ_PERSON_LEVEL}),
 }
 # which kinds of organisation may hold each role
 ROLE_ORGS: dict[Role, frozenset[str]] = {
@@ -79,6 +82,7 @@ ROLE_ORGS: dict[Role, frozenset[str]] = {
     Role.ANALYST: frozenset({"ccg", "la", "hwb", "national"}),
     Role.AUDITOR: frozenset({"ccg", "la", "hwb", "national"}),
     Role.ADMINISTRATOR: frozenset({"national"}),
+    Role.CARE_COORDINATOR: frozenset({"ccg", "la"}),
 }
 
 
@@ -243,6 +247,7 @@ def create_demo_users(store: Store) -> list[tuple[str, str, str, str]]:
     specs += [
         ("hwb-chair@demo.carepool.test", hwb_code(DEMO_AREA), "hwb", Role.HWB_CHAIR.value, [DEMO_AREA]),
         ("pool-manager@demo.carepool.test", DEMO_AREA, "la", Role.POOL_MANAGER.value, [DEMO_AREA]),
+        ("care-coordinator@demo.carepool.test", DEMO_AREA, "la", Role.CARE_COORDINATOR.value, [DEMO_AREA]),
         ("local-auditor@demo.carepool.test", hwb_code(DEMO_AREA), "hwb", Role.AUDITOR.value, [DEMO_AREA]),
     ]
     specs += [(f"{role.value.replace('_', '-')}@demo.carepool.test", NATIONAL_ORG, "national", role.value, [])

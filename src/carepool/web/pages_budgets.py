@@ -6,8 +6,10 @@
 - ``/areas/{code}/budgets/{person_id}``: the care and support plan lines with cost and funder,
   payments by route with their ledger transactions, and every version (who, when, why).
 
-Anyone who may see the area may read them (local users their own areas, national roles all);
-a person is found only in their own area. Every figure of the generated cohort is illustrative.
+Anyone who may see the area sees its totals (local users their own areas, national roles all);
+people, and a person's page, only the area's pool manager and care coordinators, and each such
+read goes to the audit trail (``services.budget_access``). A person is found only in their own
+area. Every figure of the generated cohort is illustrative.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from fastapi.responses import HTMLResponse, Response
 from carepool.budgets.model import Funder
 from carepool.errors import InputError, NotFound
 from carepool.money import Money
-from carepool.services import budgets
+from carepool.services import budget_access
 from carepool.services.users import User
 from carepool.web.area_data import visible_area
 from carepool.web.render import render
@@ -51,8 +53,8 @@ def area_budgets_page(request: Request, code: str, user: CurrentUser,
     area = visible_area(user, code)
     if (alert or "") not in ALERT_FILTERS:
         raise InputError(f"alert is one of {', '.join(a for a in ALERT_FILTERS if a)}", where="alert")
-    view = budgets.area_budgets(store_of(request), area.code, as_of=_day(as_of))
-    rows = view.rows
+    view, people = budget_access.area_view(store_of(request), user, area.code, as_of=_day(as_of))
+    rows = view.rows if people else []
     if alert == "any":
         rows = [r for r in rows if r.alert is not None]
     elif alert == "none":
@@ -72,7 +74,8 @@ def area_budgets_page(request: Request, code: str, user: CurrentUser,
         "area": area, "view": view, "rows": shown, "matching": len(rows), "first": first + 1 if shown else 0,
         "last": first + len(shown), "page": page, "pages": pages,
         "previous": link(page - 1) if page > 1 else None, "next": link(page + 1) if page < pages else None,
-        "totals": view.totals(), "alert": alert or "", "as_of": as_of or "", "money": Money})
+        "totals": view.totals(), "alert": alert or "", "as_of": as_of or "", "money": Money,
+        "people": people})
 
 
 @router.get("/areas/{code}/budgets/{person_id}", response_class=HTMLResponse)
@@ -81,6 +84,6 @@ def person_budget_page(request: Request, code: str, person_id: str, user: Curren
     area = visible_area(user, code)
     if len(person_id) > 32:
         raise NotFound(f"no person '{person_id[:32]}...' with a budget in area {area.code}")
-    view = budgets.person_budget(store_of(request), area.code, person_id, as_of=_day(as_of))
+    view = budget_access.person_view(store_of(request), user, area.code, person_id, as_of=_day(as_of))
     return render(request, "budgets_person.html", {"area": area, "view": view, "budget": view.account.budget,
                                                    "funders": list(Funder), "money": Money})
