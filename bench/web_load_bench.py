@@ -1,10 +1,12 @@
 """Web load benchmark (not a test): 50 concurrent users on the dashboard and area pages, on loopback.
 
-    .venv/bin/python bench/web_load_bench.py [--db PATH] [--users 50] [--seconds 30] [--think 1.0]
-                                             [--max-requests 100000]
+    .venv/bin/python bench/web_load_bench.py [--db PATH|URL] [--stores sqlite,postgresql] [--users 50]
+                                             [--seconds 30] [--think 1.0] [--max-requests 100000]
 
 Starts ``carepool serve`` on 127.0.0.1 (a free port) against a demo store (``--db``, or one built
-with ``carepool demo --no-serve --skip ...`` in a temporary folder), adds a national analyst
+with ``carepool demo --no-serve --skip ...`` in a temporary folder; ``--stores`` runs on each
+store in turn, building the PostgreSQL demo in a throwaway local server started as the tests
+start theirs, ``carepool.store.pg_local``, and prints the two p95s and their ratio), adds a national analyst
 account, logs each simulated user in through the log-in form, asks for the dashboard and every
 area page once (so the per-process caches are filled, as on a server that has been up a while:
 an area page's charts and interrupted time series are computed on its first request; pass
@@ -47,12 +49,14 @@ from carepool.errors import ConflictError
 from carepool.reference import load_reference
 from carepool.services import users
 from carepool.store.db import open_store
+from carepool.store.pg_local import LocalPostgres
 
 HOST = "127.0.0.1"
 EMAIL = "bench-national@bench.carepool.test"
 UPLOADER = "bench-pool@bench.carepool.test"
 UPLOAD_AREA = "E08000018"          # Rotherham, the demo area
 SKIPS = ("activity", "sharing", "budgets", "evaluation", "spc")
+START_SECONDS = 300   # warm-up can take minutes on a loaded shared machine
 
 
 def carepool_cli() -> str:
@@ -60,19 +64,23 @@ def carepool_cli() -> str:
     return str(found) if found.exists() else "carepool"
 
 
-def build_demo_store(folder: Path) -> Path:
+def build_demo_store(folder: Path, url: str | None = None) -> str:
+    """A demo store in a new SQLite file in ``folder``, or in the empty database ``url``."""
     args = [carepool_cli(), "demo", "--no-serve", "--out", str(folder)]
     for step in SKIPS:
         args += ["--skip", step]
-    print(f"building a demo store: {' '.join(args)}", flush=True)
+    shown = " ".join(args) + (" --db (a throwaway PostgreSQL database)" if url else "")
+    if url:
+        args += ["--db", url]
+    print(f"building a demo store: {shown}", flush=True)
     subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
-    return folder / "carepool-demo.db"
+    return url or str(folder / "carepool-demo.db")
 
 
-def bench_account(db: Path) -> str:
+def bench_account(db: str) -> str:
     """A national analyst and a pool manager of the upload area, with one fresh random password."""
     password = secrets.token_urlsafe(18)
-    store = open_store(str(db))
+    store = open_store(db)
     try:
         for email, org, kind, role, areas in ((EMAIL, "NATIONAL", "national", "analyst", []),
                                               (UPLOADER, UPLOAD_AREA, "la", "pool_manager", [UPLOAD_AREA])):
@@ -105,11 +113,11 @@ def free_port() -> int:
         return port
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CAREPOOL_WEB_SECRET": secrets.token_urlsafe(32)}
-    server = subprocess.Popen([carepool_cli(), "serve", "--db", str(db), "--port", str(port), "--host", HOST],
+    server = subprocess.Popen([carepool_cli(), "serve", "--db", db, "--port", str(port), "--host", HOST],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + START_SECONDS   # it opens its port once its caches are warm
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"carepool serve exited: {server.stderr.read().decode() if server.stderr else ''}")
@@ -119,7 +127,7 @@ def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
         except httpx.TransportError:
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit("carepool serve did not answer within 60 s")
+    raise SystemExit(f"carepool serve did not answer within {START_SECONDS} s")
 
 
 async def log_in(client: httpx.AsyncClient, password: str, email: str = EMAIL) -> None:
@@ -246,7 +254,10 @@ def pct(values: list[float], p: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--db", type=Path, help="an SQLite demo store (default: build one in a temporary folder)")
+    parser.add_argument("--db", help="a demo store: SQLite path or database URL (default: build one)")
+    parser.add_argument("--stores", default=None,
+                        help="comma-separated stores to run in turn: sqlite,postgresql (each gets a new demo "
+                             "store; PostgreSQL in a throwaway local server unless --db is a PostgreSQL URL)")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--think", type=float, default=1.0, help="mean think time between a user's requests (s)")
@@ -260,32 +271,63 @@ def main() -> None:
     args = parser.parse_args()
     if not 1 <= args.users <= 500 or not 0 < args.seconds <= 600 or not 0 < args.max_requests <= 1_000_000:
         raise SystemExit("bounded runs only: 1-500 users, up to 600 s, up to 1,000,000 requests")
-    with tempfile.TemporaryDirectory(prefix="carepool-web-bench-") as tmp:
-        db = args.db or build_demo_store(Path(tmp) / "demo")
-        password = bench_account(db)
-        port = free_port()
-        workbook = upload_workbook(Path(tmp)) if args.mixed else b""
-        server = start_server(db, port)
-        try:
-            base = f"http://{HOST}:{port}"
-            plain = asyncio.run(run(base, password, args.users, args.seconds, args.think, args.max_requests,
-                                    args.cold))
-            report("plain", args, *plain)
-            if args.mixed:
-                beside = Beside()
-                mixed = asyncio.run(run(base, password, args.users, args.seconds, args.think, args.max_requests,
-                                        False, (workbook, beside, args.upload_every, args.login_every)))
-                report("mixed", args, *mixed)
-                for kind, seconds in beside.seconds.items():
-                    got = [x * 1000 for x in seconds]
-                    print(f"  beside: {kind:8s} {len(got):4d} done  p50 {pct(got, 50):.0f} ms  "
-                          f"max {max(got, default=float('nan')):.0f} ms")
-                print(f"  beside: errors {sum(beside.errors.values())} {beside.errors if beside.errors else ''}")
-                print(f"browsing p95 plain {pct([x * 1000 for x in plain[0]], 95):.1f} ms, "
-                      f"mixed {pct([x * 1000 for x in mixed[0]], 95):.1f} ms")
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    stores = [s.strip() for s in args.stores.split(",")] if args.stores else [None]
+    if any(s not in (None, "sqlite", "postgresql") for s in stores):
+        raise SystemExit("--stores: use sqlite and/or postgresql")
+    p95s: dict[str, float] = {}
+    server_pg: LocalPostgres | None = None
+    try:
+        for kind in stores:
+            with tempfile.TemporaryDirectory(prefix="carepool-web-bench-") as tmp:
+                given_pg = (args.db or "").startswith("postgres")
+                mine = args.db if args.db and (kind is None or (kind == "postgresql") == given_pg) else None
+                if mine:
+                    db = mine
+                elif kind == "postgresql":
+                    if server_pg is None:
+                        server_pg = LocalPostgres()
+                        server_pg.start()
+                    db = build_demo_store(Path(tmp) / "demo", server_pg.create_database())
+                else:
+                    db = build_demo_store(Path(tmp) / "demo")
+                label = "postgresql" if db.startswith("postgres") else "sqlite"
+                print(f"[{label}] load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+                p95s[label] = one_store(db, Path(tmp), args)
+    finally:
+        if server_pg is not None:
+            server_pg.stop()
+    if "sqlite" in p95s and "postgresql" in p95s:
+        print(f"same run: browsing p95 PostgreSQL {p95s['postgresql']:.1f} ms, SQLite {p95s['sqlite']:.1f} ms; "
+              f"PostgreSQL / SQLite = {p95s['postgresql'] / p95s['sqlite']:.2f}")
+
+
+def one_store(db: str, tmp: Path, args: argparse.Namespace) -> float:
+    """Serve ``db``, run the plain (and --mixed) load, print the figures; returns the plain p95 in ms."""
+    password = bench_account(db)
+    port = free_port()
+    workbook = upload_workbook(tmp) if args.mixed else b""
+    server = start_server(db, port)
+    try:
+        base = f"http://{HOST}:{port}"
+        plain = asyncio.run(run(base, password, args.users, args.seconds, args.think, args.max_requests,
+                                args.cold))
+        report("plain", args, *plain)
+        if args.mixed:
+            beside = Beside()
+            mixed = asyncio.run(run(base, password, args.users, args.seconds, args.think, args.max_requests,
+                                    False, (workbook, beside, args.upload_every, args.login_every)))
+            report("mixed", args, *mixed)
+            for kind, seconds in beside.seconds.items():
+                got = [x * 1000 for x in seconds]
+                print(f"  beside: {kind:8s} {len(got):4d} done  p50 {pct(got, 50):.0f} ms  "
+                      f"max {max(got, default=float('nan')):.0f} ms")
+            print(f"  beside: errors {sum(beside.errors.values())} {beside.errors if beside.errors else ''}")
+            print(f"browsing p95 plain {pct([x * 1000 for x in plain[0]], 95):.1f} ms, "
+                  f"mixed {pct([x * 1000 for x in mixed[0]], 95):.1f} ms")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return pct([x * 1000 for x in plain[0]], 95)
 
 
 def report(name: str, args: argparse.Namespace, latencies: list[float], errors: dict[str, int], wall: float,
