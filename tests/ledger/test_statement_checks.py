@@ -80,8 +80,9 @@ def test_postgres_refuses_truncate_of_every_append_only_table(local_pg: LocalPos
     _posted(store)
     refused = []
     for table in APPEND_ONLY_TABLES:
-        with pytest.raises(CarepoolError, match="append-only"), store.transaction() as s:
+        with pytest.raises(CarepoolError) as caught, store.transaction() as s:
             s.execute(text(f"TRUNCATE {table} CASCADE"))
+        assert "append-only" in str(caught.value.__cause__), table   # the database's own refusal
         refused.append(table)
     assert refused == list(APPEND_ONLY_TABLES)
     with store.transaction() as s:
