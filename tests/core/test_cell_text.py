@@ -84,3 +84,13 @@ def test_shared_dataset_csv_neutralises() -> None:
     hostile = [h for h in HOSTILE if "\r" not in h]   # this file's lines end in \n alone
     text = _to_csv(["nhs_number", "name"], [{"nhs_number": "9434765919", "name": h} for h in hostile]).decode()
     assert [r["name"] for r in csv.DictReader(io.StringIO(text))] == ["'" + h for h in hostile]
+
+
+def test_host_ledger_extract_neutralises_and_keeps_negative_amounts(tmp_path: Path) -> None:
+    from carepool.demo.host_ledger import write_extract
+    from carepool.ledger.reconcile import HostRow
+
+    rows = [HostRow(2, HOSTILE[0], "5001", "2015-04", -12_345), HostRow(3, "BCF-P1", "9100", "2015-05", 100)]
+    got = list(csv.reader(write_extract(rows, tmp_path / "host.csv").open(newline="", encoding="utf-8")))
+    assert got[1][0] == "'" + HOSTILE[0] and got[1][3] == "-123.45"
+    assert got[2][:4] == ["BCF-P1", "9100", "2015-05", "1.00"]

@@ -10,10 +10,10 @@ illustrative, never a real council's ledger.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from carepool.cell_text import SafeWriter
 from carepool.ledger.periods import Period
 from carepool.ledger.reconcile import INCOME, PERFORMANCE, YEAR_END, HostRow, MapRule, target_of
 from carepool.ledger.transactions import Transaction
@@ -59,7 +59,7 @@ def extract_rows(plan: Plan, transactions: Iterable[Transaction], year: Period) 
 
 def write_extract(rows: Sequence[HostRow], path: Path) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
+        out = SafeWriter(handle)
         out.writerow(["cost_centre", "account", "period", "amount", "description"])
         out.writerows([r.cost_centre, r.account, r.month, Money(r.pence).plain(), "illustrative"] for r in rows)
     return path
@@ -67,7 +67,7 @@ def write_extract(rows: Sequence[HostRow], path: Path) -> Path:
 
 def write_mapping(rules: Sequence[MapRule], path: Path) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
+        out = SafeWriter(handle)
         out.writerow(["cost_centre", "account", "pool", "maps_to"])
         out.writerows([r.cost_centre, r.account, r.pool, r.target] for r in rules)
     return path
