@@ -193,7 +193,9 @@ def test_the_plan_journey_in_chromium(browser: Browser, base_url: str, shots: Pa
     _check(assurer, shots, "08-history")
     assurer.goto("/?status=assured")
     assert assurer.locator("tr[data-area]").count() == 1
-    assert assurer.inner_text(f"tr[data-area='{OWN}'] .status").strip() == "assured (v1)"
+    assert assurer.inner_text(f"tr[data-area='{OWN}'] .status").strip().splitlines()[0] == "assured (v1)"
+    # the condition set at assurance is open in the conditions register, and the dashboard says so
+    assert assurer.inner_text(f"tr[data-area='{OWN}'] .open-conditions").strip() == "1 open condition"
     assurer.goto(f"/areas/{OWN}")
     _check(assurer, shots, "11-area-at-the-end")
     assert ELSEWHERE == [], "no page asks another site for anything (no CDN)"
