@@ -28,6 +28,7 @@ from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.services.clock import now_utc
 from carepool.store.db import Store
+from carepool.store.web_tables import ORG_KINDS as ORG_KINDS
 from carepool.store.web_tables import WebUserRow
 
 MIN_PASSWORD = 12
@@ -75,14 +76,14 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
 }
 # which kinds of organisation may hold each role
 ROLE_ORGS: dict[Role, frozenset[str]] = {
-    Role.PARTNER_LEAD: frozenset({"ccg", "la"}),
+    Role.PARTNER_LEAD: frozenset({"ccg", "icb", "la"}),
     Role.HWB_CHAIR: frozenset({"hwb"}),
-    Role.POOL_MANAGER: frozenset({"ccg", "la"}),
+    Role.POOL_MANAGER: frozenset({"ccg", "icb", "la"}),
     Role.NATIONAL_ASSURER: frozenset({"national"}),
-    Role.ANALYST: frozenset({"ccg", "la", "hwb", "national"}),
-    Role.AUDITOR: frozenset({"ccg", "la", "hwb", "national"}),
+    Role.ANALYST: frozenset({"ccg", "icb", "la", "hwb", "national"}),
+    Role.AUDITOR: frozenset({"ccg", "icb", "la", "hwb", "national"}),
     Role.ADMINISTRATOR: frozenset({"national"}),
-    Role.CARE_COORDINATOR: frozenset({"ccg", "la"}),
+    Role.CARE_COORDINATOR: frozenset({"ccg", "icb", "la"}),
 }
 
 
@@ -233,7 +234,7 @@ def _demo_partners(store: Store) -> list[tuple[str, str]]:
         plan = get_plan(store, DEMO_AREA, DEMO_YEAR).plan
     except NotFound:
         plan = sample_plan(DEMO_AREA, load_programme(DEMO_YEAR), load_reference())
-    return [(p.code, p.kind) for p in plan.partners if p.kind in ("la", "ccg")]
+    return [(p.code, p.kind) for p in plan.partners if p.code in plan.signing_partners]
 
 
 def create_demo_users(store: Store) -> list[tuple[str, str, str, str]]:

@@ -19,7 +19,7 @@ from carepool.store.types import UtcDateTime
 
 ROLES = ("partner_lead", "hwb_chair", "pool_manager", "national_assurer", "analyst", "auditor",
          "administrator", "care_coordinator")
-ORG_KINDS = ("ccg", "la", "hwb", "national")
+ORG_KINDS = ("ccg", "icb", "la", "hwb", "national")
 _ROLE_LIST = ", ".join(f"'{r}'" for r in ROLES)      # constants only, no user values
 _KIND_LIST = ", ".join(f"'{k}'" for k in ORG_KINDS)
 

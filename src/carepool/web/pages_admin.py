@@ -22,7 +22,7 @@ def _page(request: Request, problem: str | None = None, sent: dict[str, str] | N
           status_code: int = 200) -> Response:
     return render(request, "users.html", {
         "people": users.list_users(store_of(request)), "roles": [r.value for r in users.Role],
-        "kinds": ("ccg", "la", "hwb", "national"), "problem": problem, "sent": sent or {}}, status_code=status_code)
+        "kinds": users.ORG_KINDS, "problem": problem, "sent": sent or {}}, status_code=status_code)
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
