@@ -20,9 +20,10 @@ import tempfile
 import uuid
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-import psycopg
-from psycopg import sql
+if TYPE_CHECKING:   # the driver is the postgres extra: importing this module must not need it
+    import psycopg
 
 PG_USER = "postgres"
 MISSING_PG = (
@@ -122,6 +123,8 @@ class LocalPostgres:
 
     def admin(self) -> psycopg.Connection[tuple[object, ...]]:
         """An autocommit connection to the server's ``postgres`` database."""
+        import psycopg
+
         return psycopg.connect(host="127.0.0.1", port=self.port, user=PG_USER, dbname="postgres",
                                autocommit=True)
 
@@ -130,12 +133,16 @@ class LocalPostgres:
 
     def create_database(self, name: str | None = None) -> str:
         """A new empty database (a random name unless given); returns its store URL."""
+        from psycopg import sql
+
         name = name or f"t_{uuid.uuid4().hex[:16]}"
         with self.admin() as admin:
             admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return self.url(name)
 
     def drop_database(self, name: str) -> None:
+        from psycopg import sql
+
         with self.admin() as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
