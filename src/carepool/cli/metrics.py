@@ -6,11 +6,10 @@ from pathlib import Path
 
 import typer
 
-from carepool.activity.schemas import schema
 from carepool.cli.common import console, print_findings, print_json, run
-from carepool.engines.compute import ENGINES, compute_metrics, write_metrics
-from carepool.engines.loader import load_file, load_folder
 from carepool.metrics.sql import GRAINS
+from carepool.services import person_data
+from carepool.services.person_data import ENGINES
 
 GROUP_NAME = "metrics"
 group = typer.Typer(help="BCF metrics (2015-16 BCF1-BCF4 and the 2021-2026 metrics; BCF5 has no national "
@@ -29,8 +28,7 @@ def compute(
     """Monthly, quarterly (financial, 2015Q1 = Apr-Jun 2015) and yearly counts and rates."""
 
     def body() -> None:
-        table = compute_metrics(data, engine, grains=tuple(grain), master=master)
-        path = write_metrics(table, out)
+        table, path = person_data.compute(data, out, engine, grains=tuple(grain), master=master)
         summary = {"engine": engine, "rows": table.num_rows, "out": str(path),
                    "metrics": sorted(set(table.column("metric").to_pylist()))}
         if as_json:
@@ -54,11 +52,7 @@ def load(
     """Validate every row; rejected rows go to <data>/quarantine/<file>.csv with row and reason."""
 
     def body() -> None:
-        if file.is_dir():
-            report = load_folder(file, schema(dataset), data)
-        else:
-            report, _ = load_file(file, schema(dataset), out=data / dataset / f"{file.stem}.parquet",
-                                  quarantine=data / "quarantine" / f"{file.stem}.csv")
+        report = person_data.load(dataset, file, data)
         if as_json:
             print_json(report.as_dict())
             return

@@ -8,7 +8,7 @@ import typer
 
 from carepool.activity.effects import parse_effect
 from carepool.cli.common import console, print_json, run
-from carepool.engines import synth_writer
+from carepool.services import person_data
 
 COMMAND_NAME = "synth"
 
@@ -32,8 +32,8 @@ def command(
 
     def body() -> None:
         planted = [] if no_effects else ([parse_effect(e) for e in effect] or None)
-        result = synth_writer.write(out, areas, synth_writer.parse_years(years), seed, planted,
-                                    progress=None if as_json else console.print)
+        result = person_data.synthesise(out, areas, years, seed, planted,
+                                        progress=None if as_json else console.print)
         if as_json:
             print_json(result.as_dict())
             return

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from carepool.engines import synth_writer
-from carepool.engines.compute import compute_metrics, quarterly_emergency_admissions, write_metrics
+from carepool.engines.compute import quarterly_emergency_admissions
 from carepool.metrics.sql import ENGLAND
+from carepool.services import person_data
 
 YEARS = (2014, 2015, 2016)
 PAYMENT_YEAR = "2015"
@@ -28,10 +28,9 @@ def run_demo_step(out_dir: Path, seed: int, progress: Callable[[str], None], *,
     data = Path(out_dir) / "activity" / "data"
     progress(f"activity: generating person-level data, all areas, financial years "
              f"{years[0]}-{(years[0] + 1) % 100:02d} to {years[-1]}-{(years[-1] + 1) % 100:02d}")
-    made = synth_writer.write(data, areas, years, seed, progress=lambda m: progress(f"activity: {m}"))
+    made = person_data.synthesise(data, areas, years, seed, progress=lambda m: progress(f"activity: {m}"))
     progress("activity: computing BCF1-BCF4 and the current metrics on DuckDB (monthly, quarterly, yearly)")
-    table = compute_metrics(data)
-    metrics_path = write_metrics(table, Path(out_dir) / "activity" / "metrics.parquet")
+    table, metrics_path = person_data.compute(data, Path(out_dir) / "activity" / "metrics.parquet")
     feed = quarterly_emergency_admissions(data)
     quarters = {k: v for k, v in feed.items() if k[1].startswith(PAYMENT_YEAR + "Q")}
     england = {
