@@ -11,6 +11,7 @@ A lapsed condition keeps the money held: what happens to it is a national decisi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -107,20 +108,23 @@ def set_at_assurance(session: Session, programme: ProgrammeYear, area: str, vers
 def meet(store: Store, area: str, year: str, condition_id: str, evidence: str, *, actor: str,
          at: datetime | None = None) -> Condition:
     """The area meets a condition with evidence; the last one met releases any money held."""
-    programme, code, when = load_programme(year), _area(area), at or now_utc()
-    with store.transaction() as session:
-        entry = core.meet(repo.register(session, programme.id, code), condition_id, evidence, actor=actor, at=when)
-        repo.append(session, code, programme.id, entry)
-        _sync(session, programme, code, actor, when)
-        return repo.register(session, programme.id, code)[entry.condition_id]
+    return _record(store, area, year, at, lambda register, when: core.meet(
+        register, condition_id, evidence, actor=actor, at=when), actor)
 
 
 def lapse(store: Store, area: str, year: str, condition_id: str, reason: str, *, actor: str,
           at: datetime | None = None) -> Condition:
     """The national assurer records that a condition was not met in time; money held stays held."""
+    return _record(store, area, year, at, lambda register, when: core.lapse(
+        register, condition_id, reason, actor=actor, at=when), actor)
+
+
+def _record(store: Store, area: str, year: str, at: datetime | None,
+            step: Callable[[dict[str, Condition], datetime], core.Entry], actor: str) -> Condition:
+    """Append one register entry made by ``step``, then hold or release money to match (one transaction)."""
     programme, code, when = load_programme(year), _area(area), at or now_utc()
     with store.transaction() as session:
-        entry = core.lapse(repo.register(session, programme.id, code), condition_id, reason, actor=actor, at=when)
+        entry = step(repo.register(session, programme.id, code), when)
         repo.append(session, code, programme.id, entry)
         _sync(session, programme, code, actor, when)
         return repo.register(session, programme.id, code)[entry.condition_id]
