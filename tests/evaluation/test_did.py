@@ -65,8 +65,8 @@ def mpdta_reference(scenario: str) -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_group_time_atts_match_reference(mpdta: Panel, scenario: str) -> None:
     gt = att_gt(mpdta, **SCENARIOS[scenario])
     ref, _ = mpdta_reference(scenario)
-    assert [mpdta.periods[g] for g in gt.group] == ref.group.tolist()
-    assert [mpdta.periods[t] for t in gt.time] == ref.t.tolist()
+    assert list(gt.groups) == ref.group.tolist()
+    assert list(gt.times) == ref.t.tolist()
     np.testing.assert_allclose(gt.att, ref.att, atol=TOL)
     np.testing.assert_allclose(gt.se, ref.se, atol=1e-8)
 
@@ -128,7 +128,11 @@ def test_doubly_robust_with_covariate_matches_reference_on_simulated_panel() -> 
 def test_multiplier_bootstrap_agrees_with_analytic_se(mpdta: Panel) -> None:
     result = callaway_santanna(mpdta, aggregation="dynamic", bootstrap=999)
     analytic = aggregate(att_gt(mpdta), "dynamic")
-    assert result.bootstrap_se == pytest.approx(analytic.estimate.se, rel=0.1)
+    assert result.estimate.se == pytest.approx(analytic.estimate.se, rel=0.1)
+    # the headline is the bootstrap's, and says so; the analytic SE is kept beside it
+    assert result.estimate.se != result.analytic_se == analytic.estimate.se
+    assert result.estimate.se_basis == "multiplier bootstrap, 999 draws"
+    assert result.estimate.ci_high - result.estimate.ci_low == pytest.approx(2 * 1.959964 * result.estimate.se)
     for boot, exact in zip(result.effects_by_period, analytic.effects_by_period, strict=True):
         assert boot.se == pytest.approx(exact.se, rel=0.15)
     # a uniform band over 7 event times is wider than the pointwise 1.96

@@ -4,12 +4,12 @@ planned-versus-actual table on the real published series."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import typer
 
 from carepool.cli.common import console, handled, print_json
 from carepool.errors import InputError
+from carepool.evaluation.choices import AGGREGATIONS, CONTROLS, DEFAULTS, ERRORS, FAMILIES, METHODS, SEASONALITY
 from carepool.evaluation.did import callaway_santanna
 from carepool.evaluation.its import its_from_table
 from carepool.evaluation.panel import build_panel
@@ -31,12 +31,8 @@ def _period(text: str) -> int | str:
     return int(text) if text.strip().lstrip("-").isdigit() else text.strip()
 
 
-def _summary(title: str, est: Any) -> None:
-    ci = (f"[{est.ci_low:.4g}, {est.ci_high:.4g}]" if est.ci_low is not None and est.ci_high is not None
-          else "n/a")
-    se = f"{est.se:.4g}" if est.se is not None else "n/a"
-    p = f"{est.p_value:.3g}" if est.p_value is not None else "n/a"
-    console.print(f"[bold]{title}[/bold]: effect {est.effect:.4g}, SE {se}, 95% CI {ci}, p {p}")
+def _one_of(choices: tuple[str, ...]) -> str:
+    return " | ".join(choices)
 
 
 @group.command("scm")
@@ -48,8 +44,9 @@ def scm(
     start: str = typer.Option(..., "--start", help="First treated period."),
     predictor: list[str] = typer.Option([], "--predictor", help="VAR:FROM-TO:mean (repeatable)."),
     fit_period: str | None = typer.Option(None, "--fit-period", help="FROM-TO for choosing V."),
-    placebos: bool = typer.Option(False, "--placebos", help="In-space placebo inference."),
-    leave_one_out: bool = typer.Option(False, "--leave-one-out"),
+    placebos: bool = typer.Option(DEFAULTS["placebos"], "--placebos/--no-placebos",
+                                  help="In-space placebo inference (SE and p-value)."),
+    leave_one_out: bool = typer.Option(DEFAULTS["leave_one_out"], "--leave-one-out/--no-leave-one-out"),
     as_json: bool = JSON,
 ) -> None:
     """Synthetic control (Abadie et al.); outcome-path matching when no --predictor is given."""
@@ -66,11 +63,7 @@ def scm(
         if as_json:
             print_json(to_jsonable(result))
             return
-        for f in result.fits:
-            top = sorted(f.weights.items(), key=lambda kv: -kv[1])[:5]
-            console.print(f"{f.unit}: pre-RMSPE {f.pre_rmspe:.4g}, post/pre ratio {f.rmspe_ratio:.3g}; "
-                          f"weights " + ", ".join(f"{k} {v:.3f}" for k, v in top if v > 0.001))
-        _summary("average post-period gap", result.estimate)
+        console.print(result.summary(), markup=False)
 
 
 @group.command("did")
@@ -79,27 +72,26 @@ def did(
     unit: str = typer.Option(..., "--unit"), time: str = typer.Option(..., "--time"),
     outcome: str = typer.Option(..., "--outcome"),
     cohort: str = typer.Option(..., "--cohort", help="Column: first treated period (0/blank never)."),
-    control: str = typer.Option("never", "--control", help="never | notyet"),
-    aggregate: str = typer.Option("simple", "--aggregate", help="simple | dynamic | group | calendar"),
+    control: str = typer.Option(DEFAULTS["control"], "--control", help=_one_of(CONTROLS)),
+    aggregate: str = typer.Option(DEFAULTS["aggregation"], "--aggregate", help=_one_of(AGGREGATIONS)),
     covariate: list[str] = typer.Option([], "--covariate", help="Covariate (repeatable)."),
-    method: str | None = typer.Option(None, "--method", help="unconditional | regression | "
-                                      "doubly-robust (default: doubly-robust with covariates)"),
-    bootstrap: int = typer.Option(0, "--bootstrap", help="Multiplier-bootstrap draws (0: analytic)."),
+    method: str | None = typer.Option(None, "--method", help=f"{_one_of(METHODS)} "
+                                      "(default: doubly-robust with covariates, else unconditional)"),
+    bootstrap: int = typer.Option(DEFAULTS["bootstrap"], "--bootstrap",
+                                  help="Multiplier-bootstrap draws (0: analytic); "
+                                       "the headline SE is then the bootstrap's."),
     as_json: bool = JSON,
 ) -> None:
     """Staggered difference-in-differences (Callaway & Sant'Anna)."""
     with handled():
         panel = build_panel(panel_csv, unit=unit, time=time, outcome=outcome, start=cohort,
                             covariates=covariate)
-        result = callaway_santanna(panel, control=control, aggregation=aggregate,
-                                   method=method or ("doubly-robust" if covariate else "unconditional"),
+        result = callaway_santanna(panel, control=control, aggregation=aggregate, method=method,
                                    covariates=covariate, bootstrap=bootstrap)
         if as_json:
             print_json(to_jsonable(result))
             return
-        for e in result.effects_by_period:
-            console.print(f"  {e.period}: {e.effect:.4g} (SE {e.se:.4g})")
-        _summary(f"ATT ({aggregate})", result.estimate)
+        console.print(result.summary(), markup=False)
 
 
 @group.command("its")
@@ -108,15 +100,15 @@ def its(
     time: str = typer.Option(..., "--time"), outcome: str = typer.Option(..., "--outcome"),
     start: str = typer.Option(..., "--start"),
     offset: str | None = typer.Option(None, "--offset", help="Population column (log offset)."),
-    family: str = typer.Option("poisson", "--family", help="poisson | negbin | gaussian"),
-    seasonality: str = typer.Option("month", "--seasonality", help="month | fourier | none"),
+    family: str = typer.Option(DEFAULTS["family"], "--family", help=_one_of(FAMILIES)),
+    seasonality: str = typer.Option(DEFAULTS["seasonality"], "--seasonality", help=_one_of(SEASONALITY)),
     hac_lags: int | None = typer.Option(None, "--hac-lags"),
-    errors: str = typer.Option("latent-ar1", "--errors",
-                               help="latent-ar1 (count noise plus a latent AR(1), REML; near-nominal coverage), "
-                                    "prewhitened (Newey-West with AR(1) prewhitening) or newey-west"),
+    errors: str = typer.Option(DEFAULTS["errors"], "--errors",
+                               help=f"{_one_of(ERRORS)}: latent-ar1 is count noise plus a latent AR(1), REML "
+                                    "(near-nominal coverage); prewhitened is Newey-West with AR(1) prewhitening"),
     as_json: bool = JSON,
 ) -> None:
-    """Interrupted time series (segmented regression, Newey-West errors)."""
+    """Interrupted time series (segmented regression; latent AR(1) errors unless --errors says otherwise)."""
     with handled():
         result = its_from_table(series_csv, time=time, outcome=outcome, start=_period(start),
                                 offset=offset, family=family, seasonality=seasonality, hac_lags=hac_lags,
@@ -124,9 +116,7 @@ def its(
         if as_json:
             print_json(to_jsonable(result))
             return
-        _summary("level change (link scale)", result.estimate)
-        if result.rate_ratio:
-            _summary("rate ratio", result.rate_ratio)
+        console.print(result.summary(), markup=False)
 
 
 @group.command("planned-vs-actual")

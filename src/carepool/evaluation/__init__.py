@@ -1,6 +1,7 @@
 """Evaluation of the fund: panels, planned versus actual, and one estimator per module.
 
-Designs (each validates its input and returns a small frozen result):
+Designs (each validates its input and returns a small frozen result with ``summary()`` and
+``to_frame()``, see ``results.EffectTable``; their choices and defaults are written once in ``choices``):
 
 - ``scm.synthetic_control``          synthetic control with placebo inference (``simplex``: its solver)
 - ``did.callaway_santanna``          staggered-adoption DiD: ATT(g,t) and aggregations

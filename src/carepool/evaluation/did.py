@@ -16,12 +16,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from carepool.errors import InputError
+from carepool.evaluation.choices import (
+    AGGREGATIONS,
+    CONTROLS,
+    DEFAULTS,
+    Aggregation,
+    Control,
+    DidMethod,
+    checked,
+    did_method,
+)
 from carepool.evaluation.panel import Panel, Period
-from carepool.evaluation.results import Z95, Estimate, PeriodEffect
-
-CONTROLS = ("never", "notyet")
-METHODS = ("unconditional", "regression", "doubly-robust")
-AGGREGATIONS = ("simple", "dynamic", "group", "calendar")
+from carepool.evaluation.results import Z95, EffectTable, Estimate, PeriodEffect
 
 
 @dataclass(frozen=True)
@@ -30,14 +36,24 @@ class GroupTimeATT:
 
     outcome: str
     periods: tuple[Period, ...]
-    group: np.ndarray        # column index of each estimate's cohort start
-    time: np.ndarray         # column index of each estimate's period
+    group_index: np.ndarray  # column of ``periods`` where each estimate's cohort starts
+    time_index: np.ndarray   # column of ``periods`` of each estimate's period
     att: np.ndarray
     influence: np.ndarray    # (units, estimates): att_hat - att ~ mean of rows
     cohort: np.ndarray       # per unit: start column, -1 never treated
-    control: str
-    method: str
+    control: Control
+    method: DidMethod
     dropped_units: tuple[str, ...]
+
+    @property
+    def groups(self) -> tuple[Period, ...]:
+        """Each estimate's cohort, as the period it was first treated."""
+        return tuple(self.periods[g] for g in self.group_index)
+
+    @property
+    def times(self) -> tuple[Period, ...]:
+        """Each estimate's period."""
+        return tuple(self.periods[t] for t in self.time_index)
 
     @property
     def n(self) -> int:
@@ -49,29 +65,50 @@ class GroupTimeATT:
 
 
 @dataclass(frozen=True)
-class DidResult:
-    """An aggregation of ATT(g,t): effects by event time, cohort or period, and overall."""
+class DidResult(EffectTable):
+    """An aggregation of ATT(g,t): effects by event time, cohort or period, and overall.
+
+    ``estimate`` is the headline actually used: with a bootstrap its SE and interval are the
+    bootstrap's (``estimate.se_basis`` says so) and ``analytic_se`` keeps the influence-function SE.
+    ``effects_by_period`` are labelled by event time (``dynamic``) or by period (``group``: the
+    cohort's first treated period; ``calendar``: the period), never by column position.
+    """
 
     outcome: str
-    control: str
-    method: str
-    aggregation: str
+    control: Control
+    method: DidMethod
+    aggregation: Aggregation
     group_time: tuple[tuple[Period, Period, float, float], ...]   # (group, period, att, se)
     effects_by_period: tuple[PeriodEffect, ...]
     estimate: Estimate
-    bootstrap_se: float | None
+    analytic_se: float
+    bootstrap_draws: int
     uniform_critical_value: float | None
     n_units: int
     dropped_units: tuple[str, ...]
 
+    def headline(self) -> str:
+        return f"ATT ({self.aggregation}, {self.method}, {self.control}-treated comparison)"
 
-def att_gt(panel: Panel, *, control: str = "never", method: str = "unconditional",
+    def details(self) -> list[str]:
+        label = "event time" if self.aggregation == "dynamic" else "period"
+        lines = [f"  {label} {e.period}: {e.effect:.4g} (SE {e.se:.4g})" for e in self.effects_by_period]
+        if self.uniform_critical_value is not None:
+            lines.append(f"  uniform band critical value {self.uniform_critical_value:.3g} "
+                         f"({self.bootstrap_draws} bootstrap draws)")
+        lines.append(f"  {self.n_units} units" + (f"; dropped (treated from the first period): "
+                                                   f"{', '.join(self.dropped_units)}" if self.dropped_units else ""))
+        return lines
+
+
+def att_gt(panel: Panel, *, control: str = DEFAULTS["control"], method: str | None = None,
            covariates: Sequence[str] = ()) -> GroupTimeATT:
-    """Group-time ATTs with influence functions (panel data, base period varying)."""
-    if control not in CONTROLS:
-        raise InputError(f"control must be one of {', '.join(CONTROLS)}, not '{control}'")
-    if method not in METHODS:
-        raise InputError(f"method must be one of {', '.join(METHODS)}, not '{method}'")
+    """Group-time ATTs with influence functions (panel data, base period varying).
+
+    ``method`` defaults to doubly robust when covariates are given and unconditional otherwise.
+    """
+    control = checked("control", control, CONTROLS)
+    method = did_method(method, list(covariates))
     if method != "unconditional" and not covariates:
         raise InputError(f"method '{method}' needs at least one covariate")
     cohort_all = panel.start_index()
@@ -118,19 +155,21 @@ def att_gt(panel: Panel, *, control: str = "never", method: str = "unconditional
                         np.column_stack(infs), cohort, control, method, dropped)
 
 
-def aggregate(gt: GroupTimeATT, how: str = "simple", *, bootstrap: int = 0,
-              seed: int = 20150401) -> DidResult:
+def aggregate(gt: GroupTimeATT, how: str = DEFAULTS["aggregation"], *, bootstrap: int = DEFAULTS["bootstrap"],
+              seed: int = DEFAULTS["seed"]) -> DidResult:
     """Aggregate ATT(g,t): 'simple', 'dynamic' (event study), 'group' or 'calendar'."""
-    if how not in AGGREGATIONS:
-        raise InputError(f"aggregation must be one of {', '.join(AGGREGATIONS)}, not '{how}'")
-    pg = np.array([np.mean(gt.cohort == g) for g in gt.group])
-    post = gt.time >= gt.group
+    how = checked("aggregation", how, AGGREGATIONS)
+    if bootstrap < 0:
+        raise InputError(f"bootstrap must be 0 (analytic) or a number of draws, not {bootstrap}")
+    group, time = gt.group_index, gt.time_index
+    pg = np.array([np.mean(gt.cohort == g) for g in group])
+    post = time >= group
     labels: list[Period | int] = []
     parts: list[tuple[float, np.ndarray]] = []
     if how == "simple":
         overall = _weighted(gt, np.nonzero(post)[0], pg)
     elif how == "dynamic":
-        e = gt.time - gt.group
+        e = time - group
         for ev in sorted(set(e.tolist())):
             labels.append(ev)
             parts.append(_weighted(gt, np.nonzero(e == ev)[0], pg))
@@ -138,16 +177,16 @@ def aggregate(gt: GroupTimeATT, how: str = "simple", *, bootstrap: int = 0,
         overall = (float(np.mean([parts[i][0] for i in pos])),
                    np.column_stack([parts[i][1] for i in pos]).mean(axis=1))
     elif how == "group":
-        glist = sorted(set(gt.group.tolist()))
+        glist = sorted(set(group.tolist()))
         for g in glist:
-            idx = np.nonzero((gt.group == g) & post)[0]
+            idx = np.nonzero((group == g) & post)[0]
             labels.append(gt.periods[g])
             parts.append((float(gt.att[idx].mean()), gt.influence[:, idx].mean(axis=1)))
         overall = _combine(gt, [p[0] for p in parts], [p[1] for p in parts], glist)
     else:
-        for t in sorted(set(gt.time[post].tolist())):
+        for t in sorted(set(time[post].tolist())):
             labels.append(gt.periods[t])
-            parts.append(_weighted(gt, np.nonzero(post & (gt.time == t))[0], pg))
+            parts.append(_weighted(gt, np.nonzero(post & (time == t))[0], pg))
         overall = (float(np.mean([p[0] for p in parts])),
                    np.column_stack([p[1] for p in parts]).mean(axis=1))
     infs = np.column_stack([overall[1]] + [p[1] for p in parts])
@@ -159,19 +198,20 @@ def aggregate(gt: GroupTimeATT, how: str = "simple", *, bootstrap: int = 0,
     for i, (lab, (att, _)) in enumerate(zip(labels, parts, strict=True)):
         se = float(boot_se[i + 1]) if boot_se is not None else float(ses[i + 1])
         by_period.append(PeriodEffect(lab, att, se, att - band * se, att + band * se))
+    headline = (Estimate.normal(overall[0], float(boot_se[0]), se_basis=f"multiplier bootstrap, {bootstrap} draws")
+                if boot_se is not None else Estimate.normal(overall[0], float(ses[0]), se_basis="influence function"))
     return DidResult(
         outcome=gt.outcome, control=gt.control, method=gt.method, aggregation=how,
         group_time=tuple((gt.periods[g], gt.periods[t], float(a), float(s))
-                         for g, t, a, s in zip(gt.group, gt.time, gt.att, gt.se, strict=True)),
-        effects_by_period=tuple(by_period), estimate=Estimate.normal(overall[0], float(ses[0])),
-        bootstrap_se=float(boot_se[0]) if boot_se is not None else None,
-        uniform_critical_value=float(crit) if crit is not None else None,
+                         for g, t, a, s in zip(group, time, gt.att, gt.se, strict=True)),
+        effects_by_period=tuple(by_period), estimate=headline, analytic_se=float(ses[0]),
+        bootstrap_draws=bootstrap, uniform_critical_value=float(crit) if crit is not None else None,
         n_units=gt.n, dropped_units=gt.dropped_units)
 
 
-def callaway_santanna(panel: Panel, *, control: str = "never", method: str = "unconditional",
-                      covariates: Sequence[str] = (), aggregation: str = "simple",
-                      bootstrap: int = 0, seed: int = 20150401) -> DidResult:
+def callaway_santanna(panel: Panel, *, control: str = DEFAULTS["control"], method: str | None = None,
+                      covariates: Sequence[str] = (), aggregation: str = DEFAULTS["aggregation"],
+                      bootstrap: int = DEFAULTS["bootstrap"], seed: int = DEFAULTS["seed"]) -> DidResult:
     """ATT(g,t) then one aggregation: the usual one-call entry point."""
     gt = att_gt(panel, control=control, method=method, covariates=covariates)
     return aggregate(gt, aggregation, bootstrap=bootstrap, seed=seed)
@@ -256,7 +296,7 @@ def _weighted(gt: GroupTimeATT, idx: np.ndarray, pg_all: np.ndarray) -> tuple[fl
     pg = pg_all[idx]
     w = pg / pg.sum()
     att = float(gt.att[idx] @ w)
-    inf = gt.influence[:, idx] @ w + _weight_influence(gt, gt.group[idx], pg) @ gt.att[idx]
+    inf = gt.influence[:, idx] @ w + _weight_influence(gt, gt.group_index[idx], pg) @ gt.att[idx]
     return att, inf
 
 

@@ -210,7 +210,7 @@ def _pre_mean(panel: Panel, treated: dict[str, str]) -> float:
 
 def _pre_trends(gt: GroupTimeATT, did: DidResult) -> PreTrends | None:
     pre = [e for e in did.effects_by_period if isinstance(e.period, int) and e.period < 0 and e.se]
-    idx = np.nonzero(gt.time < gt.group)[0]
+    idx = np.nonzero(gt.time_index < gt.group_index)[0]
     if not pre or not len(idx) or did.uniform_critical_value is None:
         return None
     inf = gt.influence[:, idx].mean(axis=1)

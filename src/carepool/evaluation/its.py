@@ -35,21 +35,21 @@ from statsmodels.discrete.discrete_model import NegativeBinomial
 
 from carepool.errors import InputError
 from carepool.evaluation import hac, latent
+from carepool.evaluation.choices import DEFAULTS, ERRORS, FAMILIES, SEASONALITY, Family, Seasonality, checked
 from carepool.evaluation.panel import Period, build_panel, read_table
-from carepool.evaluation.results import Estimate, PeriodEffect
+from carepool.evaluation.results import EffectTable, Estimate, PeriodEffect
 
-FAMILIES = ("poisson", "negbin", "gaussian")
-SEASONALITY = ("month", "fourier", "none")
-ERRORS = ("latent-ar1", "prewhitened", "newey-west")   # see the module docstring
+SE_BASIS = {"latent-ar1": "latent AR(1), REML", "prewhitened": "Newey-West with AR(1) prewhitening",
+            "newey-west": "Newey-West"}   # see the module docstring
 
 
 @dataclass(frozen=True)
-class ItsResult:
+class ItsResult(EffectTable):
     """Level and slope change at the interruption, and the per-period gap to counterfactual."""
 
     outcome: str
-    family: str
-    seasonality: str
+    family: Family
+    seasonality: Seasonality
     controlled: bool
     periods: tuple[Period, ...]
     start: Period
@@ -64,6 +64,18 @@ class ItsResult:
     names: tuple[str, ...]
     params: tuple[float, ...]
 
+    def headline(self) -> str:
+        scale = "log rate ratio" if self.family != "gaussian" else "outcome units"
+        return f"level change at {self.start} ({scale}{', controlled' if self.controlled else ''})"
+
+    def details(self) -> list[str]:
+        lines = [f"  slope change per period: {self.slope_change.describe()}"]
+        if self.rate_ratio is not None:
+            lines.append(f"  rate ratio: {self.rate_ratio.describe()}")
+        lines.append(f"  {self.family} family, {self.seasonality} seasonality, {len(self.periods)} periods, "
+                     f"HAC lags {self.hac_lags}")
+        return lines
+
 
 def interrupted_time_series(
     periods: Sequence[Period],
@@ -72,21 +84,18 @@ def interrupted_time_series(
     *,
     outcome: str = "outcome",
     offset: Sequence[float] | np.ndarray | None = None,
-    family: str = "poisson",
-    seasonality: str = "month",
+    family: str = DEFAULTS["family"],
+    seasonality: str = DEFAULTS["seasonality"],
     harmonics: int = 2,
     hac_lags: int | None = None,
     comparison: Sequence[float] | np.ndarray | None = None,
     comparison_offset: Sequence[float] | np.ndarray | None = None,
-    errors: str = "latent-ar1",
+    errors: str = DEFAULTS["errors"],
 ) -> ItsResult:
     """Fit the segmented regression; ``comparison`` turns it into a controlled ITS."""
-    if errors not in ERRORS:
-        raise InputError(f"errors must be one of {', '.join(ERRORS)}, not '{errors}'")
-    if family not in FAMILIES:
-        raise InputError(f"family must be one of {', '.join(FAMILIES)}, not '{family}'")
-    if seasonality not in SEASONALITY:
-        raise InputError(f"seasonality must be one of {', '.join(SEASONALITY)}, not '{seasonality}'")
+    errors = checked("errors", errors, ERRORS)
+    family = checked("family", family, FAMILIES)
+    seasonality = checked("seasonality", seasonality, SEASONALITY)
     labels = [str(p) for p in periods]
     if str(start) not in labels:
         raise InputError(f"start {start} is not one of the periods ({labels[0]} to {labels[-1]})")
@@ -127,9 +136,11 @@ def interrupted_time_series(
     params = np.asarray(res.params)
     if errors != "newey-west" and comparison is None:
         cov_robust = latent.covariance(res).cov if errors == "latent-ar1" else hac.sandwich(res, lags)
-        est, slope_est = (hac.estimate(res, cov_robust, names.index(name)) for name in (level, slope))
+        est, slope_est = (hac.estimate(res, cov_robust, names.index(name)).based_on(SE_BASIS[errors])
+                          for name in (level, slope))
     else:
-        est, slope_est = (_estimate(res, names.index(name)) for name in (level, slope))
+        basis = SE_BASIS[errors] if comparison is None else "Driscoll-Kraay"
+        est, slope_est = (_estimate(res, names.index(name)).based_on(basis) for name in (level, slope))
     cf_x = x.iloc[:n].copy()
     for col in (level, slope):
         cf_x[col] = 0.0
@@ -138,7 +149,8 @@ def interrupted_time_series(
     rr = None
     if family != "gaussian" and est.ci_low is not None and est.ci_high is not None:
         rr = Estimate(float(np.exp(est.effect)), float(np.exp(est.effect) * (est.se or 0.0)),
-                      float(np.exp(est.ci_low)), float(np.exp(est.ci_high)), est.p_value)
+                      float(np.exp(est.ci_low)), float(np.exp(est.ci_high)), est.p_value,
+                      f"{est.se_basis}, delta method")
     gaps = fitted - counter
     return ItsResult(
         outcome=outcome, family=family, seasonality=seasonality, controlled=comparison is not None,

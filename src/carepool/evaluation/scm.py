@@ -11,16 +11,18 @@ spread of the placebos' average post-period gaps. Placebo fits are shared by all
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from carepool.errors import InputError
+from carepool.evaluation.choices import DEFAULTS
 from carepool.evaluation.panel import Panel, Period
-from carepool.evaluation.results import Z95, Estimate, PeriodEffect
+from carepool.evaluation.results import Z95, EffectTable, Estimate, PeriodEffect
 from carepool.evaluation.simplex import Fit, fit_nested, fit_outcome_path
 
 _OPS = ("mean", "sum")
+PLACEBO_BASIS = "spread of the placebos' gaps; p from their rank"
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,12 @@ class UnitFit:
 
 
 @dataclass(frozen=True)
-class SyntheticControlResult:
-    """All treated units' fits and their aggregate (average gap per period)."""
+class SyntheticControlResult(EffectTable):
+    """All treated units' fits and their aggregate (average gap per period).
+
+    The headline SE is the spread of the placebos' average gaps and the p-value their rank
+    (``estimate.se_basis`` says so); with no placebos there is neither.
+    """
 
     outcome: str
     periods: tuple[Period, ...]
@@ -83,6 +89,18 @@ class SyntheticControlResult:
     placebo_effects: dict[str, float]
     placebo_gaps: dict[str, tuple[float, ...]]
 
+    def headline(self) -> str:
+        return f"average post-period gap from {self.start} ({self.mode})"
+
+    def details(self) -> list[str]:
+        lines = []
+        for f in self.fits:
+            top = sorted(f.weights.items(), key=lambda kv: -kv[1])[:5]
+            lines.append(f"  {f.unit}: pre-RMSPE {f.pre_rmspe:.4g}, post/pre ratio {f.rmspe_ratio:.3g}; weights "
+                         + ", ".join(f"{k} {v:.3f}" for k, v in top if v > 0.001))
+        lines.append(f"  {len(self.placebo_ratios)} placebo units" if self.placebo_ratios else "  no placebos run")
+        return lines
+
 
 def synthetic_control(
     panel: Panel,
@@ -92,8 +110,8 @@ def synthetic_control(
     predictors: Sequence[Predictor] = (),
     fit_period: tuple[Period, Period] | None = None,
     donors: Sequence[str] | None = None,
-    placebos: bool = True,
-    leave_one_out: bool = False,
+    placebos: bool = DEFAULTS["placebos"],
+    leave_one_out: bool = DEFAULTS["leave_one_out"],
     v_weights: Sequence[float] | None = None,
 ) -> SyntheticControlResult:
     """Fit one synthetic control per treated unit and aggregate them.
@@ -149,8 +167,7 @@ def synthetic_control(
         g = gaps_of(t, d_idx, f)
         ratio = _ratio(g, s)
         p = (1 + sum(r >= ratio for r in p_ratio.values())) / (1 + len(p_ratio)) if p_ratio else None
-        est = Estimate.normal(float(g[s:].mean()), effect_sd)
-        est = Estimate(est.effect, est.se, est.ci_low, est.ci_high, p)
+        est = replace(Estimate.normal(float(g[s:].mean()), effect_sd, se_basis=PLACEBO_BASIS), p_value=p)
         loo: dict[str, float] = {}
         if leave_one_out:
             for j in map(int, np.nonzero(f.weights > 1e-3)[0]):
@@ -230,7 +247,7 @@ def _aggregate(fits: list[UnitFit], p_ratio: dict[str, float], effect_sd: float 
         return fits[0].estimate
     effect = float(np.mean([f.estimate.effect for f in fits]))
     se = effect_sd / np.sqrt(len(fits)) if effect_sd is not None else None
-    est = Estimate.normal(effect, se, Z95)
+    est = Estimate.normal(effect, se, Z95, se_basis=PLACEBO_BASIS)
     p = None
     ratios = np.array(list(p_ratio.values()))
     if len(ratios) >= len(fits):
@@ -238,4 +255,4 @@ def _aggregate(fits: list[UnitFit], p_ratio: dict[str, float], effect_sd: float 
         observed = np.mean([f.rmspe_ratio for f in fits])
         draws = np.array([rng.choice(ratios, len(fits), replace=False).mean() for _ in range(2000)])
         p = float((1 + (draws >= observed).sum()) / (1 + len(draws)))
-    return Estimate(est.effect, est.se, est.ci_low, est.ci_high, p)
+    return replace(est, p_value=p)
