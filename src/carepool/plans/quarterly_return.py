@@ -13,6 +13,11 @@ and returns every finding as data; ``quarterly_return_json`` reads and writes th
 JSON shape (the CLI file, the API body and the web form all arrive as it).
 Deadlines come from the programme year (``deadlines: return_2015Q1: ...``); a return is on
 time when it is submitted by the end of its deadline day (UTC).
+
+From 2021-22 (``return_metrics.is_current``) a return also reports each metric of the year's set
+(``return_metrics.MetricLine``), there is an end-of-year return per financial year (its period
+is the year, ``2025-26``), and the admissions and delayed transfer of care days of the 2015-era
+returns are no longer asked for (the delayed transfers collection ended in February 2020).
 """
 
 from __future__ import annotations
@@ -25,10 +30,19 @@ from carepool.errors import InputError
 from carepool.findings import Finding, error, warning
 from carepool.money import Money
 from carepool.plans.model import Plan
+from carepool.plans.return_metrics import (
+    END_OF_YEAR,
+    MetricLine,
+    is_current,
+    is_year_end,
+    validate_metrics,
+    year_end_periods,
+)
 from carepool.programme.model import ProgrammeYear
 
 _QUARTER = re.compile(r"^(\d{4})\s*Q([1-4])$")
 _LABELLED = re.compile(r"^(\d{4})-(\d{2})\s*Q([1-4])$")
+_YEAR_END = re.compile(r"^(\d{4})-(\d{2})(?:\s*END OF YEAR)?$")
 DEADLINE_PREFIX = "return_"
 MAX_TEXT = 10_000
 
@@ -71,6 +85,7 @@ class QuarterlyReturn:
     conditions: tuple[ConditionAnswer, ...]
     narrative: str = ""
     illustrative: bool = False
+    metrics: tuple[MetricLine, ...] = ()   # current years only: each metric of the year's set
 
     @property
     def income_to_date(self) -> Money:
@@ -131,8 +146,22 @@ def parse_quarter(text: str) -> str | None:
     return None
 
 
+def parse_period(text: str) -> str | None:
+    """A quarter (as ``parse_quarter``) or a financial year for an end-of-year return: '2025-26'
+    or '2025-26 end of year' as '2025-26'; None when it is neither."""
+    quarter = parse_quarter(text)
+    if quarter is not None:
+        return quarter
+    found = _YEAR_END.match(text.strip().upper())
+    if found and (int(found[1]) + 1) % 100 == int(found[2]):
+        return f"{found[1]}-{found[2]}"
+    return None
+
+
 def quarter_label(quarter: str) -> str:
-    """'2015Q1' as '2015-16 Q1' (how returns name their quarter)."""
+    """'2015Q1' as '2015-16 Q1' (how returns name their quarter); '2025-26' as '2025-26 end of year'."""
+    if is_year_end(quarter):
+        return f"{quarter} {END_OF_YEAR}"
     found = _QUARTER.match(quarter)
     if not found:
         return quarter
@@ -141,7 +170,9 @@ def quarter_label(quarter: str) -> str:
 
 
 def quarter_end(quarter: str) -> date:
-    """The last day of a financial quarter ('2015Q1' ends 30 June 2015)."""
+    """The last day of a financial quarter ('2015Q1' ends 30 June 2015) or year ('2025-26': 31 March 2026)."""
+    if is_year_end(quarter):
+        return date(int(quarter[:4]) + 1, 3, 31)
     found = _QUARTER.match(quarter)
     if not found:
         raise InputError(f"'{quarter}' is not a quarter like 2015Q1")
@@ -176,9 +207,10 @@ def validate_return(ret: QuarterlyReturn, programme: ProgrammeYear, plan: Plan |
     found: list[Finding] = []
     if ret.year != programme.id:
         found.append(error("return.year", f"the return is for '{ret.year}', not {programme.id}", field="year"))
-    if ret.quarter not in programme.quarters:
+    periods = programme.quarters + year_end_periods(programme)
+    if ret.quarter not in periods:
         found.append(error("return.quarter", f"'{ret.quarter}' is not a quarter of {programme.name} "
-                           f"({', '.join(quarter_label(q) for q in programme.quarters)})", field="quarter"))
+                           f"({', '.join(quarter_label(q) for q in periods)})", field="quarter"))
     elif submitted_at is not None:
         if _utc_date(submitted_at) <= quarter_end(ret.quarter):
             found.append(error("return.quarter-not-ended", f"{quarter_label(ret.quarter)} ends on "
@@ -197,6 +229,11 @@ def validate_return(ret: QuarterlyReturn, programme: ProgrammeYear, plan: Plan |
     found += _check_counts(ret, programme)
     found += _check_money(ret, programme, plan)
     found += _check_conditions(ret, programme)
+    if is_current(programme):
+        found += validate_metrics(ret.metrics, programme, ret.quarter)
+    elif ret.metrics:
+        found.append(error("return.metrics-not-asked", f"{programme.name} returns have no metrics section: "
+                           "report the admissions and delayed days", field="metrics"))
     if len(ret.narrative) > MAX_TEXT:
         found.append(error("return.narrative-length", f"the narrative is longer than {MAX_TEXT:,} characters",
                            field="narrative"))
@@ -215,6 +252,8 @@ def _check_counts(ret: QuarterlyReturn, programme: ProgrammeYear) -> list[Findin
     found: list[Finding] = []
     for name, value, words in (("admissions", ret.admissions, "non-elective admissions"),
                                ("delayed_days", ret.delayed_days, "delayed transfer of care days")):
+        if value is None and is_current(programme):
+            continue              # not asked for from 2021-22: the metrics section reports activity
         if value is None:
             found.append(error(f"return.{name}-missing", f"give the quarter's {words}", field=name))
         elif value < 0:

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -18,14 +19,15 @@ from carepool.plans.quarterly_return import (
     PoolLine,
     QuarterlyReturn,
     SchemeLine,
-    parse_quarter,
+    parse_period,
 )
+from carepool.plans.return_metrics import ENTERED, MetricLine
 
 
 # the documented JSON shape ------------------------------------------------------------------
 def return_to_dict(ret: QuarterlyReturn) -> dict[str, Any]:
-    """The return as JSON-ready data (amounts in pence, exactly)."""
-    return {
+    """The return as JSON-ready data (amounts in pence, exactly); ``metrics`` only when it has them."""
+    out: dict[str, Any] = {
         "area_code": ret.area_code, "year": ret.year, "quarter": ret.quarter,
         "non_elective_admissions": ret.admissions, "delayed_days": ret.delayed_days,
         "pools": [{"pool": p.pool, "income_to_date_pence": p.income_to_date.pence,
@@ -35,6 +37,14 @@ def return_to_dict(ret: QuarterlyReturn) -> dict[str, Any]:
         "conditions": [{"id": c.id, "met": c.met, "comment": c.comment} for c in ret.conditions],
         "narrative": ret.narrative, "illustrative": ret.illustrative,
     }
+    if ret.metrics:
+        out["metrics"] = [metric_to_dict(m) for m in ret.metrics]
+    return out
+
+
+def metric_to_dict(m: MetricLine) -> dict[str, Any]:
+    return {"metric": m.metric, "actual": m.actual, "source": m.source, "goal": m.goal, "lower": m.lower,
+            "upper": m.upper, "interval": m.interval, "on_track": m.on_track, "narrative": m.narrative}
 
 
 class _Reader:
@@ -67,6 +77,18 @@ class _Reader:
         if isinstance(value, int) and not isinstance(value, bool):
             return value
         self.bad("return.count", f"'{value}' is not a whole number", where)
+        return None
+
+    def figure(self, data: Mapping[str, Any], key: str, where: str) -> float | None:
+        """A metric figure: a number, or text such as '1,234.5' (blank: None)."""
+        value = data.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+            return float(value)
+        if isinstance(value, str) and re.fullmatch(r"-?\d[\d,]*(\.\d+)?", value.strip()):
+            return float(value.strip().replace(",", ""))
+        self.bad("return.figure", f"'{value}' is not a number", where)
         return None
 
     def money(self, data: Mapping[str, Any], key: str, where: str) -> Money | None:
@@ -128,7 +150,7 @@ def return_from_dict(data: object, *, file: str | None = None,
     area = r.text(merged, "area_code", "area_code", required=True).upper()
     year = r.text(merged, "year", "year", required=True)
     raw_quarter = r.text(merged, "quarter", "quarter", required=True)
-    quarter = parse_quarter(raw_quarter) if raw_quarter else None
+    quarter = parse_period(raw_quarter) if raw_quarter else None
     if raw_quarter and quarter is None:
         r.bad("return.quarter", f"'{raw_quarter}' is not a quarter like 2015Q1 or 2015-16 Q1", "quarter")
     pools: list[PoolLine] = []
@@ -157,9 +179,30 @@ def return_from_dict(data: object, *, file: str | None = None,
     delayed = r.count(merged, "delayed_days", "delayed_days")
     narrative = r.text(merged, "narrative", "narrative")
     illustrative = merged.get("illustrative", False) is True
+    metrics = _metrics(r, merged)
     # what could be read is returned with the findings, so validation can add what else is wrong
     return QuarterlyReturn(area, year, quarter or raw_quarter.upper(), tuple(pools), tuple(schemes), admissions,
-                           delayed, tuple(conditions), narrative, illustrative), r.found
+                           delayed, tuple(conditions), narrative, illustrative, tuple(metrics)), r.found
+
+
+def _metrics(r: _Reader, merged: Mapping[str, Any]) -> list[MetricLine]:
+    """The metrics section (current years): the area's figure, judgement and narrative per metric."""
+    out: list[MetricLine] = []
+    for i, item in enumerate(r.items(merged, "metrics")):
+        code = r.text(item, "metric", f"metrics[{i}].metric", required=True)
+        where = f"metrics.{code or i}"
+        on_track = _met(item.get("on_track"))
+        if isinstance(on_track, str):
+            r.bad("return.metric-on-track", f"'{on_track}' is not yes or no", f"{where}.on_track")
+            on_track = None
+        source = r.text(item, "source", f"{where}.source") or ENTERED
+        line = MetricLine(code, r.figure(item, "actual", f"{where}.actual"), source,
+                          r.figure(item, "goal", f"{where}.goal"), r.figure(item, "lower", f"{where}.lower"),
+                          r.figure(item, "upper", f"{where}.upper"), r.text(item, "interval", f"{where}.interval"),
+                          on_track, r.text(item, "narrative", f"{where}.narrative"))
+        if code:
+            out.append(line)
+    return out
 
 
 def merge_findings(read: list[Finding], checked: list[Finding]) -> list[Finding]:

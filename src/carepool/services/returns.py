@@ -7,6 +7,11 @@ payment for performance (``services.performance.post_quarter``): the quarter is 
 the ledger and its assessed figures stored. A corrected return (a later version with other
 admissions) reverses the quarter's posting in force and posts the corrected one.
 
+From 2021-22 a return (quarterly, or end of year with the financial year as its period) also
+reports each metric of the year's set: ``services.return_metrics.complete`` fills each goal
+from the plan and, where a metrics file from person-level data is given, the engine's actual
+and interval, before validation; the area enters the actuals the engine does not have.
+
 Who may submit: a partner's finance or commissioning lead (``partner_lead``) or the pool
 manager, in their own area. Everyone who may see the area may read its returns.
 """
@@ -39,9 +44,11 @@ from carepool.plans.quarterly_return import (
     validate_return,
 )
 from carepool.plans.quarterly_return_json import merge_findings, return_from_dict, return_to_dict
+from carepool.plans.return_metrics import is_current
 from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference import load_reference
-from carepool.services import in_force, performance, verification
+from carepool.reference.load_geography import geography_2023
+from carepool.services import in_force, performance, return_metrics, verification
 from carepool.services.clock import now_utc
 from carepool.services.ledger import area_transactions, assured_plans
 from carepool.services.performance import QuarterRun
@@ -87,36 +94,55 @@ def _plan(session: Session, year: str, area: str) -> Plan | None:
         return None
 
 
-def _check(session: Session, ret: QuarterlyReturn, at: datetime,
-           plans: Mapping[str, Plan] | None = None) -> tuple[ProgrammeYear | None, list[Finding]]:
-    """``plans``: the year's assured plans by area, when the caller has them (else read for this area)."""
+def _known_area(programme: ProgrammeYear, code: str) -> bool:
+    """An HWB area of the year's geography (the 2015 areas, or today's for 2023-vintage years)."""
+    if programme.vintage == "2023":
+        return geography_2023().knows(code)
+    return code in load_reference().areas
+
+
+def _check(session: Session, ret: QuarterlyReturn, at: datetime, plans: Mapping[str, Plan] | None = None,
+           metrics_path: Path | None = None) -> tuple[ProgrammeYear | None, QuarterlyReturn, list[Finding]]:
+    """``plans``: the year's assured plans by area, when the caller has them (else read for this area).
+    Current years: the return comes back with its metrics completed (goals, engine figures)."""
     programme = _programme(ret.year)
     if programme is None:
-        return None, [error("return.year", f"'{ret.year}' is not a programme year", field="year")]
-    if ret.area_code not in load_reference().areas:
-        return programme, [error("return.area-unknown", f"'{ret.area_code}' is not an HWB area code",
-                                 field="area_code")]
+        return None, ret, [error("return.year", f"'{ret.year}' is not a programme year", field="year")]
+    if not _known_area(programme, ret.area_code):
+        return programme, ret, [error("return.area-unknown", f"'{ret.area_code}' is not an HWB area code",
+                                      field="area_code")]
     plan = plans.get(ret.area_code) if plans is not None else _plan(session, programme.id, ret.area_code)
-    found = validate_return(ret, programme, plan, submitted_at=at)
+    completed: list[Finding] = []
+    if is_current(programme):
+        figures = return_metrics.engine_figures(metrics_path, ret.area_code, ret.quarter,
+                                                [m.code for m in programme.metrics])
+        ret, completed = return_metrics.complete(ret, programme, plan, figures)
+    found = validate_return(ret, programme, plan, submitted_at=at) + completed
     if plan is None:
         why = in_force.refusals(session, programme, ret.area_code).get(ret.area_code)
         if why:   # assured, but with an outcome that is never funded: say so
             found = [replace(f, message=f"{f.message} ({why})") if f.rule == "return.no-plan" else f for f in found]
-    return programme, found
+    return programme, ret, found
 
 
-def check(store: Store, ret: QuarterlyReturn, *, at: datetime | None = None) -> list[Finding]:
+def check(store: Store, ret: QuarterlyReturn, *, at: datetime | None = None,
+          metrics_file: str | Path | None = None) -> list[Finding]:
     """Every finding about ``ret`` as if it were submitted ``at`` (now by default); stores nothing."""
+    path = return_metrics.metrics_file(metrics_file)
     with store.transaction() as session:
-        return _check(session, ret, at or now_utc())[1]
+        return _check(session, ret, at or now_utc(), metrics_path=path)[2]
 
 
 def submit(store: Store, ret: QuarterlyReturn, *, actor: str, at: datetime | None = None,
-           read_findings: Sequence[Finding] = (), source: str = "return") -> Submitted:
-    """Validate and store ``ret`` as a new version, and post its quarter; refuse it with every finding."""
+           read_findings: Sequence[Finding] = (), source: str = "return",
+           metrics_file: str | Path | None = None) -> Submitted:
+    """Validate and store ``ret`` as a new version, and post its quarter; refuse it with every finding.
+
+    ``metrics_file``: engine figures for current years' metrics (default ``CAREPOOL_METRICS_FILE``)."""
     at = at or now_utc()
+    path = return_metrics.metrics_file(metrics_file)
     with store.transaction() as session:
-        programme, found = _check(session, ret, at)
+        programme, ret, found = _check(session, ret, at, metrics_path=path)
         found = merge_findings(list(read_findings), found)
         if has_errors(found) or programme is None:
             raise ValidationFailed(f"{source}: the quarterly return has errors and was not stored", found)
@@ -128,7 +154,7 @@ def submit(store: Store, ret: QuarterlyReturn, *, actor: str, at: datetime | Non
 def _post(session: Session, programme: ProgrammeYear, records: Sequence[ReturnRecord], actor: str,
           at: datetime) -> QuarterRun | None:
     """Feed the returns' admissions to payment for performance (one quarter, in this transaction)."""
-    if programme.performance.scheme == "none" or not records:
+    if programme.performance.scheme == "none" or not records or records[0].quarter not in programme.quarters:
         return None
     quarter = records[0].quarter
     reported = {r.area_code: r.document.admissions for r in records if r.document.admissions is not None}
@@ -144,7 +170,8 @@ def _post(session: Session, programme: ProgrammeYear, records: Sequence[ReturnRe
 
 
 def submit_data(store: Store, data: object, *, actor: str, area: str | None = None, year: str | None = None,
-                at: datetime | None = None, file: str | None = None) -> Submitted:
+                at: datetime | None = None, file: str | None = None,
+                metrics_file: str | Path | None = None) -> Submitted:
     """Read the documented JSON shape (a file, the API body, the web form) and submit it.
 
     ``area`` (and ``year``) come from the address on the web: the data may leave them out, and
@@ -157,7 +184,8 @@ def submit_data(store: Store, data: object, *, actor: str, area: str | None = No
     if area is not None and ret.area_code != area:
         read = [*read, error("return.area", f"this return is for {ret.area_code}, not {area}", file=file,
                              field="area_code")]
-    return submit(store, ret, actor=actor, at=at, read_findings=read, source=file or "return")
+    return submit(store, ret, actor=actor, at=at, read_findings=read, source=file or "return",
+                  metrics_file=metrics_file)
 
 
 def read_file(path: Path) -> object:
@@ -179,13 +207,16 @@ def read_file(path: Path) -> object:
                   file=path.name, row=exc.lineno)]) from exc
 
 
-def submit_file(store: Store, path: Path, *, actor: str, at: datetime | None = None) -> Submitted:
-    """Submit a return from a JSON file (the shape is documented in README.md)."""
-    return submit_data(store, read_file(path), actor=actor, at=at, file=path.name)
+def submit_file(store: Store, path: Path, *, actor: str, at: datetime | None = None,
+                metrics_file: str | Path | None = None) -> Submitted:
+    """Submit a return from a JSON file (the shape is documented in README.md); a return workbook
+    goes through ``services.return_workbooks.submit_workbook``."""
+    return submit_data(store, read_file(path), actor=actor, at=at, file=path.name, metrics_file=metrics_file)
 
 
 def submit_quarter(store: Store, returns: Sequence[QuarterlyReturn], *, actor: str, at: datetime,
-                   skip_unchanged: bool = False) -> tuple[int, QuarterRun | None]:
+                   skip_unchanged: bool = False,
+                   metrics_file: str | Path | None = None) -> tuple[int, QuarterRun | None]:
     """Submit many areas' returns for one quarter in one transaction (the demo): all or none.
 
     With ``skip_unchanged``, a return equal to its quarter's latest version is not stored again.
@@ -196,12 +227,17 @@ def submit_quarter(store: Store, returns: Sequence[QuarterlyReturn], *, actor: s
     quarters = {(r.year, r.quarter) for r in returns}
     if len(quarters) != 1:
         raise InputError("submit_quarter takes the returns of one quarter of one year")
+    path = return_metrics.metrics_file(metrics_file)
     with store.transaction() as session:
         programme = _programme(returns[0].year)
         assured = assured_plans(session, programme.id) if programme is not None else {}
         findings: list[Finding] = []
-        for ret in returns:
-            findings += [f for f in _check(session, ret, at, assured)[1] if f.severity.value == "error"]
+        checked: list[QuarterlyReturn] = []
+        for given in returns:
+            _, ret, found = _check(session, given, at, assured, path)
+            checked.append(ret)
+            findings += [f for f in found if f.severity.value == "error"]
+        returns = checked
         if findings or programme is None:
             raise ValidationFailed(f"{len(findings)} problem(s) in the quarter's returns; none was stored", findings)
         latest = _latest_documents(session, programme.id, returns[0].quarter) if skip_unchanged else {}
@@ -222,7 +258,7 @@ def _latest_documents(session: Session, year: str, quarter: str) -> dict[str, ob
 # reading ------------------------------------------------------------------------------------------
 def list_returns(store: Store, area: str, year: str | None = None) -> list[ReturnRecord]:
     """Every version of the area's returns (of one year), by quarter then version."""
-    code = load_reference().area(area.strip().upper()).code
+    code = area_code(area)
     with store.transaction() as session:
         return repo.versions(session, code, year)
 
@@ -285,6 +321,14 @@ def on_time_counts(store: Store, year: str, as_of: date) -> dict[str, tuple[int,
     return out
 
 
+def collect(store: Store, year: str, period: str) -> list[return_metrics.CollectedMetric]:
+    """The national collection of a current year's metrics: each area's latest return for ``period``."""
+    programme = load_programme(year)
+    with store.transaction() as session:
+        records = repo.versions(session, None, programme.id, period)
+    return return_metrics.collected_rows(programme, records)
+
+
 # figures from the books -----------------------------------------------------------------------------
 def finance_from_transactions(plan: Plan, txns: Iterable[Transaction],
                               quarter: str) -> tuple[tuple[PoolLine, ...], tuple[SchemeLine, ...]]:
@@ -313,9 +357,17 @@ def finance_to_date(store: Store, plan: Plan, quarter: str) -> tuple[tuple[PoolL
     return finance_from_transactions(plan, area_transactions(store, plan.area_code), quarter)
 
 
+def area_code(area: str) -> str:
+    """The HWB area's code, of the 2015 areas or today's (NotFound naming the code otherwise)."""
+    code = area.strip().upper()
+    if code not in load_reference().areas and geography_2023().knows(code):
+        return geography_2023().area(code).code
+    return load_reference().area(code).code
+
+
 def assured_plan(store: Store, area: str, year: str) -> Plan | None:
     with store.transaction() as session:
-        return _plan(session, load_programme(year).id, load_reference().area(area).code)
+        return _plan(session, load_programme(year).id, area_code(area))
 
 
 def as_rows(records: Iterable[ReturnRecord]) -> list[Mapping[str, object]]:

@@ -52,8 +52,9 @@ class QuarterlyReturnRow(Base):
     quarter: Mapped[str] = mapped_column(String(8), nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     document: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
-    admissions: Mapped[int] = mapped_column(Integer, nullable=False)
-    delayed_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    # not asked for from 2021-22 (migration 0015 allows NULL): those returns report their metrics
+    admissions: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    delayed_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     income_pence: Mapped[int] = mapped_column(BigInteger, nullable=False)
     expenditure_pence: Mapped[int] = mapped_column(BigInteger, nullable=False)
     illustrative: Mapped[bool] = mapped_column(Boolean, nullable=False)

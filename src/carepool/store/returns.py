@@ -17,6 +17,7 @@ from carepool.errors import InputError
 from carepool.money import Money
 from carepool.plans.quarterly_return import ConditionAnswer, PoolLine, QuarterlyReturn, ReturnRecord, SchemeLine
 from carepool.plans.quarterly_return_json import return_to_dict
+from carepool.plans.return_metrics import ENTERED, MetricLine
 from carepool.store.return_tables import PerformanceAssessmentRow, QuarterlyReturnRow
 from carepool.store.types import as_utc
 
@@ -51,7 +52,9 @@ def _document(data: dict[str, object]) -> QuarterlyReturn:
         pools = data["pools"]
         schemes = data["schemes"]
         conditions = data["conditions"]
+        metrics = data.get("metrics") or []
         assert isinstance(pools, list) and isinstance(schemes, list) and isinstance(conditions, list)
+        assert isinstance(metrics, list)
         return QuarterlyReturn(
             area_code=str(data["area_code"]), year=str(data["year"]), quarter=str(data["quarter"]),
             pools=tuple(PoolLine(str(p["pool"]), Money(int(p["income_to_date_pence"])),
@@ -63,9 +66,23 @@ def _document(data: dict[str, object]) -> QuarterlyReturn:
             conditions=tuple(ConditionAnswer(str(c["id"]), c["met"] if isinstance(c["met"], bool) else None,
                                              str(c.get("comment", ""))) for c in conditions),
             narrative=str(data.get("narrative", "")), illustrative=data.get("illustrative") is True,
+            metrics=tuple(_metric(m) for m in metrics),
         )
     except (KeyError, TypeError, ValueError, AssertionError) as exc:
         raise InputError(f"a stored quarterly return cannot be read: {exc}") from exc
+
+
+def _opt_float(value: object) -> float | None:
+    return None if value is None else float(str(value))
+
+
+def _metric(data: dict[str, object]) -> MetricLine:
+    """A stored metric line (written by ``return_to_dict``)."""
+    on_track = data.get("on_track")
+    return MetricLine(str(data["metric"]), _opt_float(data.get("actual")), str(data.get("source", ENTERED)),
+                      _opt_float(data.get("goal")), _opt_float(data.get("lower")), _opt_float(data.get("upper")),
+                      str(data.get("interval") or ""), on_track if isinstance(on_track, bool) else None,
+                      str(data.get("narrative", "")))
 
 
 def _opt_int(value: object) -> int | None:
@@ -127,8 +144,9 @@ def return_versions_by_id(session: Session, ids: set[int]) -> dict[int, int]:
 def add_version(session: Session, ret: QuarterlyReturn, submitted_by: str, submitted_at: datetime,
                 deadline: date | None) -> ReturnRecord:
     """Store ``ret`` as the next version of its area's return for the quarter (checked already)."""
-    if ret.admissions is None or ret.delayed_days is None:
-        raise InputError("a return is stored only once it has its admissions and delayed days")
+    if (ret.admissions is None or ret.delayed_days is None) and not ret.metrics:
+        raise InputError("a return is stored only once it has its admissions and delayed days (or, from "
+                         "2021-22, its metrics)")
     version = latest_version(session, ret.area_code, ret.year, ret.quarter) + 1
     row = QuarterlyReturnRow(
         area_code=ret.area_code, year=ret.year, quarter=ret.quarter, version=version,
