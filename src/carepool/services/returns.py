@@ -171,7 +171,7 @@ def _post(session: Session, programme: ProgrammeYear, records: Sequence[ReturnRe
 
 def submit_data(store: Store, data: object, *, actor: str, area: str | None = None, year: str | None = None,
                 at: datetime | None = None, file: str | None = None,
-                metrics_file: str | Path | None = None) -> Submitted:
+                metrics_file: str | Path | None = None, read_findings: Sequence[Finding] = ()) -> Submitted:
     """Read the documented JSON shape (a file, the API body, the web form) and submit it.
 
     ``area`` (and ``year``) come from the address on the web: the data may leave them out, and
@@ -179,6 +179,7 @@ def submit_data(store: Store, data: object, *, actor: str, area: str | None = No
     """
     defaults = {k: v for k, v in (("area_code", area), ("year", year)) if v}
     ret, read = return_from_dict(data, file=file, defaults=defaults)
+    read = [*read_findings, *read]      # e.g. a workbook's cells that could not be read
     if ret is None:
         raise ValidationFailed(f"{file or 'the return'}: it could not be read", read)
     if area is not None and ret.area_code != area:
