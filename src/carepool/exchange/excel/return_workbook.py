@@ -45,7 +45,7 @@ def write_return_workbook(path: Path, ret: QuarterlyReturn, programme: Programme
     cover.title = COVER
     title(cover, f"{programme.name}: return for {quarter_label(ret.quarter)}",
           "Fill the yellow cells; blue cells are pre-filled and locked.")
-    rows = [("Area code", ret.area_code, False), ("Area", area_name, False), ("Programme year", ret.year, False),
+    rows: list[tuple[str, object, bool]] = [("Area code", ret.area_code, False), ("Area", area_name, False), ("Programme year", ret.year, False),
             ("Period", ret.quarter, False), ("Narrative", ret.narrative, True)]
     if not is_current(programme):
         rows += [("Non-elective admissions in the quarter", ret.admissions, True),
@@ -88,8 +88,8 @@ def _finance(ws: Worksheet, ret: QuarterlyReturn, plan: Plan | None) -> None:
         fixed(ws.cell(row, 4), None)
         entry(ws.cell(row, 5), s.expenditure_to_date, "money")
         row += 1
-    for col, width in zip("ABCDE", (16, 48, 8, 18, 20), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDE", (16, 48, 8, 18, 20), strict=True):
+        ws.column_dimensions[letter].width = width
 
 
 def _conditions(ws: Worksheet, ret: QuarterlyReturn, programme: ProgrammeYear) -> None:
@@ -102,8 +102,8 @@ def _conditions(ws: Worksheet, ret: QuarterlyReturn, programme: ProgrammeYear) -
         fixed(ws.cell(row, 2), c.title)
         entry(ws.cell(row, 3), given.met if given is not None and given.met is not None else None)
         entry(ws.cell(row, 4), given.comment if given is not None else "")
-    for col, width in zip("ABCD", (10, 60, 14, 60), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCD", (10, 60, 14, 60), strict=True):
+        ws.column_dimensions[letter].width = width
 
 
 def _metrics(ws: Worksheet, ret: QuarterlyReturn, programme: ProgrammeYear) -> None:
@@ -126,8 +126,8 @@ def _metrics(ws: Worksheet, ret: QuarterlyReturn, programme: ProgrammeYear) -> N
         fixed(ws.cell(row, 8), line.upper if line else None)
         entry(ws.cell(row, 9), line.on_track if line and line.on_track is not None else None)
         entry(ws.cell(row, 10), line.narrative if line else "")
-    for col, width in zip("ABCDEFGHIJ", (30, 48, 16, 12, 12, 10, 12, 12, 14, 60), strict=True):
-        ws.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEFGHIJ", (30, 48, 16, 12, 12, 10, 12, 12, 14, 60), strict=True):
+        ws.column_dimensions[letter].width = width
 
 
 # reading ------------------------------------------------------------------------------------------
@@ -189,9 +189,9 @@ def read_return_workbook(path: Path) -> tuple[dict[str, Any] | None, Cells, list
         data[key] = cover.value(row, 2, key) or ""
     labels = {as_text(wb[COVER].cell(r, 1).value or "").lower(): r for r in (8, 9)}
     for words, key in (("non-elective admissions", "non_elective_admissions"), ("delayed transfer", "delayed_days")):
-        row = next((r for label, r in labels.items() if label.startswith(words)), None)
-        if row is not None:
-            data[key] = cover.value(row, 2, "admissions" if key.startswith("non") else key, "int")
+        found_row = next((r for label, r in labels.items() if label.startswith(words)), None)
+        if found_row is not None:
+            data[key] = cover.value(found_row, 2, "admissions" if key.startswith("non") else key, "int")
     data["pools"], data["schemes"] = _read_finance(_Sheet(wb[FINANCE], path.name, cells, found))
     data["conditions"] = _read_conditions(_Sheet(wb[CONDITIONS], path.name, cells, found))
     if METRICS in wb.sheetnames:
