@@ -45,8 +45,9 @@ def write_return_workbook(path: Path, ret: QuarterlyReturn, programme: Programme
     cover.title = COVER
     title(cover, f"{programme.name}: return for {quarter_label(ret.quarter)}",
           "Fill the yellow cells; blue cells are pre-filled and locked.")
-    rows: list[tuple[str, object, bool]] = [("Area code", ret.area_code, False), ("Area", area_name, False), ("Programme year", ret.year, False),
-            ("Period", ret.quarter, False), ("Narrative", ret.narrative, True)]
+    rows: list[tuple[str, object, bool]] = [
+        ("Area code", ret.area_code, False), ("Area", area_name, False), ("Programme year", ret.year, False),
+        ("Period", ret.quarter, False), ("Narrative", ret.narrative, True)]
     if not is_current(programme):
         rows += [("Non-elective admissions in the quarter", ret.admissions, True),
                  ("Delayed transfer of care days in the quarter", ret.delayed_days, True)]
