@@ -15,13 +15,13 @@ import pytest
 from typer.testing import CliRunner
 
 from carepool.cli.main import app
+from carepool.engines.sitrep import evaluation_series as sitrep_series
 from carepool.errors import ValidationFailed
 from carepool.evaluation.exposure_report import exposure_section
-from carepool.evaluation.exposures import evaluate_exposure
+from carepool.evaluation.exposures import SitrepSeries, evaluate_exposure
 from carepool.evaluation.panel import Panel
 from carepool.evaluation.series import months_between
 from carepool.reference import load_reference
-from carepool.reference.discharge import SitrepSeries, sitrep_series
 from carepool.reference.exposures import (
     AREA_FIELDS,
     EXPOSURES,
@@ -128,7 +128,8 @@ def test_a_malformed_sitrep_is_refused_with_located_findings(tmp_path: Path) -> 
     with pytest.raises(ValidationFailed) as err:
         sitrep_series("do_not_meet_criteria_to_reside", bad)
     located = {(f.location.row, f.location.field) for f in err.value.findings}
-    assert located == {(3, "month"), (4, "icb23_code"), (4, "mean_of_daily")}
+    # rows as the loaders count them: 1 is the first data row
+    assert located == {(2, "month"), (3, "icb23_code"), (3, "mean_of_daily")}
 
 
 # planted answers ---------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ DISCHARGE_SITREP = Schema(
     doc="NHS England acute discharge sitrep by ICB, daily values summed to months (as shipped).",
     columns=(
         Column("month", "string", pattern=r"20[0-9]{2}-(0[1-9]|1[0-2])"),
-        Column("icb23_code", "string", pattern=r"E54[0-9]{6}"),
+        Column("icb23_code", "string", pattern=r"E54[0-9]{6}", area=True),   # known areas: the 42 ICBs
         Column("icb_ods_code", "string", pattern=r"Q[A-Z0-9]{2}"),
         Column("metric", "string", allowed=SITREP_METRICS),
         Column("days_in_file", "int", minimum=1, maximum=31),

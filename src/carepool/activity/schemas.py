@@ -33,7 +33,7 @@ class Column:
     allowed: tuple[str, ...] = ()      # closed list of values (strings)
     minimum: int | None = None         # inclusive, for "int" and "float"
     maximum: int | None = None
-    area: bool = False                 # must be a known HWB area code
+    area: bool = False                 # must be a known area code (HWB areas; the ICBs for ICB files)
     pattern: str = ""                  # regular expression the whole text must match (codes)
     whole_number: bool = True          # "float" columns that must hold whole numbers
     doc: str = ""

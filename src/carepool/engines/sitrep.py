@@ -1,4 +1,9 @@
-"""The ICB discharge sitrep (April 2022 - August 2025), read through the validating loaders.
+"""The ICB discharge sitrep (April 2022 - August 2025): its one reader, through the validating loaders.
+
+The SPC charts, the area pages, the generator and the evaluation all read it here: rows are
+checked against ``activity.published.DISCHARGE_SITREP`` and the 42 ICBs, and each rejected row is
+a finding located by row and field (the charts keep the good rows; the evaluation refuses a file
+with any rejected row).
 
 Its quirks are reported as findings and never smoothed: a day recorded as 0 by every ICB (a
 missing day), single ICBs with zero days, an ICB that disappears part-way (Cambridgeshire and
@@ -13,11 +18,14 @@ import calendar
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
+from pathlib import Path
 
-from carepool.activity.published import DISCHARGE_SITREP
+from carepool.activity.published import DISCHARGE_SITREP, SITREP_METRICS
 from carepool.engines.loader import validate_file
-from carepool.findings import Finding, warning
-from carepool.reference.icb import icb_shares_by_area
+from carepool.errors import NotFound, ValidationFailed
+from carepool.evaluation.exposures import SitrepSeries
+from carepool.findings import Finding, error, warning
+from carepool.reference.icb import icb_shares_by_area, read_icbs
 from carepool.reference.load import data_path
 
 FILE = "discharge_sitrep_icb_monthly_2022_2025.csv"
@@ -33,6 +41,14 @@ class Sitrep:
     icbs: tuple[str, ...]
     months: tuple[str, ...]
     findings: tuple[Finding, ...] = field(default_factory=tuple)
+    means: dict[tuple[str, str, str], float] = field(default_factory=dict)   # mean of daily, as published
+    days_missing: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    file: str = FILE
+
+    @property
+    def rejected(self) -> tuple[Finding, ...]:
+        """The findings of rows refused by the checks (the rest are quirks, kept as published)."""
+        return tuple(f for f in self.findings if f.severity == "error")
 
     def series(self, measure: str, icb: str = ENGLAND, *, daily_mean: bool = True) -> dict[str, float]:
         """Month -> value for one ICB (or England, the sum of ICBs present); the daily mean by default."""
@@ -98,19 +114,66 @@ def _quirks(rows: list[dict[str, object]], months: list[str], icbs: list[str]) -
     return found
 
 
-@lru_cache(maxsize=1)
-def load_sitrep() -> Sitrep:
-    """The shipped sitrep, validated row by row; rejected rows and quirks are findings."""
-    good, bad, _ = validate_file(data_path(FILE), DISCHARGE_SITREP, known_areas=())
-    findings = [warning("sitrep.quarantined", str(r["reason"]), file=FILE, row=int(r["row"]))
-                for r in bad.select(["row", "reason"]).to_pylist()]
+def _rejected(rows: list[dict[str, object]], name: str) -> list[Finding]:
+    """One finding per rule a rejected row broke, located by row and field (reasons read 'field: why')."""
+    out = []
+    for r in rows:
+        for reason in str(r["reason"]).split("; "):
+            column = reason.split(":", 1)[0]
+            out.append(error("sitrep.rejected", reason, file=name, row=int(str(r["row"])),
+                             field=column if column in DISCHARGE_SITREP.names else None))
+    return out
+
+
+def _key(r: dict[str, object]) -> tuple[str, str, str]:
+    return str(r["icb23_code"]), str(r["metric"]), str(r["month"])
+
+
+def read_sitrep(path: Path | None = None) -> Sitrep:
+    """The sitrep at ``path`` (default: the shipped file), validated row by row; rejected rows and
+    quirks are findings, never smoothed."""
+    source = path or data_path(FILE)
+    population, _ = read_icbs()
+    good, bad, _ = validate_file(source, DISCHARGE_SITREP, known_areas=population)
+    findings = _rejected(bad.select(["row", "reason"]).to_pylist(), source.name)
     rows = good.to_pylist()
     months = sorted({str(r["month"]) for r in rows})
     icbs = sorted({str(r["icb23_code"]) for r in rows})
-    values = {(str(r["icb23_code"]), str(r["metric"]), str(r["month"])): int(r["sum_of_daily"]) for r in rows}
-    days = {(str(r["icb23_code"]), str(r["metric"]), str(r["month"])): int(r["days_in_file"]) for r in rows}
-    findings += _quirks(rows, months, icbs)
-    return Sitrep(values, days, tuple(icbs), tuple(months), tuple(findings))
+    key = _key
+    findings += _quirks(rows, months, icbs) if rows else []
+    return Sitrep({key(r): int(str(r["sum_of_daily"])) for r in rows},
+                  {key(r): int(str(r["days_in_file"])) for r in rows}, tuple(icbs), tuple(months),
+                  tuple(findings), {key(r): float(str(r["mean_of_daily"])) for r in rows},
+                  {key(r): int(str(r["days_missing"])) for r in rows}, source.name)
+
+
+@lru_cache(maxsize=1)
+def load_sitrep() -> Sitrep:
+    """The shipped sitrep (read once per process)."""
+    return read_sitrep()
+
+
+def evaluation_series(metric: str = "do_not_meet_criteria_to_reside", path: Path | None = None) -> SitrepSeries:
+    """One measure's ICB x month means for the evaluation, refusing a file with any rejected row."""
+    if metric not in SITREP_METRICS:
+        raise NotFound(f"no sitrep metric '{metric}' (one of {', '.join(SITREP_METRICS)})")
+    sitrep = load_sitrep() if path is None else read_sitrep(path)
+    if sitrep.rejected:
+        raise ValidationFailed(f"{sitrep.file}: {len(sitrep.rejected)} problem(s); first: {sitrep.rejected[0]}",
+                               list(sitrep.rejected))
+    population, names = read_icbs()
+    values = {(icb, month): mean for (icb, m, month), mean in sitrep.means.items() if m == metric}
+    gaps = sum(n for (_, m, _), n in sitrep.days_missing.items() if m == metric)
+    months = tuple(sorted({m for _, m in values}))
+    notes = [f"{sitrep.file}: {len(values)} ICB-months of {metric}, {months[0]} to {months[-1]}"] if months else []
+    for code in sorted(population):
+        absent = [m for m in months if (code, m) not in values]
+        if absent:
+            notes.append(f"{names[code]} has no {metric} for {len(absent)} month(s) from {absent[0]}; "
+                         "left out of ICB comparisons, never filled in")
+    if gaps:
+        notes.append(f"{gaps} ICB-day(s) missing inside months; monthly means are of the days present")
+    return SitrepSeries(metric, values, population, names, months, tuple(notes))
 
 
 def mean_delay_days(area_code: str) -> dict[str, float]:

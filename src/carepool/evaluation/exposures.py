@@ -32,7 +32,6 @@ from carepool.evaluation.results import Estimate
 from carepool.evaluation.scm import SyntheticControlResult, synthetic_control
 from carepool.evaluation.series import real_series
 from carepool.reference import load_reference
-from carepool.reference.discharge import SitrepSeries, sitrep_series
 from carepool.reference.exposures import Exposure, load_exposure
 
 ADMISSIONS_FIRST, ADMISSIONS_LAST = "2013-04", "2017-03"
@@ -92,6 +91,23 @@ class DesignResult:
 
 
 @dataclass(frozen=True)
+class SitrepSeries:
+    """One sitrep measure as the evaluation needs it: ICB x month means of the daily count, ICB
+    populations, and notes on what is missing (read by ``engines.sitrep.evaluation_series``)."""
+
+    metric: str
+    values: dict[tuple[str, str], float]     # (icb23 code, 'YYYY-MM') -> mean of daily counts
+    population: dict[str, int]               # icb23 code -> Census 2021 usual residents
+    names: dict[str, str]
+    months: tuple[str, ...]
+    notes: tuple[str, ...]
+
+    def complete_icbs(self) -> tuple[str, ...]:
+        """ICBs with a value in every month (the others are left out, and named in the notes)."""
+        return tuple(sorted(c for c in self.population if all((c, m) in self.values for m in self.months)))
+
+
+@dataclass(frozen=True)
 class ExposureEvaluation:
     """One real exposure's designs, with the treated, comparison and left-out units."""
 
@@ -122,7 +138,10 @@ def evaluate_exposure(name: str, *, bootstrap: int = BOOTSTRAP, placebos: bool =
     """Run the designs for one named exposure on the real series (or on ``panel`` / ``sitrep``)."""
     exposure = exposure or load_exposure(name)
     if name == "discharge-fund":
-        return _discharge(exposure, sitrep or sitrep_series("do_not_meet_criteria_to_reside"))
+        if sitrep is None:
+            raise InputError("the discharge-fund evaluation needs the ICB discharge sitrep series "
+                             "(carepool.services.evaluation reads and validates it)")
+        return _discharge(exposure, sitrep)
     return _area_programme(name, exposure, bootstrap, placebos, panel)
 
 

@@ -9,10 +9,16 @@ between them by their mid-2015 population. Every figure built from these shares 
 
 from __future__ import annotations
 
+import csv
 from fractions import Fraction
 from functools import lru_cache
+from pathlib import Path
 
-from carepool.reference.load import load_reference, read_rows
+from carepool.errors import ValidationFailed
+from carepool.findings import Finding, error
+from carepool.reference.load import data_path, load_reference, read_rows
+
+ICB_FILE = "icb_2023.csv"
 
 
 @lru_cache(maxsize=1)
@@ -54,3 +60,23 @@ def icb_shares_by_area() -> dict[str, dict[str, Fraction]]:
             for icb, share in _hwb_icb().get(hwb, {}).items():
                 shares[icb] = shares.get(icb, Fraction(0)) + share * part
     return out
+
+
+def read_icbs(path: Path | None = None) -> tuple[dict[str, int], dict[str, str]]:
+    """ICB code -> Census 2021 residents and -> name (``icb_2023.csv``), refusing a malformed file."""
+    path = path or data_path(ICB_FILE)
+    found: list[Finding] = []
+    population: dict[str, int] = {}
+    names: dict[str, str] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for line, row in enumerate(csv.DictReader(handle), start=2):
+            raw = (row.get("census2021_usual_residents") or "").strip()
+            if not raw.isdigit() or int(raw) == 0:
+                found.append(error("icb.population", f"census2021_usual_residents '{raw}' is not a positive "
+                                   "whole number", file=path.name, row=line, field="census2021_usual_residents"))
+                continue
+            population[row["icb23_code"]] = int(raw)
+            names[row["icb23_code"]] = row.get("icb_name") or row["icb23_code"]
+    if found:
+        raise ValidationFailed(f"{path.name}: {len(found)} problem(s); first: {found[0]}", found)
+    return population, names

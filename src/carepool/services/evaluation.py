@@ -28,6 +28,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from carepool.engines.sitrep import evaluation_series
 from carepool.errors import InputError
 from carepool.evaluation import (
     DecisionRule,
@@ -87,6 +88,8 @@ def real_exposure(name: str) -> ExposureEvaluation:
     """One real exposure's designs on the real series (shipped files only: kept per process)."""
     if name not in EXPOSURE_NAMES:
         raise InputError(f"exposure must be one of {', '.join(EXPOSURE_NAMES)}, not '{name}'")
+    if name == "discharge-fund":
+        return evaluate_exposure(name, sitrep=evaluation_series("do_not_meet_criteria_to_reside"))
     return evaluate_exposure(name)
 
 
