@@ -55,6 +55,7 @@ PEOPLE = (
     Person("analyst", "analyst@england.test", "NATIONAL", "national", "analyst", ()),
     Person("auditor", "auditor@england.test", "NATIONAL", "national", "auditor", ()),
     Person("admin", "admin@england.test", "NATIONAL", "national", "administrator", ()),
+    Person("ig_lead", "ig@england.test", "NATIONAL", "national", "information_governance", ()),
 )
 BY_KEY = {p.key: p for p in PEOPLE}
 

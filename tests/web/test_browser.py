@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from carepool.services import ledger
 from carepool.store.db import Store, open_store
 from carepool.web import create_app
-from tests.web.conftest import BY_KEY, OWN, PASSWORD, YEAR, assure_plan, settings
+from tests.web.conftest import BY_KEY, OWN, PASSWORD, PEOPLE, YEAR, assure_plan, settings
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(__file__).parent / "assets" / "axe.min.js"
@@ -204,7 +204,7 @@ def test_the_plan_journey_in_chromium(browser: Browser, base_url: str, shots: Pa
 def test_the_accounts_and_error_pages_are_accessible(browser: Browser, base_url: str, shots: Path) -> None:
     admin = _person(browser, base_url, "admin")
     admin.click("text=Accounts")
-    assert admin.locator("#people tbody tr").count() == 10
+    assert admin.locator("#people tbody tr").count() == len(PEOPLE)
     _check(admin, shots, "09-accounts")
     admin.goto("/areas/NOWHERE")
     assert admin.inner_text("h1") == "Page not found"

@@ -19,7 +19,7 @@ from carepool.web import create_app
 from tests.web.conftest import BY_KEY, OTHER, OWN, PEOPLE, log_in, plan_etag, plan_version, settings
 
 EVERYONE = frozenset(p.key for p in PEOPLE)
-NATIONAL = frozenset({"assurer", "analyst", "auditor", "admin"})
+NATIONAL = frozenset({"assurer", "analyst", "auditor", "admin", "ig_lead"})
 # route -> (method, path, who may use it in their own area)
 ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "area page": ("GET", "/areas/{a}", EVERYONE),
@@ -139,8 +139,15 @@ def test_only_administrators_manage_accounts(clients: dict[str, tuple[TestClient
 
 # pages about England as a whole (no area): who may read them, written out per person
 NATIONAL_PAGES: dict[str, frozenset[str]] = {
-    "/evidence": frozenset({"assurer", "analyst", "auditor", "admin", "local_analyst"}),
-    "/audit": frozenset({"auditor", "admin"}),
+    "/evidence": frozenset({"assurer", "analyst", "auditor", "admin", "local_analyst", "ig_lead"}),
+    "/audit": frozenset({"auditor", "admin", "ig_lead"}),
+    "/audit/anchor.json": frozenset({"auditor", "admin", "ig_lead"}),
+    # information governance: the sharing register (agreements, objections with NHS numbers, retention)
+    "/sharing": frozenset({"ig_lead"}),
+    "/sharing/agreements": frozenset({"ig_lead"}),
+    "/sharing/objections": frozenset({"ig_lead"}),
+    "/sharing/datasets": frozenset({"ig_lead"}),
+    "/sharing/shares": frozenset({"ig_lead"}),
     "/scenarios": EVERYONE,     # local users see only their own areas' rows (tests/web/test_budgets_pages.py)
     "/scorecard": EVERYONE,     # local users see only their own areas' rows
     "/programmes/compare": EVERYONE,   # the fund's published rules, the same for everyone
@@ -154,5 +161,31 @@ def test_national_pages(clients: dict[str, tuple[TestClient, str]], person: str,
     response = client.get(path)
     if person in NATIONAL_PAGES[path]:
         assert response.status_code == 200, response.text[:300]
+    else:
+        assert response.status_code == 403
+
+
+# the pages' changes (POST with the session's CSRF token): who may make them
+NATIONAL_ACTIONS: dict[str, frozenset[str]] = {
+    "/audit/verify": frozenset({"auditor", "admin", "ig_lead"}),
+    "/sharing/agreements": frozenset({"ig_lead"}),
+    "/sharing/agreements/NONE/review": frozenset({"ig_lead"}),
+    "/sharing/agreements/NONE/expire": frozenset({"ig_lead"}),
+    "/sharing/objections": frozenset({"ig_lead"}),
+    "/sharing/objections/withdraw": frozenset({"ig_lead"}),
+    "/sharing/datasets/purge": frozenset({"ig_lead"}),
+}
+
+
+@pytest.mark.parametrize("person", sorted(EVERYONE))
+@pytest.mark.parametrize("path", sorted(NATIONAL_ACTIONS))
+def test_national_actions(clients: dict[str, tuple[TestClient, str]], person: str, path: str) -> None:
+    """Refused is exactly 403; allowed is anything else but a server error (the forms here are empty,
+    so an allowed change is refused as bad input or an unknown agreement, and nothing is changed)."""
+    client, token = clients[person]
+    response = client.post(path, data={"csrf_token": token}, follow_redirects=False)
+    assert response.status_code < 500, response.text[:300]
+    if person in NATIONAL_ACTIONS[path]:
+        assert response.status_code != 403, response.text[:300]
     else:
         assert response.status_code == 403

@@ -72,7 +72,7 @@ def test_demo_users_can_log_in_and_get_new_passwords_on_each_call(tmp_path: Path
     store = open_store(str(tmp_path / "demo.db"))
     first = users.create_demo_users(store)
     roles = {role for _, _, role, _ in first}
-    assert roles == {r.value for r in users.Role} and len(first) == 10
+    assert roles == {r.value for r in users.Role} and len(first) == 11   # ten roles; two partner leads
     orgs = {org for _, _, role, org in first if role == "partner_lead"}
     assert orgs == {OWN, "03L"}, "one partner lead per partner of the Rotherham plan"
     email, password, role, _ = first[0]

@@ -11,7 +11,7 @@ import typer
 from carepool.cli.common import DB_OPTION, console, err_console, handled, print_json, store_at
 from carepool.errors import ValidationFailed
 from carepool.findings import Severity
-from carepool.services.sharing_audit import read_anchor, read_log, take_anchor, write_anchor
+from carepool.services.sharing_audit import anchor_if_intact, read_anchor, read_log, write_anchor
 
 GROUP_NAME = "audit"
 group = typer.Typer(help="The append-only audit log of shares and reads of person-level data.",
@@ -44,10 +44,7 @@ def anchor(db: str | None = DB_OPTION,
     """Export the log's head (sequence number and hash) so later cuts or rewrites can be proved."""
     with handled():
         with store_at(db) as store:
-            log = read_log(store)
-            if not log.intact:
-                raise ValidationFailed("the audit log is not intact: not anchoring it", list(log.findings))
-            kept = take_anchor(store, datetime.now(UTC))
+            kept = anchor_if_intact(store, datetime.now(UTC))
         write_anchor(kept, out)
         console.print(f"anchor written to {out}: entry {kept.seq}, hash {kept.hash}")
 

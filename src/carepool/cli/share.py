@@ -22,7 +22,8 @@ from carepool.cli.common import DB_OPTION, console, err_console, handled, print_
 from carepool.errors import InputError, PermissionDenied
 from carepool.services import sharing as service
 from carepool.services.sharing import MeshConfig, Thresholds, build_mapping
-from carepool.sharing.agreements import Agreement, parse_purpose
+from carepool.services.sharing_governance import agreement_from_text, parse_date
+from carepool.sharing.agreements import parse_purpose
 from carepool.sharing.objections import Objection
 
 GROUP_NAME = "share"
@@ -113,10 +114,6 @@ def _truth(path: Path) -> set[tuple[str, str]]:
 
 
 # agreements --------------------------------------------------------------------------------
-def _csv_list(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(",") if part.strip())
-
-
 @agreement_group.command("add")
 def agreement_add(
     agreement_id: str = typer.Option(..., "--id"),
@@ -135,15 +132,9 @@ def agreement_add(
 ) -> None:
     """Record a data-sharing agreement (and create its controller's pseudonymisation key)."""
     with handled():
-        boxes: dict[str, str] = {}
-        for pair in _csv_list(mailboxes):
-            party, sep, box = pair.partition("=")
-            if not sep or not party.strip() or not box.strip():
-                raise InputError(f"'{pair}' is not PARTY=MAILBOX")
-            boxes[party.strip()] = box.strip()
-        agreement = Agreement(agreement_id, _csv_list(parties), parse_purpose(purpose), legal_basis,
-                              frozenset(_csv_list(fields)), retention_days, _date(start), _date(end), description,
-                              mailboxes=boxes)
+        agreement = agreement_from_text(agreement_id=agreement_id, parties=parties, purpose=purpose,
+                                        legal_basis=legal_basis, fields=fields, retention_days=retention_days,
+                                        start=start, end=end, description=description, mailboxes=mailboxes)
         with store_at(db) as store:
             service.add_agreement(store, agreement, actor=_actor(actor))
         console.print(f"agreement {agreement_id} recorded")
@@ -162,10 +153,7 @@ def agreement_list(db: str | None = DB_OPTION) -> None:
 
 
 def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+    return parse_date(value, "--on")
 
 
 # objections --------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ class Role(StrEnum):
     AUDITOR = "auditor"                    # read-only
     ADMINISTRATOR = "administrator"
     CARE_COORDINATOR = "care_coordinator"  # plans and reviews people's joined-up budgets in the area
+    INFORMATION_GOVERNANCE = "information_governance"   # the deployment's IG lead: agreements, objections, retention
 
 
 class Action(StrEnum):
@@ -62,6 +63,8 @@ class Action(StrEnum):
     ASSURE = "assure"
     MANAGE_USERS = "manage_users"
     READ_PERSON_LEVEL = "read_person_level"   # one person's budget, the list of people with budgets
+    GOVERN_SHARING = "govern_sharing"         # agreements, the objections register (NHS numbers), retention
+    READ_AUDIT = "read_audit"                 # the sharing audit log and its verification
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
@@ -70,9 +73,10 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.POOL_MANAGER: frozenset({Action.VIEW, Action.UPLOAD, Action.SUBMIT, Action.READ_PERSON_LEVEL}),
     Role.NATIONAL_ASSURER: frozenset({Action.VIEW, Action.ASSURE}),
     Role.ANALYST: frozenset({Action.VIEW}),
-    Role.AUDITOR: frozenset({Action.VIEW}),
-    Role.ADMINISTRATOR: frozenset({Action.VIEW, Action.MANAGE_USERS}),
+    Role.AUDITOR: frozenset({Action.VIEW, Action.READ_AUDIT}),
+    Role.ADMINISTRATOR: frozenset({Action.VIEW, Action.MANAGE_USERS, Action.READ_AUDIT}),
     Role.CARE_COORDINATOR: frozenset({Action.VIEW, Action.READ_PERSON_LEVEL}),
+    Role.INFORMATION_GOVERNANCE: frozenset({Action.VIEW, Action.GOVERN_SHARING, Action.READ_AUDIT}),
 }
 # which kinds of organisation may hold each role
 ROLE_ORGS: dict[Role, frozenset[str]] = {
@@ -84,6 +88,8 @@ ROLE_ORGS: dict[Role, frozenset[str]] = {
     Role.AUDITOR: frozenset({"ccg", "icb", "la", "hwb", "national"}),
     Role.ADMINISTRATOR: frozenset({"national"}),
     Role.CARE_COORDINATOR: frozenset({"ccg", "icb", "la"}),
+    # the sharing register is the deployment's, not split by area (like the audit log): a national role
+    Role.INFORMATION_GOVERNANCE: frozenset({"national"}),
 }
 
 
@@ -252,7 +258,8 @@ def create_demo_users(store: Store) -> list[tuple[str, str, str, str]]:
         ("local-auditor@demo.carepool.test", hwb_code(DEMO_AREA), "hwb", Role.AUDITOR.value, [DEMO_AREA]),
     ]
     specs += [(f"{role.value.replace('_', '-')}@demo.carepool.test", NATIONAL_ORG, "national", role.value, [])
-              for role in (Role.NATIONAL_ASSURER, Role.ANALYST, Role.AUDITOR, Role.ADMINISTRATOR)]
+              for role in (Role.NATIONAL_ASSURER, Role.ANALYST, Role.AUDITOR, Role.ADMINISTRATOR,
+                           Role.INFORMATION_GOVERNANCE)]
     existing = {u.email for u in list_users(store)}
     out: list[tuple[str, str, str, str]] = []
     for email, org, kind, role, areas in specs:

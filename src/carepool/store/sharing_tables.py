@@ -163,6 +163,20 @@ def list_agreements(session: Session) -> list[Agreement]:
     return [_agreement(r) for r in session.scalars(select(AgreementRow).order_by(AgreementRow.agreement_id))]
 
 
+def end_agreement(session: Session, agreement_id: str, on: date) -> date:
+    """End the agreement early, on ``on`` (its last day in force); the end date it had is returned."""
+    row = session.get(AgreementRow, agreement_id)
+    if row is None:
+        raise NotFound(f"no data-sharing agreement '{agreement_id}'")
+    if on < row.start_date:
+        raise InputError(f"agreement {agreement_id} starts on {row.start_date}: it cannot end before that ({on})")
+    if on >= row.end_date:
+        raise InputError(f"agreement {agreement_id} already ends on {row.end_date}, not after {on}")
+    was, row.end_date = row.end_date, on
+    session.flush()
+    return was
+
+
 def get_key(session: Session, agreement_id: str) -> PseudonymKey:
     row = session.get(KeyRow, agreement_id)
     if row is None:

@@ -18,7 +18,7 @@ from carepool.store.db import Base
 from carepool.store.types import UtcDateTime
 
 ROLES = ("partner_lead", "hwb_chair", "pool_manager", "national_assurer", "analyst", "auditor",
-         "administrator", "care_coordinator")
+         "administrator", "care_coordinator", "information_governance")
 ORG_KINDS = ("ccg", "icb", "la", "hwb", "national")
 _ROLE_LIST = ", ".join(f"'{r}'" for r in ROLES)      # constants only, no user values
 _KIND_LIST = ", ".join(f"'{k}'" for k in ORG_KINDS)

@@ -27,15 +27,18 @@ from carepool.web import (
     oidc,
     pages_admin,
     pages_area,
+    pages_audit,
     pages_auth,
     pages_budgets,
     pages_dashboard,
+    pages_governance,
     pages_plan_edit,
     pages_programmes,
     pages_reports,
     pages_returns,
     pages_scenarios,
     pages_scorecard,
+    pages_sharing,
     pages_workflow,
     pages_year_end,
 )
@@ -94,6 +97,7 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
     for module in (pages_auth, oidc, pages_dashboard, pages_area, pages_workflow, pages_admin, pages_reports,
                    pages_year_end,
                    pages_plan_edit, pages_budgets, pages_programmes, pages_scenarios, pages_scorecard, pages_returns,
+                   pages_audit, pages_sharing, pages_governance,
                    api, api_actions, api_plan):
         app.include_router(module.router)
     errors.install(app)

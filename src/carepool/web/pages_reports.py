@@ -1,12 +1,11 @@
-"""Read-only reports: an area's payment-for-performance quarters, the evidence report, the sharing audit log.
+"""Read-only reports: an area's payment-for-performance quarters and the evidence report
+(the sharing audit log is ``pages_audit``).
 
 - ``/areas/{code}/performance``: anyone who may see the area.
 - ``/evidence``: national roles and analysts (the report is about England as a whole). It is the
   evaluation's own self-contained HTML (the one evidence service, with the real exposures:
   pioneers, vanguards, discharge funds), built from the real series on the first request and
   cached until a plan changes, served with a CSP that allows only its inline styles.
-- ``/audit``: national auditors and administrators (the sharing log is not split by area, so a
-  local auditor would otherwise see other areas' sharing).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from carepool.errors import PermissionDenied
 from carepool.money import Money
-from carepool.services import evaluation, performance, sharing_audit
+from carepool.services import evaluation, performance
 from carepool.services.users import Role, User
 from carepool.web.area_data import visible_area
 from carepool.web.render import render
@@ -32,10 +31,6 @@ REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; fra
 
 def may_read_evidence(user: User) -> bool:
     return user.national or user.role is Role.ANALYST
-
-
-def may_read_audit(user: User) -> bool:
-    return user.national and user.role in (Role.AUDITOR, Role.ADMINISTRATOR)
 
 
 @router.get("/areas/{code}/performance", response_class=HTMLResponse)
@@ -55,10 +50,3 @@ def evidence_page(request: Request, user: CurrentUser) -> Response:
     report = evaluation.evidence_report(store_of(request), request.app.state.settings.year)
     return HTMLResponse(report.html, headers={"Content-Security-Policy": REPORT_CSP,
                                               "Cache-Control": "private, no-store"})
-
-
-@router.get("/audit", response_class=HTMLResponse)
-def audit_page(request: Request, user: CurrentUser) -> Response:
-    if not may_read_audit(user):
-        raise PermissionDenied(f"your role ({user.role.value}) may not read the sharing audit log")
-    return render(request, "audit.html", {"log": sharing_audit.read_log(store_of(request))})
