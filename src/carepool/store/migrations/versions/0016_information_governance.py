@@ -1,7 +1,7 @@
 """The information_governance role: web accounts may hold it (agreements, objections, retention, the audit log).
 
-Revision ID: 0015_information_governance
-Revises: 0014_icb_users
+Revision ID: 0016_information_governance
+Revises: 0015_return_metrics
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0015_information_governance"
-down_revision: str | Sequence[str] | None = "0014_icb_users"
+revision: str = "0016_information_governance"
+down_revision: str | Sequence[str] | None = "0015_return_metrics"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
