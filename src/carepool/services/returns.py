@@ -44,7 +44,7 @@ from carepool.plans.quarterly_return import (
     validate_return,
 )
 from carepool.plans.quarterly_return_json import merge_findings, return_from_dict, return_to_dict
-from carepool.plans.return_metrics import is_current
+from carepool.plans.return_metrics import is_current, year_end_periods
 from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference import load_reference
 from carepool.reference.load_geography import geography_2023
@@ -304,7 +304,7 @@ def _statuses(programme: ProgrammeYear, records: Iterable[ReturnRecord]) -> list
         if r.quarter not in latest or r.version > latest[r.quarter].version:
             latest[r.quarter] = r
     return [QuarterStatus(q, quarter_label(q), return_deadline(programme, q), first.get(q), latest.get(q))
-            for q in programme.quarters]
+            for q in programme.quarters + year_end_periods(programme)]
 
 
 def on_time_counts(store: Store, year: str, as_of: date) -> dict[str, tuple[int, int]]:

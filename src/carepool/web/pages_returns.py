@@ -4,7 +4,10 @@
   on time?) and every version, for anyone who may see the area.
 - ``GET|POST /areas/{code}/returns/new``: the return form (works without JavaScript; CSRF
   token; each finding is shown beside the field it concerns, with an error summary at the
-  top). Partner finance/commissioning leads and the pool manager, in their own area.
+  top). Partner finance/commissioning leads and the pool manager, in their own area. From 2021-22
+  the form has a section per metric of the year (goal from the plan; the metrics engine's actual
+  where person-level data are loaded, ``CAREPOOL_METRICS_FILE``, else a field for the area's
+  figure; on track?; narrative) and the end-of-year return is one more period to choose.
 - ``GET|POST /api/areas/{code}/returns``: the same as JSON (POST sends the session's CSRF
   token in ``X-CSRF-Token``; refusals come in the API's one error shape with every finding).
 """
@@ -26,8 +29,9 @@ from carepool.money import Money
 from carepool.plans.model import Plan
 from carepool.plans.quarterly_return import ReturnRecord, quarter_label
 from carepool.plans.quarterly_return_json import return_to_dict
-from carepool.programme import load_programme
-from carepool.services import returns
+from carepool.plans.return_metrics import ENGINE, MetricLine, is_current, year_end_periods
+from carepool.programme import ProgrammeYear, load_programme
+from carepool.services import return_metrics, returns
 from carepool.services.users import User
 from carepool.web.area_data import visible_area
 from carepool.web.errors import ERROR_RESPONSES
@@ -59,10 +63,25 @@ def returns_page(request: Request, code: str, user: CurrentUser) -> Response:
     store = store_of(request)
     statuses = returns.statuses(store, area.code, year)
     history = returns.list_returns(store, area.code, year)
+    programme = load_programme(year)
     return render(request, "returns.html", {
         "area": area, "year": year, "statuses": statuses, "history": list(reversed(history)),
         "returns": [s.latest for s in statuses if s.latest is not None],
+        "metric_names": {m.code: m.name for m in programme.metrics} if is_current(programme) else {},
         "may_submit": returns.may_submit(user, area.code), "money": Money})
+
+
+def _periods(programme: ProgrammeYear) -> tuple[str, ...]:
+    return programme.quarters + year_end_periods(programme)
+
+
+def _metric_lines(request: Request, programme: ProgrammeYear, plan: Plan | None, area_code: str,
+                  period: str) -> dict[str, MetricLine]:
+    """Current years: each metric's goal and, where person-level data are loaded, the engine's figure."""
+    if not is_current(programme) or period not in _periods(programme):
+        return {}
+    lines = return_metrics.prefill(programme, plan, period, return_metrics.metrics_file(), area_code)
+    return {m.metric: m for m in lines}
 
 
 def _form_context(request: Request, area_code: str, values: Mapping[str, str],
@@ -74,12 +93,14 @@ def _form_context(request: Request, area_code: str, values: Mapping[str, str],
         if f.location.field:
             by_field.setdefault(f.location.field, []).append(f.message)
     return {"programme": year, "plan": plan, "values": values, "findings": findings, "by_field": by_field,
-            "field_id": field_id, "quarter_label": quarter_label,
+            "field_id": field_id, "quarter_label": quarter_label, "periods": _periods(year),
+            "current": is_current(year), "engine": ENGINE,
+            "metric_lines": _metric_lines(request, year, plan, area_code, values.get("quarter", "")),
             "open_schemes": any(name.startswith("schemes.") for name in by_field)}
 
 
 def _prefill(request: Request, plan: Plan | None, quarter: str) -> dict[str, str]:
-    """The pool's books to the end of the quarter, as the form's starting figures."""
+    """The pool's books to the end of the period, as the form's starting figures."""
     values = {"quarter": quarter}
     if plan is None:
         return values
@@ -98,15 +119,19 @@ def return_form(request: Request, code: str, user: CurrentUser, quarter: str | N
     returns.require_submitter(user, area.code)
     year = load_programme(_year(request))
     done = returns.latest_returns(store_of(request), area.code, year.id)
-    chosen = quarter if quarter in year.quarters else next((q for q in year.quarters if q not in done),
-                                                           year.quarters[-1])
+    periods = _periods(year)
+    chosen = quarter if quarter in periods else next((q for q in periods if q not in done), periods[-1])
     plan = returns.assured_plan(store_of(request), area.code, year.id)
     context = _form_context(request, area.code, _prefill(request, plan, chosen), [])
     return render(request, "return_form.html", {"area": area, **context})
 
 
-def data_from_form(form: Mapping[str, Any], plan: Plan | None, conditions: list[str]) -> dict[str, Any]:
-    """The form's fields as the documented JSON shape (blank figures are left for validation to name)."""
+def data_from_form(form: Mapping[str, Any], plan: Plan | None, conditions: list[str],
+                   metrics: list[str] | None = None) -> dict[str, Any]:
+    """The form's fields as the documented JSON shape (blank figures are left for validation to name).
+
+    ``metrics``: the year's metric ids (current years); an engine figure is not a form field (the
+    service fills it), so only the area's figure, judgement and narrative are read."""
     def text(name: str) -> str:
         value = form.get(name)
         return value.strip() if isinstance(value, str) else ""
@@ -121,6 +146,13 @@ def data_from_form(form: Mapping[str, Any], plan: Plan | None, conditions: list[
                        for r in refs if text(f"schemes.{r}.expenditure_to_date")]
     data["conditions"] = [{"id": c, "met": text(f"conditions.{c}") or None,
                            "comment": text(f"conditions.{c}.comment")} for c in conditions]
+    if metrics:
+        data["metrics"] = [{"metric": m, "actual": text(f"metrics.{m}.actual"),
+                            "on_track": text(f"metrics.{m}.on_track") or None,
+                            "narrative": text(f"metrics.{m}.narrative")} for m in metrics]
+        for key in ("non_elective_admissions", "delayed_days"):      # not asked for from 2021-22
+            if not data[key]:
+                del data[key]
     return data
 
 
@@ -132,7 +164,8 @@ def submit_form(request: Request, code: str, user: CurrentUser, form: CheckedFor
     store = store_of(request)
     plan = returns.assured_plan(store, area.code, year.id)
     values = {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
-    data = data_from_form(form, plan, [c.id for c in year.conditions])
+    data = data_from_form(form, plan, [c.id for c in year.conditions],
+                          [m.code for m in year.metrics] if is_current(year) else None)
     try:
         done = returns.submit_data(store, data, actor=user.email, area=area.code, year=year.id)
     except ValidationFailed as exc:
@@ -163,6 +196,14 @@ class ConditionIn(BaseModel):
     comment: str = Field(default="", max_length=10_000)
 
 
+class MetricIn(BaseModel):
+    metric: str = Field(max_length=40)
+    actual: float | None = Field(default=None, description="The period's figure in the metric's unit (left out "
+                                                           "where the metrics engine has it).")
+    on_track: bool | None = None
+    narrative: str = Field(default="", max_length=10_000)
+
+
 class ReturnIn(BaseModel):
     """A quarterly return (the shape of ``carepool returns submit``); the area comes from the address.
 
@@ -176,6 +217,8 @@ class ReturnIn(BaseModel):
     schemes: list[SchemeIn] = Field(default_factory=list, max_length=500)
     conditions: list[ConditionIn] = Field(default_factory=list, max_length=50)
     narrative: str = Field(default="", max_length=10_000)
+    metrics: list[MetricIn] = Field(default_factory=list, max_length=30,
+                                    description="From 2021-22: each metric of the year's set.")
 
 
 class ReturnOut(BaseModel):
