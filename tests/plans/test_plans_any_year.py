@@ -90,7 +90,35 @@ def test_capacity_and_demand_where_the_year_asks() -> None:
     assert {c.plan_year for c in plan.capacity} == {"2023-24", "2024-25"}
     missing = replace(plan, capacity=tuple(c for c in plan.capacity if c.plan_year == "2023-24"))
     assert any("none for 2024-25" in m for m in rules(missing, Y2325)["CAPACITY-MISSING"])
-    assert sample_plan_2023(SOMERSET, Y2526).capacity == ()       # not confirmed as asked in 2025-26
+    # 2025-26 asks too (each HWB agrees a capacity and demand plan, YORK2526 in the year file)
+    current = sample_plan_2023(SOMERSET, Y2526)
+    assert {c.plan_year for c in current.capacity} == {"2025-26"}
+    assert "CAPACITY-MISSING" in rules(replace(current, capacity=()), Y2526)
+    assert not load_programme("bcf-2019-20").capacity_and_demand
+
+
+def test_two_year_schemes_plan_their_spend_per_plan_year() -> None:
+    plan = sample_plan_2023(SOMERSET, Y2325, signed=True)
+    assert plan.schemes and all(len(s.amounts) == 2 for s in plan.schemes)
+    assert all(sum(m.pence for _, m in s.amounts) == s.amount.pence for s in plan.schemes)
+    assert plan_from_dict(plan_to_dict(plan)) == plan
+    assert rules(plan, Y2325, stage="submission") == {}
+    first = plan.schemes[0]
+    (y1, a1), (y2, a2) = first.amounts
+    moved = replace(first, amounts=((y1, a1 - Money(100)), (y2, a2 + Money(100))))   # same total, wrong years
+    found = rules(replace(plan, schemes=(moved, *plan.schemes[1:])), Y2325)
+    assert [m.split(":")[1].strip() for m in found["SCHEMES-SUM-YEAR"]][:1] == [f"pool P1 in {y1}"]
+    assert len(found["SCHEMES-SUM-YEAR"]) == 2                            # both years are off by the £1
+    assert "SCHEMES-SUM" not in found                                    # the two-year total still adds up
+    one_year = replace(first, amounts=((y1, a1),))
+    assert any(f"none for {y2}" in m for m in rules(replace(plan, schemes=(one_year, *plan.schemes[1:])),
+                                                       Y2325)["SCHEME-YEAR"])
+    off = replace(first, amounts=((y1, a1), (y2, a2 + Money(1))))
+    assert "SCHEME-YEAR-SUM" in rules(replace(plan, schemes=(off, *plan.schemes[1:])), Y2325)
+    current = sample_plan_2023(SOMERSET, Y2526)
+    assert all(s.amounts == () for s in current.schemes)
+    dated = replace(current.schemes[0], amounts=(("2025-26", current.schemes[0].amount),))
+    assert "SCHEME-YEAR" in rules(replace(current, schemes=(dated, *current.schemes[1:])), Y2526)
 
 
 def test_2025_26_needs_the_chief_executives_and_the_s151_officer() -> None:

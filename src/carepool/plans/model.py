@@ -58,8 +58,15 @@ class Scheme:
     provider: str
     source: str         # funding stream id
     pool: str
-    amount: Money
+    amount: Money       # the whole plan period (for a two-year plan: the sum of ``amounts``)
     new: bool           # new scheme (True) or existing (False)
+    amounts: tuple[tuple[str, Money], ...] = ()  # two-year plans: ("2023-24", amount) for each plan year
+
+    def amount_for(self, plan_year: str) -> Money:
+        """The scheme's planned spend in one plan year (a one-year plan's whole amount)."""
+        if not self.amounts:
+            return self.amount
+        return Money(sum(m.pence for label, m in self.amounts if label == plan_year))
 
 
 @dataclass(frozen=True, slots=True)

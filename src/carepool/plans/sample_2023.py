@@ -71,9 +71,12 @@ def _schemes(year: ProgrammeYear, funding: list[FundingLine], rng: random.Random
     by_stream: dict[str, int] = {}
     for f in funding:
         by_stream[f.stream] = by_stream.get(f.stream, 0) + f.amount.pence
+    two_years = len(year.plan_years) > 1
     out = []
     for i, (sid, pence) in enumerate(sorted(by_stream.items()), 1):
         stream = year.stream(sid)
+        amounts = tuple((label, Money(sum(f.amount.pence for f in funding if f.stream == sid and f.plan_year == label)))
+                        for label in year.plan_years) if two_years else ()
         out.append(Scheme(
             ref=f"S{i}", name=f"{stream.name} (illustrative)",
             scheme_type=year.scheme_types[0] if year.scheme_types else
@@ -81,7 +84,7 @@ def _schemes(year: ProgrammeYear, funding: list[FundingLine], rng: random.Random
             area_of_spend=year.areas_of_spend[0] if year.areas_of_spend else "Social care",
             commissioner=year.commissioners[0] if year.commissioners else "Joint",
             provider="Local providers (illustrative)", source=sid, pool="P1", amount=Money(pence),
-            new=rng.random() < 0.3))
+            new=rng.random() < 0.3, amounts=amounts))
     return out
 
 

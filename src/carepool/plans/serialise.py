@@ -61,7 +61,9 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             {"ref": s.ref, "name": s.name, "scheme_type": s.scheme_type,
              "area_of_spend": s.area_of_spend, "commissioner": s.commissioner,
              "provider": s.provider, "source": s.source, "pool": s.pool,
-             "amount_pence": s.amount.pence, "new": s.new}
+             "amount_pence": s.amount.pence, "new": s.new,
+             **({"amounts": [{"plan_year": y, "amount_pence": m.pence} for y, m in s.amounts]}
+                if s.amounts else {})}
             for s in plan.schemes
         ],
         "metrics": [
@@ -116,6 +118,8 @@ def plan_from_dict(data: dict[str, Any]) -> Plan:
                     area_of_spend=s["area_of_spend"], commissioner=s["commissioner"],
                     provider=s["provider"], source=s["source"], pool=s["pool"],
                     amount=Money(int(s["amount_pence"])), new=bool(s["new"]),
+                    amounts=tuple((str(a["plan_year"]), Money(int(a["amount_pence"])))
+                                  for a in s.get("amounts", ())),
                 )
                 for s in data["schemes"]
             ),

@@ -22,7 +22,9 @@ from carepool.findings import Finding
 from carepool.money import Money
 from carepool.programme.checks import check_year
 from carepool.programme.model import (
+    CHECKLIST_PLACES,
     CONTRIBUTOR_KINDS,
+    FILLS,
     LOCAL,
     NATIONAL_BODIES,
     NO_PERFORMANCE,
@@ -38,6 +40,7 @@ from carepool.programme.model import (
     ProgrammeYear,
     RingFence,
     Source,
+    WorkbookTemplate,
 )
 from carepool.programme.reader import Findings, Reader
 from carepool.programme.yaml_marks import load_marked
@@ -148,6 +151,25 @@ def _build(r: Reader, raw: dict[str, Any], where: str) -> ProgrammeYear:
         unfunded_outcomes=_unfunded_outcomes(r),
         conditions_hold=_conditions_hold(r),
         admissions_tolerance_pct=r.decimal("admissions_tolerance_pct", "2"),
+        template=_template(r),
+    )
+
+
+def _template(r: Reader) -> WorkbookTemplate:
+    """The year's official planning template as far as its published guidance describes it."""
+    if not r.has("template"):
+        return WorkbookTemplate()
+    t = r.section("template")
+    sheets = t.strings("sheets", [])
+    layout = t.choice("layout", (PUBLISHED, UNPUBLISHED), UNPUBLISHED)
+    if (layout == PUBLISHED) != bool(sheets):
+        t.fail("sheets", "list the official sheets in order when (and only when) layout is 'published'")
+    return WorkbookTemplate(
+        layout=layout, parts=t.strings("parts", []), sheets=sheets,
+        input_fill=t.choice("input_fill", FILLS, UNPUBLISHED),
+        prefilled_fill=t.choice("prefilled_fill", FILLS, UNPUBLISHED),
+        checklist=t.choice("checklist", CHECKLIST_PLACES, UNPUBLISHED),
+        source=t.text("source", ""), note=t.text("note", ""), declared=True,
     )
 
 

@@ -141,6 +141,31 @@ class ConditionsHold:
     source: str
 
 
+FILLS: tuple[str, ...] = ("yellow", "blue", "grey", UNPUBLISHED)
+CHECKLIST_PLACES: tuple[str, ...] = ("cover", "sheet", UNPUBLISHED)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkbookTemplate:
+    """What the year's official planning template looks like, as far as its published guidance says.
+
+    The official templates are shared on the Better Care Exchange (a login), so most of their
+    layout is not in carepool's sources: ``layout`` says whether the sheet list was published,
+    and a fill or checklist place written ``unpublished`` means carepool's own choice is used
+    (and the workbook's Guidance sheet says so).
+    """
+
+    layout: str = UNPUBLISHED          # "published" when ``sheets`` lists the official sheets in order
+    parts: tuple[str, ...] = ()        # the documents a submission has (planning template, C&D plan, ...)
+    sheets: tuple[str, ...] = ()       # the official sheet names in order, where published
+    input_fill: str = UNPUBLISHED      # FILLS: the colour of input cells in the official template
+    prefilled_fill: str = UNPUBLISHED  # FILLS: the colour of pre-populated cells
+    checklist: str = UNPUBLISHED       # where the completeness checklist sits: "cover" or its own "sheet"
+    source: str = ""
+    note: str = ""
+    declared: bool = False             # the year file has a ``template`` section (its workbook opens on Guidance)
+
+
 @dataclass(frozen=True, slots=True)
 class ProgrammeYear:
     id: str
@@ -195,6 +220,7 @@ class ProgrammeYear:
     unfunded_outcomes: tuple[str, ...] = ("not approved",)  # assurance outcomes that are never funded
     conditions_hold: ConditionsHold | None = None            # money held while an assurance condition is open
     admissions_tolerance_pct: Decimal = Decimal(2)           # a return this far from the verified figure is a finding
+    template: WorkbookTemplate = WorkbookTemplate()          # the official planning template, as far as published
 
     def is_fundable(self, outcome: str | None) -> bool:
         """May a plan assured with ``outcome`` be funded (contributions, returns, payment for performance)?"""

@@ -24,7 +24,7 @@ from pathlib import Path, PurePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
@@ -54,6 +54,22 @@ DecimalText = Annotated[str, Field(max_length=100, description="A decimal number
 
 
 # the plan document (plans.serialise, FORMAT_VERSION 1) ---------------------------------------
+class _Sparse(BaseModel):
+    """Keys the stored document leaves out when empty (a one-year plan's plan year, per-year
+    amounts, capacity) are left out here too, so a plan read over the API is exactly as stored."""
+
+    @model_serializer(mode="wrap")
+    def _without_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for key in SPARSE_KEYS:
+            if key in data and data[key] in ("", []):
+                del data[key]
+        return data
+
+
+SPARSE_KEYS = ("plan_year", "amounts", "capacity")
+
+
 class PartnerDoc(BaseModel):
     code: Code
     name: Text
@@ -69,14 +85,27 @@ class PoolDoc(BaseModel):
     governance: Text = DEFAULT_GOVERNANCE
 
 
-class FundingDoc(BaseModel):
+class FundingDoc(_Sparse):
     contributor: Code
     stream: Code
     pool: Code
     amount_pence: Pence
+    plan_year: Code = Field("", description="Two-year plans: the financial year of the line, e.g. 2023-24.")
 
 
-class SchemeDoc(BaseModel):
+class SchemeYearDoc(BaseModel):
+    plan_year: Code
+    amount_pence: Pence
+
+
+class CapacityDoc(BaseModel):
+    service: Text
+    plan_year: Code
+    demand: Count
+    capacity: Count
+
+
+class SchemeDoc(_Sparse):
     ref: Code
     name: Text
     scheme_type: Text
@@ -87,6 +116,8 @@ class SchemeDoc(BaseModel):
     pool: Code
     amount_pence: Pence
     new: bool
+    amounts: list[SchemeYearDoc] = Field(default_factory=list, max_length=12,
+                                         description="Two-year plans: the planned spend in each plan year.")
 
 
 class MetricDoc(BaseModel):
@@ -120,7 +151,7 @@ class SignOffDoc(BaseModel):
     on: date
 
 
-class PlanDocument(BaseModel):
+class PlanDocument(_Sparse):
     """A joint plan, exactly as carepool stores it: money in whole pence, decimals as text."""
 
     format: Literal[1] = 1
@@ -137,6 +168,8 @@ class PlanDocument(BaseModel):
     ambition: AmbitionDoc
     conditions: list[ConditionDoc] = Field(max_length=1000)
     signoffs: list[SignOffDoc] = Field(default_factory=list, max_length=1000)
+    capacity: list[CapacityDoc] = Field(default_factory=list, max_length=5000,
+                                        description="Intermediate care capacity and demand, where the year asks.")
 
 
 class PlanVersionOut(BaseModel):

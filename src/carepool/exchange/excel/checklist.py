@@ -9,18 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from carepool.exchange.excel import styles
 from carepool.exchange.excel.layout import (
+    AMBITION,
     AMBITION_CELLS,
     BASELINE_ROW,
+    CAPACITY,
+    CAPACITY_TABLE,
+    CHECKLIST,
+    CONDITIONS,
     CONDITIONS_TABLE,
     FUNDING,
     FUNDING_TABLE,
     HEADER_ROW,
+    METRICS,
     METRICS_TABLE,
     PARTNERS,
     POOLS,
@@ -28,10 +34,10 @@ from carepool.exchange.excel.layout import (
     QUARTER_COLUMNS,
     REDUCTION_ROW,
     SCHEMES,
-    SCHEMES_TABLE,
     SIGNOFF,
     SIGNOFF_TABLE,
     YEAR_COLUMN,
+    schemes_table,
 )
 from carepool.exchange.excel.write_ambition import EXPECTED_CELL
 from carepool.exchange.excel.write_tables import Sheet
@@ -58,7 +64,7 @@ def _funding_checks(ranges: Ranges, _: ProgrammeYear) -> str:
 
 def _amounts(ranges: Ranges, year: ProgrammeYear) -> str:
     cols = (_col(ranges, FUNDING, FUNDING_TABLE.letter("amount")),
-            _col(ranges, SCHEMES, SCHEMES_TABLE.letter("amount")))
+            _col(ranges, SCHEMES, schemes_table(year).letter("amount")))
     limits = " + ".join(f'COUNTIF({c},"<{year.amount_min.decimal}")+COUNTIF({c},">{year.amount_max.decimal}")'
                         for c in cols)
     return _ok(f"{limits}=0", "Out of range")
@@ -70,16 +76,16 @@ def _pools(ranges: Ranges, _: ProgrammeYear) -> str:
             f'"OK","Incomplete"))')
 
 
-def _schemes_complete(ranges: Ranges, _: ProgrammeYear) -> str:
-    name = _col(ranges, SCHEMES, SCHEMES_TABLE.letter("name"))
-    blanks = " + ".join(f'COUNTIFS({name},"<>",{_col(ranges, SCHEMES, SCHEMES_TABLE.letter(k))},"")'
+def _schemes_complete(ranges: Ranges, year: ProgrammeYear) -> str:
+    name = _col(ranges, SCHEMES, schemes_table(year).letter("name"))
+    blanks = " + ".join(f'COUNTIFS({name},"<>",{_col(ranges, SCHEMES, schemes_table(year).letter(k))},"")'
                         for k in ("ref", "scheme_type", "area_of_spend", "commissioner", "provider", "source",
                                   "pool", "amount", "new"))
     return _ok(f"{blanks}=0", "Incomplete")
 
 
-def _schemes_sum(ranges: Ranges, _: ProgrammeYear) -> str:
-    spend = _col(ranges, SCHEMES, SCHEMES_TABLE.letter("amount"))
+def _schemes_sum(ranges: Ranges, year: ProgrammeYear) -> str:
+    spend = _col(ranges, SCHEMES, schemes_table(year).letter("amount"))
     income = _col(ranges, FUNDING, FUNDING_TABLE.letter("amount"))
     return _ok(f"ROUND(SUM({spend})-SUM({income}),2)=0", "Does not add up")
 
@@ -122,6 +128,16 @@ def _static(_: Ranges, __: ProgrammeYear) -> str:
     return ON_VALIDATE
 
 
+def _capacity(ranges: Ranges, year: ProgrammeYear) -> str:
+    """Where the year asks: every plan year has a service with its demand and capacity."""
+    if not year.capacity_and_demand or CAPACITY not in ranges:
+        return ON_VALIDATE
+    years, demand, capacity = (_col(ranges, CAPACITY, CAPACITY_TABLE.letter(k))
+                               for k in ("plan_year", "demand", "capacity"))
+    each = ",".join(f'COUNTIFS({years},"{label}",{demand},"<>",{capacity},"<>")>0' for label in year.plan_years)
+    return _ok(f"AND({each})", "Incomplete")
+
+
 # rule function name -> (group, what is checked, live status)
 RULE_ROWS: dict[str, tuple[str, str, Status]] = {
     "area_and_year": ("Structure", "The area code is an HWB area and the plan is for this programme year", _static),
@@ -148,7 +164,7 @@ RULE_ROWS: dict[str, tuple[str, str, Status]] = {
     "conditions": ("Metrics and conditions", "Every national condition is answered, with a narrative", _conditions),
     "signoffs": ("Sign-off", "Each partner and the HWB have signed off (needed for submission)", _signoffs),
     "capacity_and_demand": ("Capacity", "Intermediate-care capacity and demand for each plan year, where the "
-                            "year asks for it", _static),
+                            "year asks for it", _capacity),
     "named_signatories": ("Sign-off", "The year's named signatories have signed (2025-26: chief executives and "
                           "the s151 officer; not delegable)", _static),
 }
@@ -158,8 +174,20 @@ def rule_names() -> list[str]:
     return [rule.__name__ for rule in ALL_RULES]
 
 
-def write_checklist(ws: Worksheet, ranges: Ranges, year: ProgrammeYear) -> None:
+# the sheets a person completes, and the rule rows whose live status says the sheet is complete
+SHEET_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (PARTNERS, ("partners",)), (POOLS, ("pools",)), (FUNDING, ("funding_lines", "ccg_minimums")),
+    (SCHEMES, ("scheme_fields", "schemes_add_up")), (METRICS, ("metrics",)), (AMBITION, ("ambition",)),
+    (CAPACITY, ("capacity_and_demand",)), (CONDITIONS, ("conditions",)), (SIGNOFF, ("signoffs",)),
+)
+COMPLETE, INCOMPLETE = "Complete Template", "Incomplete Template"
+
+
+def write_checklist(ws: Worksheet, ranges: Ranges, year: ProgrammeYear) -> str:
+    """The rules with live statuses, then each sheet's completion (Yes/No) and the template's
+    status, as the official templates' checklists show them; returns the status cell's reference."""
     styles.title(ws, "Checklist", "Live status of each rule group; the full check is carepool plan validate.")
+    rows: dict[str, int] = {}
     for i, text in enumerate(("Group", "Rule", "What is checked", "Status"), 1):
         styles.header(ws.cell(HEADER_ROW, i), text)
     r = HEADER_ROW + 1
@@ -173,6 +201,31 @@ def write_checklist(ws: Worksheet, ranges: Ranges, year: ProgrammeYear) -> None:
             styles.check(ws.cell(r, 4), formula)
         else:
             ws.cell(r, 4, formula)
+        rows[name] = r
         r += 1
     for col, width in zip("ABCD", (22, 22, 80, 30), strict=True):
         ws.column_dimensions[col].width = width
+    return _sheet_completion(ws, r + 1, rows, year)
+
+
+def _sheet_completion(ws: Worksheet, r: int, rows: dict[str, int], year: ProgrammeYear) -> str:
+    """'Sheet completed' per sheet (Yes when every live status of its rules reads OK) and the
+    template's status (complete when every sheet is). Sheets whose rules are all checked by
+    carepool plan validate are left out rather than shown as complete."""
+    for i, text in enumerate(("Sheet", "Sheet completed?", "What makes it complete"), 1):
+        styles.header(ws.cell(r, i), text)
+    first = r + 1
+    r = first
+    for sheet, names in SHEET_RULES:
+        live = [n for n in names if n in rows and ws.cell(rows[n], 4).data_type == "f"]
+        if not live or (sheet == CAPACITY and not year.capacity_and_demand):
+            continue
+        ws.cell(r, 1, sheet).hyperlink = f"#'{sheet}'!A1"
+        ok = ",".join(f'D{rows[n]}="OK"' for n in live)
+        styles.check(ws.cell(r, 2), f'=IF(AND({ok}),"Yes","No")')
+        ws.cell(r, 3, "Every rule of the sheet reads OK above: " + ", ".join(live))
+        r += 1
+    status = f"B{r + 1}"
+    ws.cell(r + 1, 1, "Template status").font = Font(bold=True)
+    styles.check(ws[status], f'=IF(COUNTIF(B{first}:B{r - 1},"No")=0,"{COMPLETE}","{INCOMPLETE}")')
+    return f"{CHECKLIST}!{status}"

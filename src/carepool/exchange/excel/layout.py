@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from openpyxl.utils import get_column_letter
 
+from carepool.programme.model import ProgrammeYear
+
 TEMPLATE_ID = "carepool BCF planning workbook v1"
 HEADER_ROW = 3
 FIRST_ROW = 4
@@ -19,6 +21,7 @@ MAX_SHEET_ROWS = FIRST_ROW + MAX_ROWS + 1_000   # no sheet may use a row past th
 MAX_SHEET_COLUMNS = 50                          # nor a column past AX
 QUARTERS = 4
 
+GUIDANCE = "Guidance"
 COVER = "Cover"
 PARTNERS = "Partners"
 POOLS = "Pools"
@@ -143,6 +146,48 @@ CAPACITY_TABLE = Table(CAPACITY, "capacity", "Intermediate care: capacity and de
 ))
 TABLES = (PARTNERS_TABLE, POOLS_TABLE, FUNDING_TABLE, SCHEMES_TABLE, METRICS_TABLE, CONDITIONS_TABLE,
           SIGNOFF_TABLE)
+
+
+def schemes_table(year: ProgrammeYear) -> Table:
+    """The year's Schemes table: two-year plans plan each scheme's spend per plan year (one
+    column a year) and the whole-period amount is a live sum beside them."""
+    if len(year.plan_years) <= 1:
+        return SCHEMES_TABLE
+    columns = list(SCHEMES_TABLE.columns)
+    at = [c.key for c in columns].index("amount")
+    per_year = [Column(f"amounts_{j}", f"Planned amount {label} (£)", "money", 18)
+                for j, label in enumerate(year.plan_years)]
+    whole = Column("amount", "Planned amount, whole plan (£)", "money", 18, entry=False, read=False)
+    columns[at:at + 1] = [*per_year, whole]
+    return Table(SCHEMES, "schemes", "Schemes: one row per scheme, with its planned spend in each plan year",
+                 tuple(columns))
+
+
+def metrics_table(year: ProgrammeYear) -> Table:
+    """The year's Metrics table: a two-year plan without quarterly metrics sets one goal a plan year."""
+    if len(year.plan_years) <= 1 or any(m.frequency == "quarterly" for m in year.metrics):
+        return METRICS_TABLE
+    columns = [c for c in METRICS_TABLE.columns if not c.key.startswith("planned_")]
+    columns += [Column(f"planned_{j}", f"Goal {label}", "decimal", 12) for j, label in enumerate(year.plan_years)]
+    return Table(METRICS, "metrics", "Metrics: baselines and a goal for each plan year", tuple(columns))
+
+
+def sheets_for(year: ProgrammeYear) -> tuple[str, ...]:
+    """The year's sheets in order: years whose file describes their official template open on a
+    Guidance sheet, as the official templates do; 2015-16 and 2016-17 keep their original layout."""
+    return (GUIDANCE, *SHEETS) if year.template.declared else SHEETS
+
+
+def tables_for(year: ProgrammeYear | None) -> tuple[Table, ...]:
+    """The tables of a year's workbook (the 2015-16 layout when the year is not known)."""
+    if year is None:
+        return TABLES
+    by_sheet = {SCHEMES: schemes_table(year), METRICS: metrics_table(year)}
+    return tuple(by_sheet.get(t.sheet, t) for t in TABLES)
+
+
+def planned_columns(table: Table) -> int:
+    return sum(1 for c in table.columns if c.key.startswith("planned_"))
 
 
 @dataclass(frozen=True, slots=True)

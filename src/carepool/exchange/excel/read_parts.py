@@ -17,8 +17,11 @@ from carepool.exchange.excel.layout import (
     QUARTERS,
     REDUCTION_ROW,
     YEAR_COLUMN,
+    Table,
+    planned_columns,
 )
 from carepool.exchange.excel.sheetreader import SheetReader
+from carepool.money import Money
 from carepool.plans.model import (
     Ambition,
     CapacityLine,
@@ -58,12 +61,19 @@ def capacity(rows: Rows) -> tuple[CapacityLine, ...]:
                  for r in rows)
 
 
-def schemes(rows: Rows) -> tuple[Scheme, ...]:
-    return tuple(
-        Scheme(_s(r["ref"]), _s(r["name"]), _s(r["scheme_type"]), _s(r["area_of_spend"]), _s(r["commissioner"]),
-               _s(r["provider"]), _s(r["source"]), _s(r["pool"]), r["amount"], r["new"])
-        for r in rows
-    )
+def schemes(rows: Rows, plan_years: tuple[str, ...] = ()) -> tuple[Scheme, ...]:
+    """Two-year plans read a spend per plan year (blank: none that year); the amount is their sum."""
+    out = []
+    for r in rows:
+        amounts: tuple[tuple[str, Money], ...] = ()
+        amount: Money = r.get("amount") or Money(0)
+        if len(plan_years) > 1:
+            amounts = tuple((label, r.get(f"amounts_{j}") or Money(0)) for j, label in enumerate(plan_years))
+            amount = Money(sum(m.pence for _, m in amounts))
+        out.append(Scheme(_s(r["ref"]), _s(r["name"]), _s(r["scheme_type"]), _s(r["area_of_spend"]),
+                          _s(r["commissioner"]), _s(r["provider"]), _s(r["source"]), _s(r["pool"]), amount, r["new"],
+                          amounts))
+    return tuple(out)
 
 
 def metrics(rows: Rows) -> tuple[MetricPlan, ...]:
@@ -79,12 +89,17 @@ def signoffs(rows: Rows) -> tuple[SignOff, ...]:
     return tuple(SignOff(r["partner"], r["name"], _s(r["role"]), r["on"]) for r in rows)
 
 
-def planned_periods(sr: SheetReader, rows: Rows, year: ProgrammeYear | None) -> None:
+def planned_periods(sr: SheetReader, rows: Rows, year: ProgrammeYear | None, table: Table = METRICS_TABLE) -> None:
     """Collect each metric's planned values into one tuple: four for quarterly metrics, one
-    for annual ones; a value typed in a period an annual metric does not have is an error."""
+    for annual ones, one a plan year where the table has a goal column per year; a value typed
+    in a period an annual metric does not have is an error."""
     frequency = {m.code: m.frequency for m in year.metrics} if year else {}
+    columns = planned_columns(table)
     for i, row in enumerate(rows):
-        values: list[Decimal | None] = [row.pop(f"planned_{j}") for j in range(QUARTERS)]
+        values: list[Decimal | None] = [row.pop(f"planned_{j}") for j in range(columns)]
+        if table is not METRICS_TABLE:     # a goal for each plan year
+            row["planned"] = tuple(values)
+            continue
         kind = frequency.get(row["code"])
         periods = QUARTERS if kind == "quarterly" else 1 if kind == "annual" else \
             max((j + 1 for j, v in enumerate(values) if v is not None), default=1)

@@ -42,9 +42,10 @@ from carepool.exchange.excel.layout import (
     SCHEMES_TABLE,
     SHEETS,
     SIGNOFF_TABLE,
-    TABLES,
     TEMPLATE_ID,
+    Table,
     cover_cell,
+    tables_for,
 )
 from carepool.exchange.excel.lists import check_lists
 from carepool.exchange.excel.opening import open_workbook
@@ -106,10 +107,15 @@ class _Reading:
         if not self._template(cover):
             return self.result()
         area_code, illustrative, narrative, notes = self._cover(cover)
-        rows = {t.sheet: self.reader(t.sheet).table(t) if t.sheet in self.wb.sheetnames else None for t in TABLES}
+        tables = {t.sheet: t for t in tables_for(self.year)}
+        rows = {name: self.reader(name).table(t) if name in self.wb.sheetnames else None for name, t in tables.items()}
         capacity = (self.reader(CAPACITY).table(CAPACITY_TABLE) or []) if CAPACITY in self.wb.sheetnames else []
         if rows[METRICS_TABLE.sheet] is not None:
-            read_parts.planned_periods(self.reader(METRICS_TABLE.sheet), rows[METRICS_TABLE.sheet] or [], self.year)
+            read_parts.planned_periods(self.reader(METRICS_TABLE.sheet), rows[METRICS_TABLE.sheet] or [], self.year,
+                                       tables[METRICS_TABLE.sheet])
+        plan_years = self.year.plan_years if self.year is not None else ()
+        if rows[SCHEMES_TABLE.sheet] and len(plan_years) > 1:
+            self._scheme_cells(rows[SCHEMES_TABLE.sheet] or [], tables[SCHEMES_TABLE.sheet])
         quarters = len(self.year.performance.quarter_shares) if self.year else QUARTERS
         ambition = read_parts.ambition(self.reader(AMBITION), quarters) if AMBITION in self.wb.sheetnames else None
         if self.year is not None and LISTS in self.wb.sheetnames:
@@ -125,7 +131,7 @@ class _Reading:
             partners=read_parts.partners(table(PARTNERS_TABLE.sheet)),
             pools=read_parts.pools(table(POOLS_TABLE.sheet)),
             funding=read_parts.funding(table(FUNDING_TABLE.sheet)),
-            schemes=read_parts.schemes(table(SCHEMES_TABLE.sheet)),
+            schemes=read_parts.schemes(table(SCHEMES_TABLE.sheet), plan_years),
             metrics=read_parts.metrics(table(METRICS_TABLE.sheet)),
             ambition=ambition,
             conditions=read_parts.conditions(table(CONDITIONS_TABLE.sheet)),
@@ -134,6 +140,13 @@ class _Reading:
             capacity=read_parts.capacity(capacity),
         )
         return self.result(plan)
+
+    def _scheme_cells(self, rows: list[dict[str, Any]], table: Table) -> None:
+        """Two-year plans: a scheme's whole amount is the live sum of its plan years; point findings
+        about the amount at that cell and findings about its years at the first year's cell."""
+        for i, row in enumerate(rows):
+            self.cells[f"schemes[{i}].amount"] = (table.sheet, f"{table.letter('amount')}{row['_row']}")
+            self.cells[f"schemes[{i}].amounts"] = (table.sheet, f"{table.letter('amounts_0')}{row['_row']}")
 
     def _template(self, cover: SheetReader) -> bool:
         spec = cover_cell("template")

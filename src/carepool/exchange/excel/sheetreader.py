@@ -130,7 +130,9 @@ class SheetReader:
 
 
 def field_path(table: Table, index: int, key: str) -> str:
-    """'metrics[0].planned[2]' for the planned columns, else 'schemes[3].amount'."""
+    """'metrics[0].planned[2]' and 'schemes[3].amounts[1]' for per-period columns, else 'schemes[3].amount'."""
     if key.startswith("planned_"):
         return f"{table.field}[{index}].planned[{key.removeprefix('planned_')}]"
+    if key.startswith("amounts_"):
+        return f"{table.field}[{index}].amounts[{key.removeprefix('amounts_')}]"
     return f"{table.field}[{index}].{key}"

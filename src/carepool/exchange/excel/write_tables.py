@@ -116,12 +116,24 @@ def capacity_rows(plan: Plan | None, year: ProgrammeYear) -> list[Row]:
     return [{"plan_year": y} for y in year.plan_years] if year.capacity_and_demand else []
 
 
-def scheme_rows(plan: Plan | None) -> list[Row]:
+def scheme_rows(plan: Plan | None, plan_years: Sequence[str] = ()) -> list[Row]:
     if plan is None:
         return []
+    per_year = len(plan_years) > 1
     return [{"ref": s.ref, "name": s.name, "scheme_type": s.scheme_type, "area_of_spend": s.area_of_spend,
              "commissioner": s.commissioner, "provider": s.provider, "source": s.source, "pool": s.pool,
-             "amount": s.amount, "new": "New" if s.new else "Existing"} for s in plan.schemes]
+             "amount": None if per_year else s.amount, "new": "New" if s.new else "Existing",
+             **({f"amounts_{j}": s.amount_for(label) for j, label in enumerate(plan_years)} if per_year else {})}
+            for s in plan.schemes]
+
+
+def scheme_year_sums(ws: Worksheet, sheet: Sheet, table: Table, plan_years: Sequence[str]) -> None:
+    """Two-year plans: each scheme's whole amount is a live sum of its plan years (green, locked)."""
+    if len(plan_years) <= 1:
+        return
+    first, last = table.letter("amounts_0"), table.letter(f"amounts_{len(plan_years) - 1}")
+    for r in range(sheet.first, sheet.last + 1):
+        styles.check(ws[f"{table.letter('amount')}{r}"], f'=IF(A{r}="","",SUM({first}{r}:{last}{r}))', "money")
 
 
 def metric_rows(plan: Plan | None, year: ProgrammeYear) -> list[Row]:
@@ -140,8 +152,11 @@ def metric_rows(plan: Plan | None, year: ProgrammeYear) -> list[Row]:
     return rows
 
 
-def grey_unused_periods(ws: Worksheet, sheet: Sheet, rows: Sequence[Row], year: ProgrammeYear) -> None:
+def grey_unused_periods(ws: Worksheet, sheet: Sheet, rows: Sequence[Row], year: ProgrammeYear,
+                        table: Table = METRICS_TABLE) -> None:
     """Annual metrics take one planned value: the other period cells are grey and locked."""
+    if table is not METRICS_TABLE:     # one goal a plan year: every column is used
+        return
     frequency = {m.code: m.frequency for m in year.metrics}
     for r, row in zip(range(sheet.first, sheet.last + 1), rows, strict=False):
         if frequency.get(str(row.get("code"))) == "annual" and not any(
@@ -180,7 +195,7 @@ def funding_checks(ws: Worksheet, sheet: Sheet, minimums_rows: Sheet) -> None:
                      f'{sheet.range(a)},{a}{r},{sheet.range(b)},{b}{r})>={col_min}{r},"OK","Below minimum"))')
 
 
-def pool_checks(ws: Worksheet, pools: Sheet, funding: Sheet, schemes: Sheet) -> None:
+def pool_checks(ws: Worksheet, pools: Sheet, funding: Sheet, schemes: Sheet, table: Table = SCHEMES_TABLE) -> None:
     """Live columns beside each pool: income, planned spend and the difference."""
     base = POOLS_TABLE.width
     heads = ("Income (£)", "Planned spend on schemes (£)", "Unallocated (£)")
@@ -188,7 +203,7 @@ def pool_checks(ws: Worksheet, pools: Sheet, funding: Sheet, schemes: Sheet) -> 
         styles.header(ws.cell(HEADER_ROW, base + i), text)
         ws.column_dimensions[get_column_letter(base + i)].width = 20
     fa, fp = FUNDING_TABLE.letter("amount"), FUNDING_TABLE.letter("pool")
-    sa, sp = SCHEMES_TABLE.letter("amount"), SCHEMES_TABLE.letter("pool")
+    sa, sp = table.letter("amount"), table.letter("pool")
     inc, spend, gap = (get_column_letter(base + i) for i in (1, 2, 3))
     for r in range(pools.first, pools.last + 1):
         styles.check(ws[f"{inc}{r}"], f'=IF(A{r}="","",SUMIFS(Funding!{funding.range(fa)},'

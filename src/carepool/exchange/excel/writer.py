@@ -23,18 +23,23 @@ from carepool.exchange.excel.layout import (
     CONDITIONS_TABLE,
     COVER,
     FUNDING_TABLE,
+    GUIDANCE,
     LISTS,
+    METRICS,
     METRICS_TABLE,
     MINIMUMS,
     PARTNERS_TABLE,
     POOLS_TABLE,
-    SCHEMES_TABLE,
-    SHEETS,
+    SCHEMES,
     SIGNOFF_TABLE,
+    metrics_table,
+    schemes_table,
+    sheets_for,
 )
 from carepool.exchange.excel.lists import list_range
 from carepool.exchange.excel.write_ambition import write_ambition
-from carepool.exchange.excel.write_fixed import write_cover, write_lists, write_minimums
+from carepool.exchange.excel.write_fixed import write_cover, write_lists, write_minimums, write_status
+from carepool.exchange.excel.write_guidance import recolour_prefilled, write_guidance
 from carepool.exchange.excel.write_tables import (
     Sheet,
     capacity_rows,
@@ -47,6 +52,7 @@ from carepool.exchange.excel.write_tables import (
     pool_checks,
     pool_rows,
     scheme_rows,
+    scheme_year_sums,
     signoff_rows,
     template_partners,
     write_table,
@@ -77,7 +83,8 @@ def write_plan_workbook(
         place.code, place.name, minimums, place.nhs_names, place.nhs_kind)
 
     wb = Workbook()
-    sheets = {name: (wb.active if i == 0 else wb.create_sheet()) for i, name in enumerate(SHEETS)}
+    names = sheets_for(year)
+    sheets = {name: (wb.active if i == 0 else wb.create_sheet()) for i, name in enumerate(names)}
     for name, ws in sheets.items():
         ws.title = name
     lengths = write_lists(sheets[LISTS], year)
@@ -101,14 +108,17 @@ def write_plan_workbook(
     ranges[FUNDING_TABLE.sheet] = write_table(sheets[FUNDING_TABLE.sheet], FUNDING_TABLE, funding,
                                               len(funding) + SPARE_ROWS, choices,
                                               "One line per contributor, stream and pool; minimums are derived.")
-    schemes = scheme_rows(plan)
-    ranges[SCHEMES_TABLE.sheet] = write_table(sheets[SCHEMES_TABLE.sheet], SCHEMES_TABLE, schemes,
-                                              max(SCHEME_ROWS, len(schemes) + 20), choices,
-                                              "Schemes must spend each pool's income exactly, stream by stream.")
+    schemes_tbl, metrics_tbl = schemes_table(year), metrics_table(year)
+    schemes = scheme_rows(plan, year.plan_years)
+    ranges[SCHEMES] = write_table(sheets[SCHEMES], schemes_tbl, schemes, max(SCHEME_ROWS, len(schemes) + 20), choices,
+                                  "Schemes must spend each pool's income exactly, stream by stream"
+                                  + (", in each plan year." if len(year.plan_years) > 1 else "."))
+    scheme_year_sums(sheets[SCHEMES], ranges[SCHEMES], schemes_tbl, year.plan_years)
     metrics = metric_rows(plan, year)
-    ranges[METRICS_TABLE.sheet] = write_table(sheets[METRICS_TABLE.sheet], METRICS_TABLE, metrics, len(metrics),
-                                              choices, "Quarterly metrics take four planned values, annual one.")
-    grey_unused_periods(sheets[METRICS_TABLE.sheet], ranges[METRICS_TABLE.sheet], metrics, year)
+    ranges[METRICS] = write_table(sheets[METRICS], metrics_tbl, metrics, len(metrics), choices,
+                                  "A goal for each plan year." if metrics_tbl is not METRICS_TABLE else
+                                  "Quarterly metrics take four planned values, annual one.")
+    grey_unused_periods(sheets[METRICS], ranges[METRICS], metrics, year, metrics_tbl)
     conditions = condition_rows(plan, year)
     ranges[CONDITIONS_TABLE.sheet] = write_table(sheets[CONDITIONS_TABLE.sheet], CONDITIONS_TABLE, conditions,
                                                  len(conditions), choices,
@@ -125,9 +135,13 @@ def write_plan_workbook(
                                               "Each partner signs; the Health and Wellbeing Board signs last.")
     funding_checks(sheets[FUNDING_TABLE.sheet], ranges[FUNDING_TABLE.sheet], minimums_table)
     pool_checks(sheets[POOLS_TABLE.sheet], ranges[POOLS_TABLE.sheet], ranges[FUNDING_TABLE.sheet],
-                ranges[SCHEMES_TABLE.sheet])
+                ranges[SCHEMES], schemes_tbl)
     write_ambition(sheets[AMBITION], year=year, minimums=minimums, plan=plan)
-    write_checklist(sheets[CHECKLIST], ranges, year)
+    status = write_checklist(sheets[CHECKLIST], ranges, year)
+    write_status(sheets[COVER], status)
+    if GUIDANCE in sheets:
+        write_guidance(sheets[GUIDANCE], year, names)
+    recolour_prefilled(list(sheets.values()), year)
 
     for ws in sheets.values():
         styles.protect(ws)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from carepool.cell_text import is_code
 from carepool.findings import Finding, error, warning
 from carepool.money import Money
-from carepool.plans.model import Plan
+from carepool.plans.model import Plan, Scheme
 from carepool.plans.rules.context import Rule, RuleContext
 from carepool.plans.rules.funding import amount_in_limits
 
@@ -54,6 +54,36 @@ def scheme_fields(plan: Plan, ctx: RuleContext) -> list[Finding]:
         if not s.provider.strip():
             out.append(error("SCHEME-PROVIDER", f"scheme {s.ref} names no provider", field=f"{where}.provider"))
         out += amount_in_limits(s.amount, ctx, f"{where}.amount", f"scheme {s.ref}'s amount")
+        out += _scheme_years(s, where, ctx)
+    return out
+
+
+def _scheme_years(s: Scheme, where: str, ctx: RuleContext) -> list[Finding]:
+    """Two-year plans: a planned spend for each plan year, adding up to the scheme's amount."""
+    years = ctx.year.plan_years
+    if len(years) <= 1:
+        if s.amounts:
+            return [error("SCHEME-YEAR", f"{ctx.year.name} is a one-year plan: give scheme {s.ref} one amount, "
+                          "not one per year", field=f"{where}.amounts")]
+        return []
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for j, (label, amount) in enumerate(s.amounts):
+        if label not in years:
+            out.append(error("SCHEME-YEAR", f"'{label}' is not a plan year of {ctx.year.name} "
+                             f"({', '.join(years)})", field=f"{where}.amounts[{j}]"))
+        elif label in seen:
+            out.append(error("SCHEME-YEAR", f"scheme {s.ref} gives {label} twice", field=f"{where}.amounts[{j}]"))
+        seen.add(label)
+        out += amount_in_limits(amount, ctx, f"{where}.amounts[{j}]", f"scheme {s.ref}'s {label} amount")
+    missing = [y for y in years if y not in seen]
+    if missing:
+        out.append(error("SCHEME-YEAR", f"scheme {s.ref} needs its planned spend for each plan year: none for "
+                         f"{', '.join(missing)}", field=f"{where}.amounts"))
+    elif sum(m.pence for _, m in s.amounts) != s.amount.pence:
+        out.append(error("SCHEME-YEAR-SUM", f"scheme {s.ref}: the plan years add up to "
+                         f"{Money(sum(m.pence for _, m in s.amounts))}, not its amount {s.amount}",
+                         field=f"{where}.amount"))
     return out
 
 
@@ -83,6 +113,35 @@ def schemes_add_up(plan: Plan, ctx: RuleContext) -> list[Finding]:
                     f"brings {brought}",
                     field=f"pools[{plan.pools.index(pool)}]",
                 ))
+        if income == spend:
+            out += _pool_years(plan, ctx, plan.pools.index(pool))
+    return out
+
+
+def _pool_years(plan: Plan, ctx: RuleContext, k: int) -> list[Finding]:
+    """Two-year plans: in each plan year the pool's schemes spend what it receives that year."""
+    if len(ctx.year.plan_years) <= 1:
+        return []
+    pool = plan.pools[k]
+    if any(not s.amounts for s in plan.schemes if s.pool == pool.id):   # SCHEME-YEAR says which
+        return []
+    out: list[Finding] = []
+    for label in ctx.year.plan_years:
+        income = Money(sum(f.amount.pence for f in plan.funding if f.pool == pool.id and f.plan_year == label))
+        spend = Money(sum(s.amount_for(label).pence for s in plan.schemes if s.pool == pool.id))
+        if income != spend:
+            out.append(error("SCHEMES-SUM-YEAR", f"pool {pool.id} in {label}: schemes plan {spend} but the pool "
+                             f"receives {income} that year", field=f"pools[{k}]"))
+            continue
+        for stream in sorted({f.stream for f in plan.funding if f.pool == pool.id and f.plan_year == label} |
+                             {s.source for s in plan.schemes if s.pool == pool.id}):
+            brought = Money(sum(f.amount.pence for f in plan.funding
+                                if f.pool == pool.id and f.stream == stream and f.plan_year == label))
+            spent = Money(sum(s.amount_for(label).pence for s in plan.schemes
+                              if s.pool == pool.id and s.source == stream))
+            if brought != spent:
+                out.append(error("SCHEMES-BY-SOURCE-YEAR", f"pool {pool.id} in {label}: schemes funded from "
+                                 f"'{stream}' plan {spent} but that stream brings {brought}", field=f"pools[{k}]"))
     return out
 
 
