@@ -257,8 +257,12 @@ def starting_plan(area_code: str, year_id: str) -> Plan:
     an empty line for every metric and national condition of the year."""
     ref, year = load_reference(), load_programme(year_id)
     if year.vintage == "2023":
-        return replace(sample_plan_2023(area_code_for(area_code, year_id), year), schemes=(), illustrative=False,
-                       narrative="", signoffs=())
+        # the partners and the derived contributions; no sample goals or capacity figures in a real draft
+        start = sample_plan_2023(area_code_for(area_code, year_id), year)
+        return replace(start, schemes=(), illustrative=False, narrative="", signoffs=(), capacity=(),
+                       metrics=tuple(replace(m, baseline=None, planned=(None,) * len(m.planned), baseline_period="")
+                                     for m in start.metrics),
+                       conditions=tuple(replace(c, confirmed=None, narrative="") for c in start.conditions))
     area = ref.area(area_code)
     mins = derive_minimums(year, ref)[area.code]
     partners = (Partner(area.code, f"{area.name} Council", "la"),

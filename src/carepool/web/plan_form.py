@@ -22,6 +22,7 @@ from carepool.plans.model import (
     DEFAULT_GOVERNANCE,
     DEFAULT_MODEL,
     Ambition,
+    CapacityLine,
     ConditionConfirmation,
     FundingLine,
     MetricPlan,
@@ -37,6 +38,7 @@ LAST_PART = re.compile(r"(\[\d+\]|\.[A-Za-z_][A-Za-z0-9_]*)$")
 _INT = re.compile(r"^-?\d+$")
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 MAX_ROWS = 500    # per table: a form claiming more rows is cut to this many
+MAX_PLAN_YEARS = 2   # a plan period is one or two financial years
 MAX_TEXT = 100_000   # characters in one field (an Excel cell holds 32,767); the API reads the same
 
 
@@ -68,7 +70,8 @@ ROW_TABLES: dict[str, tuple[Column, ...]] = {
     "funding": (Column("contributor", "Contributor", "select", "partners"),
                 Column("stream", "Funding stream", "select", "streams"),
                 Column("pool", "Pool", "select", "pools"),
-                Column("amount", "Amount", "money", width="nhsuk-input--width-10")),
+                Column("amount", "Amount", "money", width="nhsuk-input--width-10"),
+                Column("plan_year", "Plan year", "select", "plan_years")),
     "schemes": (Column("ref", "Reference", width="nhsuk-input--width-5"),
                 Column("name", "Scheme name", width="nhsuk-input--width-30"),
                 Column("scheme_type", "Scheme type", "select", "scheme_types"),
@@ -78,10 +81,45 @@ ROW_TABLES: dict[str, tuple[Column, ...]] = {
                 Column("source", "Funded from", "select", "streams"),
                 Column("pool", "Pool", "select", "pools"),
                 Column("amount", "Amount", "money", width="nhsuk-input--width-10"),
+                *(Column(f"amounts-{j}", f"Planned spend in plan year {j + 1}", "money",
+                         width="nhsuk-input--width-10") for j in range(MAX_PLAN_YEARS)),
                 Column("new", "New or existing scheme", "select", "new")),
+    "capacity": (Column("service", "Service", width="nhsuk-input--width-30"),
+                 Column("plan_year", "Plan year", "select", "plan_years"),
+                 Column("demand", "Expected demand (people)", "number", width="nhsuk-input--width-10"),
+                 Column("capacity", "Planned capacity (people)", "number", width="nhsuk-input--width-10")),
 }
-NOUNS = {"partners": "partner", "pools": "pool", "funding": "funding line", "schemes": "scheme"}
-KINDS = (("la", "Local authority"), ("ccg", "Clinical commissioning group"), ("hwb", "Health and Wellbeing Board"))
+NOUNS = {"partners": "partner", "pools": "pool", "funding": "funding line", "schemes": "scheme",
+         "capacity": "capacity and demand line"}
+KINDS = (("la", "Local authority"), ("ccg", "Clinical commissioning group"), ("icb", "Integrated care board"),
+         ("district", "District council"), ("hwb", "Health and Wellbeing Board"))
+
+
+def two_years(year: ProgrammeYear) -> bool:
+    return len(year.plan_years) > 1
+
+
+def has_ambition(year: ProgrammeYear) -> bool:
+    """Only the years with a performance element (2015-16, 2016-17) plan the admissions ambition."""
+    return year.performance.scheme != "none"
+
+
+def columns_for(table: str, year: ProgrammeYear) -> tuple[Column, ...]:
+    """The columns a year's form shows: two-year plans name each funding line's plan year and plan
+    each scheme's spend per plan year (the scheme's amount is their sum); one-year plans neither."""
+    out = []
+    for col in ROW_TABLES[table]:
+        if table == "funding" and col.key == "plan_year" and not two_years(year):
+            continue
+        if table == "schemes" and col.key == "amount" and two_years(year):
+            continue
+        if col.key.startswith("amounts-"):
+            j = int(col.key.removeprefix("amounts-"))
+            if not two_years(year) or j >= len(year.plan_years):
+                continue
+            col = replace(col, label=f"Planned spend in {year.plan_years[j]}")
+        out.append(col)
+    return tuple(out)
 AMBITION_COUNTS = (("baseline_admissions", "Baseline non-elective admissions (whole year)"),
                    ("planned_reduction", "Planned reduction in admissions (whole year)"))
 DELAYS = (("delayed_days_baseline", "Baseline delayed days (whole year)"),
@@ -124,10 +162,13 @@ class FormState:
                     i += 1
 
 
-def metric_periods(spec: MetricSpec | None, planned: int) -> int:
+def metric_periods(spec: MetricSpec | None, planned: int, year: ProgrammeYear | None = None) -> int:
+    """Four planned values for a quarterly metric; else one goal a plan year (two-year plans: two)."""
     if spec is None:
         return max(planned, 1)
-    return 4 if spec.frequency == "quarterly" else 1
+    if spec.frequency == "quarterly":
+        return 4
+    return max(len(year.plan_years), 1) if year is not None else 1
 
 
 def metric_spec(year: ProgrammeYear, code: str) -> MetricSpec | None:
@@ -145,15 +186,20 @@ def state_from_plan(plan: Plan, year: ProgrammeYear) -> FormState:
               f"pools-{i}-governance": pool.governance}
     for i, f in enumerate(plan.funding):
         v |= {f"funding-{i}-contributor": f.contributor, f"funding-{i}-stream": f.stream,
-              f"funding-{i}-pool": f.pool, f"funding-{i}-amount": str(f.amount)}
+              f"funding-{i}-pool": f.pool, f"funding-{i}-amount": str(f.amount), f"funding-{i}-plan_year": f.plan_year}
     for i, s in enumerate(plan.schemes):
         v |= {f"schemes-{i}-{k}": getattr(s, k) for k in ("ref", "name", "scheme_type", "area_of_spend",
                                                           "commissioner", "provider", "source", "pool")}
         v |= {f"schemes-{i}-amount": str(s.amount), f"schemes-{i}-new": "new" if s.new else "existing"}
+        if two_years(year):
+            v |= {f"schemes-{i}-amounts-{j}": str(s.amount_for(label)) for j, label in enumerate(year.plan_years)}
+    for i, line in enumerate(plan.capacity):
+        v |= {f"capacity-{i}-service": line.service, f"capacity-{i}-plan_year": line.plan_year,
+              f"capacity-{i}-demand": str(line.demand), f"capacity-{i}-capacity": str(line.capacity)}
     metrics = list(plan.metrics)
     metrics += [MetricPlan(m.code, None, ()) for m in year.metrics if plan.metric(m.code) is None]
     for i, m in enumerate(metrics):
-        periods = metric_periods(metric_spec(year, m.code), len(m.planned))
+        periods = metric_periods(metric_spec(year, m.code), len(m.planned), year)
         v |= {f"metrics-{i}-code": m.code, f"metrics-{i}-periods": str(periods),
               f"metrics-{i}-baseline": _text(m.baseline), f"metrics-{i}-baseline_period": m.baseline_period,
               f"metrics-{i}-local_name": m.local_name}
@@ -173,7 +219,8 @@ def state_from_plan(plan: Plan, year: ProgrammeYear) -> FormState:
         v |= {f"conditions-{i}-id": c.id, f"conditions-{i}-narrative": c.narrative,
               f"conditions-{i}-confirmed": {True: "yes", False: "no", None: ""}[c.confirmed]}
     counts = {"partners": len(plan.partners), "pools": len(plan.pools), "funding": len(plan.funding),
-              "schemes": len(plan.schemes), "metrics": len(metrics), "conditions": len(conditions)}
+              "schemes": len(plan.schemes), "metrics": len(metrics), "conditions": len(conditions),
+              "capacity": len(plan.capacity)}
     return FormState(v, counts)
 
 
@@ -246,20 +293,21 @@ def read_plan(state: FormState, base: Plan, year: ProgrammeYear) -> tuple[Plan |
                   for i in range(state.counts.get("pools", 0)))
     funding = tuple(FundingLine(t(f"funding-{i}-contributor"), t(f"funding-{i}-stream"), t(f"funding-{i}-pool"),
                                 r.money(f"funding-{i}-amount", f"funding[{i}].amount",
-                                        f"Funding line {i + 1}'s amount"))
+                                        f"Funding line {i + 1}'s amount"),
+                                t(f"funding-{i}-plan_year") if two_years(year) else "")
                     for i in range(state.counts.get("funding", 0)))
-    schemes = tuple(
-        Scheme(ref=t(f"schemes-{i}-ref"), name=t(f"schemes-{i}-name"), scheme_type=t(f"schemes-{i}-scheme_type"),
-               area_of_spend=t(f"schemes-{i}-area_of_spend"), commissioner=t(f"schemes-{i}-commissioner"),
-               provider=t(f"schemes-{i}-provider"), source=t(f"schemes-{i}-source"), pool=t(f"schemes-{i}-pool"),
-               amount=r.money(f"schemes-{i}-amount", f"schemes[{i}].amount",
-                              f"Scheme {t(f'schemes-{i}-ref') or i + 1}'s amount"),
-               new=t(f"schemes-{i}-new") == "new")
-        for i in range(state.counts.get("schemes", 0)))
+    schemes = tuple(_scheme(r, i, year) for i in range(state.counts.get("schemes", 0)))
+    capacity = tuple(
+        CapacityLine(t(f"capacity-{i}-service"), t(f"capacity-{i}-plan_year"),
+                     r.count(f"capacity-{i}-demand", f"capacity[{i}].demand", f"Capacity line {i + 1}'s demand"),
+                     r.count(f"capacity-{i}-capacity", f"capacity[{i}].capacity",
+                             f"Capacity line {i + 1}'s capacity"))
+        for i in range(state.counts.get("capacity", 0)))
     metrics: list[MetricPlan] = []
     for i in range(state.counts.get("metrics", 0)):
         code = t(f"metrics-{i}-code")
-        periods = metric_periods(metric_spec(year, code), int(p) if (p := t(f"metrics-{i}-periods")).isdigit() else 1)
+        periods = metric_periods(metric_spec(year, code), int(p) if (p := t(f"metrics-{i}-periods")).isdigit() else 1,
+                                 year)
         metrics.append(MetricPlan(
             code=code,
             baseline=r.decimal(f"metrics-{i}-baseline", f"metrics[{i}].baseline", f"{code} baseline"),
@@ -272,7 +320,7 @@ def read_plan(state: FormState, base: Plan, year: ProgrammeYear) -> tuple[Plan |
         return tuple(r.count(f"ambition-{name}-{q}", f"ambition.{name}[{q}]", f"{what}, quarter {q + 1}")
                      for q in range(quarters))
 
-    ambition = Ambition(
+    ambition = base.ambition if not has_ambition(year) else Ambition(
         baseline_admissions=r.count("ambition-baseline_admissions", "ambition.baseline_admissions",
                                     "Baseline admissions"),
         baseline_quarters=counts("baseline_quarters", "Baseline admissions"),
@@ -292,5 +340,23 @@ def read_plan(state: FormState, base: Plan, year: ProgrammeYear) -> tuple[Plan |
     if r.problems:
         return None, r.problems
     plan = replace(base, partners=partners, pools=pools, funding=funding, schemes=schemes, metrics=tuple(metrics),
-                   ambition=ambition, conditions=conditions, narrative=state.get("narrative").strip())
+                   ambition=ambition, conditions=conditions, narrative=state.get("narrative").strip(),
+                   capacity=capacity)
     return plan, []
+
+
+def _scheme(r: _Reader, i: int, year: ProgrammeYear) -> Scheme:
+    """A scheme from its row; in a two-year plan its amount is the sum of its plan years' spend."""
+    t = r.text
+    what = f"Scheme {t(f'schemes-{i}-ref') or i + 1}'s"
+    amounts: tuple[tuple[str, Money], ...] = ()
+    if two_years(year):
+        amounts = tuple((label, r.money(f"schemes-{i}-amounts-{j}", f"schemes[{i}].amounts[{j}]",
+                                        f"{what} spend in {label}")) for j, label in enumerate(year.plan_years))
+        amount = Money(sum(m.pence for _, m in amounts))
+    else:
+        amount = r.money(f"schemes-{i}-amount", f"schemes[{i}].amount", f"{what} amount")
+    return Scheme(ref=t(f"schemes-{i}-ref"), name=t(f"schemes-{i}-name"), scheme_type=t(f"schemes-{i}-scheme_type"),
+                  area_of_spend=t(f"schemes-{i}-area_of_spend"), commissioner=t(f"schemes-{i}-commissioner"),
+                  provider=t(f"schemes-{i}-provider"), source=t(f"schemes-{i}-source"), pool=t(f"schemes-{i}-pool"),
+                  amount=amount, new=t(f"schemes-{i}-new") == "new", amounts=amounts)

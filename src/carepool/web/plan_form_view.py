@@ -7,6 +7,7 @@ and the error summary lists them in page order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from carepool.findings import Finding, Severity
@@ -20,9 +21,12 @@ from carepool.web.plan_form import (
     NOUNS,
     ROW_TABLES,
     FormState,
+    columns_for,
     dom_id,
+    has_ambition,
     metric_periods,
     metric_spec,
+    two_years,
 )
 
 
@@ -142,6 +146,7 @@ def build_view(state: FormState, year: ProgrammeYear) -> FormView:
         "areas_of_spend": [(x, x) for x in year.areas_of_spend],
         "commissioners": [(x, x) for x in year.commissioners],
         "new": [("existing", "Existing scheme"), ("new", "New scheme")],
+        "plan_years": [(y, y) for y in year.plan_years],
     }
     view = FormView(sections=[], counts=dict(n), hidden={})
 
@@ -162,8 +167,16 @@ def build_view(state: FormState, year: ProgrammeYear) -> FormView:
               "funding": ("Contributions to the pools", "One line per contributor, funding stream and pool. "
                           "Type amounts in pounds, like £1,234.56."),
               "schemes": ("Schemes", "What the pools pay for. Each pool's schemes must spend its income exactly, "
-                          "stream by stream.")}
-    for table, columns in ROW_TABLES.items():
+                          "stream by stream" + (", in each plan year." if two_years(year) else ".")),
+              "capacity": ("Intermediate care capacity and demand",
+                           "For each service and plan year: the people expected to need it and the places "
+                           "planned. A gap between them needs saying how it is met.")}
+    if two_years(year):
+        titles["funding"] = (titles["funding"][0], titles["funding"][1] + " Each line names its plan year.")
+    for table in ROW_TABLES:
+        if table == "capacity" and not (year.capacity_and_demand or n.get("capacity", 0)):
+            continue
+        columns = columns_for(table, year)
         rows: list[RowView] = []
         noun = NOUNS[table]
         for i in range(n.get(table, 0)):
@@ -179,12 +192,14 @@ def build_view(state: FormState, year: ProgrammeYear) -> FormView:
             rows.append(register(RowView(f"{table}-{i}", legend, fields, f"Remove {noun} {i + 1}")))
         title, intro = titles[table]
         view.sections.append(SectionView(table, title, intro, rows, f"Add a {noun}"))
+        if rows and rows[0].fields:
+            view.index.setdefault(table, rows[0].fields[0])   # findings about the whole table
 
     metric_rows: list[RowView] = []
     for i in range(n.get("metrics", 0)):
         code = get(f"metrics-{i}-code")
         spec = metric_spec(year, code)
-        periods = metric_periods(spec, int(p) if (p := get(f"metrics-{i}-periods")).isdigit() else 1)
+        periods = metric_periods(spec, int(p) if (p := get(f"metrics-{i}-periods")).isdigit() else 1, year)
         view.hidden |= {f"metrics-{i}-code": code, f"metrics-{i}-periods": str(periods)}
         fields = [FieldView(f"metrics-{i}-baseline", "Baseline", "number", get(f"metrics-{i}-baseline"),
                             width="nhsuk-input--width-10"),
@@ -192,6 +207,8 @@ def build_view(state: FormState, year: ProgrammeYear) -> FormView:
                             get(f"metrics-{i}-baseline_period"), width="nhsuk-input--width-10")]
         for j in range(min(periods, 12)):
             label = f"Planned, quarter {j + 1}" if periods == 4 else ("Planned for the year" if periods == 1
+                                                                      else f"Goal for {year.plan_years[j]}"
+                                                                      if periods == len(year.plan_years)
                                                                       else f"Planned, period {j + 1}")
             fields.append(FieldView(f"metrics-{i}-planned-{j}", label, "number", get(f"metrics-{i}-planned-{j}"),
                                     width="nhsuk-input--width-10"))
@@ -203,6 +220,14 @@ def build_view(state: FormState, year: ProgrammeYear) -> FormView:
     view.sections.append(SectionView("metrics", "Metrics", "Each metric's baseline and what the plan aims for.",
                                      metric_rows))
 
+    if has_ambition(year):
+        _ambition(view, state, year, register)
+    _conditions(view, state, year, register)
+    return view
+
+
+def _ambition(view: FormView, state: FormState, year: ProgrammeYear, register: Callable[[RowView], RowView]) -> None:
+    get = state.get
     quarters = len(year.performance.quarter_shares)
     ambition: list[FieldView] = []
     for name, label in AMBITION_COUNTS:
@@ -224,6 +249,11 @@ def build_view(state: FormState, year: ProgrammeYear) -> FormView:
     view.sections.append(SectionView("ambition", "Emergency admissions ambition", "",
                                      [register(RowView("ambition", "", ambition))]))
 
+
+def _conditions(view: FormView, state: FormState, year: ProgrammeYear,
+                register: Callable[[RowView], RowView]) -> None:
+    get, n = state.get, state.counts
+
     titles_of = {c.id: c.title for c in year.conditions}
     condition_rows: list[RowView] = []
     for i in range(n.get("conditions", 0)):
@@ -238,4 +268,3 @@ def build_view(state: FormState, year: ProgrammeYear) -> FormView:
         legend = f"{cid}: {titles_of[cid]}" if cid in titles_of else f"{cid} (not a condition of {year.name})"
         condition_rows.append(register(RowView(f"conditions-{i}", legend, fields)))
     view.sections.append(SectionView("conditions", "National conditions", "", condition_rows))
-    return view
