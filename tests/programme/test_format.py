@@ -163,3 +163,21 @@ def test_a_repeated_key_and_a_stream_amount_in_a_year_outside_the_plan(tmp_path:
         load_programme(str(path))
     messages = " | ".join(f.message for f in info.value.findings)
     assert "'2025-26' is not a plan year" in messages and "written twice" in messages
+
+
+def test_the_template_section_is_read_and_a_bad_one_is_refused_with_its_lines(tmp_path: Path) -> None:
+    assert load_programme("bcf-2019-20").template.prefilled_fill == "grey"
+    two_year = load_programme("bcf-2023-25").template
+    assert two_year.declared and two_year.layout == "unpublished" and not two_year.sheets
+    assert "Better Care Exchange" in (years_dir() / "bcf-2023-25.yaml").read_text()
+    assert not load_programme("bcf-2015-16").template.declared
+    text = (years_dir() / "bcf-2019-20.yaml").read_text().replace(
+        "  layout: unpublished\n  input_fill: yellow\n  prefilled_fill: grey\n",
+        "  layout: published\n  input_fill: yellow\n  prefilled_fill: mauve\n")
+    path = tmp_path / "bad-template.yaml"
+    path.write_text(text)
+    with pytest.raises(ProgrammeFileError) as info:
+        load_programme(str(path))
+    found = {f.location.field: f.location.row for f in info.value.findings}
+    assert set(found) == {"template.sheets", "template.prefilled_fill"}
+    assert all(isinstance(row, int) and row > 0 for row in found.values())

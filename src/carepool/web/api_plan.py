@@ -58,8 +58,9 @@ class _Sparse(BaseModel):
     """Keys the stored document leaves out when empty (a one-year plan's plan year, per-year
     amounts, capacity) are left out here too, so a plan read over the API is exactly as stored."""
 
+    # no return annotation on purpose: pydantic then keeps one schema for the document in and out
     @model_serializer(mode="wrap")
-    def _without_empty(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+    def _without_empty(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
         data: dict[str, Any] = handler(self)
         for key in SPARSE_KEYS:
             if key in data and data[key] in ("", []):
