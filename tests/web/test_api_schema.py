@@ -33,8 +33,9 @@ def signed_in_app(web_store: Store) -> Iterator[tuple[FastAPI, dict[str, str]]]:
 
 PLAN = "/api/areas/{code}/plan"
 ACTIONS = {f"/api/areas/{{code}}/{a}" for a in ("sign-off", "hwb-sign-off", "submit", "assure")}
+POOL = {("GET", "/api/areas/{code}/ledger"), ("GET", "/api/areas/{code}/ledger/statements")}
 OPERATIONS = ({("GET", p) for p in ("/api/me", "/api/areas", "/api/areas/{code}")} | {("POST", a) for a in ACTIONS}
-              | {("GET", PLAN), ("POST", PLAN), ("PUT", PLAN)})
+              | {("GET", PLAN), ("POST", PLAN), ("PUT", PLAN)} | POOL)
 
 
 def test_the_api_keeps_its_contract(signed_in_app: tuple[FastAPI, dict[str, str]]) -> None:
@@ -110,5 +111,29 @@ def test_the_plan_operations_keep_their_contract_past_the_permission_check(
             # a generated If-Match names no version of the stored plan: 412, in the documented error shape
             conditional = case.method == "PUT" and "if-match" in {k.lower() for k in (case.headers or {})}
             assert response.status_code in (200, 201, 404, 409, 422, *((412,) if conditional else ())), response.text
+
+        check()
+
+
+def test_the_pool_operations_keep_their_contract_on_funded_books(web_store: Store) -> None:
+    """The pool's books as its pool manager reads them, on books holding a year's contributions."""
+    from tests.web.pool_setup import funded
+
+    funded(web_store)
+    app = create_app("unused://", settings=web_settings(), store=web_store)
+    with TestClient(app) as client:
+        log_in(client, BY_KEY["pool_manager"].email)
+        cookies = {"carepool_session": str(client.cookies.get("carepool_session"))}
+    schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
+    operations = [r.ok() for r in schema.get_all_operations() if (r.ok().method.upper(), r.ok().path) in POOL]
+    assert len(operations) == len(POOL)
+    for operation in operations:
+        @given(case=operation.as_strategy())
+        @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def check(case: Any) -> None:
+            case.path_parameters = {"code": OWN}
+            response = case.call_and_validate(cookies=cookies)
+            assert response.status_code == 200, response.text
+            assert response.json(), "the funded books are not empty"
 
         check()

@@ -52,6 +52,24 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "year-end statement": ("GET", "/areas/{a}/ledger/year-end", frozenset({"pool_manager"}) | NATIONAL),
     "year-end csv": ("GET", "/areas/{a}/ledger/year-end.csv", frozenset({"pool_manager"}) | NATIONAL),
     "year-end excel": ("GET", "/areas/{a}/ledger/year-end.xlsx", frozenset({"pool_manager"}) | NATIONAL),
+    # the pool manager's pages: reading as the year-end; acting, the area's pool manager only
+    "pool books": ("GET", "/areas/{a}/ledger", frozenset({"pool_manager"}) | NATIONAL),
+    "pool statements": ("GET", "/areas/{a}/ledger/statements", EVERYONE),    # as the area page shows them
+    "pool statement csv": ("GET", "/areas/{a}/ledger/statements/pool.csv", EVERYONE),
+    "scheme statement excel": ("GET", "/areas/{a}/ledger/statements/scheme.xlsx", EVERYONE),
+    "partner statement csv": ("GET", "/areas/{a}/ledger/statements/partner-03L.csv", EVERYONE),
+    "payments page": ("GET", "/areas/{a}/ledger/payments", frozenset({"pool_manager"})),
+    "payments upload": ("POST", "/areas/{a}/ledger/payments", frozenset({"pool_manager"})),
+    "risk-share page": ("GET", "/areas/{a}/ledger/risk-share", frozenset({"pool_manager"}) | NATIONAL),
+    "record risk share": ("POST", "/areas/{a}/ledger/risk-share", frozenset({"pool_manager"})),
+    "periods page": ("GET", "/areas/{a}/ledger/periods", frozenset({"pool_manager"}) | NATIONAL),
+    "close period": ("POST", "/areas/{a}/ledger/close", frozenset({"pool_manager"})),
+    "settlement page": ("GET", "/areas/{a}/ledger/settlement", frozenset({"pool_manager"}) | NATIONAL),
+    "settle": ("POST", "/areas/{a}/ledger/settle", frozenset({"pool_manager"})),
+    "reconcile page": ("GET", "/areas/{a}/ledger/reconcile", frozenset({"pool_manager"})),
+    "reconcile": ("POST", "/areas/{a}/ledger/reconcile", frozenset({"pool_manager"})),
+    "api pool books": ("GET", "/api/areas/{a}/ledger", frozenset({"pool_manager"}) | NATIONAL),
+    "api pool statements": ("GET", "/api/areas/{a}/ledger/statements", EVERYONE),
 }
 CELLS = [(person.key, route, where) for person in PEOPLE for route in ROUTES for where in ("own", "other")]
 

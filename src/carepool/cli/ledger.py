@@ -12,11 +12,11 @@ from rich.text import Text
 
 from carepool.cli.common import DB_OPTION, console, db_url, handled
 from carepool.errors import InputError
-from carepool.ledger.settlement import RiskShare
 from carepool.ledger.statements import Report
 from carepool.money import Money
 from carepool.services import ledger as svc
 from carepool.services import ledger_reconcile, year_end
+from carepool.services import risk_share as risk_share_svc
 from carepool.services.report_files import FORMATS, write_reports
 from carepool.store.db import open_store
 
@@ -182,16 +182,11 @@ def risk_share(area: str = typer.Option(..., "--area"), pool: str = typer.Option
                year: str = YEAR_OPTION, db: str | None = DB_OPTION) -> None:
     """Record a pool's risk-share agreement (used by settle), with the part of an underspend kept in the pool."""
     with handled():
-        pairs = []
-        for item in share:
-            partner, _, weight = item.partition("=")
-            if not weight.strip().isdigit():
-                raise InputError(f"'{item}' is not PARTNER=WEIGHT", where="--share")
-            pairs.append((partner.strip(), int(weight)))
-        svc.set_risk_share(open_store(db_url(db)), area, _year(year), pool,
-                           RiskShare(kind, tuple(pairs), carry_forward))
-        console.print(f"{area} {pool}: risk share {kind} {pairs or ''}; {carry_forward}% of an underspend "
-                      "kept in the pool")
+        weights = [(partner, weight) for partner, _, weight in (item.partition("=") for item in share)]
+        agreement = risk_share_svc.agreement_from(kind, weights, carry_forward)
+        svc.set_risk_share(open_store(db_url(db)), area, _year(year), pool, agreement)
+        console.print(f"{area} {pool}: risk share {kind} {list(agreement.shares) or ''}; {carry_forward}% of an "
+                      "underspend kept in the pool")
 
 
 @group.command("close")

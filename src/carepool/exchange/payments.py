@@ -54,6 +54,12 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise InputError(f"cannot read the file: {exc}", where=path.name) from exc
 
 
+def cells_by_row(path: Path) -> dict[int, dict[str, str]]:
+    """Each row's cells as text by column name (row numbers as in findings), to show beside them."""
+    return {n: {str(k): "" if v is None else str(v) for k, v in cells.items() if k}
+            for n, cells in _rows(path)}
+
+
 def _header(path: Path) -> list[str]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook

@@ -82,6 +82,18 @@ class Difference:
                 f"difference {Money(self.difference)}: {side}")
 
 
+@dataclass(frozen=True, slots=True)
+class Agreed:
+    """A (month, pool, what) total on which the host and the books agree, and the host rows behind it."""
+
+    month: str
+    pool: str
+    target: str
+    pence: int                    # host sign
+    rows: tuple[int, ...]
+    transactions: int             # how many of the pool's transactions make up the books' side
+
+
 @dataclass(frozen=True)
 class Reconciliation:
     area: str
@@ -93,6 +105,7 @@ class Reconciliation:
     books_total: int
     rows_not_the_pools: int                # extract rows whose codes the mapping does not name
     not_mapped: tuple[tuple[str, str, int], ...] = ()   # (pool, what, pence) in the books with no host code
+    matched: tuple[Agreed, ...] = ()       # the totals that agree, one per (month, pool, what)
 
     @property
     def agrees(self) -> bool:
@@ -179,17 +192,18 @@ def reconcile(rows: Sequence[HostRow], rules: Sequence[MapRule], transactions: I
         if (pool, target) not in mapped:
             left[(pool, target)] = left.get((pool, target), 0) + sum(p for _, p in items)
     differences: list[Difference] = []
-    agreed = 0
+    matched: list[Agreed] = []
     for key in sorted(set(host) | set(books)):
         host_pence = sum(r.pence for r in host.get(key, []))
         book_items = books.get(key, [])
         book_pence = sum(p for _, p in book_items)
         if host_pence == book_pence:
-            agreed += 1
+            matched.append(Agreed(*key, host_pence, tuple(r.row for r in host.get(key, [])),
+                                  len({k for k, _ in book_items})))
             continue
         differences.append(Difference(*key, host_pence, book_pence, tuple(r.row for r in host.get(key, [])),
                                       tuple(sorted({k for k, _ in book_items}))))
-    return Reconciliation(area, start, end, agreed, tuple(differences),
+    return Reconciliation(area, start, end, len(matched), tuple(differences),
                           sum(r.pence for group in host.values() for r in group),
                           sum(p for items in books.values() for _, p in items), others,
-                          tuple((pool, target, v) for (pool, target), v in sorted(left.items())))
+                          tuple((pool, target, v) for (pool, target), v in sorted(left.items())), tuple(matched))

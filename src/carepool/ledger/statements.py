@@ -4,7 +4,7 @@ quarterly return's income-and-expenditure section. Adapters render them (termina
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from carepool.ledger import accounts as acc
@@ -96,8 +96,10 @@ def partner_statement(transactions: Sequence[Transaction], partner: str) -> Repo
     return Report(f"Partner statement: {partner}", ("area", "pool", "item", "amount"), tuple(rows))
 
 
-def scheme_statement(transactions: Sequence[Transaction], area: str) -> Report:
-    """Each scheme's budget, spend, what is left and how many payments were made."""
+def scheme_statement(transactions: Sequence[Transaction], area: str,
+                     names: Mapping[str, str] | None = None) -> Report:
+    """Each scheme's budget, spend, what is left and how many payments were made; with ``names``
+    (scheme ref -> name, from the plan), each scheme's name beside its ref."""
     own = [t for t in transactions if t.area == area]
     bal = balances(own)
     payments: dict[tuple[str, str], int] = {}
@@ -118,9 +120,12 @@ def scheme_statement(transactions: Sequence[Transaction], area: str) -> Report:
     for pool, ref in sorted(schemes):
         budget = bal.get((area, pool, acc.scheme_budget(ref)), 0)
         spent = sum(bal.get((area, pool, acc.scheme_spend(ref, fund)), 0) for fund in acc.FUNDS)
-        rows.append((pool, ref, Money(budget), Money(spent), Money(budget - spent), payments.get((pool, ref), 0)))
-    return Report(f"Scheme statement: {area}", ("pool", "scheme", "budget", "spent", "remaining", "payments"),
-                  tuple(rows))
+        named: tuple[Cell, ...] = (names.get(ref, ""),) if names is not None else ()
+        rows.append((pool, ref, *named, Money(budget), Money(spent), Money(budget - spent),
+                     payments.get((pool, ref), 0)))
+    columns = ("pool", "scheme", *(("name",) if names is not None else ()), "budget", "spent", "remaining",
+               "payments")
+    return Report(f"Scheme statement: {area}", columns, tuple(rows))
 
 
 def trial_balance_report(tb: TrialBalance) -> Report:

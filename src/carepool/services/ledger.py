@@ -14,12 +14,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from carepool.errors import NotFound, ValidationFailed
-from carepool.exchange.payments import read_payments
+from carepool.exchange.payments import cells_by_row, read_payments
 from carepool.findings import error, has_errors
 from carepool.ledger import beancount, statements
 from carepool.ledger.balances import TrialBalance
 from carepool.ledger.contributions import capital_streams, schedule_contributions, scheme_budgets
-from carepool.ledger.periods import financial_year, parse_period
+from carepool.ledger.periods import ClosedPeriod, financial_year, parse_period
 from carepool.ledger.settlement import RiskShare, Settlement, settle_pool
 from carepool.ledger.spend import Payment, check_payments, spend_transactions
 from carepool.ledger.transactions import Transaction, reversal
@@ -30,7 +30,7 @@ from carepool.plans.model import Plan
 from carepool.programme import ProgrammeYear, available_programmes, derive_minimums, load_programme
 from carepool.reference import load_reference
 from carepool.reference.districts import tiers
-from carepool.services import in_force
+from carepool.services import in_force, ledger_version
 from carepool.services.condition_holds import hold_batch
 from carepool.store import conditions as condition_repo
 from carepool.store import ledger_repo as repo
@@ -106,10 +106,17 @@ def import_spend(store: Store, path: Path, area: str | None = None, *, actor: st
                  at: datetime | None = None) -> Posted:
     """Import a payments file: every finding reported, nothing posted unless there are none.
 
-    Each payment is checked against the assured plan of the programme year its date falls in.
+    Each payment is checked against the assured plan of the programme year its date falls in;
+    with ``area`` named, a row for another area is a finding (one pool manager's file posts
+    into no other area's books).
     """
     payments, findings = read_payments(path, area)
+    if area is not None:
+        findings += [error("spend.other-area", f"this row is for area {p.area}, not {area}: a file imported "
+                           f"for {area} holds only its payments", file=path.name, row=p.row, field="area")
+                     for p in payments if p.area != area]
     if has_errors(findings):
+        findings.sort(key=lambda f: (f.location.row or 0, f.location.field or ""))
         raise ValidationFailed(f"{path.name}: {len(findings)} problem(s); nothing was posted", findings)
     by_year: dict[str, list[Payment]] = {}
     for p in payments:
@@ -135,6 +142,20 @@ def import_spend(store: Store, path: Path, area: str | None = None, *, actor: st
                   Money(sum(p.pence for p in payments)))
 
 
+def spend_file_cells(path: Path) -> dict[int, dict[str, str]]:
+    """Each row of a payments file as text, to show a refused file's findings beside its rows."""
+    return cells_by_row(path)
+
+
+def plan_in_force(store: Store, year: str, area: str) -> Plan | None:
+    """The area's plan in force (its pools and partners name the books), or None."""
+    with store.transaction() as session:
+        try:
+            return assured_plans(session, load_programme(year).id, area)[area]
+        except NotFound:
+            return None
+
+
 def _year_of(on: date) -> str | None:
     for year_id in available_programmes():
         programme = load_programme(year_id)
@@ -149,9 +170,21 @@ def post_batch(store: Store, batch: Sequence[Transaction], source: str, *, actor
         return repo.post_batch(session, batch, source, actor, at or now())
 
 
-def set_risk_share(store: Store, area: str, year: str, pool: str, agreement: RiskShare) -> None:
+def set_risk_share(store: Store, area: str, year: str, pool: str, agreement: RiskShare, *,
+                   expected: str | None = None) -> None:
+    """Record a pool's agreement; with ``expected`` (the books' version token shown), only if unchanged."""
     with store.transaction() as session:
+        ledger_version.require(session, area, expected, "recorded")
         repo.set_risk_share(session, area, load_programme(year).id, pool, agreement)
+
+
+def risk_shares(store: Store, area: str, year: str) -> dict[str, RiskShare | None]:
+    """Each pool of the area's plan in force and its recorded agreement (None: none recorded, so
+    settlement shares the net in proportion to contributions)."""
+    programme = load_programme(year)
+    with store.transaction() as session:
+        plan = assured_plans(session, programme.id, area)[area]
+        return {pool.id: repo.risk_share(session, area, programme.id, pool.id) for pool in plan.pools}
 
 
 def year_end_for(programme: ProgrammeYear, area: str) -> YearEnd:
@@ -169,37 +202,80 @@ def year_end_for(programme: ProgrammeYear, area: str) -> YearEnd:
                    place.districts, place.name)
 
 
-def settle(store: Store, year: str, area: str | None = None, *, actor: str = ACTOR,
-           at: datetime | None = None) -> list[Settlement]:
-    """Settle every pool's year by fund, then close the year (per area): the revenue over/underspend
-    by its risk share (less what the agreement keeps in the pool), capital by stream (to district
-    councils or carried forward), and next year's brought-forward balances."""
-    programme = load_programme(year)
-    period = financial_year(programme.start.year)
+@dataclass(frozen=True)
+class SettlementPreview:
+    """What settling the year would post for one area now, or that the year is already closed."""
+
+    area: str
+    year: str
+    closed: bool
+    settlements: tuple[Settlement, ...]
+
+
+def _settlements(session: Session, programme: ProgrammeYear, plans: Mapping[str, Plan],
+                 closed: set[str]) -> list[Settlement]:
     out: list[Settlement] = []
+    for code, plan in sorted(plans.items()):
+        if code in closed:
+            continue
+        txns = repo.transactions(session, area=code)
+        when = year_end_for(programme, code)
+        for pool in plan.pools:
+            agreement = repo.risk_share(session, code, programme.id, pool.id) or RiskShare()
+            out.append(settle_pool(plan, pool.id, txns, agreement, when))
+    return out
+
+
+def _closed_years(session: Session, programme: ProgrammeYear, plans: Mapping[str, Plan]) -> set[str]:
+    label = financial_year(programme.start.year).label
+    return {c.area for c in repo.closed_periods(session, plans) if c.period.label == label}
+
+
+def settlement_preview(store: Store, year: str, area: str) -> SettlementPreview:
+    """The settlement ``settle`` would post for ``area`` now (computed the same way; nothing written)."""
+    programme = load_programme(year)
     with store.transaction() as session:
         plans = assured_plans(session, programme.id, area)
-        closed = {c.area for c in repo.closed_periods(session, plans) if c.period.label == period.label}
-        batch: list[Transaction] = []
-        for code, plan in sorted(plans.items()):
-            if code in closed:
-                continue
-            txns = repo.transactions(session, area=code)
-            when = year_end_for(programme, code)
-            for pool in plan.pools:
-                agreement = repo.risk_share(session, code, programme.id, pool.id) or RiskShare()
-                result = settle_pool(plan, pool.id, txns, agreement, when)
-                out.append(result)
-                batch.extend(result.transactions)
+        closed = _closed_years(session, programme, plans)
+        return SettlementPreview(area, programme.id, area in closed,
+                                 tuple(_settlements(session, programme, plans, closed)))
+
+
+def settle(store: Store, year: str, area: str | None = None, *, actor: str = ACTOR,
+           at: datetime | None = None, expected: str | None = None) -> list[Settlement]:
+    """Settle every pool's year by fund, then close the year (per area): the revenue over/underspend
+    by its risk share (less what the agreement keeps in the pool), capital by stream (to district
+    councils or carried forward), and next year's brought-forward balances. With ``expected`` (one
+    area's books' version token, as shown), nothing is done if the books have moved since."""
+    if expected is not None and area is None:
+        raise ValueError("a version token binds the settlement of one area: name the area")
+    programme = load_programme(year)
+    period = financial_year(programme.start.year)
+    with store.transaction() as session:
+        if area is not None:
+            ledger_version.require(session, area, expected, "settled")
+        plans = assured_plans(session, programme.id, area)
+        closed = _closed_years(session, programme, plans)
+        out = _settlements(session, programme, plans, closed)
+        batch = [txn for result in out for txn in result.transactions]
         repo.post_batch(session, batch, f"settlement {programme.id}", actor, at or now())
         for code in sorted(set(plans) - closed):
             repo.close_period(session, code, period, actor, at or now())
     return out
 
 
-def close_period(store: Store, area: str, label: str, *, actor: str = ACTOR, at: datetime | None = None) -> bool:
+def close_period(store: Store, area: str, label: str, *, actor: str = ACTOR, at: datetime | None = None,
+                 expected: str | None = None) -> bool:
+    """Close a period for ``area`` (False: it was closed already); ``expected`` as for ``settle``."""
+    period = parse_period(label)
     with store.transaction() as session:
-        return repo.close_period(session, area, parse_period(label), actor, at or now())
+        ledger_version.require(session, area, expected, "closed")
+        return repo.close_period(session, area, period, actor, at or now())
+
+
+def closed_periods(store: Store, area: str) -> list[ClosedPeriod]:
+    with store.transaction() as session:
+        return list(repo.closed_periods(session, [area]))
 
 
 def reverse(store: Store, key: str, on: date, reason: str, *, actor: str = ACTOR,
@@ -229,12 +305,15 @@ def area_statements(store: Store, area: str, year: str = "bcf-2015-16") -> list[
     if not txns:
         raise NotFound(f"no ledger entries for area {area}")
     quarters = load_programme(year).quarters
-    return [statements.pool_statement(txns, area), statements.scheme_statement(txns, area),
+    plan = plan_in_force(store, year, area)
+    names = {s.ref: s.name for s in plan.schemes} if plan is not None else None
+    return [statements.pool_statement(txns, area), statements.scheme_statement(txns, area, names),
             statements.income_expenditure(txns, area, quarters)]
 
 
-def partner_statement(store: Store, partner: str) -> statements.Report:
-    return statements.partner_statement(area_transactions(store), partner)
+def partner_statement(store: Store, partner: str, area: str | None = None) -> statements.Report:
+    """What ``partner`` put into each pool (of every area, or of ``area``) and its settlement shares."""
+    return statements.partner_statement(area_transactions(store, area), partner)
 
 
 def trial_balance_report(store: Store, area: str | None = None) -> statements.Report:

@@ -65,12 +65,14 @@ class Action(StrEnum):
     READ_PERSON_LEVEL = "read_person_level"   # one person's budget, the list of people with budgets
     GOVERN_SHARING = "govern_sharing"         # agreements, the objections register (NHS numbers), retention
     READ_AUDIT = "read_audit"                 # the sharing audit log and its verification
+    MANAGE_POOL = "manage_pool"   # the pool's books: payments, risk share, period close, settlement, reconciliation
 
 
 ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
     Role.PARTNER_LEAD: frozenset({Action.VIEW, Action.UPLOAD, Action.SIGN_OFF_PARTNER}),
     Role.HWB_CHAIR: frozenset({Action.VIEW, Action.SIGN_OFF_HWB, Action.SUBMIT}),
-    Role.POOL_MANAGER: frozenset({Action.VIEW, Action.UPLOAD, Action.SUBMIT, Action.READ_PERSON_LEVEL}),
+    Role.POOL_MANAGER: frozenset({Action.VIEW, Action.UPLOAD, Action.SUBMIT, Action.READ_PERSON_LEVEL,
+                                  Action.MANAGE_POOL}),
     Role.NATIONAL_ASSURER: frozenset({Action.VIEW, Action.ASSURE}),
     Role.ANALYST: frozenset({Action.VIEW}),
     Role.AUDITOR: frozenset({Action.VIEW, Action.READ_AUDIT}),

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carepool.errors import InputError, NotFound, PermissionDenied
+from carepool.errors import InputError, NotFound
 from carepool.exchange.ledger_reports import write_csv, write_excel
 from carepool.ledger.periods import financial_year
 from carepool.ledger.year_end_statement import YearEndStatement, year_end_statement
 from carepool.programme import load_programme
+from carepool.services import pool_access
 from carepool.services.ledger import area_transactions, assured_plans
-from carepool.services.users import Role, User
+from carepool.services.users import User
 from carepool.store.db import Store
 
 FORMATS = ("csv", "excel")
@@ -19,13 +20,11 @@ FORMATS = ("csv", "excel")
 
 def may_see(user: User, area: str) -> bool:
     """The area's pool manager, and national roles (assurer, analyst, auditor, administrator)."""
-    return user.national or (user.role is Role.POOL_MANAGER and user.can_see(area))
+    return pool_access.may_read(user, area)
 
 
 def require_may_see(user: User, area: str) -> None:
-    if not may_see(user, area):
-        raise PermissionDenied(f"your role ({user.role.value}) may not read the pool's year-end statement "
-                               f"for area {area}: it is for the area's pool manager and national roles")
+    pool_access.require_read(user, area, "the pool's year-end statement")
 
 
 def statement(store: Store, area: str, year: str) -> YearEndStatement:

@@ -23,6 +23,7 @@ from carepool.web import (
     api,
     api_actions,
     api_plan,
+    api_pool,
     errors,
     oidc,
     pages_admin,
@@ -33,6 +34,9 @@ from carepool.web import (
     pages_dashboard,
     pages_governance,
     pages_plan_edit,
+    pages_pool,
+    pages_pool_decisions,
+    pages_pool_files,
     pages_programmes,
     pages_reports,
     pages_returns,
@@ -95,10 +99,10 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
     static = resources.files("carepool.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static), check_dir=False), name="static")
     for module in (pages_auth, oidc, pages_dashboard, pages_area, pages_workflow, pages_admin, pages_reports,
-                   pages_year_end,
+                   pages_year_end, pages_pool, pages_pool_files, pages_pool_decisions,
                    pages_plan_edit, pages_budgets, pages_programmes, pages_scenarios, pages_scorecard, pages_returns,
                    pages_audit, pages_sharing, pages_governance,
-                   api, api_actions, api_plan):
+                   api, api_actions, api_plan, api_pool):
         app.include_router(module.router)
     errors.install(app)
     app.add_middleware(Guard, settings=settings)   # added last, so outermost: before the session or any body
