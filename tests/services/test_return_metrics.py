@@ -149,3 +149,12 @@ def test_the_2015_16_return_has_no_metrics_section() -> None:
     from carepool.plans.quarterly_return_json import return_to_dict
     ret = QuarterlyReturn("E08000018", "bcf-2015-16", "2015Q1", (), (), 10, 5, ())
     assert "metrics" not in return_to_dict(ret)
+
+
+def test_which_years_returns_report_todays_metrics() -> None:
+    from carepool.plans.return_metrics import is_current, year_end_periods
+    from carepool.programme import available_programmes
+    current = [y for y in available_programmes() if is_current(load_programme(y))]
+    assert current == ["bcf-2021-22", "bcf-2022-23", "bcf-2023-25", "bcf-2025-26", "bcf-2026-27"]
+    assert year_end_periods(load_programme("bcf-2023-25")) == ("2023-24", "2024-25")
+    assert year_end_periods(load_programme("bcf-2015-16")) == ()

@@ -7,6 +7,8 @@ metric id without loading the engine's definitions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 # 2015-16 and 2016-17 (and the 2017-19 / 2019-20 set, which kept BCF1-BCF4)
 BCF_2015_IDS: tuple[str, ...] = ("BCF1", "BCF2", "BCF3", "BCF4", "BCF5")
 
@@ -27,3 +29,16 @@ CURRENT_IDS: tuple[str, ...] = (
 )
 
 KNOWN_METRIC_IDS: frozenset[str] = frozenset(BCF_2015_IDS + CURRENT_IDS + ("BCF6",))
+
+FIRST_CURRENT_YEAR = 2021   # 2021-22: avoidable admissions replaced non-elective admissions
+
+
+def measured_today(codes: Iterable[str], start_year: int) -> bool:
+    """A year measured by today's metrics: from 2021-22, with none of the 2015-era ids (a later year
+    whose metrics are not yet known, such as 2026-27, counts: its returns ask for no 2015-era figures)."""
+    return start_year >= FIRST_CURRENT_YEAR and not any(c in BCF_2015_IDS or c == "BCF6" for c in codes)
+
+# Metrics with no national definition (measured locally, never computed): the engine's
+# ``definitions.UNAVAILABLE`` has exactly these, and a programme file must mark them
+# ``status: unavailable`` (and nothing else so), so the two sides cannot disagree.
+UNAVAILABLE_IDS: frozenset[str] = frozenset({"BCF5"})

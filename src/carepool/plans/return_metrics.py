@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from carepool.findings import Finding, error, warning
-from carepool.metrics.ids import CURRENT_IDS
+from carepool.metrics.ids import measured_today
 from carepool.plans.model import Plan
 from carepool.programme.model import MetricSpec, ProgrammeYear
 
@@ -54,7 +54,7 @@ class MetricLine:
 
 def is_current(programme: ProgrammeYear) -> bool:
     """A year measured by today's metrics (2021-22 on): its returns carry the metrics section."""
-    return bool(programme.metrics) and all(m.code in CURRENT_IDS for m in programme.metrics)
+    return measured_today((m.code for m in programme.metrics), programme.start.year)
 
 
 def year_label(start_year: int) -> str:

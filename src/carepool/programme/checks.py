@@ -9,9 +9,9 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Protocol
 
-from carepool.metrics.ids import KNOWN_METRIC_IDS
+from carepool.metrics.ids import KNOWN_METRIC_IDS, UNAVAILABLE_IDS
 from carepool.money import Money
-from carepool.programme.model import CONTRIBUTOR_KINDS, PUBLISHED, ProgrammeYear
+from carepool.programme.model import CONTRIBUTOR_KINDS, PUBLISHED, UNAVAILABLE, ProgrammeYear
 from carepool.programme.reader import Findings, Reader
 from carepool.programme.yaml_marks import line_of
 
@@ -109,6 +109,10 @@ def _metrics(year: ProgrammeYear, add: Add) -> None:
         if m.code not in KNOWN_METRIC_IDS:
             add("FORMAT-METRIC", f"metric id '{m.code}' is unknown to the metrics engine (known: "
                 f"{', '.join(sorted(KNOWN_METRIC_IDS))})", "metrics", i, "code")
+        elif (m.code in UNAVAILABLE_IDS) != (m.status == UNAVAILABLE):
+            why = ("has no national definition and is never computed: mark it status: unavailable"
+                   if m.code in UNAVAILABLE_IDS else "is computed by the metrics engine: it is not unavailable")
+            add("FORMAT-METRIC", f"metric '{m.code}' {why}", "metrics", i, "status")
     if year.performance.scheme == "payment_for_performance" and not any(m.carries_money for m in year.metrics):
         add("FORMAT-METRIC", "payment for performance needs a metric with carries_money: true", "metrics")
 

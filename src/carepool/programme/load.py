@@ -30,6 +30,7 @@ from carepool.programme.model import (
     NO_PERFORMANCE,
     PAYMENT_RULES,
     PUBLISHED,
+    UNAVAILABLE,
     UNPUBLISHED,
     Condition,
     ConditionsHold,
@@ -263,7 +264,7 @@ def _metric(m: Reader) -> MetricSpec:
         code=m.text("code"), name=m.text("name"), unit=m.text("unit", "unpublished"),
         denominator=m.opt_text("denominator"), improvement=m.choice("improvement", ("decrease", "increase")),
         frequency=m.text("frequency", "unpublished"), payment_for_performance=carries,
-        status=m.choice("status", (PUBLISHED, UNPUBLISHED), PUBLISHED),
+        status=m.choice("status", (PUBLISHED, UNPUBLISHED, UNAVAILABLE), PUBLISHED),
     )
 
 

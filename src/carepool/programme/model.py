@@ -20,6 +20,7 @@ PAYMENT_RULES: tuple[str, ...] = ("payment_for_performance", "local_risk_share",
 PUBLISHED = "published"
 UNPUBLISHED = "unpublished"
 LOCAL = "local"                  # no national figure by design: a voluntary local top-up
+UNAVAILABLE = "unavailable"      # a metric with no national definition: measured locally, never computed
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,8 @@ class MetricSpec:
     improvement: str             # "decrease" or "increase"
     frequency: str               # "quarterly" or "annual"
     payment_for_performance: bool  # the metric carries money (2015-16 BCF1 only)
-    status: str = PUBLISHED      # UNPUBLISHED when the year's exact definition was not found
+    status: str = PUBLISHED      # UNPUBLISHED when the year's exact definition was not found; UNAVAILABLE
+                                 # when there is none nationally (BCF5: as metrics.definitions.UNAVAILABLE)
 
     @property
     def carries_money(self) -> bool:
