@@ -15,7 +15,7 @@ from carepool.plans.model import Plan
 from carepool.services import ledger
 from carepool.store.db import Store
 from tests.web.conftest import BY_KEY, OWN, PASSWORD, YEAR
-from tests.web.journeys.conftest import check, person, serve
+from tests.web.journeys.conftest import PHONE, check, person, serve
 from tests.web.pool_setup import funded, host_files, payments_csv
 
 pytestmark = pytest.mark.postgres
@@ -141,3 +141,17 @@ def test_the_pool_pages_work_without_javascript(browser: Browser, base_url: str,
     page.goto(f"/areas/{OWN}/ledger/statements")
     assert page.locator("#table-pool tbody tr").count() > 0
     context.close()
+
+
+@pytest.mark.parametrize("key", ["pool_manager", "auditor"])
+def test_every_pool_page_fits_a_phone(browser: Browser, base_url: str, shots: Path, key: str) -> None:
+    """At 390 px no pool page runs past the right edge (wide tables scroll in their own box) and axe is clean."""
+    page = person(browser, base_url, key, viewport=PHONE)
+    pages = ["", "/statements", "/risk-share", "/periods", "/settlement", "/year-end"]
+    pages += ["/payments", "/reconcile"] if key == "pool_manager" else []
+    for i, path in enumerate(pages):
+        page.goto(f"/areas/{OWN}/ledger{path}")
+        assert page.locator("h1").count() == 1, path
+        check(page, shots, f"phone-{key}-{i:02d}{path.replace('/', '-')}")
+    assert i == len(pages) - 1
+    page.context.close()
