@@ -35,7 +35,8 @@ PLAN = "/api/areas/{code}/plan"
 ACTIONS = {f"/api/areas/{{code}}/{a}" for a in ("sign-off", "hwb-sign-off", "submit", "assure")}
 POOL = {("GET", "/api/areas/{code}/ledger"), ("GET", "/api/areas/{code}/ledger/statements")}
 OPERATIONS = ({("GET", p) for p in ("/api/me", "/api/areas", "/api/areas/{code}")} | {("POST", a) for a in ACTIONS}
-              | {("GET", PLAN), ("POST", PLAN), ("PUT", PLAN)} | POOL)
+              | {("GET", PLAN), ("POST", PLAN), ("PUT", PLAN)} | POOL
+              | {("GET", p) for p in ("/api/analysis/series", "/api/analysis/series/{series_id}", "/api/audit")})
 
 
 def test_the_api_keeps_its_contract(signed_in_app: tuple[FastAPI, dict[str, str]]) -> None:

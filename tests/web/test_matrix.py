@@ -70,6 +70,10 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "reconcile": ("POST", "/areas/{a}/ledger/reconcile", frozenset({"pool_manager"})),
     "api pool books": ("GET", "/api/areas/{a}/ledger", frozenset({"pool_manager"}) | NATIONAL),
     "api pool statements": ("GET", "/api/areas/{a}/ledger/statements", EVERYONE),
+    # the analyst's page: published series, for the areas each may see
+    "metrics and spc": ("GET", "/analysis?area={a}&metric=BCF1", EVERYONE),
+    "metrics csv": ("GET", "/analysis.csv?area={a}&metric=BCF1", EVERYONE),
+    "api series": ("GET", "/api/analysis/series/BCF1?area={a}", EVERYONE),
 }
 CELLS = [(person.key, route, where) for person in PEOPLE for route in ROUTES for where in ("own", "other")]
 
@@ -160,6 +164,9 @@ NATIONAL_PAGES: dict[str, frozenset[str]] = {
     "/evidence": frozenset({"assurer", "analyst", "auditor", "admin", "local_analyst", "ig_lead"}),
     "/audit": frozenset({"auditor", "admin", "ig_lead"}),
     "/audit/anchor.json": frozenset({"auditor", "admin", "ig_lead"}),
+    "/api/audit": frozenset({"auditor", "admin", "ig_lead"}),
+    "/analysis": EVERYONE,      # local users choose among their own areas only (tests/web/test_analysis_page.py)
+    "/api/analysis/series": EVERYONE,
     # information governance: the sharing register (agreements, objections with NHS numbers, retention)
     "/sharing": frozenset({"ig_lead"}),
     "/sharing/agreements": frozenset({"ig_lead"}),

@@ -7,9 +7,11 @@ the picture happen here, so any other face (the web's analyst pages) gets the sa
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from carepool.cell_text import SafeWriter
 from carepool.errors import InputError
 from carepool.exchange.charts import chart_format, write_spc_chart
 from carepool.metrics.spc import Series, SpcOptions, SpcResult, series_from_rows, xmr
@@ -50,3 +52,23 @@ def chart_csv(path: Path, *, value_column: str, date_column: str, options: SpcOp
         written = write_spc_chart(result, out, title=f"{value_column} ({path.name})", y_label=value_column,
                                   x_label=date_column)
     return SpcChart(result, written)
+
+
+POINT_COLUMNS = ("month", "value", "mean", "lower_process_limit", "upper_process_limit", "point_type",
+                 "special_cause")
+
+
+def points_csv(result: SpcResult, labels: dict[str, str]) -> str:
+    """The chart's points as CSV text, one row a point, led by ``labels`` (e.g. area and metric)
+    repeated on every row; every cell formula-neutralised (a name from a file could start with '=')."""
+    buffer = io.StringIO()
+    writer = SafeWriter(buffer, lineterminator="\n")
+    writer.writerow([*labels, *POINT_COLUMNS])
+    for p in result.points:
+        writer.writerow([*labels.values(), p.date.strftime("%Y-%m"), _number(p.value), _number(p.mean),
+                         _number(p.lpl), _number(p.upl), p.point_type.value, "yes" if p.special_cause_flag else "no"])
+    return buffer.getvalue()
+
+
+def _number(value: float) -> str:
+    return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.1f}"

@@ -22,11 +22,13 @@ from carepool.store.db import Store, open_store
 from carepool.web import (
     api,
     api_actions,
+    api_analysis,
     api_plan,
     api_pool,
     errors,
     oidc,
     pages_admin,
+    pages_analysis,
     pages_area,
     pages_audit,
     pages_auth,
@@ -101,8 +103,8 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
     for module in (pages_auth, oidc, pages_dashboard, pages_area, pages_workflow, pages_admin, pages_reports,
                    pages_year_end, pages_pool, pages_pool_files, pages_pool_decisions,
                    pages_plan_edit, pages_budgets, pages_programmes, pages_scenarios, pages_scorecard, pages_returns,
-                   pages_audit, pages_sharing, pages_governance,
-                   api, api_actions, api_plan, api_pool):
+                   pages_audit, pages_sharing, pages_governance, pages_analysis,
+                   api, api_actions, api_plan, api_pool, api_analysis):
         app.include_router(module.router)
     errors.install(app)
     app.add_middleware(Guard, settings=settings)   # added last, so outermost: before the session or any body

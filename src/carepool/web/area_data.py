@@ -165,8 +165,9 @@ class MetricChart:
     concern: int
 
 
-def _chart(area: Area, key: str, result: SpcResult) -> MetricChart:
-    name = dashboard.METRICS[key]
+def series_chart(key: str, name: str, place: str, result: SpcResult, *, better: str = "lower",
+                 digits: int = 0) -> MetricChart:
+    """Any monthly series' XmR chart ready to show: the inline SVG, its description and the table."""
     points = result.points
     label = dashboard.variation_label(result.variation.value)
     rows = tuple(ChartRow(p.date.strftime("%Y-%m"), p.value, p.mean, p.lpl, p.upl, POINT_LABELS[p.point_type],
@@ -174,16 +175,22 @@ def _chart(area: Area, key: str, result: SpcResult) -> MetricChart:
     improvement = sum(p.point_type is PointType.IMPROVEMENT for p in points)
     concern = sum(p.point_type is PointType.CONCERN for p in points)
     latest = result.latest
+    better_words = {"lower": "fewer is better", "higher": "more is better"}.get(better, "neither way is better")
+    n = f",.{digits}f"
     description = (
-        f"{name}, {area.name}, monthly from {rows[0].month} to {rows[-1].month} ({len(rows)} months; fewer "
-        f"is better). Mean {latest.mean:,.0f}; process limits {latest.lpl:,.0f} to {latest.upl:,.0f}. "
+        f"{name}, {place}, monthly from {rows[0].month} to {rows[-1].month} ({len(rows)} months; {better_words}). "
+        f"Mean {latest.mean:{n}}; process limits {latest.lpl:{n}} to {latest.upl:{n}}. "
         f"{sum(r.special for r in rows)} points show special cause variation ({improvement} improvement, "
-        f"{concern} concern). Latest month {rows[-1].month}: {latest.value:,.0f}. Variation: {label}.")
-    svg = spc_chart(f"{name}: {area.name}", description, [r.month for r in rows], [p.value for p in points],
+        f"{concern} concern). Latest month {rows[-1].month}: {latest.value:{n}}. Variation: {label}.")
+    svg = spc_chart(f"{name}: {place}", description, [r.month for r in rows], [p.value for p in points],
                     [p.mean for p in points], [p.lpl for p in points], [p.upl for p in points],
                     [POINT_COLOURS.get(p.point_type) for p in points], ident=f"spc-{key}")
     return MetricChart(key, name, result.variation.value, label, Markup(svg), description, rows, improvement,
                        concern)
+
+
+def _chart(area: Area, key: str, result: SpcResult) -> MetricChart:
+    return series_chart(key, dashboard.METRICS[key], area.name, result)
 
 
 def metric_charts(area: Area) -> tuple[MetricChart, ...]:

@@ -31,21 +31,21 @@ def may_read_audit(user: User) -> bool:
     return user.national and user.may(Action.READ_AUDIT)
 
 
-def _reader(user: User) -> None:
+def reader(user: User) -> None:
     if not may_read_audit(user):
         raise PermissionDenied(f"your role ({user.role.value}) may not read the sharing audit log")
 
 
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, user: CurrentUser) -> Response:
-    _reader(user)
+    reader(user)
     return render(request, "audit.html", {"log": sharing_audit.read_log(store_of(request)), "checked": None})
 
 
 @router.post("/audit/verify", response_class=HTMLResponse)
 def verify(request: Request, user: CurrentUser, form: CheckedForm) -> Response:
     """``carepool audit verify [--anchor FILE]`` in the browser; the check itself is audited."""
-    _reader(user)
+    reader(user)
     sent = form.get("anchor")
     anchor: Anchor | None = None
     if isinstance(sent, UploadFile) and sent.filename:
@@ -63,7 +63,7 @@ def verify(request: Request, user: CurrentUser, form: CheckedForm) -> Response:
 @router.get("/audit/anchor.json")
 def anchor_file(request: Request, user: CurrentUser) -> Response:
     """The log's head now (``carepool audit anchor``), to keep somewhere the database's administrators cannot change."""
-    _reader(user)
+    reader(user)
     at = now_utc()
     kept = sharing_audit.anchor_if_intact(store_of(request), at, actor=user.email)
     name = f"carepool-audit-anchor-{at.strftime('%Y%m%dT%H%M%SZ')}.json"
