@@ -72,6 +72,15 @@ def is_year_end(period: str) -> bool:
     return len(period) == 7 and period[4] == "-" and period[:4].isdigit()
 
 
+def period_words(period: str) -> str:
+    """'2025Q2' as '2025-26 Q2', '2025-26' as '2025-26 end of year' (for messages)."""
+    if is_year_end(period):
+        return f"{period} {END_OF_YEAR}"
+    if len(period) == 6 and period[4] == "Q" and period[:4].isdigit():
+        return f"{year_label(int(period[:4]))} {period[4:]}"
+    return period
+
+
 def plan_year_index(programme: ProgrammeYear, period: str) -> int:
     """0 for the plan's first financial year, 1 for the second (two-year plans)."""
     return max(0, int(period[:4]) - programme.start.year)
@@ -149,7 +158,8 @@ def _check_line(line: MetricLine, spec: MetricSpec, period: str) -> list[Finding
     if line.actual is None:
         if figure_required(spec.code, period):
             found.append(error("return.metric-missing", f"give the actual for {spec.name} ({spec.code}) for "
-                               f"{period}: no figure from person-level data is loaded for it", field=f"{where}.actual"))
+                               f"{period_words(period)}: no figure from person-level data is loaded for it",
+                               field=f"{where}.actual"))
     elif not math.isfinite(line.actual) or line.actual < 0 or line.actual > MAX_FIGURE:
         found.append(error("return.metric-range", f"{spec.name}: {line.actual} is not a figure between 0 and "
                            f"{MAX_FIGURE:,.0f}", field=f"{where}.actual"))
@@ -167,8 +177,8 @@ def _check_line(line: MetricLine, spec: MetricSpec, period: str) -> list[Finding
                            "characters", field=f"{where}.narrative"))
     if line.on_track is True and meets(spec, line.actual, line.goal) is False:
         found.append(warning("return.metric-behind-goal", f"{spec.name} is said to be on track, but the actual "
-                             f"{line.actual:,.2f} is on the wrong side of the goal {line.goal:,.2f} for {period}",
-                             field=f"{where}.on_track"))
+                             f"{line.actual:,.2f} is on the wrong side of the goal {line.goal:,.2f} for "
+                             f"{period_words(period)}", field=f"{where}.on_track"))
     return found
 
 

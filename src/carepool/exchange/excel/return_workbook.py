@@ -127,6 +127,8 @@ def _metrics(ws: Worksheet, ret: QuarterlyReturn, programme: ProgrammeYear) -> N
         fixed(ws.cell(row, 8), line.upper if line else None)
         entry(ws.cell(row, 9), line.on_track if line and line.on_track is not None else None)
         entry(ws.cell(row, 10), line.narrative if line else "")
+        for col in (4, 5, 7, 8):             # figures shown to two places; the cell keeps every digit
+            ws.cell(row, col).number_format = "#,##0.00"
     for letter, width in zip("ABCDEFGHIJ", (30, 48, 16, 12, 12, 10, 12, 12, 14, 60), strict=True):
         ws.column_dimensions[letter].width = width
 
