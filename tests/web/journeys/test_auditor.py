@@ -15,7 +15,7 @@ from carepool.services import sharing, sharing_governance
 from carepool.services.sharing_audit import read_log
 from carepool.sharing.objections import Objection
 from carepool.store.db import Store
-from tests.web.journeys.conftest import check, person, serve
+from tests.web.journeys.conftest import PHONE, check, person, serve
 
 pytestmark = pytest.mark.postgres
 OBJECTOR = "9434765919"
@@ -56,5 +56,8 @@ def test_the_auditor_reads_and_verifies_the_trail_without_seeing_person_level_da
     assert refused is not None and refused.status == 403
     assert OBJECTOR not in page.content()
     check(page, shots, "03-objections-refused")
+    phone = person(browser, base_url, "auditor", viewport=PHONE)
+    phone.goto("/audit")
+    check(phone, shots, "04-audit-trail-on-a-phone")
     actions = [e.action for e in read_log(journey_store).entries]
     assert actions == ["agreement.add", "objection.add", "audit.anchor", "audit.verify"]

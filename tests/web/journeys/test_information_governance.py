@@ -12,7 +12,7 @@ from playwright.sync_api import Browser
 
 from carepool.services.sharing_audit import read_log
 from carepool.store.db import Store
-from tests.web.journeys.conftest import check, person, serve
+from tests.web.journeys.conftest import PHONE, check, person, serve
 
 pytestmark = pytest.mark.postgres
 NAV = "nav[aria-label='Information governance']"
@@ -102,3 +102,9 @@ def test_the_information_governance_lead_keeps_the_sharing_register(browser: Bro
     assert {"agreement.add", "agreement.review", "agreement.expire", "objection.add", "objection.withdraw",
             "objection.read", "audit.verify"} <= {e.action for e in log.entries}
     assert not any("9434765919" in e.subject for e in log.entries)
+
+    phone = person(browser, base_url, "ig_lead", viewport=PHONE)
+    for number, path in enumerate(("/sharing", "/sharing/agreements", "/sharing/agreements/DSA-J-1",
+                                   "/sharing/objections", "/sharing/datasets", "/sharing/shares", "/audit"), start=13):
+        assert (answer := phone.goto(path)) is not None and answer.status == 200, path
+        check(phone, shots, f"{number}-phone{path.replace('/', '-')}")
