@@ -3,6 +3,7 @@ books as they were shown, the settlement previewed before it is posted (SQLite a
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -75,3 +76,14 @@ def test_a_partner_statement_for_one_area(store: Store) -> None:
     assert own.rows and all(row[0] == AREA for row in own.rows)
     assert {row[0] for row in everywhere.rows} == {AREA}
     assert svc.partner_statement(store, AREA, area="E06000001").rows == ()
+
+
+def test_recording_an_agreement_says_who_and_when(store: Store) -> None:
+    assured_store(store)
+    assert svc.risk_share_records(store, AREA, YEAR) == {}
+    at = datetime(2016, 3, 1, 10, 0, tzinfo=UTC)
+    svc.set_risk_share(store, AREA, YEAR, "P1", RiskShare("fixed", ((AREA, 1),)), actor="pm@example.test", at=at)
+    assert svc.risk_share_records(store, AREA, YEAR) == {"P1": ("pm@example.test", at)}
+    later = datetime(2016, 3, 2, 9, 30, tzinfo=UTC)
+    svc.set_risk_share(store, AREA, YEAR, "P1", RiskShare("proportional"), actor="other@example.test", at=later)
+    assert svc.risk_share_records(store, AREA, YEAR) == {"P1": ("other@example.test", later)}

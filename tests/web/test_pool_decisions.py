@@ -49,6 +49,7 @@ def test_the_risk_share_agreement_is_recorded_refused_when_wrong_and_bound_to_th
         shown_now = client.get(done.headers["location"]).text
         assert f"fixed: {OWN} 1, 03L 3; 10% of an underspend kept in the pool" in shown_now
         assert "The agreement for P1 is recorded" in shown_now
+        assert f"Recorded by {BY_KEY['pool_manager'].email} on " in shown_now     # who recorded it, and when
 
         stale = client.post(f"/areas/{OWN}/ledger/risk-share", data=form | {"kind": "proportional"})
         assert stale.status_code == 409 and "changed after you opened the page" in stale.text

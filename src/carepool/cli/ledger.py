@@ -184,7 +184,7 @@ def risk_share(area: str = typer.Option(..., "--area"), pool: str = typer.Option
     with handled():
         weights = [(partner, weight) for partner, _, weight in (item.partition("=") for item in share)]
         agreement = risk_share_svc.agreement_from(kind, weights, carry_forward)
-        svc.set_risk_share(open_store(db_url(db)), area, _year(year), pool, agreement)
+        svc.set_risk_share(open_store(db_url(db)), area, _year(year), pool, agreement, actor=_actor())
         console.print(f"{area} {pool}: risk share {kind} {list(agreement.shares) or ''}; {carry_forward}% of an "
                       "underspend kept in the pool")
 

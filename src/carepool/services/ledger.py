@@ -170,12 +170,19 @@ def post_batch(store: Store, batch: Sequence[Transaction], source: str, *, actor
         return repo.post_batch(session, batch, source, actor, at or now())
 
 
-def set_risk_share(store: Store, area: str, year: str, pool: str, agreement: RiskShare, *,
-                   expected: str | None = None) -> None:
-    """Record a pool's agreement; with ``expected`` (the books' version token shown), only if unchanged."""
+def set_risk_share(store: Store, area: str, year: str, pool: str, agreement: RiskShare, *, actor: str = ACTOR,
+                   at: datetime | None = None, expected: str | None = None) -> None:
+    """Record a pool's agreement and who recorded it; with ``expected`` (the books' version token
+    shown), only if the books are unchanged."""
     with store.transaction() as session:
         ledger_version.require(session, area, expected, "recorded")
-        repo.set_risk_share(session, area, load_programme(year).id, pool, agreement)
+        repo.set_risk_share(session, area, load_programme(year).id, pool, agreement, actor, at or now())
+
+
+def risk_share_records(store: Store, area: str, year: str) -> dict[str, tuple[str, datetime]]:
+    """Pool -> (who recorded its agreement, when)."""
+    with store.transaction() as session:
+        return repo.risk_share_records(session, area, load_programme(year).id)
 
 
 def risk_shares(store: Store, area: str, year: str) -> dict[str, RiskShare | None]:

@@ -240,13 +240,22 @@ def close_period(session: Session, area: str, period: Period, actor: str, at: da
     return True
 
 
-def set_risk_share(session: Session, area: str, year: str, pool: str, agreement: RiskShare) -> None:
+def set_risk_share(session: Session, area: str, year: str, pool: str, agreement: RiskShare,
+                   actor: str | None = None, at: datetime | None = None) -> None:
     c = t.risk_shares.c
     existing = session.execute(select(c.id).where(c.area == area, c.year == year, c.pool == pool)).first()
-    shares = [[p, w] for p, w in agreement.shares]
+    values = {"kind": agreement.kind, "shares": [[p, w] for p, w in agreement.shares],
+              "carry_forward_pct": agreement.carry_forward_pct, "recorded_by": actor[:200] if actor else None,
+              "recorded_at": as_utc(at) if at is not None else None}
     if existing is None:
-        session.execute(insert(t.risk_shares).values(area=area, year=year, pool=pool, kind=agreement.kind,
-                                                      shares=shares, carry_forward_pct=agreement.carry_forward_pct))
+        session.execute(insert(t.risk_shares).values(area=area, year=year, pool=pool, **values))
     else:
-        session.execute(t.risk_shares.update().where(c.id == existing.id).values(
-            kind=agreement.kind, shares=shares, carry_forward_pct=agreement.carry_forward_pct))
+        session.execute(t.risk_shares.update().where(c.id == existing.id).values(**values))
+
+
+def risk_share_records(session: Session, area: str, year: str) -> dict[str, tuple[str, datetime]]:
+    """Who recorded each pool's agreement and when (agreements from before that was kept are left out)."""
+    c = t.risk_shares.c
+    rows = session.execute(select(c.pool, c.recorded_by, c.recorded_at).where(
+        c.area == area, c.year == year, c.recorded_by.is_not(None)))
+    return {str(pool): (str(by), as_utc(at)) for pool, by, at in rows}

@@ -104,6 +104,8 @@ risk_shares = Table(
     Column("kind", String(32), nullable=False),
     Column("shares", JSON, nullable=False),
     Column("carry_forward_pct", Integer, nullable=False, server_default=text("0")),
+    Column("recorded_by", String(200), nullable=True),   # NULL: recorded before migration 0017
+    Column("recorded_at", UtcDateTime, nullable=True),
     UniqueConstraint("area", "year", "pool", name="uq_ledger_risk_shares_area_year_pool"),
     CheckConstraint("carry_forward_pct BETWEEN 0 AND 100", name="ck_ledger_risk_shares_carry_forward_pct"),
 )

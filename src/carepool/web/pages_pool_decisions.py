@@ -2,8 +2,9 @@
 settling the year (with what carries forward). Each form carries the CSRF token and the books'
 version token the page showed (``services.ledger_version``); the services the CLI calls
 (``ledger.set_risk_share``, ``ledger.close_period``, ``ledger.settle``) refuse a stale token with
-a 409 and write nothing. Posting and closing are recorded with the person's email, as the CLI
-records its user. Reading: the area's pool manager and national roles; acting: its pool manager.
+a 409 and write nothing. Posting, closing and recording an agreement are recorded with the
+person's email, as the CLI records its user. Reading: the area's pool manager and national
+roles; acting: its pool manager.
 
 - ``/areas/{code}/ledger/risk-share`` (GET, POST)
 - ``/areas/{code}/ledger/periods`` (GET) and ``/areas/{code}/ledger/close`` (POST)
@@ -45,9 +46,10 @@ def _risk_share_page(request: Request, user: User, area: Area, findings: list[Fi
     year = request.app.state.settings.year
     plan = ledger.plan_in_force(store_of(request), year, area.code)
     agreements = ledger.risk_shares(store_of(request), area.code, year) if plan is not None else {}
+    recorded = ledger.risk_share_records(store_of(request), area.code, year) if plan is not None else {}
     partners = [p for p in plan.partners if p.kind in ("la", "ccg", "icb")] if plan is not None else []
     return render(request, "pool_risk_share.html", pool_context(
-        request, user, area, plan=plan, agreements=agreements, partners=partners, kinds=KINDS,
+        request, user, area, plan=plan, agreements=agreements, recorded=recorded, partners=partners, kinds=KINDS,
         findings=findings, done=done, sent=sent or {}), status_code=status)
 
 
@@ -75,7 +77,8 @@ def record_risk_share(request: Request, code: str, user: CurrentUser, form: Chec
         agreement = agreement_from(kind, weights, text_field(form, "carry_forward"))
     except ValidationFailed as exc:
         return _risk_share_page(request, user, area, list(exc.findings), 422, sent=sent)
-    ledger.set_risk_share(store_of(request), area.code, year, pool, agreement, expected=shown_version(form))
+    ledger.set_risk_share(store_of(request), area.code, year, pool, agreement, actor=user.email,
+                          expected=shown_version(form))
     return _back(area, "risk-share", f"recorded-{pool}")
 
 
