@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pytest
 
-from carepool.errors import PermissionDenied
+from carepool.errors import InputError, PermissionDenied
 from carepool.plans.lifecycle import PlanState, Status, Step, next_steps, replay, sign_off_partner
 from carepool.plans.sample_2023 import sample_plan_2023
 from carepool.programme import load_programme
@@ -52,8 +52,13 @@ def test_the_service_takes_each_icb_sign_off_before_the_board(store) -> None:  #
     plan = sample_plan_2023(NORTH_YORKSHIRE, year, seed=1)
     plans.import_plan(store, plan, actor="setup")
     signing = sorted(plan.signing_partners)
+    with pytest.raises(InputError, match="chief executive: give their name; this cannot be delegated"):
+        plans.sign_off(store, NORTH_YORKSHIRE, year.id, "QOQ", actor="someone")      # 2025-26 names its signatories
     for partner in signing:
-        record = plans.sign_off(store, NORTH_YORKSHIRE, year.id, partner, actor=f"ceo of {partner}")
+        names = {"council_chief_executive": "CE", "council_s151_officer": "S151"} if partner == NORTH_YORKSHIRE \
+            else {"icb_chief_executive": f"CE of {partner}"}
+        record = plans.sign_off(store, NORTH_YORKSHIRE, year.id, partner, actor=f"ceo of {partner}", signatories=names)
     assert record.status is Status.PARTNERS_SIGNED_OFF
-    assert {e.detail for e in plans.history(store, NORTH_YORKSHIRE, year.id)[1] if e.action == "signed_off"} \
-        == set(signing)
+    details = {e.detail for e in plans.history(store, NORTH_YORKSHIRE, year.id)[1] if e.action == "signed_off"}
+    assert {d.partition("|")[0] for d in details} == set(signing)
+    assert "QOQ|icb chief executive: CE of QOQ" in details

@@ -83,7 +83,7 @@ def test_an_unexpected_exception_gets_the_safe_message_on_pages_and_api(signed_i
 
 def test_pages_show_carepool_errors_as_helpful_pages(signed_in: TestClient) -> None:
     missing = signed_in.get("/areas/NOPE")
-    assert missing.status_code == 404 and "unknown HWB area code" in missing.text
+    assert missing.status_code == 404 and "is not a Health and Wellbeing Board area code" in missing.text
     bad_sort = signed_in.get("/?sort=shoe-size")
     assert bad_sort.status_code == 422 and "cannot sort by" in bad_sort.text
     assert bad_sort.headers["content-type"].startswith("text/html")

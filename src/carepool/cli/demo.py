@@ -38,9 +38,10 @@ def command(
         if serve is None:
             serve = sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
         if serve:
-            serve_demo(result.db_url, port)
+            serve_demo(result.db_url, port, year)
         else:
-            console.print(f"to browse it: carepool serve --db {_shown(result)}")
+            console.print(f"to browse it: carepool demo --year {year} --serve (or carepool serve --db "
+                          f"{_shown(result)})")
         return
     with handled():
         console.rule("[bold]carepool demo[/bold]: the Better Care Fund, 2015-16")
@@ -51,7 +52,7 @@ def command(
     if serve is None:
         serve = sys.stdin.isatty() and sys.stdout.isatty() and not os.environ.get("CI")
     if serve:
-        serve_demo(result.db_url, port)
+        serve_demo(result.db_url, port, year)
     else:
         console.print(f"to browse it: carepool demo --serve (or carepool serve --db {_shown(result)})")
 
@@ -83,17 +84,19 @@ def _shown(result: DemoResult) -> str:
     return str(result.db_path) if result.db_path is not None else safe_url(result.db_url)
 
 
-def serve_demo(db_url: str, port: int) -> None:
-    """Create the demo log-ins, print them, and serve the demo store until Ctrl-C."""
+def serve_demo(db_url: str, port: int, year: str = "bcf-2015-16") -> None:
+    """Create the demo log-ins for ``year``, print them, and serve the demo store until Ctrl-C,
+    showing ``year`` first (``CAREPOOL_WEB_YEAR``; the year selector offers the others)."""
     from carepool.services.serving import serve
     from carepool.services.users import create_demo_users
     from carepool.store.db import open_store
 
     with handled():
         store = open_store(db_url)
-        logins = create_demo_users(store)
+        logins = create_demo_users(store, year)
         store.dispose()
-    table = Table(title="Demo log-ins (passwords are new on every run)")
+    os.environ["CAREPOOL_WEB_YEAR"] = year
+    table = Table(title=f"Demo log-ins for {year} (passwords are new on every run)")
     for column in ("email", "password", "role", "organisation"):
         table.add_column(column, overflow="fold")   # never truncate a log-in: it must be copyable
     for email, password, role, org in logins:

@@ -96,7 +96,7 @@ def replay(events: list[Event]) -> PlanState:
     for event in events:
         signed = state.partner_signoffs
         if event.action == "signed_off":
-            signed = signed | {event.detail}
+            signed = signed | {signed_partner(event)}
         outcome, conditions = state.outcome, state.conditions
         if event.action == "assured":
             outcome, _, conditions = event.detail.partition("|")
@@ -105,9 +105,13 @@ def replay(events: list[Event]) -> PlanState:
 
 
 def sign_off_partner(
-    state: PlanState, partner: str, required_partners: set[str], actor: str, at: datetime
+    state: PlanState, partner: str, required_partners: set[str], actor: str, at: datetime, signatories: str = ""
 ) -> Event:
-    """A signing partner (the council, a CCG or an ICB) signs off; once all have, partners_signed_off."""
+    """A signing partner (the council, a CCG or an ICB) signs off; once all have, partners_signed_off.
+
+    ``signatories``: who signed for the partner where the year names them (2025-26: chief
+    executives, the s151 officer), kept in the event after the partner code and a "|".
+    """
     if state.status not in (Status.DRAFT,):
         raise ConflictError(f"a partner cannot sign off a plan that is {state.status.value}")
     if partner not in required_partners:
@@ -116,7 +120,12 @@ def sign_off_partner(
         raise ConflictError(f"'{partner}' has already signed off this plan")
     done = state.partner_signoffs | {partner}
     to = Status.PARTNERS_SIGNED_OFF if done >= required_partners else Status.DRAFT
-    return Event("signed_off", actor, at, state.status, to, partner)
+    return Event("signed_off", actor, at, state.status, to, f"{partner}|{signatories}" if signatories else partner)
+
+
+def signed_partner(event: Event) -> str:
+    """The partner a ``signed_off`` event is for (its detail may also name the signatories)."""
+    return event.detail.partition("|")[0]
 
 
 def sign_off_hwb(state: PlanState, actor: str, at: datetime) -> Event:

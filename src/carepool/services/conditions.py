@@ -21,8 +21,8 @@ from carepool.errors import NotFound, PermissionDenied
 from carepool.plans import conditions as core
 from carepool.plans.conditions import Condition, ConditionStatus
 from carepool.programme import ProgrammeYear, load_programme
-from carepool.reference import load_reference
 from carepool.services import in_force
+from carepool.services.areas import year_area
 from carepool.services.clock import now_utc
 from carepool.services.condition_holds import hold_batch
 from carepool.services.ledger import performance_element
@@ -72,14 +72,15 @@ class AreaCondition:
     condition: Condition
 
 
-def _area(code: str) -> str:
-    return load_reference().area(code.strip().upper()).code
+def _area(code: str, year: str) -> str:
+    """The area's code in the year's geography (a 2023 area such as E06000066 in a 2023 year)."""
+    return year_area(code, year).code
 
 
 def add(store: Store, area: str, year: str, text: str, owner: str, due: date, *, actor: str,
         at: datetime | None = None) -> Condition:
     """The national assurer sets a condition on the area's plan in force (or its latest assured version)."""
-    programme, code, when = load_programme(year), _area(area), at or now_utc()
+    programme, code, when = load_programme(year), _area(area, year), at or now_utc()
     with store.transaction() as session:
         position = in_force.positions(session, programme, code).get(code)
         if position is None:
@@ -122,7 +123,7 @@ def lapse(store: Store, area: str, year: str, condition_id: str, reason: str, *,
 def _record(store: Store, area: str, year: str, at: datetime | None,
             step: Callable[[dict[str, Condition], datetime], core.Entry], actor: str) -> Condition:
     """Append one register entry made by ``step``, then hold or release money to match (one transaction)."""
-    programme, code, when = load_programme(year), _area(area), at or now_utc()
+    programme, code, when = load_programme(year), _area(area, year), at or now_utc()
     with store.transaction() as session:
         entry = step(repo.register(session, programme.id, code), when)
         repo.append(session, code, programme.id, entry)
@@ -134,7 +135,7 @@ def register(store: Store, area: str, year: str) -> list[Condition]:
     """One area's conditions, in the order set."""
     programme = load_programme(year)
     with store.transaction() as session:
-        return list(repo.register(session, programme.id, _area(area)).values())
+        return list(repo.register(session, programme.id, _area(area, year)).values())
 
 
 def listing(store: Store, year: str, area: str | None = None, status: str | None = None) -> list[AreaCondition]:
@@ -142,7 +143,7 @@ def listing(store: Store, year: str, area: str | None = None, status: str | None
     programme = load_programme(year)
     wanted = ConditionStatus(status) if status else None
     with store.transaction() as session:
-        found = ({_area(area): repo.register(session, programme.id, _area(area))} if area
+        found = ({_area(area, year): repo.register(session, programme.id, _area(area, year))} if area
                  else repo.registers(session, programme.id))
     return [AreaCondition(code, c) for code, reg in sorted(found.items()) for c in reg.values()
             if wanted is None or c.status is wanted]

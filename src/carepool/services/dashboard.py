@@ -1,4 +1,5 @@
-"""The national dashboard's figures: every HWB area's plan status, pool, money so far and SPC variation.
+"""The national dashboard's figures: every HWB area of the year's geography (151 in 2015, 153 from
+2023): its plan status, pool, money so far and SPC variation.
 
 The rows for all 151 areas are computed once per store and kept until the plans or the ledger
 change: the cache key is the store's highest plan-event id and highest ledger transaction id
@@ -23,9 +24,9 @@ from carepool.errors import InputError
 from carepool.ledger import accounts
 from carepool.metrics.spc import Improvement, SpcOptions, SpcResult, VariationIcon, parse_date, xmr
 from carepool.programme import load_programme
-from carepool.reference import load_reference
 from carepool.reference.series import AreaSeries, delayed_days, nonelective_admissions
 from carepool.services import in_force, ledger, plans
+from carepool.services.areas import geography_of
 from carepool.services.users import User
 from carepool.store import conditions as condition_repo
 from carepool.store import ledger_tables
@@ -145,7 +146,7 @@ def _compute(store: Store, year: str) -> tuple[AreaRow, ...]:
     money = _money_by_area(store)
     spc = area_variations()
     rows: list[AreaRow] = []
-    for code, area in sorted(load_reference().areas.items()):
+    for code, area in sorted(geography_of(programme.id).areas.items()):   # the year's vintage
         record = latest.get(code)
         sums = money.get(code, {})
         position = positions.get(code)

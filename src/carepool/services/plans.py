@@ -7,6 +7,7 @@ as it was. Validation always returns every finding; ``ValidationFailed`` carries
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -19,6 +20,7 @@ from carepool.findings import Finding, has_errors
 from carepool.money import Money
 from carepool.plans import lifecycle
 from carepool.plans.model import Ambition, ConditionConfirmation, FundingLine, MetricPlan, Partner, Plan, Pool
+from carepool.plans.rules.year_rules import partner_signatories, role_label
 from carepool.plans.sample import hwb_code
 from carepool.plans.sample_2023 import sample_plan_2023
 from carepool.plans.serialise import plan_to_dict
@@ -166,11 +168,33 @@ def _transition(store: Store, area_code: str, year_id: str, make_event, *,  # ty
         return repo.append_event(session, record, event)
 
 
+MAX_SIGNATORY_NAME = 200
+
+
 def sign_off(store: Store, area_code: str, year_id: str, partner: str, *, actor: str,
-             at: datetime | None = None, expected: str | None = None) -> PlanRecord:
-    """A signing partner (the council, a CCG or an ICB) signs off the latest version."""
+             at: datetime | None = None, expected: str | None = None,
+             signatories: Mapping[str, str] | None = None) -> PlanRecord:
+    """A signing partner (the council, a CCG or an ICB) signs off the latest version.
+
+    Where the year names its signatories (2025-26: the chief executive of each council and ICB
+    and the council's s151 officer, not delegable), each of the partner's signatories must be
+    named, in ``signatories`` (role -> name) or in the plan's own sign-offs; the names are kept
+    with the sign-off. InputError, and nothing recorded, if one is missing.
+    """
+    programme = load_programme(year_id)
+    given = {role: " ".join(name.replace("|", " ").split())[:MAX_SIGNATORY_NAME]
+             for role, name in (signatories or {}).items()}
+
     def make(state: lifecycle.PlanState, record: PlanRecord) -> lifecycle.Event:
-        event = lifecycle.sign_off_partner(state, partner, set(record.plan.signing_partners), actor, at or _now())
+        named, missing = partner_signatories(record.plan, programme.signatories, partner, given)
+        if missing and partner in record.plan.signing_partners and partner not in state.partner_signoffs:
+            who = next((p.name for p in record.plan.partners if p.code == partner), partner)
+            delegation = "" if programme.signatories_delegable else "; this cannot be delegated"
+            raise InputError(f"{programme.name}: {who} signs off through its "
+                             f"{' and '.join(role_label(r) for r in missing)}: give their name{delegation}",
+                             where="signatory")
+        event = lifecycle.sign_off_partner(state, partner, set(record.plan.signing_partners), actor, at or _now(),
+                                           named)
         _refuse_errors(record.plan, "signed off")   # a draft may be saved unfinished (save_draft)
         return event
     return _transition(store, area_code, year_id, make, expected=expected, doing="signed off")

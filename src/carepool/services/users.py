@@ -24,8 +24,10 @@ from sqlalchemy import select
 
 from carepool.errors import ConflictError, InputError, NotFound, PermissionDenied
 from carepool.plans.sample import hwb_code, sample_plan
+from carepool.plans.sample_2023 import sample_plan_2023
 from carepool.programme import load_programme
 from carepool.reference import load_reference
+from carepool.services.areas import account_area, icb, icb_areas
 from carepool.services.clock import now_utc
 from carepool.store.db import Store
 from carepool.store.web_tables import ORG_KINDS as ORG_KINDS
@@ -35,6 +37,7 @@ MIN_PASSWORD = 12
 NATIONAL_ORG = "NATIONAL"
 DEMO_YEAR = "bcf-2015-16"
 DEMO_AREA = "E08000018"                # Rotherham
+DEMO_AREA_2023 = "E06000065"           # North Yorkshire: a council created in 2023, served by three ICBs
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _hasher = PasswordHasher()
 _dummy_hash: str | None = None          # checked for an unknown account, made on first use
@@ -130,7 +133,10 @@ def _user(row: WebUserRow) -> User:
                 row.session_epoch)
 
 
-def _checked(email: str, password: str, org_kind: str, role: str, areas: list[str]) -> tuple[Role, list[str]]:
+def _checked(email: str, password: str, org_kind: str, role: str, areas: list[str],
+             org_code: str = "") -> tuple[Role, list[str]]:
+    """The role and the area codes to keep (either geography vintage: 2023 areas such as North
+    Yorkshire E06000065 too); an old code is refused naming its successor."""
     if not _EMAIL.match(email):
         raise InputError(f"'{email}' is not an email address", where="email")
     if len(password) < MIN_PASSWORD:
@@ -143,18 +149,30 @@ def _checked(email: str, password: str, org_kind: str, role: str, areas: list[st
     if org_kind not in ROLE_ORGS[known]:
         raise InputError(f"a {known.value} belongs to one of {', '.join(sorted(ROLE_ORGS[known]))}, "
                          f"not '{org_kind}'", where="org kind")
-    ref = load_reference()
-    codes = sorted({ref.area(a).code for a in areas})
+    codes = sorted({account_area(a) for a in areas if a.strip()})
+    if org_kind == "icb" and not codes:
+        codes = list(icb_areas(org_code))     # an ICB's people act for every area it serves
     if org_kind != "national" and not codes:
         raise InputError("a local user needs at least one area", where="area")
     return known, codes
+
+
+def _org_code(org_code: str, org_kind: str) -> str:
+    """An ICB is kept by its ODS code (the code plans name it by); other codes as given."""
+    if org_kind != "icb":
+        return org_code
+    try:
+        return icb(org_code).ods_code
+    except NotFound as exc:
+        raise InputError(str(exc), where="org code") from None
 
 
 def add_user(store: Store, *, email: str, password: str, name: str, org_code: str, org_kind: str,
              role: str, areas: list[str]) -> User:
     """Create an account; a duplicate email is a ConflictError from the store."""
     email = email.strip().lower()
-    known, codes = _checked(email, password, org_kind, role, areas)
+    org_code = _org_code(org_code.strip(), org_kind)
+    known, codes = _checked(email, password, org_kind, role, areas, org_code)
     row = WebUserRow(email=email, name=name or email, password_hash=_hasher.hash(password),
                      org_code=org_code, org_kind=org_kind, role=known.value, areas=codes,
                      failed_logins=0, session_epoch=0, locked_until=None, created_at=now_utc())
@@ -235,29 +253,41 @@ def list_users(store: Store) -> list[User]:
         return [_user(r) for r in session.scalars(select(WebUserRow).order_by(WebUserRow.email))]
 
 
-def _demo_partners(store: Store) -> list[tuple[str, str]]:
-    """(code, kind) of the demo area's LA and CCG partners: from its stored plan, else a sample plan."""
+def demo_area(year: str = DEMO_YEAR) -> str:
+    """The area whose people the demo log-ins are: Rotherham, or North Yorkshire (three ICBs) in a
+    year on the 2023 geography."""
+    return DEMO_AREA_2023 if load_programme(year).vintage == "2023" else DEMO_AREA
+
+
+def _demo_partners(store: Store, year: str) -> list[tuple[str, str]]:
+    """(code, kind) of the demo area's signing partners: from its stored plan, else a sample plan."""
     from carepool.services.plans import get_plan
+    area, programme = demo_area(year), load_programme(year)
     try:
-        plan = get_plan(store, DEMO_AREA, DEMO_YEAR).plan
+        plan = get_plan(store, area, programme.id).plan
     except NotFound:
-        plan = sample_plan(DEMO_AREA, load_programme(DEMO_YEAR), load_reference())
+        plan = (sample_plan_2023(area, programme) if programme.vintage == "2023"
+                else sample_plan(area, programme, load_reference()))
     return [(p.code, p.kind) for p in plan.partners if p.code in plan.signing_partners]
 
 
-def create_demo_users(store: Store) -> list[tuple[str, str, str, str]]:
-    """Demo log-ins (email, password, role, organisation) for Rotherham and the national team.
+def create_demo_users(store: Store, year: str = DEMO_YEAR) -> list[tuple[str, str, str, str]]:
+    """Demo log-ins (email, password, role, organisation) for the demo area and the national team.
 
+    Rotherham's people for 2015-16; North Yorkshire's (the council and each of its three ICBs,
+    whose leads act for every area their ICB serves) for a year on the 2023 geography.
     Passwords are random on every call; an existing demo account gets the new password.
     """
+    area = demo_area(year)
     specs: list[tuple[str, str, str, str, list[str]]] = []
-    for code, kind in _demo_partners(store):
-        specs.append((f"{kind}-{code.lower()}@demo.carepool.test", code, kind, Role.PARTNER_LEAD.value, [DEMO_AREA]))
+    for code, kind in _demo_partners(store, year):
+        specs.append((f"{kind}-{code.lower()}@demo.carepool.test", code, kind, Role.PARTNER_LEAD.value,
+                      [] if kind == "icb" else [area]))
     specs += [
-        ("hwb-chair@demo.carepool.test", hwb_code(DEMO_AREA), "hwb", Role.HWB_CHAIR.value, [DEMO_AREA]),
-        ("pool-manager@demo.carepool.test", DEMO_AREA, "la", Role.POOL_MANAGER.value, [DEMO_AREA]),
-        ("care-coordinator@demo.carepool.test", DEMO_AREA, "la", Role.CARE_COORDINATOR.value, [DEMO_AREA]),
-        ("local-auditor@demo.carepool.test", hwb_code(DEMO_AREA), "hwb", Role.AUDITOR.value, [DEMO_AREA]),
+        ("hwb-chair@demo.carepool.test", hwb_code(area), "hwb", Role.HWB_CHAIR.value, [area]),
+        ("pool-manager@demo.carepool.test", area, "la", Role.POOL_MANAGER.value, [area]),
+        ("care-coordinator@demo.carepool.test", area, "la", Role.CARE_COORDINATOR.value, [area]),
+        ("local-auditor@demo.carepool.test", hwb_code(area), "hwb", Role.AUDITOR.value, [area]),
     ]
     specs += [(f"{role.value.replace('_', '-')}@demo.carepool.test", NATIONAL_ORG, "national", role.value, [])
               for role in (Role.NATIONAL_ASSURER, Role.ANALYST, Role.AUDITOR, Role.ADMINISTRATOR,

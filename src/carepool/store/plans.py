@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from carepool.errors import ConflictError, InputError, NotFound
-from carepool.plans.lifecycle import Event, PlanState, Status, replay, require_editable
+from carepool.plans.lifecycle import Event, PlanState, Status, replay, require_editable, signed_partner
 from carepool.plans.model import Plan
 from carepool.plans.serialise import plan_from_dict, plan_to_dict
 from carepool.store.plan_tables import PlanEventRow, PlanRow
@@ -205,8 +205,8 @@ def append_event(session: Session, record: PlanRecord, event: Event) -> PlanReco
     if row is None:
         raise NotFound(f"no plan with id {record.id}")
     _require_applies(row, event)
-    if event.action == "signed_off" and event.detail in replay(events(session, row.id)).partner_signoffs:
-        raise ConflictError(f"'{event.detail}' has already signed off version {row.version} of the plan "
+    if event.action == "signed_off" and signed_partner(event) in replay(events(session, row.id)).partner_signoffs:
+        raise ConflictError(f"'{signed_partner(event)}' has already signed off version {row.version} of the plan "
                             f"for {row.area_code} {row.year}")
     _append(session, row, event)
     return _record(row)

@@ -17,6 +17,7 @@ from carepool.services.users import User
 from carepool.web.area_data import AreaView, area_view
 from carepool.web.errors import ERROR_RESPONSES
 from carepool.web.session import csrf_token, current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -96,7 +97,7 @@ def me(request: Request, user: CurrentUser) -> UserOut:
 def areas(request: Request, user: CurrentUser, status: Annotated[str | None, Query(max_length=40)] = None,
                 q: Annotated[str | None, Query(max_length=100)] = None, sort: Sort = "code",
                 order: Literal["asc", "desc"] = "asc") -> list[AreaRowOut]:
-    rows = data.area_rows(store_of(request), user, request.app.state.settings.year)
+    rows = data.area_rows(store_of(request), user, year_of(request))
     chosen = data.select_rows(rows, status=status or None, q=q or None, sort=sort, order=order)
     return [AreaRowOut(code=r.code, name=r.name, region=r.region, status=r.status, version=r.version,
                        pooled_pence=r.pooled, spend_pence=r.spend, earned_pence=r.earned,
@@ -106,7 +107,7 @@ def areas(request: Request, user: CurrentUser, status: Annotated[str | None, Que
 
 @router.get("/areas/{code}", response_model=AreaOut, summary="One area: its latest plan and history")
 def area(request: Request, response: Response, code: str, user: CurrentUser) -> AreaOut:
-    view = area_view(store_of(request), user, code, request.app.state.settings.year)
+    view = area_view(store_of(request), user, code, year_of(request))
     if view.record is not None:
         response.headers["ETag"] = f'"{view.token}"'   # what If-Match names on a decision
     return area_out(view)

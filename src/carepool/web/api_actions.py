@@ -20,6 +20,7 @@ from carepool.web.api import AreaOut, area_out
 from carepool.web.area_data import area_view, visible_area
 from carepool.web.errors import ERROR_RESPONSES, ErrorOut
 from carepool.web.session import CSRF_HEADER, check_csrf, current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -51,7 +52,7 @@ def shown_version(if_match: str | None) -> str:
 
 
 def _done(request: Request, response: Response, user: User, code: str) -> AreaOut:
-    view = area_view(store_of(request), user, code, request.app.state.settings.year)
+    view = area_view(store_of(request), user, code, year_of(request))
     if view.record is not None:
         response.headers["ETag"] = f'"{view.token}"'
     return area_out(view)
@@ -69,7 +70,7 @@ def _guard(request: Request, user: User, code: str, action: Action, token: str |
 def sign_off(request: Request, response: Response, code: str, user: CurrentUser, x_csrf_token: CsrfHeader = None,
              if_match: IfMatch = None) -> AreaOut:
     area = _guard(request, user, code, Action.SIGN_OFF_PARTNER, x_csrf_token)
-    plans.sign_off(store_of(request), area, request.app.state.settings.year, user.org_code, actor=user.email,
+    plans.sign_off(store_of(request), area, year_of(request), user.org_code, actor=user.email,
                    expected=shown_version(if_match))
     return _done(request, response, user, area)
 
@@ -79,7 +80,7 @@ def sign_off(request: Request, response: Response, code: str, user: CurrentUser,
 def hwb_sign_off(request: Request, response: Response, code: str, user: CurrentUser,
                  x_csrf_token: CsrfHeader = None, if_match: IfMatch = None) -> AreaOut:
     area = _guard(request, user, code, Action.SIGN_OFF_HWB, x_csrf_token)
-    plans.sign_off_hwb(store_of(request), area, request.app.state.settings.year, actor=user.email,
+    plans.sign_off_hwb(store_of(request), area, year_of(request), actor=user.email,
                        expected=shown_version(if_match))
     return _done(request, response, user, area)
 
@@ -89,7 +90,7 @@ def hwb_sign_off(request: Request, response: Response, code: str, user: CurrentU
 def submit(request: Request, response: Response, code: str, user: CurrentUser, x_csrf_token: CsrfHeader = None,
            if_match: IfMatch = None) -> AreaOut:
     area = _guard(request, user, code, Action.SUBMIT, x_csrf_token)
-    plans.submit(store_of(request), area, request.app.state.settings.year, actor=user.email,
+    plans.submit(store_of(request), area, year_of(request), actor=user.email,
                  expected=shown_version(if_match))
     return _done(request, response, user, area)
 
@@ -99,6 +100,6 @@ def submit(request: Request, response: Response, code: str, user: CurrentUser, x
 def assure(request: Request, response: Response, code: str, decision: AssuranceIn, user: CurrentUser,
            x_csrf_token: CsrfHeader = None, if_match: IfMatch = None) -> AreaOut:
     area = _guard(request, user, code, Action.ASSURE, x_csrf_token)
-    plans.assure(store_of(request), area, request.app.state.settings.year, decision.outcome, actor=user.email,
+    plans.assure(store_of(request), area, year_of(request), decision.outcome, actor=user.email,
                  conditions=decision.conditions.strip(), expected=shown_version(if_match))
     return _done(request, response, user, area)

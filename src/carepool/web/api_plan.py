@@ -40,6 +40,7 @@ from carepool.web.api_actions import CsrfHeader
 from carepool.web.area_data import visible_area
 from carepool.web.errors import ERROR_RESPONSES, ErrorOut, FindingOut
 from carepool.web.session import check_csrf, current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -256,7 +257,7 @@ ETAG_HEADER = {"ETag": {"description": "The version's entity tag, for If-Match o
 def get_plan(request: Request, response: Response, code: str, user: CurrentUser,
              version: Annotated[int | None, Query(ge=1, le=10**6)] = None) -> PlanVersionOut:
     area = visible_area(user, code)
-    record = plans.get_plan(store_of(request), area.code, request.app.state.settings.year, version)
+    record = plans.get_plan(store_of(request), area.code, year_of(request), version)
     response.headers["ETag"] = etag(record)
     return _out(record, plans.check_plan(record.plan))
 
@@ -310,8 +311,8 @@ def _store_workbook(request: Request, user: User, area: str, filename: str | Non
                                  file=name))
     if check.plan is None or check.plan.area_code != area or not check.ok:
         raise ValidationFailed(f"{name}: the plan has errors and was not stored", findings)
-    if check.plan.year != request.app.state.settings.year:
-        raise ValidationFailed(f"{name}: the plan is for {check.plan.year}, not {request.app.state.settings.year}",
+    if check.plan.year != year_of(request):
+        raise ValidationFailed(f"{name}: the plan is for {check.plan.year}, not {year_of(request)}",
                                [error("YEAR-MATCH", "the workbook is for another programme year", field="year")])
     record = plans.import_plan(store_of(request), check.plan, actor=user.email, source=name)
     return _out(record, findings)
@@ -323,7 +324,7 @@ def _store_workbook(request: Request, user: User, area: str, filename: str | Non
 def put_plan(request: Request, response: Response, code: str, document: PlanDocument, user: CurrentUser,
              x_csrf_token: CsrfHeader = None, if_match: IfMatch = None) -> PlanVersionOut:
     area = _guard(request, user, code, x_csrf_token)
-    year = request.app.state.settings.year
+    year = year_of(request)
     wrong: list[Finding] = []
     if document.area_code != area:
         wrong.append(error("AREA-MATCH", f"the document is for area {document.area_code}, not {area}",

@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from carepool import __version__
+from carepool.services.areas import default_year
 from carepool.store.db import Store, open_store
 from carepool.web import (
     api,
@@ -63,7 +64,7 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        warmer = Warmer(opened, settings.year) if settings.warm_caches else None
+        warmer = Warmer(opened, default_year(opened, settings.year)) if settings.warm_caches else None
         app.state.warmer = warmer
         if warmer is not None:
             warmer.start()

@@ -19,8 +19,8 @@ from carepool.ledger.statements import Report
 from carepool.metrics.spc import PointType, SpcResult
 from carepool.plans.conditions import Condition
 from carepool.plans.lifecycle import Event, PlanState, Status, Step, next_steps, replay
-from carepool.reference import load_reference
-from carepool.reference.model import Area
+from carepool.reference.geography import PlanArea
+from carepool.services import areas as area_service
 from carepool.services import conditions, dashboard, discharge, evaluation, in_force, ledger, plans
 from carepool.services.plans import PlanRecord
 from carepool.services.users import Action, User, require
@@ -30,7 +30,7 @@ from carepool.web.render import TEMPLATES
 
 @dataclass(frozen=True)
 class AreaView:
-    area: Area
+    area: PlanArea
     record: PlanRecord | None
     state: PlanState | None
     events: list[Event]
@@ -52,9 +52,10 @@ class AreaView:
         return list(self.state.awaiting(self.record.plan.signing_partners))
 
 
-def visible_area(user: User, code: str) -> Area:
-    """The area, once the user may see it (NotFound for an unknown code, else PermissionDenied)."""
-    area = load_reference().area(code)
+def visible_area(user: User, code: str, year: str | None = None) -> PlanArea:
+    """The area in ``year``'s geography (either vintage when no year is given), once the user may
+    see it: NotFound for an unknown code (naming its successor for an old one), else PermissionDenied."""
+    area = area_service.year_area(code, year) if year else area_service.any_area(code)
     require(user, Action.VIEW, area.code)
     return area
 
@@ -85,22 +86,22 @@ VIEWS_CACHE = "web.area_views"
 
 
 def area_view(store: Store, user: User, code: str, year: str) -> AreaView:
-    area = visible_area(user, code)
+    area = visible_area(user, code, year)
     view = _cached_view(store, area, year)
     return replace(view, actions=available_actions(user, area.code, view.record, view.state, view.errors))
 
 
 def warm_view(store: Store, code: str, year: str) -> None:
     """Read an area's view into the cache (the start-up warm-up), as its first request would."""
-    _cached_view(store, load_reference().area(code), year)
+    _cached_view(store, area_service.year_area(code, year), year)
 
 
-def _cached_view(store: Store, area: Area, year: str) -> AreaView:
+def _cached_view(store: Store, area: PlanArea, year: str) -> AreaView:
     return store.caches.named(VIEWS_CACHE, MAX_CACHED).get(
         (area.code, year), dashboard.store_version(store), lambda: _read_view(store, area, year))
 
 
-def _read_view(store: Store, area: Area, year: str) -> AreaView:
+def _read_view(store: Store, area: PlanArea, year: str) -> AreaView:
     try:
         record, events = plans.history(store, area.code, year)
     except NotFound:
@@ -189,11 +190,11 @@ def series_chart(key: str, name: str, place: str, result: SpcResult, *, better: 
                        concern)
 
 
-def _chart(area: Area, key: str, result: SpcResult) -> MetricChart:
+def _chart(area: PlanArea, key: str, result: SpcResult) -> MetricChart:
     return series_chart(key, dashboard.METRICS[key], area.name, result)
 
 
-def metric_charts(area: Area) -> tuple[MetricChart, ...]:
+def metric_charts(area: PlanArea) -> tuple[MetricChart, ...]:
     """The area's charts, in the dashboard's metric order; a metric without data is left out."""
     charts = dashboard.area_charts()
     return tuple(_chart(area, key, charts[key][area.code]) for key in dashboard.METRICS
@@ -202,9 +203,11 @@ def metric_charts(area: Area) -> tuple[MetricChart, ...]:
 
 def render_section(code: str) -> Markup:
     """Compute and render ``code``'s charts and evaluation (about 0.4 s; ``metrics_section`` keeps them)."""
-    area = load_reference().area(code)
+    area = area_service.any_area(code)
+    # the published series and the evaluation are on the 2015 areas: a 2023-only area has neither
+    on_2015 = area_service.geography_of(area_service.FALLBACK_YEAR).knows(area.code)
     return Markup(TEMPLATES.get_template("area_metrics.html").render(
-        area=area, charts=metric_charts(area), effects=evaluation.area_effects(area.code),
+        area=area, charts=metric_charts(area), effects=evaluation.area_effects(area.code) if on_2015 else (),
         window=evaluation.WINDOW_MONTHS, unclear=evaluation.UNCLEAR))
 
 
@@ -216,7 +219,7 @@ _section_locks: dict[str, threading.Lock] = {}
 _sections_lock = threading.Lock()
 
 
-def metrics_section(area: Area) -> Markup:
+def metrics_section(area: PlanArea) -> Markup:
     """The charts and evaluation of ``area`` as HTML (nothing in it depends on who is asking)."""
     html = _sections.get(area.code)
     if html is not None:
@@ -250,7 +253,7 @@ def discharge_section(code: str, year: str) -> Markup:
         return Markup("")
     html = _discharge_sections.get(code)
     if html is None:
-        area = load_reference().area(code)
+        area = area_service.any_area(code)
         charts = []
         for measure in discharge.MEASURES:
             try:

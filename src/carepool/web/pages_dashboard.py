@@ -20,6 +20,7 @@ from carepool.services import dashboard as data
 from carepool.services.users import User
 from carepool.web.render import TEMPLATES, render
 from carepool.web.session import current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -27,7 +28,7 @@ CurrentUser = Annotated[User, Depends(current_user)]
 
 def _rows(request: Request, user: User, status: str | None, q: str | None, sort: str,
           order: str) -> list[data.AreaRow]:
-    rows = data.area_rows(store_of(request), user, request.app.state.settings.year)
+    rows = data.area_rows(store_of(request), user, year_of(request))
     return data.select_rows(rows, status=status or None, q=q or None, sort=sort, order=order)
 
 
@@ -50,7 +51,7 @@ def _table_body(request: Request, rows: list[data.AreaRow], models: dict[str, co
 
     Only the rows are shared between people: they hold nothing but the figures (no user, no token).
     """
-    source = data.all_rows(store_of(request), request.app.state.settings.year)
+    source = data.all_rows(store_of(request), year_of(request))
     key = (id(source), id(models), id(people), tuple(r.code for r in rows))
     with _fragments_lock:
         hit = _fragments.get(key)
@@ -85,7 +86,7 @@ def dashboard(request: Request, user: CurrentUser, status: str | None = None,
                     q: Annotated[str | None, Query(max_length=100)] = None, sort: str = "code",
                     order: str = "asc", model: Annotated[str | None, Query(max_length=100)] = None,
                     governance: Annotated[str | None, Query(max_length=100)] = None) -> Response:
-    year = request.app.state.settings.year
+    year = year_of(request)
     rows = _rows(request, user, status, q, sort, order)
     models = commissioning.area_models(store_of(request), year)
     who_uses = commissioning.usage([r.code for r in rows], models, year)
@@ -111,7 +112,7 @@ def dashboard_csv(request: Request, user: CurrentUser, status: str | None = None
                         governance: Annotated[str | None, Query(max_length=100)] = None) -> Response:
     """The dashboard's rows and columns, with the same filters (models and governance as on the page)."""
     rows = _rows(request, user, status, q, sort, order)
-    models = commissioning.area_models(store_of(request), request.app.state.settings.year)
+    models = commissioning.area_models(store_of(request), year_of(request))
     rows = _by_model(rows, models, model, governance)
     out = io.StringIO()
     writer = SafeWriter(out, lineterminator="\n")

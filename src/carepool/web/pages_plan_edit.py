@@ -24,13 +24,14 @@ from carepool.findings import Finding, Severity
 from carepool.plans.lifecycle import Status
 from carepool.programme import load_programme
 from carepool.programme.model import ProgrammeYear
-from carepool.reference.model import Area
+from carepool.reference.geography import PlanArea
 from carepool.services import plans
 from carepool.services.users import Action, User, require
 from carepool.web import plan_form, plan_form_view
 from carepool.web.area_data import visible_area
 from carepool.web.render import render
 from carepool.web.session import CSRF_FIELD, check_csrf, current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -43,10 +44,10 @@ SAVED_WORDS = {"created": "Saved as version {v}, the first version of this plan.
 
 
 def _year(request: Request) -> ProgrammeYear:
-    return load_programme(request.app.state.settings.year)
+    return load_programme(year_of(request))
 
 
-def _editable_area(user: User, code: str) -> Area:
+def _editable_area(user: User, code: str) -> PlanArea:
     area = visible_area(user, code)
     require(user, Action.UPLOAD, area.code)
     return area
@@ -67,7 +68,7 @@ def _lifecycle_note(base: plans.EditBase) -> str:
     return f"You are editing version {v}, a draft."
 
 
-def _page(request: Request, area: Area, base: plans.EditBase, state: plan_form.FormState, year: ProgrammeYear,
+def _page(request: Request, area: PlanArea, base: plans.EditBase, state: plan_form.FormState, year: ProgrammeYear,
           findings: list[Finding], *, token: str, notice: str = "", problem: str = "",
           status_code: int = 200) -> Response:
     view = plan_form_view.build_view(state, year)

@@ -22,6 +22,7 @@ from carepool.services.users import Role, User
 from carepool.web.area_data import visible_area
 from carepool.web.render import render
 from carepool.web.session import current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -36,10 +37,10 @@ def may_read_evidence(user: User) -> bool:
 @router.get("/areas/{code}/performance", response_class=HTMLResponse)
 def performance_page(request: Request, code: str, user: CurrentUser) -> Response:
     area = visible_area(user, code)
-    quarters = performance.performance_quarters(store_of(request), area.code, request.app.state.settings.year)
+    quarters = performance.performance_quarters(store_of(request), area.code, year_of(request))
     totals = {k: Money(sum(getattr(q, k) for q in quarters)) for k in ("released", "paid_to_acute", "tariff_outside")}
     return render(request, "performance.html", {"area": area, "quarters": quarters, "totals": totals,
-                                                "money": Money, "year": request.app.state.settings.year})
+                                                "money": Money, "year": year_of(request)})
 
 
 @router.get("/evidence", response_class=HTMLResponse)
@@ -47,6 +48,6 @@ def evidence_page(request: Request, user: CurrentUser) -> Response:
     """Plain ``def``: the first build runs the designs (seconds of CPU) in the threadpool, not the event loop."""
     if not may_read_evidence(user):
         raise PermissionDenied(f"your role ({user.role.value}) may not read the evidence report")
-    report = evaluation.evidence_report(store_of(request), request.app.state.settings.year)
+    report = evaluation.evidence_report(store_of(request), year_of(request))
     return HTMLResponse(report.html, headers={"Content-Security-Policy": REPORT_CSP,
                                               "Cache-Control": "private, no-store"})

@@ -37,6 +37,7 @@ from carepool.web.area_data import visible_area
 from carepool.web.errors import ERROR_RESPONSES
 from carepool.web.render import render
 from carepool.web.session import CSRF_HEADER, CheckedForm, check_csrf, current_user, store_of
+from carepool.web.year_choice import year_of
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
@@ -51,7 +52,7 @@ def field_id(name: str) -> str:
 
 
 def _year(request: Request) -> str:
-    year: str = request.app.state.settings.year
+    year: str = year_of(request)
     return year
 
 

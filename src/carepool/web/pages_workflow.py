@@ -20,19 +20,24 @@ from starlette.datastructures import FormData, UploadFile
 from carepool.errors import ConflictError
 from carepool.findings import error
 from carepool.services import plans
+from carepool.services.areas import known_year
 from carepool.services.users import Action, User, require
 from carepool.store.db import Store
 from carepool.web.area_data import visible_area
 from carepool.web.render import render
 from carepool.web.session import CheckedForm, current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(include_in_schema=False)
 VERSION_FIELD = "version"      # the hidden field naming the version the page showed
+YEAR_FIELD = "year"            # the hidden field naming the programme year the page showed
+SIGNATORY_FIELD = "signatory_"  # + a signatory role (council_chief_executive, ...): the name of who signed
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def _back(code: str, done: str) -> RedirectResponse:
-    return RedirectResponse(f"/areas/{code}?done={done}", status_code=303)
+def _back(code: str, done: str, year: str | None = None) -> RedirectResponse:
+    shown = f"&year={year}" if year else ""
+    return RedirectResponse(f"/areas/{code}?done={done}{shown}", status_code=303)
 
 
 @router.get("/areas/{code}/upload", response_class=HTMLResponse)
@@ -70,7 +75,8 @@ def upload(request: Request, code: str, user: CurrentUser, form: CheckedForm) ->
             return render(request, "upload.html", {"area": area, "findings": findings,
                                                    "filename": sent.filename}, status_code=422)
         record = plans.import_workbook(store_of(request), path, actor=user.email)
-    return _back(area.code, f"uploaded-v{record.version}")
+    # show the year the workbook is for, if another year is shown now
+    return _back(area.code, f"uploaded-v{record.version}", record.year if record.year != year_of(request) else None)
 
 
 def shown_version(form: FormData) -> str:
@@ -82,20 +88,31 @@ def shown_version(form: FormData) -> str:
     return token.strip()
 
 
+def shown_year(request: Request, form: FormData) -> str:
+    """The programme year the page showed (its hidden field ``year``), else the session's: a decision
+    binds to the year the person saw even if another tab has chosen another year since."""
+    sent = form.get(YEAR_FIELD)
+    return known_year(sent.strip()) if isinstance(sent, str) and sent.strip() else year_of(request)
+
+
 def _step(request: Request, code: str, user: CurrentUser, action: Action,
           do: Callable[[Store, str, str, str], object], done: str, form: FormData) -> Response:
     """One workflow step (the form already CSRF-checked): the user's area, the permission, the
     service call, bound to the version the page showed."""
-    area = visible_area(user, code)
+    year = shown_year(request, form)
+    area = visible_area(user, code, year)
     require(user, action, area.code)
-    do(store_of(request), area.code, request.app.state.settings.year, shown_version(form))
-    return _back(area.code, done)
+    do(store_of(request), area.code, year, shown_version(form))
+    return _back(area.code, done)        # the year stays chosen in the session
 
 
 @router.post("/areas/{code}/sign-off")
 def sign_off(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
+    named = {k.removeprefix(SIGNATORY_FIELD): v for k, v in form.items()
+             if k.startswith(SIGNATORY_FIELD) and isinstance(v, str)}
     return _step(request, code, user, Action.SIGN_OFF_PARTNER,
-                 lambda st, a, y, v: plans.sign_off(st, a, y, user.org_code, actor=user.email, expected=v),
+                 lambda st, a, y, v: plans.sign_off(st, a, y, user.org_code, actor=user.email, expected=v,
+                                                    signatories=named),
                  "signed-off", form)
 
 
@@ -114,8 +131,9 @@ def submit(request: Request, code: str, user: CurrentUser, form: CheckedForm) ->
 
 @router.post("/areas/{code}/assure")
 def assure(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
-    area = visible_area(user, code)
+    year = shown_year(request, form)
+    area = visible_area(user, code, year)
     require(user, Action.ASSURE, area.code)
-    plans.assure(store_of(request), area.code, request.app.state.settings.year, str(form.get("outcome", "")),
+    plans.assure(store_of(request), area.code, year, str(form.get("outcome", "")),
                  actor=user.email, conditions=str(form.get("conditions", "")).strip(), expected=shown_version(form))
     return _back(area.code, "assured")

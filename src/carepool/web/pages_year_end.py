@@ -20,6 +20,7 @@ from carepool.services.users import User
 from carepool.web.area_data import visible_area
 from carepool.web.render import render
 from carepool.web.session import current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -31,7 +32,7 @@ TYPES = {"csv": ("text/csv; charset=utf-8", "csv"),
 def year_end_page(request: Request, code: str, user: CurrentUser) -> Response:
     area = visible_area(user, code)
     year_end.require_may_see(user, area.code)
-    year = request.app.state.settings.year
+    year = year_of(request)
     found = year_end.statement(store_of(request), area.code, year)
     return render(request, "year_end.html", {"area": area, "statement": found, "year": year, "money": Money,
                                              "empty": not any(s.rows for s in found.sections)})
@@ -45,7 +46,7 @@ def year_end_download(request: Request, code: str, suffix: str, user: CurrentUse
         return Response("not found", status_code=404)
     media, fmt = TYPES[suffix]
     with tempfile.TemporaryDirectory(prefix="carepool-web-") as tmp:
-        out = year_end.write(store_of(request), area.code, request.app.state.settings.year, fmt,
+        out = year_end.write(store_of(request), area.code, year_of(request), fmt,
                              Path(tmp) / f"year-end.{suffix}")
         body = out.read_bytes()
     return Response(body, media_type=media, headers={

@@ -22,6 +22,10 @@ of CPU), so each area is then computed on its first request instead. By default 
 its port only when the warm-up is done, or after ``CAREPOOL_WEB_WARM_WAIT`` seconds (default 60;
 0: open at once and warm in the background), so the first users never wait for a cold cache.
 
+``CAREPOOL_WEB_YEAR`` (e.g. ``bcf-2025-26``) is the programme year pages show until someone picks
+another with the year selector; unset, it is the latest year the store has plans for
+(``carepool demo`` sets it to the demo's year).
+
 Limits and network settings (see README, "Security"): ``CAREPOOL_WEB_MAX_BODY_BYTES`` (default
 1 MiB) bounds a form or JSON body and ``CAREPOOL_WEB_MAX_UPLOAD_BYTES`` (default 10 MiB) a
 workbook upload, both refused with 413 before the body is read; ``CAREPOOL_WEB_TRUSTED_HOSTS``
@@ -47,7 +51,7 @@ class WebSettings:
     secure_cookies: bool = False
     session_max_age: int = 8 * 60 * 60        # seconds: one working day
     max_upload_bytes: int = 10 * 1024 * 1024
-    year: str = "bcf-2015-16"
+    year: str | None = None                   # the year pages show first (None: the latest with plans)
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = None
@@ -84,6 +88,7 @@ def from_environment(env: Mapping[str, str] | None = None, *, secret_key: str | 
         max_body_bytes=_positive(env, "CAREPOOL_WEB_MAX_BODY_BYTES", 1024 * 1024),
         max_upload_bytes=_positive(env, "CAREPOOL_WEB_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
         trusted_hosts=_listed(env, "CAREPOOL_WEB_TRUSTED_HOSTS") or LOCAL_HOSTS,
+        year=env.get("CAREPOOL_WEB_YEAR") or None,
     )
 
 

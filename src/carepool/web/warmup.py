@@ -32,8 +32,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from carepool.reference import load_reference
 from carepool.services import dashboard
+from carepool.services.areas import geography_of
 from carepool.store.db import Store
 from carepool.web import area_data
 
@@ -50,7 +50,7 @@ class Warmer:
     def __init__(self, store: Store, year: str, *, areas: Sequence[str] | None = None) -> None:
         self.store = store
         self.year = year
-        self.areas = tuple(sorted(load_reference().areas) if areas is None else areas)
+        self.areas = tuple(sorted(geography_of(year).areas) if areas is None else areas)
         self.in_flight = 0                 # requests being served (kept by the app's middleware)
         self.warmed: list[str] = []        # area codes whose section arrived, in order
         self.done = threading.Event()      # set when the thread ends (finished, stopped or failed)

@@ -60,3 +60,36 @@ def named_signatories(plan: Plan, ctx: RuleContext) -> list[Finding]:
 
 
 RULES: tuple[Rule, ...] = (capacity_and_demand, named_signatories)
+
+
+def signatory_roles(year_signatories: tuple[str, ...] | list[str], partner_kind: str) -> tuple[str, ...]:
+    """The year's named signatory roles that sign for a partner of ``partner_kind`` (council: chief
+    executive and s151 officer in 2025-26; ICB: chief executive); empty where the year names none."""
+    return tuple(r for r in year_signatories if SIGNATORY_ROLES.get(r, ("", ()))[0] == partner_kind)
+
+
+def role_label(role: str) -> str:
+    """'council_s151_officer' -> 'council s151 officer'."""
+    return role.replace("_", " ")
+
+
+def partner_signatories(plan: Plan, year_signatories: tuple[str, ...] | list[str], partner: str,
+                        named: dict[str, str]) -> tuple[str, tuple[str, ...]]:
+    """Who signs for ``partner``: (the words kept with its sign-off, the roles nobody is named for).
+
+    A name given now (``named``: role -> name) wins; otherwise a sign-off the plan already
+    records for that partner and role (the workbook's sign-off sheet) counts.
+    """
+    kind = next((p.kind for p in plan.partners if p.code == partner), "")
+    kept: list[str] = []
+    missing: list[str] = []
+    for role in signatory_roles(year_signatories, kind):
+        words = SIGNATORY_ROLES[role][1]
+        name = (named.get(role) or "").strip() or next(
+            (s.name.strip() for s in plan.signoffs if s.partner == partner and s.name.strip()
+             and any(w in s.role.lower() for w in words)), "")
+        if name:
+            kept.append(f"{role_label(role)}: {name}")
+        else:
+            missing.append(role)
+    return "; ".join(kept), tuple(missing)
