@@ -22,6 +22,7 @@ from carepool.web.errors import ERROR_RESPONSES
 from carepool.web.pages_pool import statements
 from carepool.web.pool_forms import pool_context, readable_area
 from carepool.web.session import current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(prefix="/api", tags=["pool"], responses=ERROR_RESPONSES)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -54,7 +55,7 @@ class BooksOut(BaseModel):
 @router.get("/areas/{code}/ledger", response_model=BooksOut, summary="The state of an area's pooled books")
 def books(request: Request, code: str, user: CurrentUser) -> BooksOut:
     area = readable_area(user, code)
-    store, year = store_of(request), request.app.state.settings.year
+    store, year = store_of(request), year_of(request)
     plan = ledger.plan_in_force(store, year, area.code)
     agreements = ledger.risk_shares(store, area.code, year) if plan is not None else {}
     return BooksOut(

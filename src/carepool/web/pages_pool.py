@@ -28,6 +28,7 @@ from carepool.web.area_data import visible_area
 from carepool.web.pool_forms import pool_context, readable_area
 from carepool.web.render import render
 from carepool.web.session import current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -38,7 +39,7 @@ PARTNER = "partner-"
 
 
 def _partners(request: Request, area: str) -> list[tuple[str, str]]:
-    plan = ledger.plan_in_force(store_of(request), request.app.state.settings.year, area)
+    plan = ledger.plan_in_force(store_of(request), year_of(request), area)
     if plan is None:
         return []
     return [(p.code, p.name) for p in plan.partners if p.kind in ("la", "ccg", "icb")]
@@ -47,7 +48,7 @@ def _partners(request: Request, area: str) -> list[tuple[str, str]]:
 def statements(request: Request, area: str) -> list[tuple[str, Report]]:
     """(kind, report) for every statement of the area; none while the books are empty."""
     try:
-        found = ledger.area_statements(store_of(request), area, request.app.state.settings.year)
+        found = ledger.area_statements(store_of(request), area, year_of(request))
     except NotFound:
         return []
     out = list(zip(AREA_STATEMENTS, found, strict=True))
@@ -60,7 +61,7 @@ def statements(request: Request, area: str) -> list[tuple[str, Report]]:
 def books_page(request: Request, code: str, user: CurrentUser) -> Response:
     area = readable_area(user, code)
     store = store_of(request)
-    plan = ledger.plan_in_force(store, request.app.state.settings.year, area.code)
+    plan = ledger.plan_in_force(store, year_of(request), area.code)
     return render(request, "pool_home.html", pool_context(
         request, user, area, plan=plan, closed=ledger.closed_periods(store, area.code),
         transactions=len(ledger.area_transactions(store, area.code))))

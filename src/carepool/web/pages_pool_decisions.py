@@ -24,26 +24,27 @@ from carepool.ledger.periods import financial_year, months_of
 from carepool.ledger.settlement import KINDS
 from carepool.money import Money
 from carepool.programme import load_programme
-from carepool.reference import Area
+from carepool.reference.geography import PlanArea
 from carepool.services import ledger
 from carepool.services.risk_share import agreement_from
 from carepool.services.users import User
 from carepool.web.pool_forms import managed_area, pool_context, readable_area, shown_version, text_field
 from carepool.web.render import render
 from carepool.web.session import CheckedForm, current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-def _back(area: Area, page: str, done: str) -> RedirectResponse:
+def _back(area: PlanArea, page: str, done: str) -> RedirectResponse:
     return RedirectResponse(f"/areas/{area.code}/ledger/{page}?done={done}", status_code=303)
 
 
 # risk share -------------------------------------------------------------------------------
-def _risk_share_page(request: Request, user: User, area: Area, findings: list[Finding], status: int = 200,
+def _risk_share_page(request: Request, user: User, area: PlanArea, findings: list[Finding], status: int = 200,
                      done: str = "", sent: dict[str, str] | None = None) -> Response:
-    year = request.app.state.settings.year
+    year = year_of(request)
     plan = ledger.plan_in_force(store_of(request), year, area.code)
     agreements = ledger.risk_shares(store_of(request), area.code, year) if plan is not None else {}
     recorded = ledger.risk_share_records(store_of(request), area.code, year) if plan is not None else {}
@@ -62,7 +63,7 @@ def risk_share_page(request: Request, code: str, user: CurrentUser, done: str = 
 @router.post("/areas/{code}/ledger/risk-share")
 def record_risk_share(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
     area = managed_area(user, code)
-    year = request.app.state.settings.year
+    year = year_of(request)
     plan = ledger.plan_in_force(store_of(request), year, area.code)
     if plan is None:
         raise NotFound(f"no plan in force for {area.code} in {year}: its pools have no agreement to record")
@@ -96,7 +97,7 @@ def periods_page(request: Request, code: str, user: CurrentUser, done: str = "")
     area = readable_area(user, code, "the pool's closed periods")
     closed = ledger.closed_periods(store_of(request), area.code)
     shut = {c.period.label for c in closed}
-    options = [(label, what) for label, what in closable(request.app.state.settings.year) if label not in shut]
+    options = [(label, what) for label, what in closable(year_of(request)) if label not in shut]
     return render(request, "pool_periods.html", pool_context(request, user, area, closed=closed, options=options,
                                                             done=done))
 
@@ -105,8 +106,8 @@ def periods_page(request: Request, code: str, user: CurrentUser, done: str = "")
 def close_period(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
     area = managed_area(user, code)
     label = text_field(form, "period")
-    if label not in dict(closable(request.app.state.settings.year)):
-        raise NotFound(f"'{label}' is not a month or quarter of {request.app.state.settings.year} to close")
+    if label not in dict(closable(year_of(request))):
+        raise NotFound(f"'{label}' is not a month or quarter of {year_of(request)} to close")
     changed = ledger.close_period(store_of(request), area.code, label, actor=user.email,
                                   expected=shown_version(form))
     return _back(area, "periods", f"closed-{label}" if changed else f"already-{label}")
@@ -128,7 +129,7 @@ def settlement_page(request: Request, code: str, user: CurrentUser, done: str = 
     area = readable_area(user, code, "the pool's settlement")
     try:
         preview: ledger.SettlementPreview | None = ledger.settlement_preview(
-            store_of(request), request.app.state.settings.year, area.code)
+            store_of(request), year_of(request), area.code)
     except NotFound:
         preview = None
     rows = _settlement_rows(preview) if preview is not None else []
@@ -139,6 +140,6 @@ def settlement_page(request: Request, code: str, user: CurrentUser, done: str = 
 @router.post("/areas/{code}/ledger/settle")
 def settle(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
     area = managed_area(user, code)
-    ledger.settle(store_of(request), request.app.state.settings.year, area.code, actor=user.email,
+    ledger.settle(store_of(request), year_of(request), area.code, actor=user.email,
                   expected=shown_version(form))
     return _back(area, "settlement", "settled")

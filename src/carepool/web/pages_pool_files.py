@@ -26,6 +26,7 @@ from carepool.services.users import User
 from carepool.web.pool_forms import managed_area, pool_context, saved_upload
 from carepool.web.render import render
 from carepool.web.session import CheckedForm, current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -78,7 +79,7 @@ def reconcile_page(request: Request, code: str, user: CurrentUser) -> Response:
 @router.post("/areas/{code}/ledger/reconcile", response_class=HTMLResponse)
 def reconcile(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
     area = managed_area(user, code)
-    year = request.app.state.settings.year
+    year = year_of(request)
     with tempfile.TemporaryDirectory(prefix="carepool-reconcile-") as tmp:
         extract = saved_upload(request, form, "extract", SPREADSHEETS, "the host's ledger extract", Path(tmp))
         mapping = saved_upload(request, form, "mapping", MAPPINGS, "the mapping of host codes", Path(tmp))

@@ -12,33 +12,34 @@ from starlette.datastructures import FormData, UploadFile
 
 from carepool.errors import ConflictError
 from carepool.findings import Finding, error
-from carepool.reference import Area
+from carepool.reference.geography import PlanArea
 from carepool.services import ledger_version, pool_access
 from carepool.services.users import User
 from carepool.web.area_data import visible_area
 from carepool.web.session import store_of
+from carepool.web.year_choice import year_of
 
 VERSION_FIELD = "version"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def readable_area(user: User, code: str, what: str = "the pool's books") -> Area:
+def readable_area(user: User, code: str, what: str = "the pool's books") -> PlanArea:
     """The area, if the user may read its pool's books (its pool manager, national roles)."""
     area = visible_area(user, code)
     pool_access.require_read(user, area.code, what)
     return area
 
 
-def managed_area(user: User, code: str) -> Area:
+def managed_area(user: User, code: str) -> PlanArea:
     """The area, if the user is its pool manager (the only role that acts on the books)."""
     area = visible_area(user, code)
     pool_access.require_manage(user, area.code)
     return area
 
 
-def pool_context(request: Request, user: User, area: Area, **extra: Any) -> dict[str, Any]:
+def pool_context(request: Request, user: User, area: PlanArea, **extra: Any) -> dict[str, Any]:
     """Area, year, whether the user may act, and the books' version token for decision forms."""
-    return {"area": area, "year": request.app.state.settings.year,
+    return {"area": area, "year": year_of(request),
             "manages": pool_access.may_manage(user, area.code),
             "version": ledger_version.current(store_of(request), area.code), **extra}
 
