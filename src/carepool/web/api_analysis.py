@@ -18,6 +18,7 @@ from carepool.web.area_data import visible_area
 from carepool.web.errors import ERROR_RESPONSES
 from carepool.web.pages_audit import reader
 from carepool.web.session import current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -70,14 +71,14 @@ def _choice_out(c: analysis.SeriesChoice) -> SeriesChoiceOut:
 @router.get("/analysis/series", response_model=list[SeriesChoiceOut],
             summary="The programme year's metrics and published series, and which carepool holds")
 def series_choices(request: Request, user: CurrentUser) -> list[SeriesChoiceOut]:
-    return [_choice_out(c) for c in analysis.choices(request.app.state.settings.year)]
+    return [_choice_out(c) for c in analysis.choices(year_of(request))]
 
 
 @router.get("/analysis/series/{series_id}", response_model=SeriesOut,
             summary="One area's monthly series as a Making Data Count (XmR) chart")
 def series(request: Request, series_id: str, user: CurrentUser,
            area: Annotated[str, Query(max_length=64)]) -> SeriesOut:
-    year = request.app.state.settings.year
+    year = year_of(request)
     place = visible_area(user, area)
     chart = analysis.area_chart(year, series_id, place.code)
     points = [PointOut(month=p.date.strftime("%Y-%m"), value=p.value, mean=p.mean, lower_process_limit=p.lpl,

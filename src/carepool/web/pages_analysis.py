@@ -19,6 +19,7 @@ from carepool.services.users import User
 from carepool.web.area_data import series_chart, visible_area
 from carepool.web.render import render
 from carepool.web.session import current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -27,7 +28,7 @@ Choice = Annotated[str | None, Query(max_length=64)]
 
 @router.get("/analysis", response_class=HTMLResponse)
 def analysis_page(request: Request, user: CurrentUser, area: Choice = None, metric: Choice = None) -> Response:
-    year = request.app.state.settings.year
+    year = year_of(request)
     areas = [(r.code, r.name) for r in dashboard.area_rows(store_of(request), user, year)]
     choices = analysis.choices(year)
     chosen_area = area or (areas[0][0] if len(areas) == 1 else None)
@@ -52,7 +53,7 @@ def analysis_page(request: Request, user: CurrentUser, area: Choice = None, metr
 @router.get("/analysis.csv")
 def analysis_csv(request: Request, user: CurrentUser, area: Annotated[str, Query(max_length=64)],
                  metric: Annotated[str, Query(max_length=64)]) -> Response:
-    year = request.app.state.settings.year
+    year = year_of(request)
     place = visible_area(user, area)
     chart = analysis.area_chart(year, metric, place.code)
     name = f"spc-{place.code}-{chart.choice.id.replace('.', '-')}.csv"
