@@ -22,7 +22,7 @@ from carepool.cli.common import DB_OPTION, console, err_console, handled, print_
 from carepool.errors import InputError, PermissionDenied
 from carepool.services import sharing as service
 from carepool.services.sharing import MeshConfig, Thresholds, build_mapping
-from carepool.services.sharing_governance import agreement_from_text, parse_date
+from carepool.services.sharing_governance import agreement_from_text, expire_agreement, parse_date, review_agreement
 from carepool.sharing.agreements import parse_purpose
 from carepool.sharing.objections import Objection
 
@@ -150,6 +150,39 @@ def agreement_list(db: str | None = DB_OPTION) -> None:
                      "legal_basis": a.legal_basis, "fields": sorted(a.permitted_fields),
                      "retention_days": a.retention_days, "start": a.start, "end": a.end,
                      "mailboxes": a.mailboxes} for a in found])
+
+
+@agreement_group.command("review")
+def agreement_review(
+    agreement_id: str = typer.Argument(..., help="The agreement reviewed."),
+    outcome: str = typer.Option(..., "--outcome", help="continue, amend or end"),
+    note: str = typer.Option(..., "--note", help="What the review found."),
+    on: str | None = typer.Option(None, "--on", help="Date of the review (default today)."),
+    db: str | None = DB_OPTION,
+    actor: str | None = ACTOR_OPTION,
+) -> None:
+    """Record a review of an agreement (kept in the audit log; the web's agreement page shows it)."""
+    with handled():
+        with store_at(db) as store:
+            review_agreement(store, agreement_id, actor=_actor(actor), on=_date(on) if on else date.today(),
+                             outcome=outcome, note=note)
+        console.print(f"review of agreement {agreement_id} recorded")
+
+
+@agreement_group.command("end")
+def agreement_end(
+    agreement_id: str = typer.Argument(..., help="The agreement to end early."),
+    reason: str = typer.Option(..., "--reason", help="Why it ends early."),
+    on: str | None = typer.Option(None, "--on", help="Its last day in force (default today)."),
+    db: str | None = DB_OPTION,
+    actor: str | None = ACTOR_OPTION,
+) -> None:
+    """End an agreement early: nothing is sent or received under it after its last day."""
+    with handled():
+        day = _date(on) if on else date.today()
+        with store_at(db) as store:
+            was = expire_agreement(store, agreement_id, actor=_actor(actor), on=day, reason=reason)
+        console.print(f"agreement {agreement_id} now ends on {day} (was {was})")
 
 
 def _date(value: str) -> date:
