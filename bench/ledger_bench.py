@@ -26,6 +26,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import text
+
 from carepool.ledger import accounts as acc
 from carepool.ledger import beancount
 from carepool.ledger.transactions import Kind, Posting, Transaction
@@ -79,9 +81,10 @@ def main() -> None:
             workdir = Path(tempfile.mkdtemp(prefix="ledger-bench-"))
             if kind == "postgresql" and not (args.db or "").startswith("postgres"):
                 if server is None:
-                    server = LocalPostgres()
+                    server = LocalPostgres(durable=True)   # PostgreSQL's own fsync/commit settings, not the tests'
                     server.start()
-                    print(f"started a throwaway PostgreSQL on 127.0.0.1:{server.port} ({server.bindir})")
+                    print(f"started a throwaway PostgreSQL on 127.0.0.1:{server.port} ({server.bindir}), "
+                          "durable (its default fsync, synchronous_commit and full_page_writes)")
                 url = server.create_database()
             elif kind == "sqlite" or (kind is None and args.db is None):
                 url = f"sqlite:///{workdir / 'bench.db'}"
@@ -110,6 +113,7 @@ def run(store: Store, url: str, args: argparse.Namespace, workdir: Path, server:
 
     building = posting = posting_cpu = 0.0
     done_postings = n = 0
+    load_before = os.getloadavg()[0]
     server_cpu = server.cpu_seconds() if server is not None else 0.0
     while done_postings < args.postings:
         t0 = time.perf_counter()
@@ -125,11 +129,20 @@ def run(store: Store, url: str, args: argparse.Namespace, workdir: Path, server:
         n += len(batch)
     if server is not None:
         server_cpu = server.cpu_seconds() - server_cpu
-    print(f"store: {store.dialect} ({url}); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"store: {store.dialect} ({url}); load average {load_before:.1f} before posting, "
+          f"{os.getloadavg()[0]:.1f} after, on {os.cpu_count()} CPUs")
+    per_million = 1e6 / done_postings
     if server is not None:
         both = posting_cpu + server_cpu
-        print(f"PostgreSQL server CPU while posting {server_cpu:.2f} s; client + server {both:.2f} s CPU -> "
-              f"{done_postings / both:,.0f} postings per CPU-second of both")
+        with store.transaction() as session:
+            settings = ", ".join(f"{name}={session.execute(text(f'SHOW {name}')).scalar_one()}" for name in
+                                 ("fsync", "synchronous_commit", "full_page_writes", "shared_buffers", "work_mem"))
+        print(f"PostgreSQL server ({settings}) CPU while posting {server_cpu:.2f} s; client + server "
+              f"{both:.2f} s CPU -> {done_postings / both:,.0f} postings per CPU-second of both")
+        print(f"CPU-seconds per million postings: client {posting_cpu * per_million:.2f}, "
+              f"server {server_cpu * per_million:.2f}")
+    else:
+        print(f"CPU-seconds per million postings: {posting_cpu * per_million:.2f} (one process)")
     print(f"posted {done_postings:,} postings in {n:,} transactions: {posting:.2f} s wall "
           f"-> {done_postings / posting:,.0f} postings/s (validation + bulk insert + running balances, "
           f"committed); CPU {posting_cpu:.2f} s -> {done_postings / posting_cpu:,.0f} postings per CPU-second; "

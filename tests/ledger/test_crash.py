@@ -39,7 +39,8 @@ def _payments(path: Path, plans: dict[str, object]) -> None:
 
 
 def _start(url: str, file: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    root = Path(__file__).resolve().parents[2]   # this checkout's carepool, not whichever is installed
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join((str(root / "src"), str(root)))}
     return subprocess.Popen([sys.executable, "-c", IMPORT, url, str(file)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
 

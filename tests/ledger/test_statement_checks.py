@@ -40,10 +40,10 @@ def _posted(store: Store, n: int = 3) -> tuple[int, int]:
 @pytest.mark.parametrize("bad", ["transaction", "account"])
 def test_a_bulk_insert_naming_a_missing_row_is_refused_whole(store: Store, bad: str) -> None:
     tid, aid = _posted(store)
-    good = [(tid, aid, 1), (tid, aid, -1)] * 500
-    wrong = (tid + 999, aid, 0) if bad == "transaction" else (tid, aid + 999, 0)
+    good = [(tid, 10 + line, aid, 1 - 2 * (line % 2)) for line in range(1000)]
+    wrong = (tid + 999, 0, aid, 0) if bad == "transaction" else (tid, 5000, aid + 999, 0)
     with pytest.raises(CarepoolError), store.transaction() as s:
-        insert_rows(s, t.postings, ("transaction_id", "account_id", "amount"), [*good, wrong])
+        insert_rows(s, t.postings, t.POSTING_COLUMNS, [*good, wrong])
     with store.transaction() as s:
         assert s.execute(text("SELECT COUNT(*) FROM ledger_postings")).scalar_one() == 6
         assert repo.balance_drift(s) == []
@@ -57,6 +57,41 @@ def test_a_transaction_naming_a_missing_batch_is_refused(store: Store) -> None:
                                         "digest", "batch_id"), [row])
     with store.transaction() as s:
         assert s.execute(text("SELECT COUNT(*) FROM ledger_transactions")).scalar_one() == 3
+
+
+TRANSACTION_ROW = ("key", "area", "pool", "on_date", "kind", "narration", "reverses", "digest", "batch_id")
+
+
+def _far_transaction(store: Store, tid: int) -> int:
+    """A transaction with id ``tid``, leaving a gap of ids below it; returns its id."""
+    with store.transaction() as s:
+        batch = s.execute(text("SELECT MIN(id) FROM ledger_batches")).scalar_one()
+        insert_rows(s, t.transactions, ("id", *TRANSACTION_ROW),
+                    [(tid, f"far{tid}", "E08000018", "P1", date(2015, 5, 1), "adjustment", "x", None, "0" * 64, batch)])
+    return tid
+
+
+def test_references_across_a_gap_of_ids_are_checked_one_by_one(store: Store) -> None:
+    """Migration 0015's quick check (every id between the smallest and largest exists) fails
+    across a gap; the full check must then accept rows that all exist and refuse a missing one."""
+    tid, aid = _posted(store)
+    far = _far_transaction(store, tid + 50)
+    with store.transaction() as s:   # tid and far both exist; the ids between them do not
+        insert_rows(s, t.postings, t.POSTING_COLUMNS, [(tid, 7, aid, 5), (far, 0, aid, -5)])
+    with pytest.raises(CarepoolError), store.transaction() as s:   # tid + 20 is in the gap
+        insert_rows(s, t.postings, t.POSTING_COLUMNS, [(tid, 8, aid, 5), (tid + 20, 0, aid, -5)])
+    with store.transaction() as s:
+        assert s.execute(text("SELECT COUNT(*) FROM ledger_postings")).scalar_one() == 8
+        assert s.execute(text("SELECT COUNT(*) FROM ledger_postings WHERE transaction_id = :t"),
+                         {"t": tid + 20}).scalar_one() == 0
+
+
+def test_a_missing_account_in_a_contiguous_range_is_refused(store: Store) -> None:
+    tid, aid = _posted(store)   # accounts aid and aid + 1 exist
+    with pytest.raises(CarepoolError), store.transaction() as s:
+        insert_rows(s, t.postings, t.POSTING_COLUMNS, [(tid, 9, aid, 5), (tid, 10, aid + 2, -5)])
+    with store.transaction() as s:
+        assert s.execute(text("SELECT COUNT(*) FROM ledger_postings")).scalar_one() == 6
 
 
 @pytest.mark.parametrize("statement", [

@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from carepool.errors import InputError
 
@@ -70,12 +71,22 @@ class Transaction:
 
 
 def content_digest(txn: Transaction) -> str:
-    """SHA-256 of a canonical form: each text length-prefixed, so no two contents share one."""
-    fields = [txn.key, txn.area, txn.pool, txn.on.isoformat(), txn.kind, txn.narration,
-              "-" if txn.reverses is None else "+" + txn.reverses]
-    fields.extend(f"{p.account}={p.pence}" for p in txn.postings)
-    canonical = "".join(f"{len(f)}:{f}" for f in fields)
+    """SHA-256 of a canonical form: each text length-prefixed, so no two contents share one.
+
+    Digests are stored beside posted transactions, so the canonical form must never change; it
+    is built in one f-string (the ledger's hot path) and a test pins known digests.
+    """
+    key, area, pool, on, kind, narration = txn.key, txn.area, txn.pool, _iso(txn.on), str(txn.kind), txn.narration
+    rev = "-" if txn.reverses is None else "+" + txn.reverses
+    canonical = (f"{len(key)}:{key}{len(area)}:{area}{len(pool)}:{pool}{len(on)}:{on}{len(kind)}:{kind}"
+                 f"{len(narration)}:{narration}{len(rev)}:{rev}")
+    for p in txn.postings:
+        field = f"{p.account}={p.pence}"
+        canonical += f"{len(field)}:{field}"
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+_iso = lru_cache(maxsize=8192)(date.isoformat)   # dates repeat across a batch
 
 
 def transaction(

@@ -53,8 +53,13 @@ def check_shape(txn: Transaction, _view: BookView) -> list[Finding]:
 
 
 def check_balanced(txn: Transaction, _view: BookView) -> list[Finding]:
-    if all(type(p.pence) is int for p in txn.postings) and txn.imbalance != 0:
-        return [error("ledger.unbalanced", f"postings sum to {txn.imbalance} pence, not zero", **_where(txn))]
+    total = 0
+    for p in txn.postings:   # one pass (the ledger's hot path); amounts that are not pence: check_shape
+        if type(p.pence) is not int:
+            return []
+        total += p.pence
+    if total != 0:
+        return [error("ledger.unbalanced", f"postings sum to {total} pence, not zero", **_where(txn))]
     return []
 
 
@@ -105,7 +110,9 @@ def check_batch(batch: Iterable[Transaction], view: BookView) -> list[Finding]:
     reversing: set[str] = set()
     for txn in batch:
         for validator in VALIDATORS:
-            found.extend(validator(txn, view))
+            problems = validator(txn, view)
+            if problems:
+                found.extend(problems)
         first = seen.setdefault(txn.key, txn)
         if first is not txn and first.digest() != txn.digest():
             found.append(error("ledger.key-reused", "the batch holds this key twice with different content",

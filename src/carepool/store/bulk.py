@@ -4,8 +4,8 @@
 ``copy``: one streamed statement, no per-row round trip or parse) and, on SQLite, the driver's
 ``executemany`` on one prepared INSERT; ``insert_while`` lets PostgreSQL insert while this
 process validates the same batch. ``among(column, values)`` is a WHERE clause "column is
-one of these values" bound as ONE parameter (a PostgreSQL array with ``= ANY``; on SQLite a
-JSON array read by ``json_each``), so an idempotency or validation read of a whole batch is one
+one of these values" bound as ONE parameter (a JSON array, read by ``json_array_elements_text``
+on PostgreSQL and ``json_each`` on SQLite), so an idempotency or validation read of a whole batch is one
 query however large the batch, instead of one query per few hundred keys.
 
 Table and column names come from the store's own table definitions, never from input; every
@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, String, any_, bindparam, func, select
+from sqlalchemy import JSON, ColumnElement, Connection, String, bindparam, cast, func, select
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.schema import Column, Table
@@ -35,8 +35,10 @@ def is_postgres(session: Session) -> bool:
 def among(session: Session, column: Column[Any], values: Iterable[Any]) -> ColumnElement[bool]:
     """``column`` is one of ``values``, with all the values in one bound parameter."""
     listed = sorted(set(values))
-    if is_postgres(session):
-        return column == any_(bindparam(None, listed, type_=ARRAY(column.type)))
+    if is_postgres(session):   # JSON, not an array: psycopg adapts a list element by element in Python
+        each = func.json_array_elements_text(bindparam(None, [_jsonable(v) for v in listed], type_=JSON)
+                                             ).table_valued("value")
+        return column.in_(select(cast(each.c.value, column.type)))
     each = func.json_each(bindparam(None, json.dumps([_jsonable(v) for v in listed]), type_=String)
                           ).table_valued("value")
     return column.in_(select(each.c.value))
@@ -55,7 +57,7 @@ def insert_rows(session: Session, table: Table, columns: Sequence[str], rows: Se
     insert_while(session, [(table, columns, rows)], lambda: None)
 
 
-Rows = tuple[Table, Sequence[str], Sequence[tuple[Any, ...]]]
+Rows = tuple[Table, Sequence[str], Iterable[tuple[Any, ...]]]   # rows may be a generator
 
 
 def insert_while(session: Session, writes: Sequence[Rows], work: Callable[[], None]) -> None:
@@ -113,8 +115,10 @@ def _copy_types(table: Table, columns: Sequence[str]) -> list[str] | None:
 
 
 def _copy(raw: Any, quote: Callable[[str], str], table: Table, columns: Sequence[str],
-          rows: Sequence[tuple[Any, ...]]) -> None:
-    if not rows:
+          rows: Iterable[tuple[Any, ...]]) -> None:
+    stream = iter(rows)
+    head = next(stream, None)
+    if head is None:
         return
     types = _copy_types(table, columns)
     statement = (f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
@@ -122,20 +126,31 @@ def _copy(raw: Any, quote: Callable[[str], str], table: Table, columns: Sequence
     with raw.cursor() as cursor, cursor.copy(statement) as copy:
         if types:
             copy.set_types(types)
-        for row in rows:
-            copy.write_row(row)
+        write = copy.write_row
+        write(head)
+        for row in stream:
+            write(row)
 
 
-def _executemany(connection: Connection, table: Table, columns: Sequence[str],
-                 rows: Sequence[tuple[Any, ...]]) -> None:
-    """One prepared INSERT through the driver's executemany (values always bound)."""
-    if not rows:
+def _executemany(connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """One prepared INSERT through the driver's executemany (values always bound; rows may be a generator)."""
+    stream = iter(rows)
+    head = next(stream, None)
+    if head is None:
         return
     quote = connection.dialect.identifier_preparer.quote
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
            f"VALUES ({', '.join([mark] * len(columns))})")
-    if any(isinstance(v, date) and not isinstance(v, datetime) for v in rows[0]):
-        rows = [tuple(v.isoformat() if isinstance(v, date) and not isinstance(v, datetime) else v for v in r)
-                for r in rows]
-    connection.exec_driver_sql(sql, list(rows))
+    dated = [i for i, v in enumerate(head) if isinstance(v, date) and not isinstance(v, datetime)]
+    every: Iterator[tuple[Any, ...]] = chain((head,), stream)
+    if dated:   # as ISO text, as SQLAlchemy's Date type stores it (only the date columns are touched)
+        every = (_iso_dates(row, dated) for row in every)
+    connection.exec_driver_sql(sql, list(every))   # a list: SQLAlchemy's executemany (and its error mapping)
+
+
+def _iso_dates(row: tuple[Any, ...], dated: Sequence[int]) -> tuple[Any, ...]:
+    values = list(row)
+    for i in dated:
+        values[i] = values[i].isoformat()
+    return tuple(values)

@@ -11,9 +11,10 @@ query each, whatever the batch's size.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
@@ -60,7 +61,7 @@ def transactions(session: Session, area: str | None = None, keys: Sequence[str] 
     stmt = (select(tx.id, tx.key, tx.area, tx.pool, tx.on_date, tx.kind, tx.narration, tx.reverses,
                    ac.name, po.amount)
             .join(t.postings, po.transaction_id == tx.id).join(t.accounts, ac.id == po.account_id)
-            .order_by(tx.id, po.id))
+            .order_by(tx.id, po.line))
     if area is not None:
         stmt = stmt.where(tx.area == area)
     if keys is not None:
@@ -171,47 +172,74 @@ def post_batch(session: Session, batch: Sequence[Transaction], source: str, acto
     batch_id = session.execute(insert(t.batches).values(
         source=source[:300], actor=actor[:200], at=as_utc(at), transactions=len(new)).returning(t.batches.c.id)
     ).scalar_one()
-    ids = _next_transaction_ids(session, len(new))
-    account_ids = _account_ids(session, {(x.area, x.pool, p.account) for x in new for p in x.postings})
-    transaction_rows = [(i, x.key, x.area, x.pool, x.on, x.kind, x.narration, x.reverses, x.digest(), batch_id)
-                        for i, x in zip(ids, new, strict=True)]
-    posting_rows = [(tid, account_ids[(txn.area, txn.pool, p.account)], p.pence)
-                    for txn, tid in zip(new, ids, strict=True) for p in txn.postings]
-    insert_while(session, [(t.transactions, TRANSACTION_COLUMNS, transaction_rows),
-                           (t.postings, ("transaction_id", "account_id", "amount"), posting_rows)], check)
+    first = _next_transaction_id(session)
+    accounts = _account_ids(session, new)
+    postings = sum(len(x.postings) for x in new)
+    # generators: on PostgreSQL they run in the COPY thread, so the server inserts the first rows
+    # while the rest (and their digests) are still being made and the batch is being checked
+    insert_while(session, [(t.transactions, TRANSACTION_COLUMNS, _transaction_rows(new, first, batch_id, postgres)),
+                           (t.postings, t.POSTING_COLUMNS, _posting_rows(new, first, accounts))], check)
+    last = first + len(new) - 1
     if postgres:   # keep the serial sequence ahead of the ids used here
         session.execute(text("SELECT setval(pg_get_serial_sequence('ledger_transactions', 'id'), :last)"),
-                        {"last": ids[-1]})
-    _add_to_balances(session, ids[0], ids[-1])
-    return BatchResult(batch_id, len(new), len(old), len(posting_rows))
+                        {"last": last})
+    _add_to_balances(session, first, last)
+    return BatchResult(batch_id, len(new), len(old), postings)
 
 
 TRANSACTION_COLUMNS = ("id", "key", "area", "pool", "on_date", "kind", "narration", "reverses", "digest",
                        "batch_id")
+Row = tuple[object, ...]
+_iso = lru_cache(maxsize=8192)(date.isoformat)   # dates repeat across a batch
 
 
-def _next_transaction_ids(session: Session, count: int) -> list[int]:
-    """Ids assigned here, so postings can refer to them without a RETURNING round trip.
+def _transaction_rows(new: Sequence[Transaction], first: int, batch_id: int, postgres: bool) -> Iterator[Row]:
+    for tid, x in enumerate(new, first):   # SQLite keeps dates as ISO text (as SQLAlchemy's Date does)
+        yield (tid, x.key, x.area, x.pool, x.on if postgres else _iso(x.on), str(x.kind), x.narration,
+               x.reverses, x.digest(), batch_id)
+
+
+def _posting_rows(new: Sequence[Transaction], first: int,
+                  accounts: dict[tuple[str, str], dict[str, int]]) -> Iterator[Row]:
+    """(transaction id, line, account id, pence): lines number a transaction's postings from 0."""
+    for tid, x in enumerate(new, first):
+        ids = accounts[(x.area, x.pool)]
+        for line, p in enumerate(x.postings):
+            yield (tid, line, ids[p.account], p.pence)
+
+
+def _next_transaction_id(session: Session) -> int:
+    """The first id of this batch's transactions, assigned here so postings can refer to them
+    without a RETURNING round trip (and the balances statement can take the batch as a range).
 
     Writers are serialised (PostgreSQL: a table lock held to commit; SQLite: one writer at a
     time, and a clash on the primary key is refused as a conflict), so the ids never collide.
     """
     if is_postgres(session):
         session.execute(text("LOCK TABLE ledger_transactions IN SHARE ROW EXCLUSIVE MODE"))
-    first = int(session.execute(select(func.coalesce(func.max(t.transactions.c.id), 0))).scalar_one()) + 1
-    return list(range(first, first + count))
+    return int(session.execute(select(func.coalesce(func.max(t.transactions.c.id), 0))).scalar_one()) + 1
 
 
-def _account_ids(session: Session, wanted: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], int]:
+def _account_ids(session: Session, new: Sequence[Transaction]) -> dict[tuple[str, str], dict[str, int]]:
+    """The id of every account the batch names, by pool then name; missing accounts are added."""
     ac = t.accounts.c
-    stmt = select(ac.id, ac.area, ac.pool, ac.name).where(among(session, ac.area, {w[0] for w in wanted}))
-    out = {(a, p, n): i for i, a, p, n in session.execute(stmt)}
-    missing = sorted(w for w in wanted if w not in out)
+    by_pool: dict[tuple[str, str], dict[str, int]] = {}
+    stmt = select(ac.id, ac.area, ac.pool, ac.name).where(among(session, ac.area, {x.area for x in new}))
+    for i, a, p, n in session.execute(stmt):
+        by_pool.setdefault((a, p), {})[n] = i
+    missing: set[tuple[str, str, str]] = set()
+    for x in new:
+        ids = by_pool.get((x.area, x.pool))
+        for p in x.postings:
+            if ids is None or p.account not in ids:
+                missing.add((x.area, x.pool, p.account))
     if missing:
+        wanted = sorted(missing)
         add = insert(t.accounts).returning(t.accounts.c.id, sort_by_parameter_order=True)
-        created = session.execute(add, [{"area": a, "pool": p, "name": n} for a, p, n in missing]).scalars()
-        out.update(dict(zip(missing, (int(i) for i in created), strict=True)))
-    return out
+        created = session.execute(add, [{"area": a, "pool": p, "name": n} for a, p, n in wanted]).scalars()
+        for (a, p, n), i in zip(wanted, created, strict=True):
+            by_pool.setdefault((a, p), {})[n] = int(i)
+    return by_pool
 
 
 # One statement per batch: add the sum and count of the batch's own postings (its transaction

@@ -66,14 +66,18 @@ transactions = Table(
           postgresql_where=text("reverses IS NOT NULL")),
 )
 
+# Keyed by (transaction, line): every read of postings goes by transaction, so this one index
+# serves them all, and ``line`` keeps a transaction's postings in the order given (migration
+# 0015_posting_lines). SQLite keeps the rows in that B-tree itself (WITHOUT ROWID).
 postings = Table(
     "ledger_postings", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("transaction_id", ForeignKey("ledger_transactions.id"), nullable=False),
+    Column("transaction_id", ForeignKey("ledger_transactions.id"), primary_key=True, autoincrement=False),
+    Column("line", Integer, primary_key=True, autoincrement=False),
     Column("account_id", ForeignKey("ledger_accounts.id"), nullable=False),
     Column("amount", BigInteger, nullable=False),
-    Index("ix_ledger_postings_transaction_id", "transaction_id"),
+    sqlite_with_rowid=False,
 )
+POSTING_COLUMNS = ("transaction_id", "line", "account_id", "amount")
 
 balances = Table(
     "ledger_balances", metadata,

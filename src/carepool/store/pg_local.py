@@ -2,8 +2,10 @@
 
 ``LocalPostgres`` runs initdb/pg_ctl from the PostgreSQL server packages in a temporary
 directory (as the ``postgres`` OS user when run as root, because initdb refuses root) on a
-free 127.0.0.1 port, with trust authentication and durability switched off (fsync off: fast,
-and the data is thrown away), and removes it all on ``stop``. The tests' ``pg_port`` fixture
+free 127.0.0.1 port, with trust authentication, and removes it all on ``stop``. For the tests
+durability is switched off (fsync off: fast, and the data is thrown away); ``durable=True``
+keeps PostgreSQL's own defaults (fsync, synchronous commit, full-page writes), as the ledger
+benchmark runs it so its figures are those of a server that keeps what it commits. The tests' ``pg_port`` fixture
 and ``bench/*_bench.py --stores postgresql`` both start their server through it, so there is
 one way to do it.
 """
@@ -83,7 +85,8 @@ def _run(cmd: list[str], cwd: Path) -> None:
 class LocalPostgres:
     """Start with ``start()`` (or ``with LocalPostgres() as pg``); ``port`` is set once it runs."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        self.durable = durable
         self.port = 0
         self.bindir: Path | None = None
         self._prefix: list[str] = []
@@ -105,8 +108,8 @@ class LocalPostgres:
                   "-E", "UTF8", "--locale=C", "--no-sync"], cwd=root)
             for attempt in range(3):   # another process may take the free port before the server does
                 port = _free_port()
-                options = (f"-h 127.0.0.1 -p {port} -k {sockets} -F "
-                           "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+                options = f"-h 127.0.0.1 -p {port} -k {sockets}" + (
+                    "" if self.durable else " -F -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
                 try:
                     _run([*self._prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w",
                           "-t", "60", "-o", options, "start"], cwd=root)
