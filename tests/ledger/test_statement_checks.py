@@ -72,7 +72,7 @@ def _far_transaction(store: Store, tid: int) -> int:
 
 
 def test_references_across_a_gap_of_ids_are_checked_one_by_one(store: Store) -> None:
-    """Migration 0015's quick check (every id between the smallest and largest exists) fails
+    """The posting-lines migration's quick check (every id between the smallest and largest exists) fails
     across a gap; the full check must then accept rows that all exist and refuse a missing one."""
     tid, aid = _posted(store)
     far = _far_transaction(store, tid + 50)

@@ -1,4 +1,4 @@
-"""Migration 0015_posting_lines rebuilds ``ledger_postings`` keyed by (transaction, line): postings
+"""Migration 0017_posting_lines rebuilds ``ledger_postings`` keyed by (transaction, line): postings
 already in a database keep their transaction, account, amount and order, the table stays
 append-only, and the books still recount; downgrading gives posting ids back in the same order."""
 
@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, text
 
 from carepool.errors import CarepoolError
@@ -16,14 +17,22 @@ from carepool.store import ledger_repo as repo
 from carepool.store import maintenance
 from carepool.store.db import migrations_dir, normalise_url, open_store
 
-BEFORE = "0014_icb_users"
+REVISION = "0017_posting_lines"
 # (posting id, transaction id, account id, amount): ids out of transaction order on purpose
 OLD_POSTINGS = [(1, 2, 1, 700), (2, 1, 2, -300), (3, 1, 1, 300), (4, 2, 2, -500), (5, 2, 3, -200)]
 
 
-def _migrate(engine: Engine, target: str, down: bool = False) -> None:
+def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
+    return config
+
+
+BEFORE = str(ScriptDirectory.from_config(_config()).get_revision(REVISION).down_revision)
+
+
+def _migrate(engine: Engine, target: str, down: bool = False) -> None:
+    config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         (command.downgrade if down else command.upgrade)(config, target)
@@ -31,7 +40,7 @@ def _migrate(engine: Engine, target: str, down: bool = False) -> None:
 
 @pytest.fixture
 def old_books(store_url: str) -> Iterator[Engine]:
-    """A database at the revision before 0015 holding a few postings in the old layout."""
+    """A database at the revision before the posting-lines migration holding a few postings in the old layout."""
     engine = create_engine(normalise_url(store_url))
     _migrate(engine, BEFORE)
     with engine.begin() as c:

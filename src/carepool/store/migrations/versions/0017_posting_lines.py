@@ -18,8 +18,8 @@ referenced rows in that range; when every id in the range exists (ids are unique
 every reference holds. Otherwise (a gap in the range) they fall back to the anti-join over the
 distinct referenced ids, so a missing row is still found and refused.
 
-Revision ID: 0015_posting_lines
-Revises: 0014_icb_users
+Revision ID: 0017_posting_lines
+Revises: 0016_information_governance
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015_posting_lines"
-down_revision: str | Sequence[str] | None = "0014_icb_users"
+revision: str = "0017_posting_lines"
+down_revision: str | Sequence[str] | None = "0016_information_governance"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
