@@ -65,7 +65,9 @@ def insert_while(session: Session, writes: Sequence[Rows], work: Callable[[], No
 
     PostgreSQL: the COPYs stream from a helper thread on the session's own connection while
     ``work`` runs here, so the server's inserting and this process's checking use both cores;
-    ``work`` must not touch the session. If ``work`` raises, the error propagates once the
+    ``work`` must not touch the session. Rows may be generators: on PostgreSQL they are drawn in
+    the COPY thread, so the server inserts the first rows while the rest are still being made.
+    If ``work`` raises, the error propagates once the
     COPYs end and the caller's transaction rolls everything back. SQLite (in-process): ``work``
     first, then the inserts.
     """
