@@ -1,4 +1,4 @@
-"""Migration 0017_posting_lines rebuilds ``ledger_postings`` keyed by (transaction, line): postings
+"""Migration 0018_posting_lines rebuilds ``ledger_postings`` keyed by (transaction, line): postings
 already in a database keep their transaction, account, amount and order, the table stays
 append-only, and the books still recount; downgrading gives posting ids back in the same order."""
 
@@ -17,7 +17,7 @@ from carepool.store import ledger_repo as repo
 from carepool.store import maintenance
 from carepool.store.db import migrations_dir, normalise_url, open_store
 
-REVISION = "0017_posting_lines"
+REVISION = "0018_posting_lines"
 # (posting id, transaction id, account id, amount): ids out of transaction order on purpose
 OLD_POSTINGS = [(1, 2, 1, 700), (2, 1, 2, -300), (3, 1, 1, 300), (4, 2, 2, -500), (5, 2, 3, -200)]
 

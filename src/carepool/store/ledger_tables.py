@@ -68,7 +68,7 @@ transactions = Table(
 
 # Keyed by (transaction, line): every read of postings goes by transaction, so this one index
 # serves them all, and ``line`` keeps a transaction's postings in the order given (migration
-# 0017_posting_lines). SQLite keeps the rows in that B-tree itself (WITHOUT ROWID).
+# 0018_posting_lines). SQLite keeps the rows in that B-tree itself (WITHOUT ROWID).
 postings = Table(
     "ledger_postings", metadata,
     Column("transaction_id", ForeignKey("ledger_transactions.id"), primary_key=True, autoincrement=False),

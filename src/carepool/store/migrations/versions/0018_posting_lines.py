@@ -18,8 +18,8 @@ referenced rows in that range; when every id in the range exists (ids are unique
 every reference holds. Otherwise (a gap in the range) they fall back to the anti-join over the
 distinct referenced ids, so a missing row is still found and refused.
 
-Revision ID: 0017_posting_lines
-Revises: 0016_information_governance
+Revision ID: 0018_posting_lines
+Revises: 0017_risk_share_recorded_by
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017_posting_lines"
-down_revision: str | Sequence[str] | None = "0016_information_governance"
+revision: str = "0018_posting_lines"
+down_revision: str | Sequence[str] | None = "0017_risk_share_recorded_by"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
