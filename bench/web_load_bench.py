@@ -244,6 +244,31 @@ async def run(base: str, password: str, n_users: int, seconds: float, think: flo
     return latencies, errors, wall, by_page
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """(CPU seconds of the server process, CPU seconds of its child processes) so far, from /proc.
+
+    The server's own CPU is what its requests share one interpreter lock for; its children (the
+    workbook reader, the worker building the evidence report, the warm-up) run beside it. On a
+    shared machine wall times are noisy, CPU seconds much less so."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(p: int) -> list[str] | None:
+        try:
+            text = Path(f"/proc/{p}/stat").read_text()
+        except OSError:
+            return None
+        return text[text.rindex(")") + 2:].split()     # fields from the state on (the name may hold spaces)
+
+    own = stat(pid)
+    if own is None:
+        return float("nan"), float("nan")
+    children = (int(own[13]) + int(own[14])) / tick     # children that ended and were waited for
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and (fields := stat(int(entry.name))) is not None and fields[1] == str(pid):
+            children += (int(fields[11]) + int(fields[12])) / tick
+    return (int(own[11]) + int(own[12])) / tick, children
+
+
 def pct(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -309,14 +334,22 @@ def one_store(db: str, tmp: Path, args: argparse.Namespace) -> float:
     server = start_server(db, port)
     try:
         base = f"http://{HOST}:{port}"
+        before = cpu_seconds(server.pid)
         plain = asyncio.run(run(base, password, args.users, args.seconds, args.think, args.max_requests,
                                 args.cold))
         report("plain", args, *plain)
+        after = cpu_seconds(server.pid)
+        print(f"  server CPU {after[0] - before[0]:.1f} s in the server process, {after[1] - before[1]:.1f} s "
+              f"in its child processes (load average {os.getloadavg()[0]:.1f})", flush=True)
         if args.mixed:
             beside = Beside()
+            before = cpu_seconds(server.pid)
             mixed = asyncio.run(run(base, password, args.users, args.seconds, args.think, args.max_requests,
                                     False, (workbook, beside, args.upload_every, args.login_every)))
             report("mixed", args, *mixed)
+            after = cpu_seconds(server.pid)
+            print(f"  server CPU {after[0] - before[0]:.1f} s in the server process, {after[1] - before[1]:.1f} s "
+                  f"in its child processes (load average {os.getloadavg()[0]:.1f})", flush=True)
             for kind, seconds in beside.seconds.items():
                 got = [x * 1000 for x in seconds]
                 print(f"  beside: {kind:8s} {len(got):4d} done  p50 {pct(got, 50):.0f} ms  "

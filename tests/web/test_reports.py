@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -136,6 +137,7 @@ def test_the_evidence_report_is_the_evaluations_html_built_once(web_store: Store
         assert "script-src" not in page.headers["content-security-policy"] and "<script" not in page.text
         first = evaluation.evidence_report(web_store, YEAR)
         assert evaluation.evidence_report(web_store, YEAR) is first and first.html == page.text
+        assert first.built_by not in (0, os.getpid()), "built in the app's worker process, not the server's"
         assert first.plans == 0 and "no plan is assured yet" in first.html
         client.cookies.clear()
         log_in(client, BY_KEY["la_lead"].email)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from carepool.programme import load_programme
-from carepool.services import dashboard, plans
+from carepool.services import dashboard, latest_plans
 from carepool.store.db import Store
 
 NO_PLAN = "no plan"
@@ -39,7 +39,7 @@ class Usage:
 
 def _compute(store: Store, year: str) -> dict[str, AreaModels]:
     out: dict[str, AreaModels] = {}
-    for record in plans.list_plans(store, year):
+    for record in latest_plans.latest_by_area(store, year).values():
         pools = record.plan.pools
         out[record.area_code] = AreaModels(record.area_code, tuple(dict.fromkeys(p.model for p in pools)),
                                            tuple(dict.fromkeys(p.governance for p in pools)))

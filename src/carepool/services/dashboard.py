@@ -4,7 +4,10 @@
 The rows for all 151 areas are computed once per store and kept until the plans or the ledger
 change: the cache key is the store's highest plan-event id and highest ledger transaction id
 (both tables are append-only and every plan change appends an event, every posting a
-transaction), so a request reads two numbers instead of recomputing every area.
+transaction), so a request reads two numbers instead of recomputing every area. When they
+move, the table is put together again from parts kept with narrower keys (each area's latest
+plan, the plans in force, the registers, the books' sums), so a draft for one area reads that
+area's plan again and nothing else.
 
 The SPC variation of each area's real monthly series (emergency admissions, BCF1, and delayed
 transfer of care days, BCF4; both ``improvement = decrease``) depends only on the shipped
@@ -23,13 +26,15 @@ from sqlalchemy import func, select
 from carepool.errors import InputError
 from carepool.ledger import accounts
 from carepool.metrics.spc import Improvement, SpcOptions, SpcResult, VariationIcon, parse_date, xmr
-from carepool.programme import load_programme
+from carepool.plans.conditions import Condition
+from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference.series import AreaSeries, delayed_days, nonelective_admissions
-from carepool.services import in_force, ledger, plans
+from carepool.services import in_force, latest_plans, ledger, view_keys
 from carepool.services.areas import geography_of
 from carepool.services.users import User
 from carepool.store import conditions as condition_repo
 from carepool.store import ledger_tables
+from carepool.store import versions as store_versions
 from carepool.store.db import Store
 from carepool.store.plan_tables import PlanEventRow
 
@@ -118,6 +123,19 @@ def store_version(store: Store) -> tuple[int, ...]:
 
 
 ROWS_CACHE = "dashboard.rows"   # store.caches entry; its ``computed`` counts computations (tests, benchmark)
+POSITIONS_CACHE = "dashboard.positions"     # the plans in force, until a version is assured
+REGISTERS_CACHE = "dashboard.registers"     # the conditions registers, until one changes
+MONEY_CACHE = "dashboard.money"             # the books' sums per area, until a transaction is posted
+
+
+def _positions(store: Store, programme: ProgrammeYear) -> dict[str, in_force.InForce]:
+    with store.transaction() as session:
+        return in_force.positions(session, programme)
+
+
+def _registers(store: Store, year: str) -> dict[str, dict[str, Condition]]:
+    with store.transaction() as session:
+        return condition_repo.registers(session, year)
 
 
 def _money_by_area(store: Store) -> dict[str, dict[str, int]]:
@@ -138,12 +156,18 @@ def _money_by_area(store: Store) -> dict[str, dict[str, int]]:
 
 
 def _compute(store: Store, year: str) -> tuple[AreaRow, ...]:
-    latest = {r.area_code: r for r in plans.list_plans(store, year)}
+    """Every area's row from its parts, each part kept until what it depends on moves: a draft for
+    one area reads that area's plan again, not the plans in force, the registers or the books."""
+    latest = latest_plans.latest_by_area(store, year)
     programme = load_programme(year)
+    caches = store.caches
+    positions = caches.named(POSITIONS_CACHE).get(year, view_keys.in_force_version(store, year),
+                                                  lambda: _positions(store, programme))
     with store.transaction() as session:
-        positions = in_force.positions(session, programme)
-        registers = condition_repo.registers(session, programme.id)
-    money = _money_by_area(store)
+        registered = condition_repo.latest_id(session)
+        booked = store_versions.ledger_version(session)
+    registers = caches.named(REGISTERS_CACHE).get(year, registered, lambda: _registers(store, programme.id))
+    money = caches.named(MONEY_CACHE).get("all", booked, lambda: _money_by_area(store))
     spc = area_variations()
     rows: list[AreaRow] = []
     for code, area in sorted(geography_of(programme.id).areas.items()):   # the year's vintage

@@ -5,9 +5,9 @@ and the web) and one area's results.
   optional real exposures (pioneers, vanguards, discharge fund), an optional dose contrast
   (illustrative doses stay a labelled demonstration, never the verdict) and an optional
   planned side. ``carepool evaluate report``, the demo and ``/evidence`` all call it.
-- ``evidence_report(store, year)``: the same for the web, with the store's assured plans as
-  the planned side, cached per store until a plan changes (the key is the store's highest
-  plan-event id, as the dashboard's).
+- ``evidence_report(store, year, workers)``: the same for the web, with the store's plans in
+  force as the planned side, kept in the store's cache until a version is assured (the only
+  change to a plan in force), built in a worker process when the app gives one.
 - ``read_doses`` / ``read_planned_changes``: the analyst's CSV inputs, with located errors.
 - ``area_effects(code)``: the same interrupted time series design the report runs on England
   (negative binomial, month dummies, level and slope change at April 2015, latent-AR(1) errors),
@@ -19,14 +19,11 @@ and the web) and one area's results.
 from __future__ import annotations
 
 import math
-import threading
-import weakref
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-from sqlalchemy.engine import Engine
 
 from carepool.engines.sitrep import evaluation_series
 from carepool.errors import InputError
@@ -49,8 +46,8 @@ from carepool.evaluation.panel import read_table
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.reference.exposures import EXPOSURES, load_exposure
-from carepool.services import in_force
-from carepool.services.dashboard import store_version
+from carepool.services import in_force, view_keys
+from carepool.services.workers import Workers
 from carepool.store.db import Store
 
 # the evidence report: one builder for every caller ------------------------------------------------
@@ -160,38 +157,50 @@ class Evidence:
     html: str
     verdict: str
     plans: int            # assured plans whose planned side the report compares with the real series
+    built_by: int = 0     # the id of the process that built it (a worker's, when the web built it)
 
 
-_reports: weakref.WeakKeyDictionary[Engine, dict[str, tuple[int, Evidence]]] = weakref.WeakKeyDictionary()
-_report_lock = threading.Lock()
+EVIDENCE_CACHE = "evaluation.evidence"   # store.caches entry: one report per year, until a version is assured
 
 
-def evidence_report(store: Store, year: str) -> Evidence:
+def evidence_report(store: Store, year: str, workers: Workers | None = None) -> Evidence:
     """The evaluation's HTML evidence report from the real published series.
 
     The England interrupted time series (real data) decides the verdict by the pre-registered
-    rule; the planned side is the store's assured plans for ``year`` (said to be illustrative
+    rule; the planned side is the store's plans in force for ``year`` (said to be illustrative
     when they are). The store holds no dose per area, so the dose designs are left out (the
-    report says so). Built once per store until a plan changes.
+    report says so). Kept in the store's cache until a version is assured (the only change to a
+    plan in force; drafts, sign-offs and postings leave the report as it is); a burst of
+    requests after that waits for one build. With ``workers`` the build runs in a worker process
+    (seconds of CPU that would otherwise hold this process's interpreter lock).
     """
     programme = load_programme(year)
-    with _report_lock:   # one build at a time: a burst of requests waits for the first
-        events = store_version(store)[0]
-        hit = _reports.get(store.engine, {}).get(programme.id)
-        if hit is not None and hit[0] == events:
-            return hit[1]
-        assured = [r.plan for r in in_force.records_in_force(store, programme.id).values()]
-        changes = [PlannedChange(p.area_code, p.ambition.planned_reduction, p.ambition.delayed_days_reduction)
-                   for p in assured]
-        basis = "none: no plan is assured yet"
-        if assured:
-            basis = f"the {len(assured)} assured plan(s) in this store for {programme.id}"
-            if any(p.illustrative for p in assured):
-                basis += " (illustrative)"
-        report = build_evidence(ReportRequest(planned=changes, plans_basis=basis))
-        evidence = Evidence(report.html, report.verdict.decision, len(assured))
-        _reports.setdefault(store.engine, {})[programme.id] = (events, evidence)
-        return evidence
+    version = view_keys.in_force_version(store, programme.id)
+    return store.caches.named(EVIDENCE_CACHE, max_entries=16).get(
+        programme.id, version, lambda: _build_web_report(store, programme.id, workers))
+
+
+def _build_web_report(store: Store, year: str, workers: Workers | None) -> Evidence:
+    in_force_now = [r.plan for r in in_force.records_in_force(store, year).values()]
+    changes = tuple(PlannedChange(p.area_code, p.ambition.planned_reduction, p.ambition.delayed_days_reduction)
+                    for p in in_force_now)
+    basis = "none: no plan is assured yet"
+    if in_force_now:
+        basis = f"the {len(in_force_now)} assured plan(s) in this store for {year}"
+        if any(p.illustrative for p in in_force_now):
+            basis += " (illustrative)"
+    if workers is None:
+        html, verdict, pid = planned_side_report(changes, basis)
+    else:
+        html, verdict, pid = workers.call(planned_side_report, changes, basis)
+    return Evidence(html, verdict, len(in_force_now), pid)
+
+
+def planned_side_report(changes: tuple[PlannedChange, ...], basis: str) -> tuple[str, str, int]:
+    """(HTML, verdict, the id of the process that built it): the report with ``changes`` as its planned
+    side. Plain data in and out, so a worker process can run it."""
+    report = build_evidence(ReportRequest(planned=changes, plans_basis=basis))
+    return report.html, report.verdict.decision, os.getpid()
 
 
 # one area's interrupted time series on the real series, once per area per process -------------

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from carepool.errors import ConflictError, InputError, NotFound, ValidationFailed
 from carepool.exchange.excel import write_plan_workbook
-from carepool.exchange.excel.isolated import MEMORY_BYTES, SECONDS, read_and_validate_isolated
+from carepool.exchange.excel.isolated import MEMORY_BYTES, SECONDS, read_and_validate_isolated, start_reader
 from carepool.findings import Finding, has_errors
 from carepool.money import Money
 from carepool.plans import lifecycle
@@ -87,6 +87,12 @@ def _workbook_limits() -> tuple[int, float]:
     except ValueError:
         seconds = SECONDS
     return (memory if memory > 0 else MEMORY_BYTES), (seconds if seconds > 0 else SECONDS)
+
+
+def start_workbook_reader() -> None:
+    """Start the worker process that reads workbooks now (a server at start-up), not at the first upload."""
+    memory, _ = _workbook_limits()
+    start_reader(memory_bytes=memory)
 
 
 def check_workbook(path: Path, *, stage: str = "draft") -> PlanCheck:

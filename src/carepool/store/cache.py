@@ -27,17 +27,47 @@ class VersionedCache:
         self.computed = 0                      # how many times a value was computed (tests, benchmarks)
         self._entries: OrderedDict[Hashable, tuple[Hashable, Any]] = OrderedDict()
         self._lock = threading.Lock()
+        self._key_locks: dict[Hashable, threading.Lock] = {}
 
     def get(self, key: Hashable, version: Hashable, compute: Callable[[], T]) -> T:
-        """The value for ``key`` at ``version``: kept, or computed now (outside the lock) and kept."""
+        """The value for ``key`` at ``version``: kept, or computed now and kept.
+
+        One computation per key at a time: a second caller for the same key waits for the first
+        and takes its value if it is at the version asked for (a burst of requests after a change
+        computes once). Other keys are computed meanwhile (the cache's own lock is not held).
+        """
+        hit = self._current(key, version)
+        if hit is not None:
+            return cast(T, hit[0])
+        with self._computing(key):
+            hit = self._current(key, version)
+            if hit is not None:
+                return cast(T, hit[0])
+            value = compute()
+            self.put(key, version, value)
+            return value
+
+    def _current(self, key: Hashable, version: Hashable) -> tuple[Any] | None:
         with self._lock:
             hit = self._entries.get(key)
             if hit is not None and hit[0] == version:
                 self._entries.move_to_end(key)
-                return cast(T, hit[1])
-        value = compute()
-        self.put(key, version, value)
-        return value
+                return (hit[1],)
+        return None
+
+    def _computing(self, key: Hashable) -> threading.Lock:
+        with self._lock:
+            lock = self._key_locks.get(key)
+            if lock is None:
+                if len(self._key_locks) > 4 * self.max_entries:
+                    self._key_locks = {k: v for k, v in self._key_locks.items() if v.locked()}
+                lock = self._key_locks[key] = threading.Lock()
+            return lock
+
+    def last(self, key: Hashable) -> tuple[Hashable, object] | None:
+        """The kept (version, value) of ``key`` whatever its version: what an update can start from."""
+        with self._lock:
+            return self._entries.get(key)
 
     def put(self, key: Hashable, version: Hashable, value: object) -> None:
         with self._lock:

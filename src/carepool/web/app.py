@@ -19,6 +19,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from carepool import __version__
 from carepool.services.areas import default_year
+from carepool.services.workers import Workers
 from carepool.store.db import Store, open_store
 from carepool.web import (
     api,
@@ -64,7 +65,8 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        warmer = Warmer(opened, default_year(opened, settings.year)) if settings.warm_caches else None
+        warmer = (Warmer(opened, default_year(opened, settings.year), workers=app.state.workers)
+                  if settings.warm_caches else None)
         app.state.warmer = warmer
         if warmer is not None:
             warmer.start()
@@ -74,6 +76,7 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
         try:
             yield
         finally:
+            app.state.workers.stop()    # the worker processes (the evidence report's builds)
             if warmer is not None:
                 warmer.stop()           # between two areas: about a second at most
             if store is None:   # the app opened it, so the app closes it
@@ -85,6 +88,7 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
     app.state.settings = settings
     app.state.store = opened
     app.state.warmer = None
+    app.state.workers = Workers(1)    # CPU-bound builds run here, not under this process's interpreter lock
 
     @app.middleware("http")
     async def _count_in_flight(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -21,7 +21,7 @@ from carepool.plans.conditions import Condition
 from carepool.plans.lifecycle import Event, PlanState, Status, Step, next_steps, replay
 from carepool.reference.geography import PlanArea
 from carepool.services import areas as area_service
-from carepool.services import conditions, dashboard, discharge, evaluation, in_force, ledger, plans
+from carepool.services import conditions, dashboard, discharge, evaluation, in_force, ledger, plans, view_keys
 from carepool.services.plans import PlanRecord
 from carepool.services.users import Action, User, require
 from carepool.store.db import Store
@@ -81,7 +81,7 @@ def available_actions(user: User, area: str, record: PlanRecord | None, state: P
     return frozenset(out)
 
 
-MAX_CACHED = 1024   # area views kept per store until plans or the ledger change (the dashboard's key)
+MAX_CACHED = 1024   # area views kept per store, each until its own area's plans, books or conditions change
 VIEWS_CACHE = "web.area_views"
 
 
@@ -97,8 +97,9 @@ def warm_view(store: Store, code: str, year: str) -> None:
 
 
 def _cached_view(store: Store, area: PlanArea, year: str) -> AreaView:
+    """The area's view, read again only when the area's own plans, books or conditions moved."""
     return store.caches.named(VIEWS_CACHE, MAX_CACHED).get(
-        (area.code, year), dashboard.store_version(store), lambda: _read_view(store, area, year))
+        (area.code, year), view_keys.area_version(store, area.code, year), lambda: _read_view(store, area, year))
 
 
 def _read_view(store: Store, area: PlanArea, year: str) -> AreaView:

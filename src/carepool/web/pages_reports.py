@@ -4,8 +4,9 @@
 - ``/areas/{code}/performance``: anyone who may see the area.
 - ``/evidence``: national roles and analysts (the report is about England as a whole). It is the
   evaluation's own self-contained HTML (the one evidence service, with the real exposures:
-  pioneers, vanguards, discharge funds), built from the real series on the first request and
-  cached until a plan changes, served with a CSP that allows only its inline styles.
+  pioneers, vanguards, discharge funds), built from the real series in the app's worker process
+  on the first request and kept until a version is assured (a plan in force changes), served
+  with a CSP that allows only its inline styles.
 """
 
 from __future__ import annotations
@@ -45,9 +46,9 @@ def performance_page(request: Request, code: str, user: CurrentUser) -> Response
 
 @router.get("/evidence", response_class=HTMLResponse)
 def evidence_page(request: Request, user: CurrentUser) -> Response:
-    """Plain ``def``: the first build runs the designs (seconds of CPU) in the threadpool, not the event loop."""
+    """Plain ``def``: a build (seconds of CPU) runs in the app's worker process while this thread waits."""
     if not may_read_evidence(user):
         raise PermissionDenied(f"your role ({user.role.value}) may not read the evidence report")
-    report = evaluation.evidence_report(store_of(request), year_of(request))
+    report = evaluation.evidence_report(store_of(request), year_of(request), request.app.state.workers)
     return HTMLResponse(report.html, headers={"Content-Security-Policy": REPORT_CSP,
                                               "Cache-Control": "private, no-store"})

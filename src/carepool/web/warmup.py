@@ -7,6 +7,8 @@ about a second. The app's lifespan starts a ``Warmer`` (``WebSettings.warm_cache
 
 - fills the dashboard rows cache and every area's view (plan, statements, history: store reads)
   in a daemon thread, once no request is in flight (or after ``MAX_WAIT`` seconds);
+- with the app's worker processes, starts the workbook reader and builds the evidence report in
+  a worker (so neither the first upload nor the first ``/evidence`` waits for a process to start);
 - renders every area's metrics section in a child process at the lowest CPU priority (nice 19)
   and hands each one's HTML to this process as it is done. A thread in this process would share
   the interpreter lock with the request handlers, and when tried it held every request up by
@@ -32,8 +34,9 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from carepool.services import dashboard
+from carepool.services import dashboard, evaluation, plans
 from carepool.services.areas import geography_of
+from carepool.services.workers import Workers
 from carepool.store.db import Store
 from carepool.web import area_data
 
@@ -47,9 +50,11 @@ MAX_WAIT = 1.0     # seconds to wait for no request in flight before computing t
 class Warmer:
     """Fills the dashboard rows cache of ``store`` for ``year`` and each area's metrics section."""
 
-    def __init__(self, store: Store, year: str, *, areas: Sequence[str] | None = None) -> None:
+    def __init__(self, store: Store, year: str, *, areas: Sequence[str] | None = None,
+                 workers: Workers | None = None) -> None:
         self.store = store
         self.year = year
+        self.workers = workers             # the app's worker processes: the evidence report is built there
         self.areas = tuple(sorted(geography_of(year).areas) if areas is None else areas)
         self.in_flight = 0                 # requests being served (kept by the app's middleware)
         self.warmed: list[str] = []        # area codes whose section arrived, in order
@@ -90,6 +95,9 @@ class Warmer:
                     break
                 area_data.warm_view(self.store, code, self.year)
             self._receive(child)
+            if self.workers is not None and not self._stop.is_set():
+                plans.start_workbook_reader()          # an upload's reader is a process, ready before the first
+                evaluation.evidence_report(self.store, self.year, self.workers)    # built in the worker
             if not self._stop.is_set():
                 log.info("caches warmed: dashboard and %d areas in %.1f s", len(self.warmed),
                          time.perf_counter() - started)

@@ -98,6 +98,14 @@ def _refused(path: Path, why: str) -> tuple[WorkbookRead, list[Finding]]:
     return WorkbookRead(None, [finding]), [finding]
 
 
+def start_reader(memory_bytes: int = MEMORY_BYTES) -> None:
+    """Start the worker for ``memory_bytes`` now if it is not running (a server at start-up)."""
+    with _lock:
+        worker = _workers.get(memory_bytes)
+        if worker is None or not worker.process.is_alive():
+            _workers[memory_bytes] = _start(memory_bytes)
+
+
 def read_and_validate_isolated(path: Path, *, ref: ReferenceData, stage: str = "draft",
                                memory_bytes: int = MEMORY_BYTES,
                                seconds: float = SECONDS) -> tuple[WorkbookRead, list[Finding]]:
