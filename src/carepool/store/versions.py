@@ -52,6 +52,16 @@ def conditions_version(session: Session, year: str, area: str) -> int:
 
 
 def area_version(session: Session, year: str, area: str) -> tuple[int, int, int]:
-    """(plan events, ledger transactions, conditions register) of one area: moves when its page may change."""
-    return (plan_versions(session, year, area).get(area, 0), ledger_version(session, area),
-            conditions_version(session, year, area))
+    """(plan events, ledger transactions, conditions register) of one area: moves when its page may change.
+
+    One statement of three indexed maxima, since every area page asks it."""
+    events = (select(func.coalesce(func.max(PlanEventRow.id), 0))
+              .join(PlanRow, PlanEventRow.plan_id == PlanRow.id)
+              .where(PlanRow.area_code == area, PlanRow.year == year).scalar_subquery())
+    txns = (select(func.coalesce(func.max(ledger_tables.transactions.c.id), 0))
+            .where(ledger_tables.transactions.c.area == area).scalar_subquery())
+    conditions = (select(func.coalesce(func.max(AssuranceConditionRow.id), 0))
+                  .where(AssuranceConditionRow.year == year, AssuranceConditionRow.area_code == area)
+                  .scalar_subquery())
+    row = session.execute(select(events, txns, conditions)).one()
+    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
