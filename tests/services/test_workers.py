@@ -16,7 +16,8 @@ def whose(value: int) -> tuple[int, int]:
 
 
 def hungry(megabytes: int) -> int:
-    block = bytearray(megabytes * 1_000_000)
+    block = b"x" * (megabytes * 1_000_000)     # written, so resident
+    time.sleep(1.0)                             # held, as a runaway build holds it
     return len(block)
 
 

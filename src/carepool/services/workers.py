@@ -4,11 +4,12 @@ A web process serves every request with one interpreter lock: seconds of Python 
 report in one of its threads slow every page it serves meanwhile. ``Workers`` runs such a call
 in a separate process instead (a fresh interpreter, ``spawn``, never a fork of a process with
 threads and an open store), with plain data in and out. The pool is bounded (``processes``,
-default one: a second build waits for the first), each worker's address space is capped at its
-size after start-up plus ``memory_bytes`` (``RLIMIT_AS``), each call has ``seconds``, and BLAS
-uses one thread. A worker that ran out of memory, died or overran is killed and the next call
-starts a fresh one. The app owns one ``Workers`` (started with it, stopped with it); the
-functions it runs are module-level (they are named, not pickled as code).
+default one: a second build waits for the first), each call may add ``memory_bytes`` of resident
+memory to the worker's size after start-up (watched every ``WATCH_SECONDS``; an address-space
+cap, as the workbook reader has, was tried and breaks DuckDB, which reserves far more address
+space than it uses), each call has ``seconds``, and BLAS uses one thread. A worker that ran out
+of memory, died or overran is killed and the next call starts a fresh one. The app owns one
+``Workers`` (stopped with it); the functions it runs are module-level (named, not pickled as code).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
-import resource
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -27,7 +28,8 @@ from typing import Any, TypeVar
 from carepool.errors import ConfigurationError
 
 T = TypeVar("T")
-MEMORY_BYTES = 1_500_000_000    # address space a call may add to the worker's own after start-up
+MEMORY_BYTES = 1_500_000_000    # resident memory a call may add to the worker's own after start-up
+WATCH_SECONDS = 0.1             # how often a call's memory is looked at
 SECONDS = 300.0
 START_SECONDS = 120.0           # a fresh interpreter on a busy machine
 
@@ -36,21 +38,20 @@ class WorkerFailed(ConfigurationError):
     """A call in a worker process ran out of memory or time, or the worker died; nothing was returned."""
 
 
-def _address_space() -> int:
+def resident_bytes(pid: int) -> int:
+    """A process's resident memory in bytes (0 when /proc does not say)."""
     try:
-        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
     except (OSError, ValueError, IndexError):
         return 0
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def _serve(pipe: Connection, memory_bytes: int) -> None:
-    """The worker: one BLAS thread, a capped address space, then answer calls until the pipe closes."""
+def _serve(pipe: Connection) -> None:
+    """The worker: one BLAS thread, then answer calls until the pipe closes."""
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
-    limit = _address_space() + memory_bytes
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    pipe.send(("ready", None))
+    pipe.send(("ready", os.getpid()))
     while True:
         try:
             fn, args = pipe.recv()
@@ -69,6 +70,7 @@ def _serve(pipe: Connection, memory_bytes: int) -> None:
 class _Worker:
     process: Any
     pipe: Connection
+    baseline: int = 0             # resident bytes once started: a call may add ``memory_bytes`` to it
 
     def stop(self) -> None:
         self.pipe.close()
@@ -114,10 +116,7 @@ class Workers:
             result: Any = None
             try:
                 worker.pipe.send((fn, args))
-                if worker.pipe.poll(self.seconds):
-                    status, result = worker.pipe.recv()
-                else:
-                    status = "slow"
+                status, result = self._wait(worker)
             except (EOFError, OSError):
                 status = "died"
             self.calls += 1
@@ -133,15 +132,29 @@ class Workers:
         finally:
             self._idle.put(worker)
 
+    def _wait(self, worker: _Worker) -> tuple[str, Any]:
+        """The call's answer, or ("slow" | "memory", None) once it overran its time or memory."""
+        deadline = time.monotonic() + self.seconds
+        limit = worker.baseline + self.memory_bytes
+        while True:
+            if worker.pipe.poll(min(WATCH_SECONDS, max(0.0, deadline - time.monotonic()))):
+                answer: tuple[str, Any] = worker.pipe.recv()
+                return answer
+            if resident_bytes(worker.process.pid) > limit:
+                return "memory", None
+            if time.monotonic() >= deadline:
+                return "slow", None
+
     def _start(self) -> _Worker:
         ctx = multiprocessing.get_context("spawn")
         here, there = ctx.Pipe(duplex=True)
-        process = ctx.Process(target=_serve, args=(there, self.memory_bytes), daemon=True, name="carepool-worker")
+        process = ctx.Process(target=_serve, args=(there,), daemon=True, name="carepool-worker")
         process.start()
         there.close()
         worker = _Worker(process, here)
         try:
             if here.poll(START_SECONDS) and here.recv()[0] == "ready":
+                worker.baseline = resident_bytes(process.pid or 0)
                 with self._lock:
                     self._live.append(worker)
                 return worker
