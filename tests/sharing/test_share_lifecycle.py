@@ -160,8 +160,11 @@ def test_retention_is_enforced_by_purge_and_on_read(env: dict[str, str], tmp_pat
     setup_agreements(env)  # DC-1 keeps received data for 365 days
     assert send(env, write(tmp_path / "care.csv", ROWS))[0] == 0
     assert receive(env, tmp_path / "inbox")[0] == 0
-    code, output = cli(env, "share", "datasets")
+    code, output = cli(env, "share", "datasets", "--on", "2017-09-02")
     assert code == 0 and '"received_on": "2016-09-02"' in output and '"purged_at": null' in output
+    assert '"delete_after": "2017-09-02"' in output and '"status": "held"' in output
+    code, output = cli(env, "share", "datasets", "--on", "2017-09-03")
+    assert code == 0 and '"status": "past retention"' in output
     held = next((tmp_path / "inbox").glob("*.csv"))
 
     code, output = cli(env, "share", "read", "1", "--on", "2017-09-02")  # the last day of retention

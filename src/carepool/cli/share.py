@@ -22,7 +22,13 @@ from carepool.cli.common import DB_OPTION, console, err_console, handled, print_
 from carepool.errors import InputError, PermissionDenied
 from carepool.services import sharing as service
 from carepool.services.sharing import MeshConfig, Thresholds, build_mapping
-from carepool.services.sharing_governance import agreement_from_text, expire_agreement, parse_date, review_agreement
+from carepool.services.sharing_governance import (
+    agreement_from_text,
+    datasets_with_retention,
+    expire_agreement,
+    parse_date,
+    review_agreement,
+)
 from carepool.sharing.agreements import parse_purpose
 from carepool.sharing.objections import Objection
 
@@ -288,14 +294,17 @@ def receive_command(
 
 # held datasets and retention -----------------------------------------------------------------
 @group.command("datasets")
-def datasets(db: str | None = DB_OPTION) -> None:
-    """List held person-level datasets (received, or links under an agreement) and their retention."""
+def datasets(on: str | None = typer.Option(None, "--on", help="Date to report retention at (default today)."),
+             db: str | None = DB_OPTION) -> None:
+    """List held person-level datasets (received, or links under an agreement) and their retention:
+    the last day each may be kept and whether it is held, past retention or purged."""
     with handled():
         with store_at(db) as store:
-            held = service.held_datasets(store)
-        print_json([{"id": d.dataset_id, "kind": d.kind, "agreement": d.agreement_id, "path": d.path,
-                     "source": d.source, "received_on": d.received_on, "rows": d.rows,
-                     "purged_at": d.purged_at} for d in held])
+            held = datasets_with_retention(store, _date(on) if on else date.today())
+        print_json([{"id": h.dataset.dataset_id, "kind": h.dataset.kind, "agreement": h.dataset.agreement_id,
+                     "path": h.dataset.path, "source": h.dataset.source, "received_on": h.dataset.received_on,
+                     "rows": h.dataset.rows, "delete_after": h.retention_ends, "status": h.status,
+                     "purged_at": h.dataset.purged_at} for h in held])
 
 
 @group.command("read")
