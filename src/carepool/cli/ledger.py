@@ -64,8 +64,12 @@ def post_contributions(
     year: str = YEAR_OPTION, area: str | None = AREA_OPTION, db: str | None = DB_OPTION,
     grant: list[str] = typer.Option([], "--grant-received",
                                     help="STREAM=YYYY-MM-DD: when a capital grant arrived (repeatable)."),
+    plan_year: str | None = typer.Option(None, "--plan-year",
+                                         help="The plan year to post, e.g. 2024-25: needed for two-year "
+                                              "plans (2017-19, 2023-25); each year's own figures are posted."),
 ) -> None:
-    """Schedule every assured plan's contributions (monthly instalments, capital grants), budgets and hold-back."""
+    """Schedule every assured plan's contributions (monthly instalments, capital grants), budgets and hold-back
+    for one plan year."""
     with handled():
         received: dict[tuple[str, str], date] = {}
         for item in grant:
@@ -74,9 +78,15 @@ def post_contributions(
                 received[("*", stream.strip())] = date.fromisoformat(day.strip())
             except ValueError:
                 raise InputError(f"'{item}' is not STREAM=YYYY-MM-DD", where="--grant-received") from None
-        done = svc.post_contributions(open_store(db_url(db)), _year(year), area, actor=_actor(),
-                                      capital_received=received)
-        console.print(f"{done.areas} area(s), {done.amount} pooled: posted {done.posted} transaction(s) "
+        try:
+            done = svc.post_contributions(open_store(db_url(db)), _year(year), area, actor=_actor(),
+                                          capital_received=received, plan_year=plan_year)
+        except InputError as exc:
+            if exc.where != "plan year":
+                raise
+            raise InputError(str(exc).removeprefix("plan year: "), where="--plan-year") from None
+        console.print(f"plan year {done.plan_year} of {_year(year)}: "
+                      f"{done.areas} area(s), {done.amount} pooled: posted {done.posted} transaction(s) "
                       f"({done.postings} postings), {done.skipped} already posted")
         for _area, why in done.refused:
             console.print(Text(f"nothing posted: {why}"))

@@ -18,7 +18,13 @@ from carepool.exchange.payments import cells_by_row, read_payments
 from carepool.findings import error, has_errors
 from carepool.ledger import beancount, statements
 from carepool.ledger.balances import TrialBalance
-from carepool.ledger.contributions import capital_streams, schedule_contributions, scheme_budgets
+from carepool.ledger.contributions import (
+    capital_streams,
+    plan_year_to_post,
+    pooled_in_year,
+    schedule_contributions,
+    scheme_budgets,
+)
 from carepool.ledger.periods import ClosedPeriod, financial_year, parse_period
 from carepool.ledger.settlement import RiskShare, Settlement, settle_pool
 from carepool.ledger.spend import Payment, check_payments, spend_transactions
@@ -53,6 +59,7 @@ class Posted:
     postings: int
     amount: Money
     refused: tuple[tuple[str, str], ...] = ()   # (area, why) assured but not funded: nothing posted
+    plan_year: str = ""                          # contributions: the plan year posted ("2023-24")
 
 
 def assured_plans(session: Session, year: str, area: str | None = None) -> dict[str, Plan]:
@@ -78,28 +85,34 @@ def performance_element(programme: ProgrammeYear, plan: Plan) -> Money:
 
 
 def contribution_batch(plan: Plan, programme: ProgrammeYear,
-                       capital_received: Mapping[tuple[str, str], date] | None = None) -> list[Transaction]:
-    """Contributions, scheme budgets (memo) and the performance sum held back, for one plan."""
-    batch = schedule_contributions(plan, programme, capital_received) + scheme_budgets(plan, programme)
+                       capital_received: Mapping[tuple[str, str], date] | None = None,
+                       plan_year: str | None = None) -> list[Transaction]:
+    """Contributions, scheme budgets (memo) and the performance sum held back, for one plan and plan year."""
+    batch = (schedule_contributions(plan, programme, capital_received, plan_year)
+             + scheme_budgets(plan, programme, plan_year))
     held = hold_back_transaction(plan, programme, performance_element(programme, plan))
     return batch + ([held] if held is not None else [])
 
 
 def post_contributions(store: Store, year: str, area: str | None = None, *, actor: str = ACTOR,
                        at: datetime | None = None,
-                       capital_received: Mapping[tuple[str, str], date] | None = None) -> Posted:
+                       capital_received: Mapping[tuple[str, str], date] | None = None,
+                       plan_year: str | None = None) -> Posted:
+    """Post every plan in force's contributions and scheme budgets for one plan year (a two-year
+    programme must be told which: each year's own figures, in its own financial year)."""
     programme = load_programme(year)
+    label = plan_year_to_post(programme, plan_year)
     with store.transaction() as session:
         plans = assured_plans(session, programme.id, area)
         refused = tuple(sorted(in_force.refusals(session, programme, area).items()))
-        batch = [t for p in plans.values() for t in contribution_batch(p, programme, capital_received)]
+        batch = [t for p in plans.values() for t in contribution_batch(p, programme, capital_received, label)]
         registers = condition_repo.registers(session, programme.id)
         for code, plan in sorted(plans.items()):   # money held while an assurance condition is open
             if registers.get(code):
                 batch += hold_batch(session, programme, plan, registers[code], performance_element(programme, plan))
         result = repo.post_batch(session, batch, f"contributions {programme.id}", actor, at or now())
     return Posted("contributions", len(plans), result.posted, result.skipped, result.postings,
-                  Money(sum(p.pooled_total.pence for p in plans.values())), refused)
+                  Money(sum(pooled_in_year(p, programme, label).pence for p in plans.values())), refused, label)
 
 
 def import_spend(store: Store, path: Path, area: str | None = None, *, actor: str = ACTOR,
