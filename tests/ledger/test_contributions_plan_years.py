@@ -11,8 +11,8 @@ from datetime import date
 import pytest
 
 from carepool.errors import InputError
-from carepool.ledger import balances, schedule_contributions, scheme_budgets
 from carepool.ledger import accounts as acc
+from carepool.ledger import balances, schedule_contributions, scheme_budgets
 from carepool.plans.model import Plan
 from carepool.plans.sample_2023 import sample_plan_2023
 from carepool.programme import ProgrammeYear, load_programme
@@ -76,8 +76,11 @@ def test_each_plan_year_posts_only_its_own_scheme_budgets(two_year: Plan) -> Non
 
 
 def test_the_two_years_are_posted_under_different_keys(two_year: Plan) -> None:
-    a = {t.key for t in schedule_contributions(two_year, Y2325, plan_year="2023-24") + scheme_budgets(two_year, Y2325, "2023-24")}
-    b = {t.key for t in schedule_contributions(two_year, Y2325, plan_year="2024-25") + scheme_budgets(two_year, Y2325, "2024-25")}
+    def keys(label: str) -> set[str]:
+        txns = schedule_contributions(two_year, Y2325, plan_year=label) + scheme_budgets(two_year, Y2325, label)
+        return {t.key for t in txns}
+
+    a, b = keys("2023-24"), keys("2024-25")
     assert a and b and not a & b
 
 
@@ -90,7 +93,8 @@ def test_a_two_year_plan_without_a_named_plan_year_is_refused_not_posted_whole(t
         schedule_contributions(two_year, Y2325, plan_year="2025-26")
 
 
-def test_a_one_year_plan_is_posted_as_before_with_or_without_its_year_named(plan: Plan, programme: ProgrammeYear) -> None:
+def test_a_one_year_plan_is_posted_as_before_with_or_without_its_year_named(
+        plan: Plan, programme: ProgrammeYear) -> None:
     y = programme
     assert schedule_contributions(plan, y) == schedule_contributions(plan, y, plan_year="2015-16")
     assert scheme_budgets(plan, y) == scheme_budgets(plan, y, plan_year="2015-16")
