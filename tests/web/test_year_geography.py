@@ -59,6 +59,7 @@ def test_a_2023_area_plan_goes_through_the_years_signatories_to_assured(client: 
     assert page.status_code == 200 and "North Yorkshire" in page.text and "Better Care Fund 2025-26" in page.text
     assert 'name="signatory_council_chief_executive"' in page.text
     assert 'name="signatory_council_s151_officer"' in page.text and "cannot be delegated" in page.text
+    assert "is an area of the 2023 geography, so there is no series to evaluate" in page.text
     unnamed = _decide(client, token, "sign-off", signatory_council_chief_executive="Richard Flinton")
     assert unnamed.status_code == 422 and "council s151 officer" in unnamed.text
     assert _status(client) == "draft", "a refused sign-off records nothing"

@@ -209,6 +209,7 @@ def render_section(code: str) -> Markup:
     on_2015 = area_service.geography_of(area_service.FALLBACK_YEAR).knows(area.code)
     return Markup(TEMPLATES.get_template("area_metrics.html").render(
         area=area, charts=metric_charts(area), effects=evaluation.area_effects(area.code) if on_2015 else (),
+        not_on_2015=not on_2015,
         window=evaluation.WINDOW_MONTHS, unclear=evaluation.UNCLEAR))
 
 
