@@ -151,6 +151,15 @@ class Plan:
         return total(line.amount for line in self.funding)
 
     @property
+    def pooled_by_plan_year(self) -> tuple[tuple[str, Money], ...]:
+        """What is pooled in each plan year of a two-year plan, in order (empty for a one-year plan)."""
+        out: dict[str, int] = {}
+        for line in self.funding:
+            if line.plan_year:
+                out[line.plan_year] = out.get(line.plan_year, 0) + line.amount.pence
+        return tuple((label, Money(out[label])) for label in sorted(out))
+
+    @property
     def schemes_total(self) -> Money:
         return total(s.amount for s in self.schemes)
 
