@@ -83,8 +83,12 @@ class Warmer:
 
     def _run(self) -> None:
         started = time.perf_counter()
+        beside: threading.Thread | None = None
         try:
             child = self._start_child()
+            if self.workers is not None:   # the processes start beside the rest, not after the sections
+                beside = threading.Thread(target=self._warm_workers, name="carepool-warm-workers", daemon=True)
+                beside.start()
             deadline = time.monotonic() + MAX_WAIT
             while self.in_flight > 0 and time.monotonic() < deadline and not self._stop.wait(0.01):
                 pass
@@ -95,9 +99,8 @@ class Warmer:
                     break
                 area_data.warm_view(self.store, code, self.year)
             self._receive(child)
-            if self.workers is not None and not self._stop.is_set():
-                plans.start_workbook_reader()          # an upload's reader is a process, ready before the first
-                evaluation.evidence_report(self.store, self.year, self.workers)    # built in the worker
+            if beside is not None:
+                beside.join()
             if not self._stop.is_set():
                 log.info("caches warmed: dashboard and %d areas in %.1f s", len(self.warmed),
                          time.perf_counter() - started)
@@ -109,6 +112,16 @@ class Warmer:
         finally:
             self._end_child()
             self.done.set()
+
+    def _warm_workers(self) -> None:
+        """Start the workbook reader (so the first upload does not wait for a process) and build the
+        evidence report in the app's worker (so the first ``/evidence`` does not wait for a build)."""
+        try:
+            plans.start_workbook_reader()
+            if self.workers is not None and not self._stop.is_set():
+                evaluation.evidence_report(self.store, self.year, self.workers)
+        except Exception:              # never fatal: an upload or /evidence starts them itself
+            log.exception("starting the worker processes at start-up failed; the first use starts them")
 
     def _start_child(self) -> subprocess.Popen[bytes]:
         # a fresh interpreter (never a fork of a process with threads and an open store), one BLAS
