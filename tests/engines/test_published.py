@@ -1,4 +1,4 @@
-"""The real published series load through the loaders, with quirks reported, and add up."""
+"""The real published series as engine tables: the same values as their one reader, quirks reported, adding up."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ def test_quirks_are_reported_not_fixed() -> None:
     mar = nonelective_by_area_month()
     fractional = [f for f in mar.findings if "fractional count" in f.message]
     assert {f.message.split(": ")[-1] for f in fractional} == {"462003.1", "4459.1"}
+    assert mar.england["2012-11"] == 462003            # rounded and reported, not dropped
     assert any(f.rule == "published.mar.unmapped_commissioner" and f.location.field == "X24"
                for f in mar.findings)
     blanks = [f for f in delayed_days_by_area_month().findings if "missing value" in f.message]
@@ -64,3 +65,11 @@ def test_greater_manchester_ascof_series() -> None:
     trafford = {(r["measure"], r["period"]): r["value"] for r in rows if r["area_code"] == "E08000009"}
     assert trafford[("ASCOF2B1", "2015/16")] == 93.4
     assert trafford[("ASCOF2A2", "2014/15")] == 543.0
+
+
+def test_the_engine_tables_carry_the_one_readers_area_values() -> None:
+    from carepool.reference.series import delayed_days, nonelective_admissions
+    mar, dtoc = nonelective_admissions(), delayed_days()
+    assert nonelective_by_area_month().by_area_month() == mar.values
+    assert delayed_days_by_area_month().by_area_month() == dtoc.values
+    assert "2012-06" in mar.estimated and "2013-04" not in mar.estimated

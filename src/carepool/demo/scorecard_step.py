@@ -54,8 +54,8 @@ def run_demo_step(store: Store, out_dir: Path, year_id: str, progress: Callable[
 def areas_with_step_changes() -> set[str]:
     """Areas served by a CCG whose published admissions halve or double from one month to the next."""
     ref = load_reference()
-    codes = {q.split()[1].rstrip(":") for q in nonelective_admissions().quirks if q.startswith("MAR ") and
-             (" fell from " in q or " rose from " in q)}
+    codes = {str(f.location.field) for f in nonelective_admissions().findings
+             if f.rule == "published.mar.sudden_change"}
     out: set[str] = set()
     for code in codes:
         if code in ref.ccgs_2013 or code in ref.ccgs_2015:

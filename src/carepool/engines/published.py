@@ -1,9 +1,11 @@
-"""The real published series, read through the same loaders and schemas as person-level data.
+"""The real published series as tidy Arrow tables for the engines and the SPC charts.
 
-Each function returns a ``PublishedSeries``: a tidy Arrow table (one row per area and month,
-or per area and year for ASCOF), England totals as published, and findings for every row that
-was quarantined or could not be mapped (fractional MAR counts, blank DToC cells, commissioners
-that are not CCGs). Usable directly for SPC charts and evaluation panels.
+MAR admissions and DToC delayed days come from their one reader, ``reference.series`` (so every
+caller sees the same area values); the Greater Manchester ASCOF files, read only here, go
+through the same loaders and schemas as person-level data. Each function returns a
+``PublishedSeries``: one row per area and month (or per area and year for ASCOF), England totals
+as published, and the findings (fractional MAR counts, blank DToC cells, commissioners that are
+not CCGs, quarantined rows).
 """
 
 from __future__ import annotations
@@ -14,12 +16,11 @@ from functools import lru_cache
 
 import pyarrow as pa
 
-from carepool.activity.published import ASCOF, DTOC, MAR, OrgMonth, dtoc_to_areas, mar_to_areas
-from carepool.activity.schemas import Schema
+from carepool.activity.published import ASCOF
 from carepool.engines.loader import validate_file
 from carepool.findings import Finding, warning
-from carepool.reference import load_reference
 from carepool.reference.load import data_path
+from carepool.reference.series import AreaSeries, delayed_days, nonelective_admissions
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,6 @@ def england_by_financial_year(series: PublishedSeries) -> dict[str, int]:
     return out
 
 
-def _read(file: str, schema: Schema) -> tuple[list[dict[str, object]], list[Finding]]:
-    good, bad, _ = validate_file(data_path(file), schema, known_areas=())
-    findings = [warning(f"published.{schema.name}.quarantined", str(r["reason"]), file=file, row=int(r["row"]))
-                for r in bad.select(["row", "reason"]).to_pylist()]
-    return good.to_pylist(), findings
-
-
 def _tidy(name: str, values: dict[tuple[str, str], int]) -> pa.Table:
     keys = sorted(values)
     return pa.table({
@@ -69,47 +63,28 @@ def _tidy(name: str, values: dict[tuple[str, str], int]) -> pa.Table:
     })
 
 
+def _published(name: str, series: AreaSeries) -> PublishedSeries:
+    return PublishedSeries(name, _tidy(name, series.values), dict(series.england), series.findings)
+
+
 @lru_cache(maxsize=1)
 def nonelective_by_area_month() -> PublishedSeries:
     """MAR non-elective G&A admissions (FFCEs) per HWB area and month, Apr 2012 - Dec 2019."""
-    rows, findings = _read("mar_commissioner_monthly.csv", MAR)
-    col = "nonelective_ga_admissions_total_ffce"
-    england = {str(r["period"]): int(float(str(r[col]))) for r in rows if r["org_name"] == "England"}
-    org_months = [OrgMonth(str(r["period"]), str(r["org_code"] or ""), str(r["parent_code"] or ""),
-                           int(float(str(r[col])))) for r in rows if r["org_name"] != "England"]
-    values, mapped = mar_to_areas(org_months, load_reference())
-    return PublishedSeries("nonelective_admissions", _tidy("nonelective", values), england,
-                           tuple(findings + mapped))
+    return _published("nonelective_admissions", nonelective_admissions())
 
 
 @lru_cache(maxsize=1)
 def delayed_days_by_area_month() -> PublishedSeries:
     """DToC delayed days per HWB area and month (total of NHS, social care and both)."""
-    rows, findings = _read("dtoc_delayed_days_la_monthly.csv", DTOC)
-    england = {str(r["period"]): int(str(r["delayed_days_total"])) for r in rows
-               if r["la_name_published"] == "England"}
-    values, mapped = dtoc_to_areas(
-        ((str(r["period"]), str(r["utla15_code"] or ""), str(r["la_name_published"]),
-          int(str(r["delayed_days_total"]))) for r in rows), load_reference())
-    return PublishedSeries("delayed_days", _tidy("delayed_days", values), england,
-                           tuple(findings + mapped))
+    return _published("delayed_days", delayed_days("delayed_days_total"))
 
 
 @lru_cache(maxsize=1)
 def delayed_days_by_responsible() -> dict[tuple[str, str], tuple[int, int, int]]:
     """(area, month) -> (NHS, social care, both) delayed days, where all three are published."""
-    rows, _ = _read("dtoc_delayed_days_la_monthly.csv", DTOC)
-    ref = load_reference()
-    out: dict[tuple[str, str], tuple[int, int, int]] = {}
-    for r in rows:
-        area = ref.utla_to_area.get(str(r["utla15_code"] or ""))
-        parts = (r["delayed_days_nhs"], r["delayed_days_social_care"], r["delayed_days_both"])
-        if area is None or any(p is None for p in parts):
-            continue
-        old = out.get((area, str(r["period"])), (0, 0, 0))
-        out[(area, str(r["period"]))] = (old[0] + int(str(parts[0])), old[1] + int(str(parts[1])),
-                                         old[2] + int(str(parts[2])))
-    return out
+    nhs, care, both = (delayed_days(c).values for c in
+                       ("delayed_days_nhs", "delayed_days_social_care", "delayed_days_both"))
+    return {key: (nhs[key], care[key], both[key]) for key in sorted(nhs) if key in care and key in both}
 
 
 def ascof_greater_manchester() -> PublishedSeries:

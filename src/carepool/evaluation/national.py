@@ -56,7 +56,8 @@ def national_evaluation(doses: Mapping[str, float] | None = None, *, doses_basis
                         placebos: bool = True) -> NationalEvaluation:
     """Run ITS on England and, with ``doses``, the high- versus low-pooling designs."""
     notes = ["England series are the published England rows (April 2012 onwards).",
-             "Area admissions start April 2013: the MAR is by PCT before then and no PCT lookup ships."]
+             "Area admissions start April 2013: the MAR is by PCT before then, and area values for PCT months are "
+             "only estimates."]
     if doses is not None:
         unknown = sorted(set(doses) - set(load_reference().areas))
         if unknown:

@@ -112,6 +112,9 @@ def _fy(period: str) -> str:
     return f"{start}-{(start + 1) % 100:02d}"
 
 
+UNREADABLE = ("published.mar.unreadable", "published.dtoc.missing")   # cells the reader could not use
+
+
 def actual_changes(year_before: str = "2014-15", year_after: str = "2015-16",
                    ref: ReferenceData | None = None) -> Actuals:
     """Actual admissions and delayed-days changes from the shipped published series."""
@@ -129,9 +132,8 @@ def actual_changes(year_before: str = "2014-15", year_after: str = "2015-16",
                 england[k][years.index(_fy(period))] += value
     if not england[0][0] or not england[1][0]:
         raise InputError(f"no published England rows for {year_before}: years run 2012-13 to 2019-20")
-    bad = tuple(q for series in sources for q in series.quirks
-                if "blank or '-'" in q or "not a number" in q
-                if len(q.split()) > 1 and q.split()[1][:4].isdigit() and _fy(q.split()[1]) in years)
+    bad = tuple(f"{f.location.file} {f.message}" for series in sources for f in series.findings
+                if f.rule in UNREADABLE and _fy(f.message[:7]) in years)
     adm, dtoc = per_area
     areas = tuple(
         AreaActual(code, ref.areas[code].name, Change(*adm[code]), Change(*dtoc[code])) for code in ref.areas)

@@ -1,8 +1,9 @@
 """Area x month panels of the real published series shipped in ``reference/data``.
 
 Emergency admissions: MAR non-elective FFCEs by CCG, shared to HWB areas by exact population
-shares. The MAR is by PCT before April 2013 and no PCT-to-area lookup ships, so area panels of
-admissions start in April 2013; the England series starts in April 2012. Delayed days: DToC by
+shares. The MAR is by PCT before April 2013 and the reader's area values for those months are
+estimates (split like the same month a year later), so area panels of admissions start in
+April 2013; the England series starts in April 2012. Delayed days: DToC by
 local authority, grouped into plan areas. Areas with a blank or '-' cell in the window are
 left out and named, never filled in.
 """

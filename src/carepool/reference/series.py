@@ -1,12 +1,14 @@
-"""The published monthly series mapped to HWB areas: emergency admissions and delayed days.
+"""The one reader of the published monthly series, mapped to HWB areas: emergency admissions
+and delayed days. Plan baselines, the demo, the dashboard, the scorecard, the evaluation and
+the SPC charts (through ``engines/published.py``) all read them here.
 
-- Non-elective admissions: NHS England MAR (commissioner basis) by CCG from April 2013; each
-  CCG's count is split across the areas it serves by population (July 2015 boundaries,
-  largest remainder, so area figures add up exactly to the CCG's). 2013-15 CCGs map to their
-  2015 successor first (00F/00G/00H -> 13T). PCT-era months (before April 2013) have no
-  PCT-to-area lookup in the reference data and are not mapped (reported).
-- Delayed days: NHS England DToC SitRep by local authority, mapped to areas by ONS code.
-Quirks in the sources (blank or '-' cells, fractional counts) are reported, never fixed silently.
+- Non-elective admissions: NHS England MAR (commissioner basis); mapped to areas by
+  ``published_mapping.mar_to_areas`` (CCG-area population links, largest remainder, mergers
+  found in the series, PCT months before April 2013 split like the same month a year later).
+- Delayed days: NHS England DToC SitRep by local authority, mapped by ``dtoc_to_areas``.
+Quirks in the sources (blank or '-' cells, fractional counts, unmapped commissioners) are
+findings located by file, row (1 = first data row, as the loaders count) and field, never
+fixed silently; a cell that cannot be read leaves the areas it serves without a value that month.
 """
 
 from __future__ import annotations
@@ -17,8 +19,13 @@ from functools import lru_cache
 from itertools import pairwise
 
 from carepool.errors import NotFound
-from carepool.money import apportion_int
+from carepool.findings import Finding, warning
 from carepool.reference.load import load_reference, read_rows
+from carepool.reference.published_mapping import FIRST_CCG_MONTH, OrgMonth, dtoc_to_areas, mar_to_areas
+
+MAR_FILE = "mar_commissioner_monthly.csv"
+MAR_COLUMN = "nonelective_ga_admissions_total_ffce"
+DTOC_FILE = "dtoc_delayed_days_la_monthly.csv"
 
 
 @dataclass(frozen=True)
@@ -28,8 +35,14 @@ class AreaSeries:
     name: str
     values: dict[tuple[str, str], int]
     england: dict[str, int]
-    quirks: tuple[str, ...] = field(default=())
+    findings: tuple[Finding, ...] = field(default=())
     missing: frozenset[tuple[str, str]] = frozenset()  # area-months with an unreadable source cell
+    estimated: frozenset[str] = frozenset()             # months whose area values are estimates (PCT era)
+
+    @property
+    def quirks(self) -> tuple[str, ...]:
+        """The findings' messages (what was odd in the source, as published)."""
+        return tuple(f.message for f in self.findings)
 
     def periods(self) -> list[str]:
         return sorted({p for _, p in self.values})
@@ -69,73 +82,59 @@ def _count(raw: str) -> Decimal | None:
 
 @lru_cache(maxsize=1)
 def nonelective_admissions() -> AreaSeries:
-    ref = load_reference()
-    quirks: list[str] = []
-    by_area: dict[tuple[str, str], int] = {}
+    """MAR non-elective G&A admissions (FFCEs) by area and month, and England as published."""
+    found: list[Finding] = []
     england: dict[str, int] = {}
-    unmapped_pct_months: set[str] = set()
-    x24_months: set[str] = set()
-    by_ccg: dict[str, dict[str, int]] = {}
-    missing: set[tuple[str, str]] = set()
-    for row in read_rows("mar_commissioner_monthly.csv"):
-        period = row["period"]
-        value = _count(row["nonelective_ga_admissions_total_ffce"])
-        where = f"mar_commissioner_monthly.csv {period} {row['org_code'] or row['org_name']}"
+    org_months: list[OrgMonth] = []
+    unreadable: list[tuple[str, str]] = []
+    for row_number, row in enumerate(read_rows(MAR_FILE), start=1):
+        period, code, raw = row["period"], row["org_code"] or "", row[MAR_COLUMN]
+        value = _count(raw)
         if value is None:
-            quirks.append(f"{where}: not a number ({row['nonelective_ga_admissions_total_ffce']!r}); "
-                          "the areas it serves have no value that month")
-            if row["org_code"] and period >= "2013-04" and row["org_code"] in ref.ccgs_2013:
-                missing.update((link.area_code, period) for link in ref.links_for_ccg(row["org_code"]))
+            found.append(warning("published.mar.unreadable", f"{period} {code or row['org_name']}: {MAR_COLUMN} is "
+                                 f"not a number ({raw!r}); the areas it serves have no value that month",
+                                 file=MAR_FILE, row=row_number, field=MAR_COLUMN))
+            unreadable.append((code, period))
             continue
         if value != value.to_integral_value():
-            quirks.append(f"{where}: fractional count {value} as published; rounded to the nearest whole")
+            found.append(warning("published.mar.fractional", f"{period} {code or row['org_name']}: {MAR_COLUMN}: "
+                                 f"fractional count as published, rounded to the nearest whole: {value}",
+                                 file=MAR_FILE, row=row_number, field=MAR_COLUMN))
         count = int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-        if row["org_name"] == "England" and not row["org_code"]:
+        if row["org_name"] == "England" and not code:
             england[period] = count
-            continue
-        if row["org_code"] == "X24":
-            x24_months.add(period)
-            continue
-        if period < "2013-04":
-            unmapped_pct_months.add(period)
-            continue
-        try:
-            successor = ref.ccg(row["org_code"]).successor
-        except NotFound:  # unknown codes are reported, not fatal
-            quirks.append(f"{where}: unknown commissioner code; skipped")
-            continue
-        by_ccg.setdefault(row["org_code"], {})[period] = count
-        links = ref.links_for_ccg(successor)
-        parts = apportion_int(count, [link.population for link in links])
-        for link, part in zip(links, parts, strict=True):
-            key = (link.area_code, period)
-            by_area[key] = by_area.get(key, 0) + part
-    if unmapped_pct_months:
-        quirks.append(f"{len(unmapped_pct_months)} PCT-era months before 2013-04 are not mapped to areas "
-                      "(no PCT-to-area lookup in the reference data); England totals are kept")
-    quirks.extend(_sudden_drops(by_ccg))
-    if x24_months:
-        quirks.append(f"X24 NHS ENGLAND (directly commissioned activity) in {len(x24_months)} months is in the "
-                      "England total but belongs to no area")
+        elif code:
+            org_months.append(OrgMonth(period, code, row["parent_code"] or "", count))
+    ref = load_reference()
+    values, mapped = mar_to_areas(org_months, ref)
+    by_ccg: dict[str, dict[str, int]] = {}
+    for r in org_months:
+        if r.period >= FIRST_CCG_MONTH and (r.org_code in ref.ccgs_2013 or r.org_code in ref.ccgs_2015):
+            by_ccg.setdefault(r.org_code, {})[r.period] = r.value
+    missing = {(link.area_code, period) for code, period in unreadable
+               if code in ref.ccgs_2013 or code in ref.ccgs_2015 for link in ref.links_for_ccg(code)}
     for key in missing:
-        by_area.pop(key, None)
-    return AreaSeries("non-elective G&A admissions (FFCEs), MAR", by_area, england, tuple(quirks),
-                      frozenset(missing))
+        values.pop(key, None)
+    estimated = frozenset(p for _, p in values if p < FIRST_CCG_MONTH)
+    return AreaSeries("non-elective G&A admissions (FFCEs), MAR", values, england,
+                      (*found, *mapped, *_sudden_drops(by_ccg)), frozenset(missing), estimated)
 
 
-def _sudden_drops(by_org: dict[str, dict[str, int]]) -> list[str]:
+def _sudden_drops(by_org: dict[str, dict[str, int]]) -> list[Finding]:
     """Month-on-month halvings or doublings: likely a provider missing from (or back in) the
     return, e.g. Birmingham CrossCity and Solihull from July 2014. Kept as published and
     reported, so that analysts can decide."""
-    out: list[str] = []
+    out: list[Finding] = []
     for org, months in sorted(by_org.items()):
         periods = sorted(months)
         for before, after in pairwise(periods):
             a, b = months[before], months[after]
             if min(a, b) > 0 and (b * 2 < a or a * 2 < b):
                 change = "fell" if b < a else "rose"
-                out.append(f"MAR {org} {after}: {change} from {a:,} to {b:,} in a month; possibly a provider "
-                           "missing from (or back in) the return; kept as published")
+                out.append(warning("published.mar.sudden_change",
+                                   f"MAR {org} {after}: {change} from {a:,} to {b:,} in a month; possibly a "
+                                   "provider missing from (or back in) the return; kept as published",
+                                   file=MAR_FILE, field=org))
     return out
 
 
@@ -149,29 +148,27 @@ def delayed_days(column: str = "delayed_days_total") -> AreaSeries:
     if column not in DTOC_COLUMNS:
         raise NotFound(f"no delayed-days column '{column}' (one of {', '.join(DTOC_COLUMNS)})")
     ref = load_reference()
-    quirks: list[str] = []
-    by_area: dict[tuple[str, str], int] = {}
+    found: list[Finding] = []
     england: dict[str, int] = {}
+    readable: list[tuple[str, str, str, int]] = []
     missing: set[tuple[str, str]] = set()
-    for row in read_rows("dtoc_delayed_days_la_monthly.csv"):
-        period = row["period"]
-        raw = row[column].strip()
-        where = f"dtoc_delayed_days_la_monthly.csv {period} {row['la_name_published']}"
+    for row_number, row in enumerate(read_rows(DTOC_FILE), start=1):
+        period, name, raw = row["period"], row["la_name_published"], row[column].strip()
         value = _count(raw) if raw not in ("", "-") else None
-        area = ref.utla_to_area.get(row["utla15_code"])
         if value is None:
-            quirks.append(f"{where}: blank or '-' as published; treated as missing (not zero)")
+            found.append(warning("published.dtoc.missing", f"{period} {name}: {column}: missing value "
+                                 f"({raw or 'blank'} as published); treated as missing, not zero", file=DTOC_FILE,
+                                 row=row_number, field=column))
+            area = ref.utla_to_area.get(row["utla15_code"])
             if area is not None:
                 missing.add((area, period))
             continue
-        if row["la_name_published"].strip().lower() == "england":
+        if name.strip().lower() == "england":
             england[period] = int(value)
-            continue
-        if area is None:
-            continue  # Wales/Scotland/outside-GB rows and post-2019 Dorset codes
-        key = (area, period)
-        by_area[key] = by_area.get(key, 0) + int(value)
+        else:
+            readable.append((period, row["utla15_code"], name, int(value)))
+    values, mapped = dtoc_to_areas(readable, ref)
     for key in missing:
-        by_area.pop(key, None)
-    return AreaSeries(f"delayed transfer of care days ({column}), DToC SitRep", by_area, england,
-                      tuple(quirks), frozenset(missing))
+        values.pop(key, None)
+    return AreaSeries(f"delayed transfer of care days ({column}), DToC SitRep", values, england,
+                      (*found, *mapped), frozenset(missing))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carepool.activity.published import OrgMonth, dtoc_to_areas, mar_to_areas
 from carepool.reference import load_reference
+from carepool.reference.published_mapping import OrgMonth, dtoc_to_areas, mar_to_areas
 
 
 def test_a_ccg_in_two_areas_is_split_exactly_by_population() -> None:
