@@ -92,3 +92,83 @@ def test_the_cli_names_the_plan_year_it_posts(store_url: str) -> None:
     assert "plan year 2024-25 of bcf-2023-25" in out
     assert str(Money(sum(f.amount.pence for f in plan.funding if f.plan_year == "2024-25"))) in out
     assert money_in_books(store)[0] == sum(f.amount.pence for f in plan.funding if f.plan_year == "2024-25")
+
+
+# Reproduction (settle-years): `settle` closed only 2023-24 and could not settle 2024-25 at all (its
+# settlement keys named only the programme, so a second year's settlement was "already posted").
+
+
+def pool_money(store: Store, start: str, end: str) -> dict[str, int]:
+    """Each pool's contributions dated from ``start`` to ``end`` (ISO dates), in pence."""
+    txns = [t for t in ledger.area_transactions(store, AREA) if start <= t.on.isoformat() <= end]
+    out: dict[str, int] = {}
+    for (_, pool, account), v in balances(txns).items():
+        if acc.is_contribution(account):
+            out[pool] = out.get(pool, 0) - v
+    return out
+
+
+def test_each_plan_year_is_settled_on_its_own_money_and_closes_its_own_year(store: Store) -> None:
+    plan = assure_2023_25(store)
+    ledger.post_contributions(store, YEAR, plan_year="2023-24")
+    ledger.post_contributions(store, YEAR, plan_year="2024-25")   # the later year posted before settling
+    first_money = pool_money(store, "2023-04-01", "2024-03-31")
+    second_money = pool_money(store, "2024-04-01", "2025-03-31")
+    assert first_money and second_money and first_money != second_money
+
+    first = ledger.settle(store, YEAR, AREA, plan_year="2023-24")
+    assert {s.pool: s.net for s in first} == {p.id: first_money.get(p.id, 0) for p in plan.pools}
+    assert all(t.on.isoformat() <= "2024-04-01" for s in first for t in s.transactions)
+    assert [c.period.label for c in ledger.closed_periods(store, AREA)] == ["2023-24"]
+
+    carried = {s.pool: s.retained + sum(c.carried_forward for c in s.capital) for s in first}
+    second = ledger.settle(store, YEAR, AREA, plan_year="2024-25")
+    assert len(second) == len(plan.pools)
+    # 2024-25's own contributions plus whatever 2023-24 carried forward into it; nothing of 2023-24's else
+    assert {s.pool: s.net + sum(c.unspent for c in s.capital) for s in second} == {
+        p.id: second_money.get(p.id, 0) + carried.get(p.id, 0) for p in plan.pools}
+    assert all(t.transactions for t in second)     # posted: not mistaken for 2023-24's settlement
+    keys = [t.key for s in second for t in s.transactions]
+    assert keys and all(":2024-25:" in k for k in keys if not k.startswith("open:"))
+    assert [c.period.label for c in ledger.closed_periods(store, AREA)] == ["2023-24", "2024-25"]
+    assert ledger.settle(store, YEAR, AREA, plan_year="2024-25") == []      # settled once only
+
+
+def test_a_later_plan_year_cannot_be_settled_before_the_earlier_one(store: Store) -> None:
+    assure_2023_25(store)
+    ledger.post_contributions(store, YEAR, plan_year="2023-24")
+    ledger.post_contributions(store, YEAR, plan_year="2024-25")
+    with pytest.raises(InputError, match=r"settle 2023-24 .*before 2024-25"):
+        ledger.settle(store, YEAR, AREA, plan_year="2024-25")
+    assert ledger.closed_periods(store, AREA) == []
+    with pytest.raises(InputError, match="2023-24, 2024-25"):
+        ledger.settle(store, YEAR, AREA)      # a two-year plan's settlement names its plan year
+
+
+def test_the_settlement_preview_shows_the_plan_year_it_would_settle(store: Store) -> None:
+    assure_2023_25(store)
+    ledger.post_contributions(store, YEAR, plan_year="2023-24")
+    ledger.post_contributions(store, YEAR, plan_year="2024-25")
+    preview = ledger.settlement_preview(store, YEAR, AREA)
+    assert preview.plan_year == "2023-24" and not preview.closed
+    assert {s.pool: s.net for s in preview.settlements} == pool_money(store, "2023-04-01", "2024-03-31")
+    ledger.settle(store, YEAR, AREA, plan_year="2023-24")
+    after = ledger.settlement_preview(store, YEAR, AREA)
+    assert after.plan_year == "2024-25" and not after.closed
+    ledger.settle(store, YEAR, AREA, plan_year="2024-25")
+    done = ledger.settlement_preview(store, YEAR, AREA)
+    assert done.plan_year == "2024-25" and done.closed and done.settlements == ()
+
+
+def test_the_cli_settles_a_named_plan_year_and_refuses_without_one(store_url: str) -> None:
+    store = open_store(store_url)
+    assure_2023_25(store)
+    ledger.post_contributions(store, YEAR, plan_year="2023-24")
+    refused = CliRunner().invoke(app, ["ledger", "settle", "--year", YEAR, "--db", store_url])
+    assert refused.exit_code != 0 and "--plan-year" in refused.output
+    early = CliRunner().invoke(app, ["ledger", "settle", "--year", YEAR, "--plan-year", "2024-25", "--db", store_url])
+    assert early.exit_code != 0 and "settle 2023-24" in " ".join(early.output.split())
+    done = CliRunner().invoke(app, ["ledger", "settle", "--year", YEAR, "--plan-year", "2023-24", "--db", store_url])
+    assert done.exit_code == 0, done.output
+    assert "plan year 2023-24 of bcf-2023-25" in " ".join(done.output.split())
+    assert [c.period.label for c in ledger.closed_periods(store, AREA)] == ["2023-24"]

@@ -104,13 +104,22 @@ def import_spend(file: Path = typer.Argument(..., help="Payments file (.csv or .
 
 
 @group.command("settle")
-def settle(year: str = YEAR_OPTION, area: str | None = AREA_OPTION, db: str | None = DB_OPTION) -> None:
+def settle(year: str = YEAR_OPTION, area: str | None = AREA_OPTION, db: str | None = DB_OPTION,
+           plan_year: str | None = typer.Option(None, "--plan-year",
+                                                help="The plan year to settle, e.g. 2023-24: needed for two-year "
+                                                     "plans (2017-19, 2023-25), settled one year at a time, in order."),
+           ) -> None:
     """Settle each pool's year by fund, to the penny, and close the year: the revenue over/underspend by
     the risk share (less what the agreement keeps in the pool), capital carried forward or (DFG in
     two-tier areas) passed to the district councils, and next year's brought-forward balances."""
     with handled():
-        results = svc.settle(open_store(db_url(db)), _year(year), area, actor=_actor())
-        table = Table(title=f"Settlement {_year(year)}")
+        try:
+            results = svc.settle(open_store(db_url(db)), _year(year), area, actor=_actor(), plan_year=plan_year)
+        except InputError as exc:
+            if exc.where != "plan year":
+                raise
+            raise InputError(str(exc).removeprefix("plan year: "), where="--plan-year") from None
+        table = Table(title=f"Settlement {svc.settlement_name(_year(year), plan_year)}")
         for column in ("area", "pool", "revenue net (underspend +)", "risk-share parts", "kept in pool",
                        "capital carried forward", "capital to district councils"):
             table.add_column(column)

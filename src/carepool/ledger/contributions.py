@@ -45,18 +45,23 @@ def fund_of_stream(capital: frozenset[str] | set[str], stream: str) -> str:
     return acc.CAPITAL if stream in capital else acc.REVENUE
 
 
-def plan_year_to_post(programme: ProgrammeYear, plan_year: str | None = None) -> str:
-    """The plan year (financial year label, '2023-24') whose money is posted.
+def plan_years(programme: ProgrammeYear) -> tuple[str, ...]:
+    """The programme's plan years in order (financial year labels; a one-year programme has one)."""
+    return programme.plan_years or (financial_year(programme.start.year).label,)
+
+
+def plan_year_to_post(programme: ProgrammeYear, plan_year: str | None = None, doing: str = "post") -> str:
+    """The plan year (financial year label, '2023-24') whose money is posted (or settled: ``doing``).
 
     A one-year programme has one (naming it is optional); a two-year programme must be told
     which, since posting its whole period into one year would put money in the wrong year.
     """
-    years = programme.plan_years or (financial_year(programme.start.year).label,)
+    years = plan_years(programme)
     if plan_year is None:
         if len(years) == 1:
             return years[0]
-        raise InputError(f"{programme.id} plans cover {', '.join(years)}: name the plan year to post "
-                         "(each year's money is posted in its own financial year)", where="plan year")
+        raise InputError(f"{programme.id} plans cover {', '.join(years)}: name the plan year to {doing} "
+                         "(each year's money is in its own financial year)", where="plan year")
     if plan_year not in years:
         raise InputError(f"'{plan_year}' is not a plan year of {programme.id} ({', '.join(years)})",
                          where="plan year")

@@ -163,7 +163,7 @@ def settle_pool(
     postings = settlement_postings(parts)
     txn = None
     if postings:
-        txn = transaction(f"settle:{plan.year}:{plan.area_code}:{pool}", plan.area_code, pool, when.end,
+        txn = transaction(f"settle:{when.year}:{plan.area_code}:{pool}", plan.area_code, pool, when.end,
                           Kind.SETTLEMENT.value, f"Year-end risk-share settlement ({agreement.kind})", postings)
     made = (txn, retained_transaction(plan, pool, retained, when), capital_transaction(plan, pool, capital, when),
             opening_transaction(plan, pool, retained, capital, when))

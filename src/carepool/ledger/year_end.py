@@ -27,7 +27,7 @@ UNATTRIBUTED = "unattributed"   # capital spent on a scheme the plan does not na
 class YearEnd:
     """The year being closed and where capital goes, for one area."""
 
-    year: str                                       # plan year id, e.g. 'bcf-2015-16'
+    year: str                                       # 'bcf-2015-16'; a two-year plan's year: 'bcf-2023-25:2024-25'
     start: date
     end: date
     district_streams: frozenset[str] = frozenset()  # capital streams passed to district councils here

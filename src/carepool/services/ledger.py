@@ -6,14 +6,14 @@ any of them posts nothing twice (transactions carry idempotency keys).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from carepool.errors import NotFound, ValidationFailed
+from carepool.errors import InputError, NotFound, ValidationFailed
 from carepool.exchange.payments import cells_by_row, read_payments
 from carepool.findings import error, has_errors
 from carepool.ledger import beancount, statements
@@ -21,11 +21,12 @@ from carepool.ledger.balances import TrialBalance
 from carepool.ledger.contributions import (
     capital_streams,
     plan_year_to_post,
+    plan_years,
     pooled_in_year,
     schedule_contributions,
     scheme_budgets,
 )
-from carepool.ledger.periods import ClosedPeriod, financial_year, parse_period
+from carepool.ledger.periods import ClosedPeriod, parse_period
 from carepool.ledger.settlement import RiskShare, Settlement, settle_pool
 from carepool.ledger.spend import Payment, check_payments, spend_transactions
 from carepool.ledger.transactions import Transaction, reversal
@@ -207,78 +208,117 @@ def risk_shares(store: Store, area: str, year: str) -> dict[str, RiskShare | Non
         return {pool.id: repo.risk_share(session, area, programme.id, pool.id) for pool in plan.pools}
 
 
-def year_end_for(programme: ProgrammeYear, area: str) -> YearEnd:
-    """The year being closed for ``area``, and where its capital goes: in a two-tier county the
+def year_end_for(programme: ProgrammeYear, area: str, plan_year: str | None = None) -> YearEnd:
+    """The plan year being closed for ``area`` (a two-year programme's is named: its own financial
+    year, and its own settlement keys), and where its capital goes: in a two-tier county the
     streams the programme passes to district councils (the DFG) go to its districts (named from
     the year's geography vintage; an unknown list is said plainly, never guessed)."""
-    period = financial_year(programme.start.year)
+    label = plan_year_to_post(programme, plan_year, "settle")
+    period = parse_period(label)
+    year = f"{programme.id}:{label}" if len(plan_years(programme)) > 1 else programme.id
     try:
         place = tiers(programme.vintage, area)
     except NotFound:
-        return YearEnd(programme.id, period.start, period.end)
+        return YearEnd(year, period.start, period.end)
     passed = frozenset(s.id for s in programme.streams
                        if s.passed_to == "district_council") if place.two_tier else frozenset()
-    return YearEnd(programme.id, period.start, period.end, passed & capital_streams(programme),
+    return YearEnd(year, period.start, period.end, passed & capital_streams(programme),
                    place.districts, place.name)
 
 
 @dataclass(frozen=True)
 class SettlementPreview:
-    """What settling the year would post for one area now, or that the year is already closed."""
+    """What settling the plan year would post for one area now, or that the year is already closed."""
 
     area: str
     year: str
     closed: bool
     settlements: tuple[Settlement, ...]
+    plan_year: str = ""      # the plan year ('2023-24') the preview settles
 
 
 def _settlements(session: Session, programme: ProgrammeYear, plans: Mapping[str, Plan],
-                 closed: set[str]) -> list[Settlement]:
+                 closed: set[str], plan_year: str) -> list[Settlement]:
     out: list[Settlement] = []
     for code, plan in sorted(plans.items()):
         if code in closed:
             continue
         txns = repo.transactions(session, area=code)
-        when = year_end_for(programme, code)
+        when = year_end_for(programme, code, plan_year)
         for pool in plan.pools:
             agreement = repo.risk_share(session, code, programme.id, pool.id) or RiskShare()
             out.append(settle_pool(plan, pool.id, txns, agreement, when))
     return out
 
 
-def _closed_years(session: Session, programme: ProgrammeYear, plans: Mapping[str, Plan]) -> set[str]:
-    label = financial_year(programme.start.year).label
-    return {c.area for c in repo.closed_periods(session, plans) if c.period.label == label}
+def _closed_years(session: Session, areas: Iterable[str], label: str) -> set[str]:
+    """The areas whose plan year ``label`` is closed."""
+    return {c.area for c in repo.closed_periods(session, list(areas)) if c.period.label == label}
 
 
-def settlement_preview(store: Store, year: str, area: str) -> SettlementPreview:
-    """The settlement ``settle`` would post for ``area`` now (computed the same way; nothing written)."""
+def _require_earlier_settled(session: Session, programme: ProgrammeYear, areas: Iterable[str], label: str) -> None:
+    """A plan year settles only after the plan years before it: its books open with what they carry forward."""
+    years = plan_years(programme)
+    for earlier in years[:years.index(label)]:
+        open_areas = sorted(set(areas) - _closed_years(session, areas, earlier))
+        if open_areas:
+            raise InputError(f"settle {earlier} of {programme.id} before {label} (not yet settled for "
+                             f"{', '.join(open_areas)}): {label}'s books open with what {earlier} carries forward",
+                             where="plan year")
+
+
+def plan_year_to_settle(store: Store, year: str, area: str) -> str:
+    """The plan year the area settles next: the earliest not yet closed (the last if all are)."""
     programme = load_programme(year)
+    years = plan_years(programme)
+    with store.transaction() as session:
+        closed = {c.period.label for c in repo.closed_periods(session, [area])}
+    return next((y for y in years if y not in closed), years[-1])
+
+
+def settlement_name(year: str, plan_year: str | None) -> str:
+    """What a settlement closes, for people: 'bcf-2015-16', or 'plan year 2024-25 of bcf-2023-25'."""
+    programme = load_programme(year)
+    label = plan_year_to_post(programme, plan_year, "settle")
+    return f"plan year {label} of {programme.id}" if len(plan_years(programme)) > 1 else programme.id
+
+
+def settlement_preview(store: Store, year: str, area: str, plan_year: str | None = None) -> SettlementPreview:
+    """The settlement ``settle`` would post for ``area`` now (computed the same way; nothing written);
+    without ``plan_year``, of the plan year the area settles next."""
+    programme = load_programme(year)
+    label = plan_year_to_post(programme, plan_year or plan_year_to_settle(store, year, area), "settle")
     with store.transaction() as session:
         plans = assured_plans(session, programme.id, area)
-        closed = _closed_years(session, programme, plans)
+        closed = _closed_years(session, plans, label)
         return SettlementPreview(area, programme.id, area in closed,
-                                 tuple(_settlements(session, programme, plans, closed)))
+                                 tuple(_settlements(session, programme, plans, closed, label)), label)
 
 
 def settle(store: Store, year: str, area: str | None = None, *, actor: str = ACTOR,
-           at: datetime | None = None, expected: str | None = None) -> list[Settlement]:
-    """Settle every pool's year by fund, then close the year (per area): the revenue over/underspend
-    by its risk share (less what the agreement keeps in the pool), capital by stream (to district
-    councils or carried forward), and next year's brought-forward balances. With ``expected`` (one
-    area's books' version token, as shown), nothing is done if the books have moved since."""
+           at: datetime | None = None, expected: str | None = None,
+           plan_year: str | None = None) -> list[Settlement]:
+    """Settle every pool's plan year by fund, then close that year (per area): the revenue
+    over/underspend by its risk share (less what the agreement keeps in the pool), capital by stream
+    (to district councils or carried forward), and next year's brought-forward balances. Only the
+    transactions dated in the plan year count; a two-year programme is settled one named plan year at
+    a time, in order. With ``expected`` (one area's books' version token, as shown), nothing is done
+    if the books have moved since."""
     if expected is not None and area is None:
         raise ValueError("a version token binds the settlement of one area: name the area")
     programme = load_programme(year)
-    period = financial_year(programme.start.year)
+    label = plan_year_to_post(programme, plan_year, "settle")
+    period = parse_period(label)
     with store.transaction() as session:
         if area is not None:
             ledger_version.require(session, area, expected, "settled")
         plans = assured_plans(session, programme.id, area)
-        closed = _closed_years(session, programme, plans)
-        out = _settlements(session, programme, plans, closed)
+        closed = _closed_years(session, plans, label)
+        _require_earlier_settled(session, programme, set(plans) - closed, label)
+        out = _settlements(session, programme, plans, closed, label)
         batch = [txn for result in out for txn in result.transactions]
-        repo.post_batch(session, batch, f"settlement {programme.id}", actor, at or now())
+        source = f"settlement {programme.id}" + (f" {label}" if len(plan_years(programme)) > 1 else "")
+        repo.post_batch(session, batch, source, actor, at or now())
         for code in sorted(set(plans) - closed):
             repo.close_period(session, code, period, actor, at or now())
     return out

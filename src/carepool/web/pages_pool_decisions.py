@@ -133,13 +133,17 @@ def settlement_page(request: Request, code: str, user: CurrentUser, done: str = 
     except NotFound:
         preview = None
     rows = _settlement_rows(preview) if preview is not None else []
+    settling = ledger.settlement_name(preview.year, preview.plan_year) if preview is not None else ""
     return render(request, "pool_settlement.html", pool_context(request, user, area, preview=preview, rows=rows,
-                                                               done=done))
+                                                               done=done, settling=settling))
 
 
 @router.post("/areas/{code}/ledger/settle")
 def settle(request: Request, code: str, user: CurrentUser, form: CheckedForm) -> Response:
     area = managed_area(user, code)
+    shown = form.get("plan_year")   # the plan year the page showed; else the one the area settles next
+    plan_year = shown.strip() if isinstance(shown, str) and shown.strip() else ledger.plan_year_to_settle(
+        store_of(request), year_of(request), area.code)
     ledger.settle(store_of(request), year_of(request), area.code, actor=user.email,
-                  expected=shown_version(form))
+                  expected=shown_version(form), plan_year=plan_year)
     return _back(area, "settlement", "settled")
