@@ -180,6 +180,8 @@ def test_the_plan_journey_in_chromium(browser: Browser, base_url: str, shots: Pa
     assert chair.inner_text("#status").strip() == "submitted"
 
     assurer = _person(browser, base_url, "assurer")
+    assert assurer.locator("tr[data-area]").count() == 25, "the first page of areas"
+    assurer.goto("/?per_page=all")
     assert assurer.locator("tr[data-area]").count() == 151
     _check(assurer, shots, "06-dashboard-national")
     assurer.goto(f"/areas/{OWN}")
@@ -203,7 +205,7 @@ def test_the_plan_journey_in_chromium(browser: Browser, base_url: str, shots: Pa
 
 def test_the_accounts_and_error_pages_are_accessible(browser: Browser, base_url: str, shots: Path) -> None:
     admin = _person(browser, base_url, "admin")
-    admin.click("text=Accounts")
+    admin.click("#account >> text=Accounts")
     assert admin.locator("#people tbody tr").count() == len(PEOPLE)
     _check(admin, shots, "09-accounts")
     admin.goto("/areas/NOWHERE")
@@ -213,7 +215,7 @@ def test_the_accounts_and_error_pages_are_accessible(browser: Browser, base_url:
 
 def test_the_programme_years_page_is_accessible(browser: Browser, base_url: str, shots: Path) -> None:
     analyst = _person(browser, base_url, "analyst")
-    analyst.click("text=Programme years compared")
+    analyst.click("#service-navigation >> text=Years")
     analyst.select_option("#year-a", "bcf-2020-21")
     analyst.click("button:has-text('Compare')")
     assert "a=bcf-2020-21" in analyst.url

@@ -28,6 +28,7 @@ ROUTES: dict[str, tuple[str, str, frozenset[str]]] = {
     "books": ("GET", "/areas/{a}/books.beancount", EVERYONE),
     "performance quarters": ("GET", "/areas/{a}/performance", EVERYONE),
     "personal budgets": ("GET", "/areas/{a}/budgets", EVERYONE),
+    "where the money goes": ("GET", "/areas/{a}/money", EVERYONE),
     "a personal budget": ("GET", "/areas/{a}/budgets/P00001", frozenset({"pool_manager"})),   # person-level
     "api area": ("GET", "/api/areas/{a}", EVERYONE),
     "upload page": ("GET", "/areas/{a}/upload", frozenset({"la_lead", "ccg_lead", "pool_manager"})),

@@ -1,4 +1,8 @@
-"""The national dashboard of the 151 areas (HTML and CSV); sort and filter by query parameters."""
+"""The national dashboard of the 151 areas (HTML and CSV): filter, sort and page by query parameters.
+
+The page shows one page of areas (25 by default) with rounded amounts (web/amounts.py); its
+column headers are sort links (web/paging.py). The CSV download has every row, to the penny.
+"""
 
 from __future__ import annotations
 
@@ -13,17 +17,23 @@ from markupsafe import Markup
 from sqlalchemy.engine import Engine
 
 from carepool.cell_text import SafeWriter
-from carepool.money import Money
 from carepool.plans.lifecycle import Status
 from carepool.services import budgets, commissioning
 from carepool.services import dashboard as data
 from carepool.services.users import User
+from carepool.web import paging
 from carepool.web.render import TEMPLATES, render
 from carepool.web.session import current_user, store_of
 from carepool.web.year_choice import year_of
 
 router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
+MONEY_COLUMNS = (("pooled", "Pool"), ("spend", "Spend"), ("earned", "Performance sum earned"),
+                 ("paid_to_acute", "Paid to hospitals"))
+SORT_COLUMNS = (("name", "Area", False), ("status", "Plan status", False),
+                *((key, label, True) for key, label in MONEY_COLUMNS),
+                ("admissions_variation", "BCF1 variation", False), ("delayed_variation", "BCF4 variation", False))
+SORT_LABELS = {"code": "area code", "region": "region", "name": "area name", **{k: v for k, v, _ in SORT_COLUMNS[1:]}}
 
 
 def _rows(request: Request, user: User, status: str | None, q: str | None, sort: str,
@@ -58,8 +68,8 @@ def _table_body(request: Request, rows: list[data.AreaRow], models: dict[str, co
     if hit is not None and hit[0][0] is source and hit[0][1] is models and hit[0][2] is people:
         return hit[1]
     html = Markup(TEMPLATES.get_template("_dashboard_rows.html").render(
-        rows=rows, money=Money, variation_label=data.variation_label, metrics=data.METRICS, models=models,
-        people=people))
+        rows=rows, variation_label=data.variation_label, metrics=data.METRICS, models=models,
+        people=people, money_columns=MONEY_COLUMNS))
     with _fragments_lock:
         if len(_fragments) >= MAX_FRAGMENTS:
             _fragments.clear()
@@ -83,25 +93,36 @@ def _budget_people(request: Request) -> dict[str, int]:
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, user: CurrentUser, status: str | None = None,
-                    q: Annotated[str | None, Query(max_length=100)] = None, sort: str = "code",
-                    order: str = "asc", model: Annotated[str | None, Query(max_length=100)] = None,
-                    governance: Annotated[str | None, Query(max_length=100)] = None) -> Response:
+              q: Annotated[str | None, Query(max_length=100)] = None, sort: str = "code",
+              order: str = "asc", model: Annotated[str | None, Query(max_length=100)] = None,
+              governance: Annotated[str | None, Query(max_length=100)] = None,
+              page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+              per_page: Annotated[str, Query(max_length=5)] = paging.DEFAULT_PAGE_SIZE) -> Response:
     year = year_of(request)
+    size = paging.page_size(per_page)
     rows = _rows(request, user, status, q, sort, order)
     models = commissioning.area_models(store_of(request), year)
     who_uses = commissioning.usage([r.code for r in rows], models, year)
     rows = _by_model(rows, models, model, governance)
-    totals = {k: Money(sum(getattr(r, k) for r in rows)) for k in ("pooled", "spend", "earned", "paid_to_acute")}
+    totals = {k: sum(getattr(r, k) for r in rows) for k, _ in MONEY_COLUMNS}
+    paged = paging.paginate(rows, page, size)
+    params = {"q": q or "", "status": status or "", "model": model or "", "governance": governance or "",
+              "sort": sort, "order": order,
+              "per_page": per_page if per_page != paging.DEFAULT_PAGE_SIZE else ""}
     statuses = [data.NO_PLAN, *(s.value for s in Status)]
     model_choices, governance_choices = commissioning.choices(year)
     return render(request, "dashboard.html", {
-        "rows": rows, "totals": totals, "status": status or "", "q": q or "", "sort": sort, "order": order,
-        "statuses": statuses, "sorts": data.SORTS, "money": lambda p: Money(p),
+        "rows": paged.items, "paged": paged, "numbers": paging.page_numbers(paged.page, paged.pages),
+        "link": lambda n: "/" + paging.query(params, page=n),
+        "headers": paging.sort_headers(SORT_COLUMNS, sort, order, params, "/"), "sort_label": SORT_LABELS[sort],
+        "page_sizes": paging.PAGE_SIZES, "per_page": per_page, "money_columns": MONEY_COLUMNS,
+        "totals": totals, "status": status or "", "q": q or "", "sort": sort, "order": order,
+        "statuses": statuses, "sorts": data.SORTS,
         "metrics": data.METRICS, "model": model or "", "governance": governance or "",
         "model_choices": [*model_choices, *(m for m in who_uses.models if m not in model_choices)],
         "governance_choices": [*governance_choices, *(g for g in who_uses.governance if g not in governance_choices)],
         "who_uses": who_uses,
-        "table_body": _table_body(request, rows, models, _budget_people(request))})
+        "table_body": _table_body(request, paged.items, models, _budget_people(request))})
 
 
 @router.get("/dashboard.csv")

@@ -13,9 +13,12 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from carepool.web import amounts, charts
 from carepool.web.session import csrf_token, signed_in
 
 TEMPLATES = Jinja2Templates(directory=str(resources.files("carepool.web") / "templates"))
+# rounded overview amounts and chart shares, for every template (_amount.html, _bars.html)
+TEMPLATES.env.globals.update(short=amounts.short, exact=amounts.exact, share=charts.share)
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
