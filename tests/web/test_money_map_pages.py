@@ -82,8 +82,8 @@ def test_the_tile_map_colours_every_area_by_its_variation_with_a_legend_and_a_ta
     for metric in ("admissions", "delayed"):
         page = unescape(client.get("/map", params={"metric": metric}).text)
         icons = dashboard.area_variations()[metric]
-        tiles = re.findall(r'<a href="/areas/(E\d+)" data-area="\1">\s*<rect [^>]*fill="(#\w+)" data-icon="(\w+)">',
-                           page)
+        tiles = re.findall(r'<a href="/areas/(E\d+)" data-area="\1" aria-label="[^"]+">\s*'
+                           r'<rect [^>]*fill="(#\w+)" data-icon="(\w+)">', page)
         assert len(tiles) == len(load_reference().areas) == 151
         assert all(icon == icons.get(code, dashboard.NO_DATA) for code, _, icon in tiles)
         legend = dict(re.findall(r'<li data-icon="(\w+)">.*?: (\d+)</li>', page))

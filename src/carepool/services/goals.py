@@ -6,6 +6,7 @@ file written by ``carepool metrics compute``; answers with ``metrics.goals.GoalR
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
@@ -29,24 +30,40 @@ def financial_year_label(year_id: str) -> str:
 def goals_for(plan: Plan, year_id: str, metrics_file: str | Path, *, period: str | None = None) -> list[GoalRow]:
     """Each of the plan's metrics that the year names: goal, actual for ``period`` (default the
     year's first financial year) and the SPC icons of the area's monthly series to that year's end."""
-    path = Path(metrics_file)
-    if not path.exists():
+    return goals_by_area([plan], year_id, metrics_file, period=period)[plan.area_code]
+
+
+def goals_by_area(plans: Sequence[Plan], year_id: str, metrics_file: str | Path | None, *,
+                  period: str | None = None) -> dict[str, list[GoalRow]]:
+    """``goals_for`` of many plans (one per area), reading the metrics file once; with no file, the
+    goals alone (no actuals, no icons)."""
+    path = Path(metrics_file) if metrics_file is not None else None
+    if path is not None and not path.exists():
         raise InputError("no such metrics file (write one with carepool metrics compute)", where=str(path))
     programme = load_programme(year_id)
     specs = {m.code: (m.name, m.unit, m.improvement) for m in programme.metrics}
     label = period or financial_year_label(year_id)
     last_month = f"{int(label[:4]) + 1}-03"
-    table = pq.read_table(path, columns=["metric", "grain", "period", "area_code", "value"])
-    yearly: dict[str, float | None] = {}
-    monthly: dict[str, list[tuple[date, float]]] = {}
+    areas = {p.area_code for p in plans}
+    if path is None:
+        return {p.area_code: goal_rows(p.metrics, specs, {}, {}) for p in plans}
+    try:
+        table = pq.read_table(path, columns=["metric", "grain", "period", "area_code", "value"],
+                              filters=[("area_code", "in", sorted(areas))] if areas else None)
+    except Exception as exc:   # pyarrow raises several kinds for a file that is not a metrics table
+        raise InputError(f"cannot read the metrics file: {exc}", where=str(path)) from exc
+    yearly: dict[str, dict[str, float | None]] = {a: {} for a in areas}
+    monthly: dict[str, dict[str, list[tuple[date, float]]]] = {a: {} for a in areas}
     for row in table.to_pylist():
-        if row["area_code"] != plan.area_code or row["metric"] not in specs:
+        area = row["area_code"]
+        if area not in areas or row["metric"] not in specs:
             continue
         if row["grain"] == "year" and row["period"] == label:
-            yearly[row["metric"]] = row["value"]
+            yearly[area][row["metric"]] = row["value"]
         elif row["grain"] == "month" and row["value"] is not None and row["period"] <= last_month:
-            monthly.setdefault(row["metric"], []).append(
+            monthly[area].setdefault(row["metric"], []).append(
                 (date(int(row["period"][:4]), int(row["period"][5:7]), 1), float(row["value"])))
-    for series in monthly.values():
-        series.sort()
-    return goal_rows(plan.metrics, specs, yearly, monthly)
+    for by_metric in monthly.values():
+        for series in by_metric.values():
+            series.sort()
+    return {p.area_code: goal_rows(p.metrics, specs, yearly[p.area_code], monthly[p.area_code]) for p in plans}

@@ -21,6 +21,7 @@ from enum import StrEnum
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from carepool.errors import ConflictError, InputError, NotFound, PermissionDenied
 from carepool.plans.sample import hwb_code, sample_plan
@@ -108,6 +109,7 @@ class User:
     role: Role
     areas: tuple[str, ...]
     session_epoch: int = 0
+    disabled: bool = False      # an administrator disabled the account: no log-in
 
     @property
     def national(self) -> bool:
@@ -130,7 +132,7 @@ def require(user: User, action: Action, area: str | None = None) -> None:
 
 def _user(row: WebUserRow) -> User:
     return User(row.id, row.email, row.name, row.org_code, row.org_kind, Role(row.role), tuple(row.areas),
-                row.session_epoch)
+                row.session_epoch, row.disabled_at is not None)
 
 
 def _checked(email: str, password: str, org_kind: str, role: str, areas: list[str],
@@ -214,6 +216,8 @@ def authenticate(store: Store, email: str, password: str, *, at: datetime | None
         row = session.scalars(select(WebUserRow).where(WebUserRow.email == email.strip().lower())).first()
         matches = _password_matches(row.password_hash if row is not None else None, password)
         locked = row is not None and row.locked_until is not None and row.locked_until > at
+        if row is not None and matches and row.disabled_at is not None:
+            raise PermissionDenied(DISABLED)
         if row is not None and matches and not locked:
             if row.failed_logins or row.locked_until is not None:
                 row.failed_logins, row.locked_until = 0, None
@@ -227,8 +231,50 @@ def user_for_identity(store: Store, email: str) -> User:
         row = session.scalars(select(WebUserRow).where(WebUserRow.email == email.strip().lower())).first()
         if row is None:
             raise PermissionDenied(f"{email} has no carepool account; ask an administrator to add one")
+        if row.disabled_at is not None:
+            raise PermissionDenied(DISABLED)
         if row.locked_until is not None and row.locked_until > now_utc():
             raise PermissionDenied("This account is locked after too many failed log-ins; try again later.")
+        return _user(row)
+
+
+DISABLED = "This account is disabled; ask an administrator."
+
+
+def _account(session: Session, user_id: int) -> WebUserRow:
+    row = session.get(WebUserRow, user_id)
+    if row is None:
+        raise NotFound(f"no user with id {user_id}")
+    return row
+
+
+def change_role(store: Store, by: User, user_id: int, *, role: str, areas: list[str]) -> User:
+    """An administrator gives an account another role (and areas); the organisation stays, so the
+    role must suit its kind. Takes effect on the person's next page."""
+    require(by, Action.MANAGE_USERS)
+    with store.transaction() as session:
+        row = _account(session, user_id)
+        known, codes = _checked(row.email, "x" * MIN_PASSWORD, row.org_kind, role, areas)
+        if row.id == by.id and known is not Role.ADMINISTRATOR:
+            raise InputError("you cannot take away your own administrator role", where="role")
+        row.role, row.areas = known.value, codes
+        session.flush()
+        return _user(row)
+
+
+def set_disabled(store: Store, by: User, user_id: int, disabled: bool) -> User:
+    """An administrator disables an account (no log-in; every session ends at once) or enables it again."""
+    require(by, Action.MANAGE_USERS)
+    with store.transaction() as session:
+        row = _account(session, user_id)
+        if disabled and row.id == by.id:
+            raise InputError("you cannot disable your own account", where="account")
+        if disabled and row.disabled_at is None:
+            row.disabled_at = now_utc()
+            row.session_epoch += 1
+        elif not disabled:
+            row.disabled_at = None
+        session.flush()
         return _user(row)
 
 
@@ -242,10 +288,7 @@ def end_sessions(store: Store, user_id: int) -> None:
 
 def get_user(store: Store, user_id: int) -> User:
     with store.transaction() as session:
-        row = session.get(WebUserRow, user_id)
-        if row is None:
-            raise NotFound(f"no user with id {user_id}")
-        return _user(row)
+        return _user(_account(session, user_id))
 
 
 def list_users(store: Store) -> list[User]:

@@ -2,7 +2,8 @@
 
 Passwords are kept only as argon2 hashes. ``failed_logins`` and ``locked_until`` carry the
 lock-out after repeated failures, so it holds across processes and restarts; ``session_epoch``
-is written into each session and bumped on log-out, so a copied cookie stops working. ``areas`` lists the
+is written into each session and bumped on log-out, so a copied cookie stops working; ``disabled_at``
+marks an account an administrator disabled (no log-in, every session ended). ``areas`` lists the
 HWB area codes a local user works in; national users see every area whatever it holds.
 ``web_login_failures`` counts failed log-ins per client address for the per-address limit.
 """
@@ -46,6 +47,7 @@ class WebUserRow(Base):
     session_epoch: Mapped[int] = mapped_column(Integer, nullable=False)   # bumped to end every session
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)   # no log-in while set
 
 
 class LoginFailureRow(Base):

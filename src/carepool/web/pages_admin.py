@@ -1,4 +1,5 @@
-"""Administrators manage accounts in the browser: list everyone, add a local account."""
+"""Administrators manage accounts in the browser: list everyone, add a local account, change an
+account's role and areas, disable an account or enable it again (services/users.py does each)."""
 
 from __future__ import annotations
 
@@ -44,3 +45,44 @@ def add_user(request: Request, user: CurrentUser, form: CheckedForm) -> Response
         detail = "An account with this email already exists." if status == 409 else str(refused)
         return _page(request, detail, sent, status_code=status)
     return RedirectResponse("/admin/users?added=1", status_code=303)
+
+
+def _account_page(request: Request, user_id: int, problem: str | None = None, status_code: int = 200) -> Response:
+    return render(request, "user_account.html", {
+        "person": users.get_user(store_of(request), user_id), "roles": [r.value for r in users.Role],
+        "problem": problem}, status_code=status_code)
+
+
+@router.get("/admin/users/{user_id}", response_class=HTMLResponse)
+def account_page(request: Request, user_id: int, user: CurrentUser) -> Response:
+    require(user, Action.MANAGE_USERS)
+    return _account_page(request, user_id)
+
+
+@router.post("/admin/users/{user_id}/role")
+def change_role(request: Request, user_id: int, user: CurrentUser, form: CheckedForm) -> Response:
+    areas = [a for a in str(form.get("areas", "")).replace(",", " ").split() if a]
+    try:
+        users.change_role(store_of(request), user, user_id, role=str(form.get("role", "")), areas=areas)
+    except InputError as refused:
+        return _account_page(request, user_id, str(refused), status_code=422)
+    return RedirectResponse(f"/admin/users/{user_id}?done=role-changed", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/disable")
+def disable(request: Request, user_id: int, user: CurrentUser, form: CheckedForm) -> Response:
+    return _set_disabled(request, user_id, user, True)
+
+
+@router.post("/admin/users/{user_id}/enable")
+def enable(request: Request, user_id: int, user: CurrentUser, form: CheckedForm) -> Response:
+    return _set_disabled(request, user_id, user, False)
+
+
+def _set_disabled(request: Request, user_id: int, user: User, disabled: bool) -> Response:
+    try:
+        users.set_disabled(store_of(request), user, user_id, disabled)
+    except InputError as refused:
+        return _account_page(request, user_id, str(refused), status_code=422)
+    return RedirectResponse(f"/admin/users/{user_id}?done={'disabled' if disabled else 'enabled'}",
+                            status_code=303)

@@ -55,7 +55,9 @@ def _wanted(href: str, base_url: str) -> str | None:
 
 
 def _links(page: Page, base_url: str) -> list[str]:
-    hrefs: list[str] = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href.split('#')[0])")
+    # SVG links (the tile map) have no string href: resolve the attribute
+    script = "links => links.map(a => new URL(a.getAttribute('href'), document.baseURI).href.split('#')[0])"
+    hrefs: list[str] = page.eval_on_selector_all("a[href]", script)
     return [w for w in (_wanted(h, base_url) for h in hrefs) if w is not None]
 
 
@@ -111,7 +113,8 @@ def _crawl(browser: Browser, base_url: str, key: str, shots: Path) -> dict[str, 
 
 @pytest.mark.parametrize(("key", "must_reach"), [
     ("assurer", {"/", f"/areas/{OWN}", f"/areas/{OTHER}", f"/areas/{OWN}/history", "/scorecard", "/scenarios",
-                 "/programmes/compare", f"/areas/{OWN}/performance", f"/areas/{OWN}/ledger/year-end"}),
+                 "/programmes/compare", f"/areas/{OWN}/performance", f"/areas/{OWN}/ledger/year-end", "/money",
+                 f"/areas/{OWN}/money", "/map", "/goals"}),
     ("la_lead", {"/", f"/areas/{OWN}", f"/areas/{OWN}/upload", f"/areas/{OWN}/plan/edit",
                  f"/areas/{OWN}/returns", "/scorecard", "/scenarios"}),
 ])
