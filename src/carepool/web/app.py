@@ -109,7 +109,8 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
     static = resources.files("carepool.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static), check_dir=False), name="static")
     for module in (pages_auth, oidc, pages_dashboard, pages_area, pages_workflow, pages_admin, pages_reports,
-                   pages_year_end, pages_pool, pages_pool_files, pages_pool_decisions, pages_money, pages_map, pages_goals,
+                   pages_year_end, pages_pool, pages_pool_files, pages_pool_decisions,
+                   pages_money, pages_map, pages_goals,
                    pages_plan_edit, pages_budgets, pages_programmes, pages_scenarios, pages_scorecard, pages_returns,
                    pages_audit, pages_sharing, pages_governance, pages_analysis,
                    api, api_actions, api_plan, api_pool, api_analysis):
