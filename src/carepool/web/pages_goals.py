@@ -12,12 +12,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from carepool.reference import load_reference
+from carepool.services import areas as area_service
 from carepool.services import goals, money_views, return_metrics
 from carepool.services.users import User
 from carepool.web import paging
 from carepool.web.render import render
 from carepool.web.session import current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -26,15 +27,15 @@ CurrentUser = Annotated[User, Depends(current_user)]
 @router.get("/goals", response_class=HTMLResponse)
 def goals_page(request: Request, user: CurrentUser, page: Annotated[int, Query(ge=1, le=10_000)] = 1,
                per_page: Annotated[str, Query(max_length=5)] = paging.DEFAULT_PAGE_SIZE) -> Response:
-    year = request.app.state.settings.year
+    year = year_of(request)
     shown = money_views.shown_plans(store_of(request), year)
     chosen = [plan for code, plan in sorted(shown.items()) if user.can_see(code)]
     paged = paging.paginate(chosen, page, paging.page_size(per_page))
     path = return_metrics.metrics_file()
     rows = goals.goals_by_area(paged.items, year, path)
     params = {"per_page": per_page if per_page != paging.DEFAULT_PAGE_SIZE else ""}
-    areas = load_reference().areas
     return render(request, "goals.html", {
-        "areas": [(areas[p.area_code], rows[p.area_code]) for p in paged.items], "paged": paged,
+        "areas": [(area_service.year_area(p.area_code, year), rows[p.area_code]) for p in paged.items],
+        "paged": paged,
         "numbers": paging.page_numbers(paged.page, paged.pages), "link": lambda n: "/goals" + paging.query(
             params, page=n), "has_file": path is not None, "year": year})

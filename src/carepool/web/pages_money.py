@@ -17,6 +17,7 @@ from carepool.web.area_data import visible_area
 from carepool.web.charts import bar_chart
 from carepool.web.render import render
 from carepool.web.session import current_user, store_of
+from carepool.web.year_choice import year_of
 
 router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -30,7 +31,7 @@ def _charts(view: money_views.MoneyView, partner_title: str, scheme_title: str) 
 
 @router.get("/money", response_class=HTMLResponse)
 def england_money(request: Request, user: CurrentUser) -> Response:
-    year = request.app.state.settings.year
+    year = year_of(request)
     view = money_views.england_money(store_of(request), user, year)
     return render(request, "money.html", {
         "view": view, "area": None, "year": year,
@@ -39,8 +40,8 @@ def england_money(request: Request, user: CurrentUser) -> Response:
 
 @router.get("/areas/{code}/money", response_class=HTMLResponse)
 def area_money(request: Request, code: str, user: CurrentUser) -> Response:
-    area = visible_area(user, code)
-    year = request.app.state.settings.year
+    year = year_of(request)
+    area = visible_area(user, code, year)
     plan = money_views.shown_plan(store_of(request), year, area.code)
     view = money_views.area_money(plan, year) if plan is not None else None
     return render(request, "money.html", {

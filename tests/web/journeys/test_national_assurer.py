@@ -41,19 +41,22 @@ def test_the_national_assurer_reviews_the_country_and_assures_a_plan(browser: Br
 
     # sort by pool, largest first: the two areas with plans lead, the header says so
     page.click("#areas th[data-sort='pooled'] a")
+    page.wait_for_url("**sort=pooled**")
     assert page.get_attribute("#areas th[data-sort='pooled']", "aria-sort") == "descending"
     leaders = page.eval_on_selector_all("tr[data-area]", "rows => rows.slice(0, 2).map(r => r.dataset.area)")
     assert sorted(leaders) == sorted([OWN, OTHER])
     check(page, shots, "02-dashboard-by-pool")
 
     page.click("#pagination a[rel='next']")
+    page.wait_for_url("**page=2**")
     assert "page=2" in page.url and "sort=pooled" in page.url
     assert page.locator("#pagination a[aria-current='page']").inner_text() == "2"
     assert OWN not in page.eval_on_selector_all("tr[data-area]", "rows => rows.map(r => r.dataset.area)")
     check(page, shots, "03-dashboard-page-2")
 
     page.select_option("#status", "submitted")
-    page.click("button:has-text('Show')")
+    page.click("#filters button[type='submit']")
+    page.wait_for_url("**status=submitted**")
     assert page.eval_on_selector_all("tr[data-area]", "rows => rows.map(r => r.dataset.area)") == [OWN]
     check(page, shots, "04-dashboard-submitted")
 
@@ -68,7 +71,7 @@ def test_the_national_assurer_reviews_the_country_and_assures_a_plan(browser: Br
     assert page.locator("#tile-map rect").count() == 151
     page.select_option("#metric", "delayed")
     page.click("button:has-text('Show')")
-    assert "metric=delayed" in page.url
+    page.wait_for_url("**metric=delayed**")
     check(page, shots, "07-map")
 
     page.click("#service-navigation >> text=Scorecard")

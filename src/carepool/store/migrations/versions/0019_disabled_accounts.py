@@ -1,7 +1,7 @@
 """Accounts can be disabled: ``web_users.disabled_at`` (when an administrator disabled it, or NULL).
 
-Revision ID: 0017_disabled_accounts
-Revises: 0016_information_governance
+Revision ID: 0019_disabled_accounts
+Revises: 0018_posting_lines
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017_disabled_accounts"
-down_revision: str | Sequence[str] | None = "0016_information_governance"
+revision: str = "0019_disabled_accounts"
+down_revision: str | Sequence[str] | None = "0018_posting_lines"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
