@@ -15,11 +15,12 @@ from carepool.cli.main import app
 from carepool.errors import InputError
 from carepool.ledger import accounts as acc
 from carepool.ledger import balances
+from carepool.ledger.settlement import RiskShare
 from carepool.money import Money
 from carepool.plans.model import Plan
 from carepool.plans.sample_2023 import sample_plan_2023
 from carepool.programme import load_programme
-from carepool.services import ledger
+from carepool.services import ledger, year_end
 from carepool.services import plans as plan_svc
 from carepool.store.db import Store, open_store
 
@@ -172,3 +173,34 @@ def test_the_cli_settles_a_named_plan_year_and_refuses_without_one(store_url: st
     assert done.exit_code == 0, done.output
     assert "plan year 2023-24 of bcf-2023-25" in " ".join(done.output.split())
     assert [c.period.label for c in ledger.closed_periods(store, AREA)] == ["2023-24"]
+    statement = CliRunner().invoke(app, ["ledger", "year-end", "--area", AREA, "--year", YEAR, "--db", store_url])
+    assert statement.exit_code != 0 and "--plan-year" in statement.output
+    shown = CliRunner().invoke(app, ["ledger", "year-end", "--area", AREA, "--year", YEAR, "--plan-year", "2023-24",
+                                     "--db", store_url])
+    assert shown.exit_code == 0, shown.output
+
+
+def test_the_year_end_statement_of_each_plan_year_shows_that_years_money(store: Store) -> None:
+    plan = assure_2023_25(store)
+    for label in ("2023-24", "2024-25"):
+        ledger.post_contributions(store, YEAR, plan_year=label)
+    for pool in plan.pools:    # half of each underspend kept in the pool: each year opens the next's books
+        ledger.set_risk_share(store, AREA, YEAR, pool.id, RiskShare(carry_forward_pct=50))
+    for label in ("2023-24", "2024-25"):
+        ledger.settle(store, YEAR, AREA, plan_year=label)
+    names = {p.code: p.name for p in plan.partners}
+    checked = 0
+    for label, start, end in (("2023-24", "2023-04-01", "2024-03-31"), ("2024-25", "2024-04-01", "2025-03-31")):
+        found = year_end.statement(store, AREA, YEAR, plan_year=label)
+        assert found.year == f"plan year {label} of {YEAR}"
+        income = next(s for s in found.sections if s.title == "Income by partner and stream")
+        contributed = sum(r[4].pence for r in income.rows if r[1] in names.values())   # type: ignore[union-attr]
+        assert contributed == sum(pool_money(store, start, end).values())
+        carried = next(s for s in found.sections if s.title == "Carried forward")
+        opens = [r[1] for r in carried.rows if str(r[1]).startswith("opens")]
+        next_day = f"{int(end[:4])}-04-01"   # only this year's opening of the next: not a later year's
+        assert opens and all(o == f"opens next year's books on {next_day}" for o in opens)
+        checked += 1
+    assert checked == 2
+    with pytest.raises(InputError, match="2023-24, 2024-25"):
+        year_end.statement(store, AREA, YEAR)

@@ -142,17 +142,26 @@ def statement(area: str = typer.Option(..., "--area", help="HWB area (ONS code).
 
 @group.command("year-end")
 def year_end_statement(area: str = typer.Option(..., "--area", help="HWB area (ONS code)."), year: str = YEAR_OPTION,
-                       fmt: str = FORMAT_OPTION, out: Path | None = OUT_OPTION, db: str | None = DB_OPTION) -> None:
+                       fmt: str = FORMAT_OPTION, out: Path | None = OUT_OPTION, db: str | None = DB_OPTION,
+                       plan_year: str | None = typer.Option(None, "--plan-year",
+                                                            help="The plan year, e.g. 2024-25: needed for two-year "
+                                                                 "plans (2017-19, 2023-25).")) -> None:
     """The pool's year-end statement (Section 75 annual report shape): income by partner and stream,
     expenditure by scheme and provider, capital, the risk-share settlement, what carries forward."""
     with handled():
         store = open_store(db_url(db))
+        try:
+            found = year_end.statement(store, area, _year(year), plan_year)
+        except InputError as exc:
+            if exc.where != "plan year":
+                raise
+            raise InputError(str(exc).removeprefix("plan year: "), where="--plan-year") from None
         if fmt == "terminal":
-            show(list(year_end.statement(store, area, _year(year)).sections), fmt, out)
+            show(list(found.sections), fmt, out)
             return
         if out is None:
             raise InputError(f"--format {fmt} needs --out FILE")
-        console.print(f"wrote {year_end.write(store, area, _year(year), fmt, out)}")
+        console.print(f"wrote {year_end.write(store, area, _year(year), fmt, out, plan_year)}")
 
 
 @group.command("partner-statement")

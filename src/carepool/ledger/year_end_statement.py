@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from carepool.ledger import accounts as acc
 from carepool.ledger.balances import balances
@@ -152,10 +152,11 @@ def year_end_statement(transactions: Iterable[Transaction], area: str, year: str
                        names: Mapping[str, str] | None = None, schemes: Mapping[str, tuple[str, str]] | None = None,
                        illustrative: bool = False) -> YearEndStatement:
     """The statement of ``area``'s pools for the year ``start``..``end`` (its opening balances
-    included, next year's not). ``names``: partner code -> name; ``schemes``: ref -> (name, stream)."""
+    included; of later openings only the next year's shown). ``names``: partner code -> name;
+    ``schemes``: ref -> (name, stream)."""
     own = [t for t in transactions if t.area == area]
     in_year = [t for t in own if start <= t.on <= end]
-    opening_next = [t for t in own if t.kind == Kind.OPENING.value and t.on > end]
+    opening_next = [t for t in own if t.kind == Kind.OPENING.value and t.on == end + timedelta(days=1)]
     names = names or {}
     scheme_names = {ref: name for ref, (name, _) in (schemes or {}).items()}
     stream_of_scheme = {ref: stream for ref, (_, stream) in (schemes or {}).items()}

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from carepool.errors import InputError, NotFound
 from carepool.exchange.ledger_reports import write_csv, write_excel
-from carepool.ledger.periods import financial_year
+from carepool.ledger.contributions import plan_year_to_post, plan_years
+from carepool.ledger.periods import parse_period
 from carepool.ledger.year_end_statement import YearEndStatement, year_end_statement
 from carepool.programme import load_programme
 from carepool.services import pool_access
-from carepool.services.ledger import area_transactions, assured_plans
+from carepool.services.ledger import area_transactions, assured_plans, closed_periods, settlement_name
 from carepool.services.users import User
 from carepool.store.db import Store
 
@@ -27,10 +28,12 @@ def require_may_see(user: User, area: str) -> None:
     pool_access.require_read(user, area, "the pool's year-end statement")
 
 
-def statement(store: Store, area: str, year: str) -> YearEndStatement:
-    """The statement from the books (partner and scheme names from the assured plan, if any)."""
+def statement(store: Store, area: str, year: str, plan_year: str | None = None) -> YearEndStatement:
+    """The statement of one plan year from the books (partner and scheme names from the assured plan,
+    if any); a two-year programme's plan year is named (``plan_year_shown`` picks one for a page)."""
     programme = load_programme(year)
-    period = financial_year(programme.start.year)
+    label = plan_year_to_post(programme, plan_year, "report")
+    period = parse_period(label)
     names: dict[str, str] = {}
     schemes: dict[str, tuple[str, str]] = {}
     illustrative = False
@@ -43,15 +46,23 @@ def statement(store: Store, area: str, year: str) -> YearEndStatement:
         names = {p.code: p.name for p in plan.partners}
         schemes = {s.ref: (s.name, s.source) for s in plan.schemes}
         illustrative = plan.illustrative
-    return year_end_statement(area_transactions(store, area), area, programme.id, period.start, period.end,
+    return year_end_statement(area_transactions(store, area), area, settlement_name(programme.id, label),
+                              period.start, period.end,
                               names, schemes, illustrative)
 
 
-def write(store: Store, area: str, year: str, fmt: str, out: Path) -> Path:
+def plan_year_shown(store: Store, area: str, year: str) -> str:
+    """The plan year a page shows by default: the latest the area has settled, else the first."""
+    years = plan_years(load_programme(year))
+    closed = {c.period.label for c in closed_periods(store, area)}
+    return next((y for y in reversed(years) if y in closed), years[0])
+
+
+def write(store: Store, area: str, year: str, fmt: str, out: Path, plan_year: str | None = None) -> Path:
     """CSV: every section in one table; Excel: a sheet per section (text cells stay text)."""
     if fmt not in FORMATS:
         raise InputError(f"'{fmt}' is not a format ({', '.join(FORMATS)})", where="--format")
-    found = statement(store, area, year)
+    found = statement(store, area, year, plan_year)
     if fmt == "csv":
         return write_csv(found.as_report(), out)
     return write_excel(list(found.sections), out)

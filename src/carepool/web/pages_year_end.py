@@ -33,7 +33,8 @@ def year_end_page(request: Request, code: str, user: CurrentUser) -> Response:
     area = visible_area(user, code)
     year_end.require_may_see(user, area.code)
     year = year_of(request)
-    found = year_end.statement(store_of(request), area.code, year)
+    found = year_end.statement(store_of(request), area.code, year,
+                               year_end.plan_year_shown(store_of(request), area.code, year))
     return render(request, "year_end.html", {"area": area, "statement": found, "year": year, "money": Money,
                                              "empty": not any(s.rows for s in found.sections)})
 
@@ -46,8 +47,9 @@ def year_end_download(request: Request, code: str, suffix: str, user: CurrentUse
         return Response("not found", status_code=404)
     media, fmt = TYPES[suffix]
     with tempfile.TemporaryDirectory(prefix="carepool-web-") as tmp:
-        out = year_end.write(store_of(request), area.code, year_of(request), fmt,
-                             Path(tmp) / f"year-end.{suffix}")
+        year = year_of(request)
+        out = year_end.write(store_of(request), area.code, year, fmt, Path(tmp) / f"year-end.{suffix}",
+                             year_end.plan_year_shown(store_of(request), area.code, year))
         body = out.read_bytes()
     return Response(body, media_type=media, headers={
         "Content-Disposition": f'attachment; filename="year-end-{area.code}.{suffix}"'})
