@@ -7,6 +7,7 @@ totals of contributions and scheme budgets, all in 2023-24.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -15,6 +16,7 @@ from carepool.cli.main import app
 from carepool.errors import InputError
 from carepool.ledger import accounts as acc
 from carepool.ledger import balances
+from carepool.ledger.contributions import capital_streams
 from carepool.ledger.settlement import RiskShare
 from carepool.money import Money
 from carepool.plans.model import Plan
@@ -204,3 +206,29 @@ def test_the_year_end_statement_of_each_plan_year_shows_that_years_money(store: 
     assert checked == 2
     with pytest.raises(InputError, match="2023-24, 2024-25"):
         year_end.statement(store, AREA, YEAR)
+
+
+
+def revenue_money(store: Store, pool: str, start: str, end: str) -> int:
+    """The pool's revenue contributions dated from ``start`` to ``end``, in pence."""
+    txns = [t for t in ledger.area_transactions(store, AREA) if start <= t.on.isoformat() <= end and t.pool == pool]
+    return -sum(v for (_, _, a), v in balances(txns).items()
+                if acc.is_contribution(a) and acc.fund_of(a) == acc.REVENUE)
+
+
+def test_spend_of_the_later_plan_year_is_not_settled_in_the_earlier_one(store: Store, tmp_path: Path) -> None:
+    plan = assure_2023_25(store)
+    for label in ("2023-24", "2024-25"):
+        ledger.post_contributions(store, YEAR, plan_year=label)
+    capital = capital_streams(load_programme(YEAR))
+    scheme = next(s for s in plan.schemes if s.source not in capital and s.amount_for("2024-25").pence)
+    spend = tmp_path / "spend.csv"
+    spend.write_text("date,area,scheme,provider,amount,reference\n"
+                     f"2023-06-01,{AREA},{scheme.ref},Home care provider,1000.00,INV-A\n"
+                     f"2024-06-01,{AREA},{scheme.ref},Home care provider,2500.00,INV-B\n", encoding="utf-8")
+    assert ledger.import_spend(store, spend, AREA).posted == 2
+    first = {s.pool: s.net for s in ledger.settle(store, YEAR, AREA, plan_year="2023-24")}
+    assert first[scheme.pool] == revenue_money(store, scheme.pool, "2023-04-01", "2024-03-31") - 100000
+    second = {s.pool: s.net for s in ledger.settle(store, YEAR, AREA, plan_year="2024-25")}
+    # nothing of the revenue underspend was kept (no agreement), so 2024-25 stands alone
+    assert second[scheme.pool] == revenue_money(store, scheme.pool, "2024-04-01", "2025-03-31") - 250000
