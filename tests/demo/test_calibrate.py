@@ -8,7 +8,7 @@ from carepool.demo.calibrate import (
 from carepool.money import total
 from carepool.programme import derive_minimums, load_programme
 from carepool.reference import load_reference
-from carepool.reference.series import delayed_days, nonelective_admissions
+from carepool.reference.published_series import delayed_days, nonelective_admissions
 
 REF = load_reference()
 YEAR = load_programme("bcf-2015-16")

@@ -68,7 +68,7 @@ def test_greater_manchester_ascof_series() -> None:
 
 
 def test_the_engine_tables_carry_the_one_readers_area_values() -> None:
-    from carepool.reference.series import delayed_days, nonelective_admissions
+    from carepool.reference.published_series import delayed_days, nonelective_admissions
     mar, dtoc = nonelective_admissions(), delayed_days()
     assert nonelective_by_area_month().by_area_month() == mar.values
     assert delayed_days_by_area_month().by_area_month() == dtoc.values

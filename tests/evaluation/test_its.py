@@ -12,7 +12,7 @@ from statsmodels.genmod.families import NegativeBinomial, Poisson
 
 from carepool.errors import InputError
 from carepool.evaluation.its import interrupted_time_series, its_from_table
-from carepool.evaluation.series import months_between, real_series
+from carepool.evaluation.real_panels import months_between, real_series
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import pytest
 
 from carepool.errors import InputError
 from carepool.evaluation.national import national_evaluation
-from carepool.evaluation.series import real_series
+from carepool.evaluation.real_panels import real_series
 from carepool.reference import load_reference
 
 

@@ -20,7 +20,7 @@ from carepool.errors import ValidationFailed
 from carepool.evaluation.exposure_report import exposure_section
 from carepool.evaluation.exposures import SitrepSeries, evaluate_exposure
 from carepool.evaluation.panel import Panel
-from carepool.evaluation.series import months_between
+from carepool.evaluation.real_panels import months_between
 from carepool.reference import load_reference
 from carepool.reference.exposures import (
     AREA_FIELDS,

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from carepool.cli.main import app
 from carepool.evaluation.its import interrupted_time_series
 from carepool.evaluation.national import national_evaluation
+from carepool.evaluation.real_panels import months_between
 from carepool.evaluation.report import (
     DO_NOT_EXTEND,
     EXTEND,
@@ -21,7 +22,6 @@ from carepool.evaluation.report import (
     build_report,
     decide,
 )
-from carepool.evaluation.series import months_between
 from carepool.money import Money
 
 MONTHS = months_between("2012-04", "2017-03")

@@ -10,7 +10,7 @@ from carepool.plans.model import Plan
 from carepool.plans.sample import sample_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
-from carepool.store import plans as plan_repo
+from carepool.store import plan_repo as plan_repo
 from carepool.store.db import Store
 
 AT = datetime(2015, 3, 1, 9, 0, tzinfo=UTC)

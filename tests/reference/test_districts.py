@@ -28,7 +28,7 @@ def test_unitary_areas_and_2023_reorganisations() -> None:
 
 
 def test_the_year_end_sends_the_dfg_to_the_districts_of_the_years_geography() -> None:
-    later = year_end_for(load_programme("bcf-2023-25"), "E10000030")
+    later = year_end_for(load_programme("bcf-2023-25"), "E10000030", "2023-24")
     assert later.district_streams == frozenset({"dfg"}) and later.districts == SURREY_DISTRICTS
     first = year_end_for(load_programme("bcf-2015-16"), "E10000030")
     assert first.district_streams == frozenset({"la-dfg"}) and len(first.districts) == 11

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typer.testing import CliRunner
 
 from carepool.cli.main import app
-from carepool.store import plans as plan_repo
+from carepool.store import plan_repo as plan_repo
 from carepool.store.db import open_store
 from tests.ledger.helpers import AT, sample, store_assured
 from tests.plans.test_target_revision import _with_pct

@@ -18,7 +18,7 @@ from carepool.cli.main import app
 from carepool.errors import NotFound, ValidationFailed
 from carepool.money import Money
 from carepool.services import in_force, ledger, performance, returns
-from carepool.store import plans as plan_repo
+from carepool.store import plan_repo as plan_repo
 from carepool.store.db import Store
 from tests.ledger.helpers import AT, sample, store_assured
 from tests.services.test_returns import ON_TIME, make_return

@@ -24,7 +24,7 @@ from carepool.services.sharing_audit import read_log
 from carepool.store import ledger_repo as repo
 from carepool.store.db import open_store
 from carepool.store.pg_local import LocalPostgres
-from carepool.store.plans import add_version
+from carepool.store.plan_repo import add_version
 from carepool.store.sharing_tables import append_audit
 from tests.store.plan_builder import make_plan
 

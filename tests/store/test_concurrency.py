@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from carepool.errors import CarepoolError, ConflictError
 from carepool.plans.lifecycle import Status
-from carepool.store import plans
+from carepool.store import plan_repo as plans
 from carepool.store.db import Store
 from tests.store.plan_builder import AREA, T0, YEAR, make_plan
 

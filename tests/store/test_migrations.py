@@ -15,7 +15,7 @@ from sqlalchemy.sql import Executable
 
 from carepool.errors import ConflictError
 from carepool.plans.model import Plan
-from carepool.store import plans
+from carepool.store import plan_repo as plans
 from carepool.store.db import Store, migrations_dir, normalise_url, open_store
 from carepool.store.ledger_tables import STATEMENT_CHECKED_FOREIGN_KEYS
 from carepool.store.plan_tables import PlanEventRow

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from carepool.money import Money
 from carepool.plans.model import Plan
-from carepool.store import plans
+from carepool.store import plan_repo as plans
 from carepool.store.db import Store
 from tests.store.plan_builder import T0, make_plan
 

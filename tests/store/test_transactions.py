@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from carepool.errors import ConflictError
 from carepool.plans import lifecycle
 from carepool.plans.model import Plan
-from carepool.store import plans
+from carepool.store import plan_repo as plans
 from carepool.store.db import Store
 from carepool.store.plan_tables import PlanEventRow, PlanRow
 from tests.store.plan_builder import AREA, T0, YEAR, make_plan

@@ -1,7 +1,7 @@
 """The published series read through the validating loaders, as dataset schemas: ASCOF and the
 ICB discharge sitrep (read by ``engines/published.py`` and ``engines/sitrep.py``).
 
-The MAR and DToC series have their one reader in ``reference.series`` (core, so plan baselines
+The MAR and DToC series have their one reader in ``reference.published_series`` (core, so plan baselines
 and the evaluation read them without an adapter), mapped to areas by
 ``reference.published_mapping``.
 """

@@ -16,7 +16,7 @@ from carepool.money import Money, apportion, apportion_int
 from carepool.plans.sample import Baselines
 from carepool.programme.model import ProgrammeYear
 from carepool.reference.model import ReferenceData
-from carepool.reference.series import delayed_days, financial_quarter, months_of_year, nonelective_admissions
+from carepool.reference.published_series import delayed_days, financial_quarter, months_of_year, nonelective_admissions
 
 NATIONAL_PLANNED_ADMISSIONS_CHANGE = -106_000   # NAO, Health and social care integration (Feb 2017)
 NATIONAL_PLANNED_DELAYED_DAYS_CHANGE = -293_000  # NAO (Feb 2017)

@@ -104,7 +104,7 @@ def quarterly_returns(plans: Mapping[str, Plan], year: str, quarter: str, admiss
 
 def _delayed_days(quarter: str) -> dict[str, int]:
     """Delayed transfer of care days in the quarter, per area, from the real published monthly series."""
-    from carepool.reference.series import delayed_days, financial_quarter
+    from carepool.reference.published_series import delayed_days, financial_quarter
     out: dict[str, int] = {}
     for (area, month), value in delayed_days().values.items():
         if financial_quarter(month) == quarter:

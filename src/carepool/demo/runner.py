@@ -96,7 +96,7 @@ def _ledger(out_dir: Path, seed: int, clock: Clock, store: Store, result: DemoRe
 
 
 def _published_admissions() -> dict[tuple[str, str], int]:
-    from carepool.reference.series import financial_quarter, nonelective_admissions
+    from carepool.reference.published_series import financial_quarter, nonelective_admissions
     out: dict[tuple[str, str], int] = {}
     for (area, period), value in nonelective_admissions().values.items():
         if "2015-04" <= period <= "2016-03":

@@ -17,7 +17,7 @@ from typing import Any
 
 from carepool.cell_text import SafeWriter
 from carepool.reference import load_reference
-from carepool.reference.series import nonelective_admissions
+from carepool.reference.published_series import nonelective_admissions
 from carepool.services import scorecard
 from carepool.services.scorecard import CardRow
 from carepool.store.db import Store

@@ -1,6 +1,6 @@
 """The real published series as tidy Arrow tables for the engines and the SPC charts.
 
-MAR admissions and DToC delayed days come from their one reader, ``reference.series`` (so every
+MAR admissions and DToC delayed days come from their one reader, ``reference.published_series`` (so every
 caller sees the same area values); the Greater Manchester ASCOF files, read only here, go
 through the same loaders and schemas as person-level data. Each function returns a
 ``PublishedSeries``: one row per area and month (or per area and year for ASCOF), England totals
@@ -20,7 +20,7 @@ from carepool.activity.published import ASCOF
 from carepool.engines.loader import validate_file
 from carepool.findings import Finding, warning
 from carepool.reference.load import data_path
-from carepool.reference.series import AreaSeries, delayed_days, nonelective_admissions
+from carepool.reference.published_series import AreaSeries, delayed_days, nonelective_admissions
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ from carepool.evaluation.planned_vs_actual import (
     actual_changes,
     planned_vs_actual,
 )
+from carepool.evaluation.real_panels import RealSeries, real_series
 from carepool.evaluation.report import DecisionRule, EvidenceReport, Verdict, build_report, decide
 from carepool.evaluation.results import Estimate, PeriodEffect, to_jsonable
 from carepool.evaluation.scm import Predictor, SyntheticControlResult, UnitFit, synthetic_control
-from carepool.evaluation.series import RealSeries, real_series
 
 __all__ = [
     "Actuals",

@@ -28,9 +28,9 @@ from carepool.errors import InputError
 from carepool.evaluation.did import DidResult, GroupTimeATT, aggregate, att_gt
 from carepool.evaluation.its import ItsResult, interrupted_time_series
 from carepool.evaluation.panel import Panel
+from carepool.evaluation.real_panels import real_series
 from carepool.evaluation.results import Estimate
 from carepool.evaluation.scm import SyntheticControlResult, synthetic_control
-from carepool.evaluation.series import real_series
 from carepool.reference import load_reference
 from carepool.reference.exposures import Exposure, load_exposure
 

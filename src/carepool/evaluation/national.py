@@ -19,8 +19,8 @@ from carepool.errors import InputError
 from carepool.evaluation.did import DidResult, callaway_santanna
 from carepool.evaluation.its import ItsResult, interrupted_time_series
 from carepool.evaluation.panel import Panel
+from carepool.evaluation.real_panels import METRICS, RealSeries, months_between, real_series
 from carepool.evaluation.scm import SyntheticControlResult, synthetic_control
-from carepool.evaluation.series import METRICS, RealSeries, months_between, real_series
 from carepool.reference import load_reference
 
 FUND_START = "2015-04"

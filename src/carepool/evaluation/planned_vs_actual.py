@@ -17,7 +17,7 @@ from decimal import Decimal
 from carepool.errors import InputError
 from carepool.money import Money
 from carepool.reference import ReferenceData, load_reference
-from carepool.reference.series import delayed_days, nonelective_admissions
+from carepool.reference.published_series import delayed_days, nonelective_admissions
 
 # National Audit Office, Health and social care integration (Feb 2017), 2015-16 vs 2014-15.
 NAO_2017 = {

@@ -41,7 +41,7 @@ from carepool.reference import load_reference
 from carepool.services.clock import now_utc
 from carepool.store import budget_repo as repo
 from carepool.store import ledger_repo
-from carepool.store import plans as plan_repo
+from carepool.store import plan_repo as plan_repo
 from carepool.store.budget_repo import PostedPayment
 from carepool.store.db import Store
 

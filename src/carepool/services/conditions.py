@@ -27,7 +27,7 @@ from carepool.services.clock import now_utc
 from carepool.services.condition_holds import hold_batch
 from carepool.services.ledger import performance_element
 from carepool.services.users import Role, User
-from carepool.store import conditions as repo
+from carepool.store import condition_repo as repo
 from carepool.store import ledger_repo
 from carepool.store.db import Store
 

@@ -28,11 +28,11 @@ from carepool.ledger import accounts
 from carepool.metrics.spc import Improvement, SpcOptions, SpcResult, VariationIcon, parse_date, xmr
 from carepool.plans.conditions import Condition
 from carepool.programme import ProgrammeYear, load_programme
-from carepool.reference.series import AreaSeries, delayed_days, nonelective_admissions
+from carepool.reference.published_series import AreaSeries, delayed_days, nonelective_admissions
 from carepool.services import in_force, latest_plans, ledger, view_keys
 from carepool.services.areas import geography_of
 from carepool.services.users import User
-from carepool.store import conditions as condition_repo
+from carepool.store import condition_repo as condition_repo
 from carepool.store import ledger_tables
 from carepool.store import versions as store_versions
 from carepool.store.db import Store

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from carepool.plans.lifecycle import PlanState
 from carepool.programme import ProgrammeYear, load_programme
-from carepool.store import plans as repo
+from carepool.store import plan_repo as repo
 from carepool.store.db import Store
-from carepool.store.plans import PlanRecord
+from carepool.store.plan_repo import PlanRecord
 
 
 @dataclass(frozen=True)

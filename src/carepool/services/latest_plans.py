@@ -9,9 +9,9 @@ reads again only the areas whose id moved: after a draft for Rotherham, Rotherha
 from __future__ import annotations
 
 from carepool.services import plans, view_keys
-from carepool.store import plans as repo
+from carepool.store import plan_repo as repo
 from carepool.store.db import Store
-from carepool.store.plans import PlanRecord
+from carepool.store.plan_repo import PlanRecord
 
 LATEST_CACHE = "plans.latest"   # (area, year) -> record; ``computed`` counts the areas read (tests)
 BULK = 20                       # more areas than this to read: one query for them all

@@ -39,7 +39,7 @@ from carepool.reference import load_reference
 from carepool.reference.districts import tiers
 from carepool.services import in_force, ledger_version
 from carepool.services.condition_holds import hold_batch
-from carepool.store import conditions as condition_repo
+from carepool.store import condition_repo as condition_repo
 from carepool.store import ledger_repo as repo
 from carepool.store.db import Store
 from carepool.store.ledger_repo import BatchResult

@@ -29,7 +29,7 @@ from carepool.programme import ProgrammeYear, available_programmes, load_program
 from carepool.services import plans
 from carepool.services.ledger import ACTOR, area_transactions, assured_plans, now, performance_element
 from carepool.store import ledger_repo as repo
-from carepool.store import returns as returns_repo
+from carepool.store import return_repo as returns_repo
 from carepool.store.db import Store
 
 PROVISIONAL = " [provisional: self-reported admissions]"

@@ -32,10 +32,10 @@ from carepool.reference import load_reference
 from carepool.reference.load_geography import geography_2023
 from carepool.services import conditions as conditions_service
 from carepool.services import in_force
-from carepool.store import plans as repo
+from carepool.store import plan_repo as repo
 from carepool.store.db import Store
-from carepool.store.plans import PlanRecord as PlanRecord
-from carepool.store.plans import content_sha256
+from carepool.store.plan_repo import PlanRecord as PlanRecord
+from carepool.store.plan_repo import content_sha256
 
 
 def _now() -> datetime:

@@ -53,7 +53,7 @@ from carepool.services.clock import now_utc
 from carepool.services.ledger import area_transactions, assured_plans
 from carepool.services.performance import QuarterRun
 from carepool.services.users import Role, User
-from carepool.store import returns as repo
+from carepool.store import return_repo as repo
 from carepool.store.db import Store
 
 SUBMITTERS = frozenset({Role.PARTNER_LEAD, Role.POOL_MANAGER})

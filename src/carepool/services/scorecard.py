@@ -27,7 +27,7 @@ from carepool.ledger import accounts
 from carepool.metrics.spc import Improvement, SpcOptions, SpcResult, xmr
 from carepool.programme import load_programme
 from carepool.reference import load_reference
-from carepool.reference.series import AreaSeries, delayed_days, nonelective_admissions
+from carepool.reference.published_series import AreaSeries, delayed_days, nonelective_admissions
 from carepool.scorecard.inputs import PlanStatus, SpcEvidence, evidence_from_plans, spc_evidence
 from carepool.scorecard.method import AreaScore, Method, load_method, score_areas
 from carepool.services import budgets, dashboard, in_force, ledger, plans, returns

@@ -31,7 +31,7 @@ from carepool.services.performance import (
     post_quarter,
     programme_for_quarter,
 )
-from carepool.store import returns as returns_repo
+from carepool.store import return_repo as returns_repo
 from carepool.store.db import Store
 
 

@@ -39,8 +39,7 @@ def test_the_chair_signs_off_for_the_board_and_submits(browser: Browser, base_ur
     assert chair.locator("#year option:checked").get_attribute("value") == YEAR_2023, \
         "the pages open on the latest year with plans"
     assert chair.locator(f"tr[data-area='{NORTH_YORKSHIRE}']").count() == 1
-    # the dashboard itself is checked by the dashboard's own journeys (issue 17 makes its table fit);
-    # every page of the chair's work below is checked here
+    check(chair, shots, "01-dashboard")
     chair.click(f"tr[data-area='{NORTH_YORKSHIRE}'] a")
     assert chair.inner_text("#status").strip() == "partners signed off"
     partners = chair.inner_text("#plan")

@@ -5,6 +5,7 @@ mean, process limits, rule memberships and point type, and the variation/assuran
 Pure Python: charts are drawn by ``carepool.exchange.charts``.
 """
 
+from carepool.metrics.spc.dated_series import Series, parse_date, parse_value, series_from_rows
 from carepool.metrics.spc.icons import assurance_icon, point_type, variation_icon
 from carepool.metrics.spc.limits import CLOSE, LIMIT, SCREEN, SegmentLimits, segment_limits
 from carepool.metrics.spc.model import (
@@ -20,7 +21,6 @@ from carepool.metrics.spc.model import (
 )
 from carepool.metrics.spc.records import point_as_dict, result_as_dict
 from carepool.metrics.spc.rules import RuleFlags, part_of_run, shift_ends, special_causes, trend_ends, two_in_three
-from carepool.metrics.spc.series import Series, parse_date, parse_value, series_from_rows
 from carepool.metrics.spc.xmr import xmr
 
 __all__ = [

@@ -1,5 +1,5 @@
 from carepool.reference.load import read_rows
-from carepool.reference.series import (
+from carepool.reference.published_series import (
     delayed_days,
     financial_quarter,
     financial_year,

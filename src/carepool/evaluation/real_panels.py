@@ -18,7 +18,7 @@ import numpy as np
 from carepool.errors import InputError
 from carepool.evaluation.panel import Panel
 from carepool.reference import load_reference
-from carepool.reference.series import delayed_days, nonelective_admissions
+from carepool.reference.published_series import delayed_days, nonelective_admissions
 
 DTOC_COLUMNS = {"delayed_days": "delayed_days_total", "delayed_days_nhs": "delayed_days_nhs",
                 "delayed_days_social_care": "delayed_days_social_care"}

@@ -14,7 +14,7 @@ from carepool.money import Money
 from carepool.plans import lifecycle
 from carepool.plans.lifecycle import Event, PlanState, Status
 from carepool.plans.model import Plan
-from carepool.store import plans
+from carepool.store import plan_repo as plans
 from carepool.store.db import Store
 from carepool.store.plan_tables import PlanRow
 from tests.store.plan_builder import AREA, T0, YEAR, make_plan
