@@ -72,14 +72,7 @@ def backup(url: str, file: Path) -> int:
     engine = make_engine(url)
     try:
         if engine.dialect.name == "sqlite":
-            source = sqlite3.connect(_sqlite_path(engine))
-            target = sqlite3.connect(file)
-            try:
-                with target:
-                    source.backup(target)
-            finally:
-                target.close()
-                source.close()
+            _sqlite_copy(sqlite3.connect(_sqlite_path(engine)), sqlite3.connect(file))
         elif engine.dialect.name == "postgresql":
             _run([_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
                   f"--file={file}", _libpq_url(engine)], "pg_dump")
@@ -102,14 +95,7 @@ def restore(url: str, file: Path) -> None:
         if engine.dialect.name == "sqlite":
             if not magic.startswith(SQLITE_MAGIC):
                 raise InputError(f"{file}: not an SQLite backup (a PostgreSQL dump restores only into PostgreSQL)")
-            source = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
-            target = sqlite3.connect(_sqlite_path(engine))
-            try:
-                with target:
-                    source.backup(target)
-            finally:
-                target.close()
-                source.close()
+            _sqlite_copy(sqlite3.connect(f"file:{file}?mode=ro", uri=True), sqlite3.connect(_sqlite_path(engine)))
         elif engine.dialect.name == "postgresql":
             if not magic.startswith(PGDUMP_MAGIC):
                 raise InputError(f"{file}: not a PostgreSQL dump (an SQLite backup restores only into SQLite)")
@@ -188,3 +174,13 @@ def _refuses_change(connection: Connection, dialect: str, table: str) -> bool:
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = :table"), {"table": table}).scalars()]
     return any("BEFORE UPDATE" in s and "RAISE" in s for s in sql) and \
         any("BEFORE DELETE" in s and "RAISE" in s for s in sql)
+
+
+def _sqlite_copy(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    """SQLite's online backup of ``source`` into ``target`` (one transaction), closing both."""
+    try:
+        with target:
+            source.backup(target)
+    finally:
+        target.close()
+        source.close()

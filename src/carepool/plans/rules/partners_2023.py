@@ -18,15 +18,25 @@ from carepool.reference.load_geography import geography_2023
 KINDS = ("icb", "la", "district", "hwb")
 
 
+def listed_twice(plan: Plan) -> dict[int, Finding]:
+    """PARTNER-UNIQUE for each partner (by position) whose code an earlier partner already has."""
+    seen: set[str] = set()
+    out: dict[int, Finding] = {}
+    for i, p in enumerate(plan.partners):
+        if p.code in seen:
+            out[i] = error("PARTNER-UNIQUE", f"partner '{p.code}' is listed twice", field=f"partners[{i}].code")
+        seen.add(p.code)
+    return out
+
+
 def partners_2023(plan: Plan, ctx: RuleContext) -> list[Finding]:
     g = geography_2023()
     out: list[Finding] = []
-    seen: set[str] = set()
+    twice = listed_twice(plan)
     for i, p in enumerate(plan.partners):
         where = f"partners[{i}]"
-        if p.code in seen:
-            out.append(error("PARTNER-UNIQUE", f"partner '{p.code}' is listed twice", field=f"{where}.code"))
-        seen.add(p.code)
+        if i in twice:
+            out.append(twice[i])
         if p.kind == "ccg":
             out.append(error("PARTNER-KIND", f"{ctx.year.name} has no CCGs (ICBs replaced them on 1 July 2022): "
                              f"name the ICB by its ODS code instead of '{p.code}'", field=f"{where}.kind"))
@@ -58,7 +68,7 @@ def partners_2023(plan: Plan, ctx: RuleContext) -> list[Finding]:
         out.append(error("ICB-PRESENT", "the plan names no ICB partner", field="partners"))
     for share in g.icbs_for_area(plan.area_code) if plan.area_code in g.areas else ():
         icb = g.icbs[share.icb_code]
-        if icb.ods_code not in seen:
+        if icb.ods_code not in {p.code for p in plan.partners}:
             out.append(warning("ICB-PRESENT", f"{icb.name} ({icb.ods_code}) serves {float(share.area_share):.1%} "
                                "of the area's residents (Census 2021, derived) but is not a partner",
                                field="partners"))

@@ -6,7 +6,7 @@ from carepool.cell_text import is_code
 from carepool.findings import Finding, error, warning
 from carepool.plans.model import Plan
 from carepool.plans.rules.context import Rule, RuleContext
-from carepool.plans.rules.partners_2023 import partners_2023
+from carepool.plans.rules.partners_2023 import listed_twice, partners_2023
 from carepool.plans.sample import hwb_code
 from carepool.reference.geography import SHIPPED_VINTAGES
 from carepool.reference.load_geography import geography
@@ -39,13 +39,12 @@ def partners(plan: Plan, ctx: RuleContext) -> list[Finding]:
     if ctx.year.vintage == "2023":
         return partners_2023(plan, ctx)
     out: list[Finding] = []
-    seen: set[str] = set()
+    twice = listed_twice(plan)
     ccgs = ctx.ref.ccgs_for_year(ctx.year.start.isoformat())
     for i, p in enumerate(plan.partners):
         where = f"partners[{i}]"
-        if p.code in seen:
-            out.append(error("PARTNER-UNIQUE", f"partner '{p.code}' is listed twice", field=f"{where}.code"))
-        seen.add(p.code)
+        if i in twice:
+            out.append(twice[i])
         if p.kind == "ccg":
             if p.code not in ccgs:
                 out.append(error("CCG-KNOWN", f"'{p.code}' is not a CCG in {ctx.year.name} "
@@ -66,7 +65,7 @@ def partners(plan: Plan, ctx: RuleContext) -> list[Finding]:
         out.append(error("HWB-PRESENT", "the plan names no Health and Wellbeing Board", field="partners"))
     if ctx.minimums is not None:
         for code in sorted(ctx.minimums.by_ccg):
-            if code not in seen:
+            if code not in {p.code for p in plan.partners}:
                 out.append(error("CCG-PRESENT", f"CCG {code} must contribute "
                                  f"{ctx.minimums.ccg_total(code)} (derived minimum) but is not a partner",
                                  field="partners"))
