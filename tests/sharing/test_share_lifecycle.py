@@ -58,7 +58,8 @@ def test_a_withdrawn_objection_allows_sharing_again(env: dict[str, str], tmp_pat
 
     code, output = cli(env, "share", "objection", "withdraw", "943 476 5919")
     assert code == 0, output
-    assert cli(env, "share", "objection", "count")[1].strip() == "0 objections registered"
+    assert cli(env, "share", "objection", "count")[1].strip() == (
+        "0 objections registered: 0 objection to sharing, 0 national data opt-out")
     code, output = cli(env, "share", "objection", "withdraw", OBJECTOR)
     assert code == 4 and "no objection is recorded" in output  # nothing left to withdraw
 

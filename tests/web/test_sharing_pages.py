@@ -208,3 +208,39 @@ def test_a_verify_against_an_anchor_the_log_no_longer_holds_is_refused(web_store
         assert checked.status_code == 409 and "The audit log has been tampered with" in checked.text
         assert "entry 1 is not the one anchored" in checked.text
     assert "NOT intact" in read_log(web_store).entries[-1].subject
+
+
+def test_the_register_records_and_shows_each_kind_of_objection(ig: tuple[TestClient, str], web_store: Store) -> None:
+    client, token = ig
+    page = client.get("/sharing/objections")
+    assert re.findall(r'<div class="nhsuk-summary-list__row" data-kind="(\w+)"', page.text) == [
+        "local", "national_opt_out"]
+    assert "never direct care" in page.text
+    odd = client.post("/sharing/objections", data={"nhs_number": OBJECTOR, "organisation": "RR8", "kind": "type-1",
+                                                   "csrf_token": token})
+    assert odd.status_code == 422 and "unknown kind of objection" in odd.text
+    assert sharing.objection_count(web_store) == 0
+    for kind in ("national_opt_out", "local"):
+        made = client.post("/sharing/objections", follow_redirects=False,
+                           data={"nhs_number": OBJECTOR, "organisation": "RR8", "kind": kind, "csrf_token": token})
+        assert made.status_code == 303, made.text
+    twice = client.post("/sharing/objections", data={"nhs_number": OBJECTOR, "organisation": "RR8",
+                                                     "kind": "national_opt_out", "csrf_token": token})
+    assert twice.status_code == 409 and "a national data opt-out is already recorded" in twice.text
+    page = client.get("/sharing/objections")
+    assert re.findall(r'data-nhs="\d+" data-kind="(\w+)"', page.text) == ["local", "national_opt_out"]
+    assert "National data opt-out" in page.text
+    overview = client.get("/sharing")
+    assert "2 in force: 1 objection to sharing, 1 national data opt-out" in overview.text
+
+    withdrawn = client.post("/sharing/objections/withdraw", follow_redirects=False,
+                            data={"nhs_number": OBJECTOR, "kind": "national_opt_out", "csrf_token": token})
+    assert withdrawn.status_code == 303
+    (left,) = sharing.registry(web_store).of(OBJECTOR)
+    assert left.kind.value == "local"
+    page = client.get("/sharing/objections")
+    assert re.findall(r'data-event="(\w+)" data-kind="(\w+)"', page.text) == [
+        ("recorded", "national_opt_out"), ("recorded", "local"), ("withdrawn", "national_opt_out")]
+    subjects = [e.subject for e in read_log(web_store).entries if e.action.startswith("objection.")
+                and e.action != "objection.read"]
+    assert subjects[-1].startswith("national data opt-out checked by RR8 withdrawn on")

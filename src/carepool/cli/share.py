@@ -30,16 +30,21 @@ from carepool.services.sharing_governance import (
     review_agreement,
 )
 from carepool.sharing.agreements import parse_purpose
-from carepool.sharing.objections import Objection
+from carepool.sharing.objections import Objection, ObjectionKind, parse_kind
 
 GROUP_NAME = "share"
 group = typer.Typer(help="Share person-level data under the duty to share: link, agree, send, receive.",
                     no_args_is_help=True)
 agreement_group = typer.Typer(help="Data-sharing agreements.", no_args_is_help=True)
-objection_group = typer.Typer(help="The objections registry.", no_args_is_help=True)
+objection_group = typer.Typer(help="The objections register: local objections and national data opt-outs.",
+                              no_args_is_help=True)
 group.add_typer(agreement_group, name="agreement")
 group.add_typer(objection_group, name="objection")
 
+KIND_OPTION = typer.Option("local", "--kind",
+                           help="local (objects to this sharing: stops every share but direct care within the "
+                                "organisation holding the record) or national_opt_out (the national data "
+                                "opt-out: stops commissioning and evaluation, never direct care).")
 ACTOR_OPTION = typer.Option(None, "--actor", envvar="CAREPOOL_ACTOR", help="Who is acting (for the audit log).")
 MESH_URL = typer.Option(..., "--mesh-url", envvar="CAREPOOL_MESH_URL", help="MESH endpoint URL.")
 MAILBOX = typer.Option(..., "--mailbox", envvar="CAREPOOL_MESH_MAILBOX", help="Our MESH mailbox id.")
@@ -199,17 +204,21 @@ def _date(value: str) -> date:
 @objection_group.command("add")
 def objection_add(
     nhs_number: str = typer.Argument(..., help="The objector's NHS number."),
-    organisation: str = typer.Option(..., "--org", help="ODS code of the organisation holding their record."),
+    organisation: str = typer.Option(..., "--org", help="ODS code of the organisation holding their record "
+                                                        "(for a national data opt-out: the one that checked it)."),
     on: str | None = typer.Option(None, "--on", help="Date recorded (default today)."),
+    kind: str = KIND_OPTION,
+    note: str = typer.Option("", "--note"),
     db: str | None = DB_OPTION,
     actor: str | None = ACTOR_OPTION,
 ) -> None:
-    """Record that a person objects to sharing."""
+    """Record that a person objects to sharing, or has a national data opt-out (--kind national_opt_out)."""
     with handled():
-        objection = Objection(nhs_number, organisation, _date(on) if on else date.today())
+        objection = Objection(nhs_number, organisation.strip().upper(), _date(on) if on else date.today(), note,
+                              parse_kind(kind))
         with store_at(db) as store:
             service.add_objection(store, objection, actor=_actor(actor))
-        console.print("objection recorded")
+        console.print(f"{objection.kind.label.lower()} recorded: applies to {objection.kind.applies_to}")
 
 
 @objection_group.command("withdraw")
@@ -217,22 +226,26 @@ def objection_withdraw(
     nhs_number: str = typer.Argument(..., help="The NHS number of the person withdrawing their objection."),
     on: str | None = typer.Option(None, "--on", help="Date of the withdrawal (default today)."),
     note: str = typer.Option("", "--note"),
+    kind: str = KIND_OPTION,
     db: str | None = DB_OPTION,
     actor: str | None = ACTOR_OPTION,
 ) -> None:
-    """Record that a person withdrew their objection (the registry keeps both, in order)."""
+    """Record that a person withdrew their objection or opt-out of --kind (the register keeps both, in order)."""
     with handled():
+        which = parse_kind(kind)
         with store_at(db) as store:
             service.withdraw_objection(store, nhs_number, _date(on) if on else date.today(), actor=_actor(actor),
-                                       note=note)
-        console.print("objection withdrawn")
+                                       note=note, kind=which)
+        console.print(f"{which.label.lower()} withdrawn")
 
 
 @objection_group.command("count")
 def objection_count(db: str | None = DB_OPTION) -> None:
-    """How many objections are registered (numbers are not printed)."""
+    """How many objections are registered, of each kind (numbers are not printed)."""
     with handled(), store_at(db) as store:
-        console.print(f"{service.objection_count(store)} objections registered")
+        counts = service.objection_counts(store)
+        console.print(f"{sum(counts.values())} objections registered: "
+                      + ", ".join(f"{counts[k]} {k.label.lower()}" for k in ObjectionKind))
 
 
 # MESH --------------------------------------------------------------------------------------

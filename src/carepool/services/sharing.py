@@ -25,7 +25,7 @@ from carepool.linkage import FieldMapping, LinkedFiles, Training, build, link_fi
 from carepool.linkage import Thresholds as Thresholds
 from carepool.services.sharing_audit import audit_key
 from carepool.sharing.agreements import Agreement, Purpose, check_receipt, check_share
-from carepool.sharing.objections import Objection, ObjectionRegistry, filter_rows
+from carepool.sharing.objections import Objection, ObjectionKind, ObjectionRegistry, filter_rows
 from carepool.sharing.pseudonymise import pseudonymise_rows
 from carepool.store import sharing_tables as repo
 from carepool.store.db import Store
@@ -68,29 +68,46 @@ def list_agreements(store: Store) -> list[Agreement]:
 
 
 # objections --------------------------------------------------------------------------------
+def _held_by(objection: Objection) -> str:
+    """How the audit log names an objection: its kind and organisation, never the NHS number."""
+    if objection.kind is ObjectionKind.LOCAL:
+        return f"objection held by {objection.organisation}"
+    return f"national data opt-out checked by {objection.organisation}"
+
+
 def add_objection(store: Store, objection: Objection, *, actor: str) -> None:
+    """Record a local objection or a national data opt-out (each kind has its own history)."""
     with store.transaction() as session:
         repo.add_objection(session, objection, actor=actor, at=_now())
         repo.append_audit(session, key=audit_key(), at=_now(), actor=actor, action="objection.add",
-                          subject=f"objection held by {objection.organisation}")
+                          subject=_held_by(objection))
 
 
-def withdraw_objection(store: Store, nhs_number: str, on: date, *, actor: str, note: str = "") -> None:
-    """The person withdraws their objection: sharing may include them again from now.
+def withdraw_objection(store: Store, nhs_number: str, on: date, *, actor: str, note: str = "",
+                       kind: ObjectionKind = ObjectionKind.LOCAL) -> None:
+    """The person withdraws their objection (or opt-out) of ``kind``: shares it stopped may include them
+    again from now; an objection of the other kind, if any, still applies.
 
-    The registry keeps the objection and the withdrawal (history, append-only); the audit
-    entry names the organisation, never the number.
+    The register keeps the objection and the withdrawal (history, append-only); the audit
+    entry names the kind and the organisation, never the number.
     """
     number = Objection(nhs_number, "-", on).nhs_number  # validated and normalised
     with store.transaction() as session:
-        ended = repo.withdraw_objection(session, number, on, actor=actor, at=_now(), note=note)
+        ended = repo.withdraw_objection(session, number, on, actor=actor, at=_now(), note=note, kind=kind)
         repo.append_audit(session, key=audit_key(), at=_now(), actor=actor, action="objection.withdraw",
-                          subject=f"objection held by {ended.organisation} withdrawn on {on}")
+                          subject=f"{_held_by(ended)} withdrawn on {on}")
 
 
 def objection_count(store: Store) -> int:
     with store.transaction() as session:
         return len(repo.list_objections(session))
+
+
+def objection_counts(store: Store) -> dict[ObjectionKind, int]:
+    """Objections in force of each kind (a person with both counts once in each)."""
+    with store.transaction() as session:
+        found = repo.list_objections(session)
+    return {kind: sum(o.kind is kind for o in found) for kind in ObjectionKind}
 
 
 def objection_history(store: Store, nhs_number: str) -> list[ObjectionEvent]:
@@ -117,15 +134,16 @@ def link(store: Store, left: Path, right: Path, mapping: FieldMapping, out: Path
          save_model: Path | None = None) -> LinkedFiles:
     """Link two person files (a read of person-level data, audited).
 
-    For a secondary purpose objectors are taken out of both files before anything is
-    compared. Under ``agreement_id`` (which must be in force and for ``purpose``) the links
-    and review files are held datasets, purged when the agreement's retention ends. ``model``
-    scores with a saved model (Splink's JSON) instead of training; ``save_model`` writes the
-    model used, as Splink's JSON, for reuse on other files or engines.
+    For a secondary purpose people with a local objection or a national data opt-out are
+    taken out of both files before anything is compared. Under ``agreement_id`` (which must be
+    in force and for ``purpose``) the links and review files are held datasets, purged when the
+    agreement's retention ends. ``model`` scores with a saved model (Splink's JSON) instead of
+    training; ``save_model`` writes the model used, as Splink's JSON, for reuse on other files or
+    engines.
     """
     day = on or date.today()
     with store.transaction() as session:
-        objectors = {o.nhs_number for o in repo.list_objections(session)} if purpose.secondary else set()
+        objectors = ObjectionRegistry(repo.list_objections(session)).withheld_from_everyone(purpose)
         agreement = repo.find_agreement(session, agreement_id) if agreement_id else None
     subject = f"link {left.name} x {right.name} -> {out.name}"
     if agreement_id:
@@ -192,11 +210,16 @@ class SendResult:
     size: int
     checksum: str
     findings: list[Finding] = field(default_factory=list)   # every withheld row and why
+    withheld_summary: str = ""                               # e.g. "2 withheld (1 national data opt-out, ...)"
 
 
 def send(store: Store, file: Path, agreement_id: str, to: str, mesh: MeshConfig, *, actor: str,
          recipient_org: str | None = None, nhs_column: str = "nhs_number", on: date | None = None) -> SendResult:
     """Send FILE to mailbox ``to`` under the agreement: checked first, objectors withheld.
+
+    Which objections withhold a row follows the agreement's purpose: a local objection withholds
+    it from everyone but the holding organisation (direct care) and from every secondary use; a
+    national data opt-out withholds it from secondary uses only (``sharing.objections``).
 
     A refused share (no agreement, not in force, another purpose, a recipient who is not a
     party, a column the agreement does not permit, no NHS-number column) sends nothing and
@@ -226,9 +249,10 @@ def send(store: Store, file: Path, agreement_id: str, to: str, mesh: MeshConfig,
     sent = send_bytes(mesh, to, _to_csv(columns, kept_rows), file.name, subject=f"agreement {agreement_id}",
                       local_id=agreement_id)
     audit(store, actor, "share.send",
-          f"{file.name}: {len(kept_rows)} rows sent, {kept.withheld} withheld, to {to} ({recipient}), "
+          f"{file.name}: {len(kept_rows)} rows sent, {kept.summary()}, to {to} ({recipient}), "
           f"message {sent.message_id}", agreement_id, purpose.value)
-    return SendResult(sent.message_id, to, len(kept_rows), kept.withheld, sent.size, sent.checksum, kept.findings)
+    return SendResult(sent.message_id, to, len(kept_rows), kept.withheld, sent.size, sent.checksum, kept.findings,
+                      kept.summary())
 
 
 @dataclass(frozen=True)

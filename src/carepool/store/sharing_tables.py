@@ -4,9 +4,10 @@ Tables and their repository functions together (one concept: what sharing must r
 Functions take a ``Session`` and never commit; callers own the unit of work. The audit
 log is append-only: rows are inserted, never updated, and ``sharing_audit_head`` holds the
 last sequence number and hash so that removing the newest row is caught as well. The
-objections registry is a history of events (recorded, withdrawn), append-only too (the
-database refuses UPDATE and DELETE, triggers in 0006): who objects now is whoever's latest
-event is "recorded". Held datasets (received over MESH, or links written under an
+objections register is a history of events (recorded, withdrawn), append-only too (the
+database refuses UPDATE and DELETE, triggers in 0006), one history per person and kind (a local
+objection, the national data opt-out; 0020): an objection is in force while its latest event is
+"recorded". Held datasets (received over MESH, or links written under an
 agreement) are registered with the day they arrived, so retention can be enforced.
 """
 
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from carepool.errors import ConflictError, InputError, NotFound
 from carepool.sharing.agreements import Agreement, Purpose
 from carepool.sharing.audit import AuditEntry, next_entry
-from carepool.sharing.objections import Objection
+from carepool.sharing.objections import Objection, ObjectionKind
 from carepool.sharing.pseudonymise import PseudonymKey
 from carepool.store.db import Base
 from carepool.store.types import UtcDateTime
@@ -60,6 +61,7 @@ class KeyRow(Base):
 
 
 OBJECTION_EVENTS = ("recorded", "withdrawn")
+OBJECTION_KINDS = ", ".join(f"'{k.value}'" for k in ObjectionKind)  # constants only
 APPEND_ONLY = ("sharing_objection_events",)
 
 
@@ -69,6 +71,7 @@ class ObjectionEventRow(Base):
     __tablename__ = "sharing_objection_events"
     __table_args__ = (
         CheckConstraint("event IN ('recorded', 'withdrawn')", name="event_known"),
+        CheckConstraint(f"kind IN ({OBJECTION_KINDS})", name="kind_known"),
         Index("ix_sharing_objection_events_nhs_number", "nhs_number"),
     )
 
@@ -80,6 +83,8 @@ class ObjectionEventRow(Base):
     at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     actor: Mapped[str] = mapped_column(String(200), nullable=False)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    kind: Mapped[str] = mapped_column(String(24), nullable=False, default=ObjectionKind.LOCAL.value,
+                                      server_default=ObjectionKind.LOCAL.value)   # each kind has its own history
 
 
 class DatasetRow(Base):
@@ -194,53 +199,65 @@ class ObjectionEvent:
     at: datetime
     actor: str
     note: str
+    kind: ObjectionKind = ObjectionKind.LOCAL
 
 
-def _latest(session: Session) -> dict[str, ObjectionEventRow]:
-    latest: dict[str, ObjectionEventRow] = {}
+def _objection(row: ObjectionEventRow) -> Objection:
+    return Objection(row.nhs_number, row.organisation, row.on, row.note, ObjectionKind(row.kind))
+
+
+def _latest(session: Session) -> dict[tuple[str, str], ObjectionEventRow]:
+    latest: dict[tuple[str, str], ObjectionEventRow] = {}
     for row in session.scalars(select(ObjectionEventRow).order_by(ObjectionEventRow.id)):
-        latest[row.nhs_number] = row
+        latest[(row.nhs_number, row.kind)] = row
     return latest
+
+
+def _latest_of(session: Session, nhs_number: str, kind: ObjectionKind) -> ObjectionEventRow | None:
+    return session.scalars(select(ObjectionEventRow)
+                           .where(ObjectionEventRow.nhs_number == nhs_number, ObjectionEventRow.kind == kind.value)
+                           .order_by(ObjectionEventRow.id.desc())).first()
 
 
 def add_objection(session: Session, objection: Objection, *, actor: str = "unknown",
                   at: datetime | None = None) -> None:
-    latest = session.scalars(select(ObjectionEventRow).where(ObjectionEventRow.nhs_number == objection.nhs_number)
-                             .order_by(ObjectionEventRow.id.desc())).first()
+    latest = _latest_of(session, objection.nhs_number, objection.kind)
     if latest is not None and latest.event == "recorded":
-        raise ConflictError("an objection is already recorded for that NHS number")
-    session.add(ObjectionEventRow(nhs_number=objection.nhs_number, event="recorded",
+        raise ConflictError(f"{objection.kind.noun} is already recorded for that NHS number")
+    session.add(ObjectionEventRow(nhs_number=objection.nhs_number, event="recorded", kind=objection.kind.value,
                                   organisation=objection.organisation, on=objection.recorded_on,
                                   at=at or datetime.now(UTC), actor=actor, note=objection.note))
     session.flush()
 
 
 def withdraw_objection(session: Session, nhs_number: str, on: date, *, actor: str,
-                       at: datetime | None = None, note: str = "") -> Objection:
-    """Record that the person withdrew their objection; the objection it ends is returned."""
-    latest = session.scalars(select(ObjectionEventRow).where(ObjectionEventRow.nhs_number == nhs_number)
-                             .order_by(ObjectionEventRow.id.desc())).first()
+                       at: datetime | None = None, note: str = "",
+                       kind: ObjectionKind = ObjectionKind.LOCAL) -> Objection:
+    """Record that the person withdrew their objection (or opt-out) of ``kind``; the one it ends is returned."""
+    latest = _latest_of(session, nhs_number, kind)
     if latest is None or latest.event != "recorded":
-        raise NotFound("no objection is recorded for that NHS number")
+        raise NotFound(f"no {kind.noun.split(' ', 1)[1]} is recorded for that NHS number")
     if on < latest.on:
         raise InputError(f"the withdrawal ({on}) cannot be before the objection was recorded ({latest.on})")
-    session.add(ObjectionEventRow(nhs_number=nhs_number, event="withdrawn", organisation=latest.organisation,
-                                  on=on, at=at or datetime.now(UTC), actor=actor, note=note))
+    session.add(ObjectionEventRow(nhs_number=nhs_number, event="withdrawn", kind=kind.value,
+                                  organisation=latest.organisation, on=on, at=at or datetime.now(UTC), actor=actor,
+                                  note=note))
     session.flush()
-    return Objection(latest.nhs_number, latest.organisation, latest.on, latest.note)
+    return _objection(latest)
 
 
 def list_objections(session: Session) -> list[Objection]:
-    """Objections in force now: numbers whose latest event is "recorded"."""
-    rows = sorted((r for r in _latest(session).values() if r.event == "recorded"), key=lambda r: r.nhs_number)
-    return [Objection(r.nhs_number, r.organisation, r.on, r.note) for r in rows]
+    """Objections in force now, of both kinds: (number, kind) pairs whose latest event is "recorded"."""
+    rows = sorted((r for r in _latest(session).values() if r.event == "recorded"),
+                  key=lambda r: (r.nhs_number, r.kind))
+    return [_objection(r) for r in rows]
 
 
 def objection_history(session: Session, nhs_number: str | None = None) -> list[ObjectionEvent]:
     query = select(ObjectionEventRow).order_by(ObjectionEventRow.id)
     if nhs_number is not None:
         query = query.where(ObjectionEventRow.nhs_number == nhs_number)
-    return [ObjectionEvent(r.nhs_number, r.event, r.organisation, r.on, r.at, r.actor, r.note)
+    return [ObjectionEvent(r.nhs_number, r.event, r.organisation, r.on, r.at, r.actor, r.note, ObjectionKind(r.kind))
             for r in session.scalars(query)]
 
 

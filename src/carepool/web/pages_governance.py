@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from carepool.errors import ConflictError, InputError, NotFound
 from carepool.services import sharing, sharing_governance
-from carepool.sharing.objections import Objection
+from carepool.sharing.objections import Objection, ObjectionKind, parse_kind
 from carepool.web.pages_sharing import CurrentUser, governing, sent_text, today
 from carepool.web.render import render
 from carepool.web.session import CheckedForm, store_of
@@ -24,7 +24,8 @@ def _register_page(request: Request, actor: str, problem: str | None = None, sen
                    status_code: int = 200) -> Response:
     register = sharing_governance.objections_register(store_of(request), actor=actor)
     return render(request, "sharing_objections.html", {"register": register, "on": today(), "problem": problem,
-                                                       "sent": sent or {}}, status_code=status_code)
+                                                       "sent": sent or {}, "kinds": list(ObjectionKind)},
+                  status_code=status_code)
 
 
 @router.get("/sharing/objections", response_class=HTMLResponse)
@@ -36,7 +37,7 @@ def objections_page(request: Request, user: CurrentUser) -> Response:
 @router.post("/sharing/objections")
 def add_objection(request: Request, user: CurrentUser, form: CheckedForm) -> Response:
     governing(user)
-    sent = sent_text(form, ("nhs_number", "organisation", "recorded_on", "note"))
+    sent = sent_text(form, ("nhs_number", "organisation", "recorded_on", "note", "kind"))
     try:
         on = sharing_governance.parse_date(sent["recorded_on"], "date recorded") if sent["recorded_on"] else today()
         if not sent["organisation"]:
@@ -44,7 +45,8 @@ def add_objection(request: Request, user: CurrentUser, form: CheckedForm) -> Res
                              where="organisation")
         if len(sent["note"]) > sharing_governance.MAX_TEXT:
             raise InputError(f"at most {sharing_governance.MAX_TEXT} characters", where="note")
-        objection = Objection(sent["nhs_number"], sent["organisation"].upper(), on, sent["note"])
+        objection = Objection(sent["nhs_number"], sent["organisation"].upper(), on, sent["note"],
+                              parse_kind(sent["kind"] or ObjectionKind.LOCAL.value))
         sharing.add_objection(store_of(request), objection, actor=user.email)
     except (InputError, ConflictError) as refused:
         return _register_page(request, user.email, str(refused), {**sent, "form": "add"},
@@ -55,12 +57,14 @@ def add_objection(request: Request, user: CurrentUser, form: CheckedForm) -> Res
 @router.post("/sharing/objections/withdraw")
 def withdraw_objection(request: Request, user: CurrentUser, form: CheckedForm) -> Response:
     governing(user)
-    sent = sent_text(form, ("nhs_number", "withdrawn_on", "note"))
+    sent = sent_text(form, ("nhs_number", "withdrawn_on", "note", "kind"))
     try:
         on = sharing_governance.parse_date(sent["withdrawn_on"], "date withdrawn") if sent["withdrawn_on"] else today()
         if len(sent["note"]) > sharing_governance.MAX_TEXT:
             raise InputError(f"at most {sharing_governance.MAX_TEXT} characters", where="note")
-        sharing.withdraw_objection(store_of(request), sent["nhs_number"], on, actor=user.email, note=sent["note"])
+        kind = parse_kind(sent["kind"] or ObjectionKind.LOCAL.value)
+        sharing.withdraw_objection(store_of(request), sent["nhs_number"], on, actor=user.email, note=sent["note"],
+                                   kind=kind)
     except (InputError, NotFound) as refused:
         return _register_page(request, user.email, str(refused), {**sent, "form": "withdraw"},
                               status_code=404 if isinstance(refused, NotFound) else 422)

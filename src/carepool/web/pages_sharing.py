@@ -49,7 +49,7 @@ def overview(request: Request, user: CurrentUser) -> Response:
     held = sharing_governance.datasets_with_retention(store, on)
     return render(request, "sharing_overview.html", {
         "in_force": sum(a.in_force(on) for a in agreements), "agreements": len(agreements),
-        "objections": sharing.objection_count(store), "held": sum(h.status == "held" for h in held),
+        "objections": sharing.objection_counts(store), "held": sum(h.status == "held" for h in held),
         "past": sum(h.status == "past retention" for h in held), "shares": len(sharing_governance.shares(store)),
         "on": on})
 
