@@ -200,6 +200,8 @@ NATIONAL_ACTIONS: dict[str, frozenset[str]] = {
     "/sharing/objections": frozenset({"ig_lead"}),
     "/sharing/objections/withdraw": frozenset({"ig_lead"}),
     "/sharing/datasets/purge": frozenset({"ig_lead"}),
+    "/sharing/shares/send": frozenset({"ig_lead"}),       # MESH is not set up here: refused as 409, not sent
+    "/sharing/shares/receive": frozenset({"ig_lead"}),
 }
 
 

@@ -39,6 +39,7 @@ from carepool.web import (
     pages_goals,
     pages_governance,
     pages_map,
+    pages_mesh,
     pages_money,
     pages_plan_edit,
     pages_pool,
@@ -112,7 +113,7 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
                    pages_year_end, pages_pool, pages_pool_files, pages_pool_decisions,
                    pages_money, pages_map, pages_goals,
                    pages_plan_edit, pages_budgets, pages_programmes, pages_scenarios, pages_scorecard, pages_returns,
-                   pages_audit, pages_sharing, pages_governance, pages_analysis,
+                   pages_audit, pages_sharing, pages_governance, pages_mesh, pages_analysis,
                    api, api_actions, api_plan, api_pool, api_analysis):
         app.include_router(module.router)
     errors.install(app)

@@ -33,9 +33,9 @@ SECURITY_HEADERS = {
 }
 HSTS = "max-age=31536000; includeSubDomains"
 MULTIPART_ALLOWANCE = 64 * 1024       # the form's other fields and part headers around an uploaded file
-# routes that take a workbook upload (POST): the larger limit; and the pool manager's files
+# routes that take a workbook upload (POST): the larger limit; and the pool manager's files, and a share to send
 UPLOAD_ROUTES = (re.compile(r"^/areas/[^/]+/upload$"), re.compile(r"^/api/areas/[^/]+/plan$"),
-                 re.compile(r"^/areas/[^/]+/ledger/(payments|reconcile)$"))
+                 re.compile(r"^/areas/[^/]+/ledger/(payments|reconcile)$"), re.compile(r"^/sharing/shares/send$"))
 UNCACHED_EXCEPT = ("/static/",)
 WRONG_HOST = "This service does not answer for that host name. Use the address your organisation gave you."
 

@@ -1,5 +1,5 @@
 """The information governance lead's registers: objections (add, withdraw, history), held datasets
-and their retention (with the purge), and the shares sent and received.
+and their retention (with the purge). The shares sent and received, and MESH, are in ``pages_mesh``.
 
 The objections register shows NHS numbers, so only the ``information_governance`` role opens it,
 and each view is audited (``objection.read``) by the service; the numbers never go into the log.
@@ -85,9 +85,3 @@ def purge(request: Request, user: CurrentUser, form: CheckedForm) -> Response:
     governing(user)
     done = sharing.purge(store_of(request), actor=user.email, on=today())
     return RedirectResponse(f"/sharing/datasets?purged={len(done)}", status_code=303)
-
-
-@router.get("/sharing/shares", response_class=HTMLResponse)
-def shares_page(request: Request, user: CurrentUser) -> Response:
-    governing(user)
-    return render(request, "sharing_shares.html", {"shares": sharing_governance.shares(store_of(request))})

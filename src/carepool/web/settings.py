@@ -31,6 +31,12 @@ Limits and network settings (see README, "Security"): ``CAREPOOL_WEB_MAX_BODY_BY
 workbook upload, both refused with 413 before the body is read; ``CAREPOOL_WEB_TRUSTED_HOSTS``
 (comma-separated, default ``localhost,127.0.0.1,::1``) are the Host names served, any other gets
 400 so a forged Host cannot steer a redirect.
+
+MESH for the information governance pages (``/sharing/shares``: send a prepared share, receive
+waiting messages) uses the same variables as ``carepool share send`` and ``receive``:
+``CAREPOOL_MESH_URL``, ``CAREPOOL_MESH_MAILBOX``, ``CAREPOOL_MESH_PASSWORD``,
+``CAREPOOL_MESH_SHARED_KEY``, and ``CAREPOOL_MESH_INBOX`` (default ``inbox``) for where received
+files are written. Unset, the pages say MESH is not set up and send nothing.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from carepool.errors import ConfigurationError
 
@@ -64,6 +70,11 @@ class WebSettings:
     warm_wait: float = 60.0                     # seconds start-up waits for the warm-up (0: do not wait)
     max_body_bytes: int = 1024 * 1024           # a form or JSON body; workbook uploads get max_upload_bytes
     trusted_hosts: tuple[str, ...] = LOCAL_HOSTS    # Host header values served ("*.x.nhs.uk" allowed; "*": any)
+    mesh_url: str | None = None                 # the service's MESH mailbox, for the IG pages' send and receive
+    mesh_mailbox: str | None = None
+    mesh_password: str | None = field(default=None, repr=False)
+    mesh_shared_key: str | None = field(default=None, repr=False)
+    mesh_inbox: str = "inbox"                   # where received messages are written
 
     @property
     def oidc_configured(self) -> bool:
@@ -89,6 +100,11 @@ def from_environment(env: Mapping[str, str] | None = None, *, secret_key: str | 
         max_upload_bytes=_positive(env, "CAREPOOL_WEB_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
         trusted_hosts=_listed(env, "CAREPOOL_WEB_TRUSTED_HOSTS") or LOCAL_HOSTS,
         year=env.get("CAREPOOL_WEB_YEAR") or None,
+        mesh_url=env.get("CAREPOOL_MESH_URL") or None,
+        mesh_mailbox=env.get("CAREPOOL_MESH_MAILBOX") or None,
+        mesh_password=env.get("CAREPOOL_MESH_PASSWORD") or None,
+        mesh_shared_key=env.get("CAREPOOL_MESH_SHARED_KEY") or None,
+        mesh_inbox=env.get("CAREPOOL_MESH_INBOX") or "inbox",
     )
 
 

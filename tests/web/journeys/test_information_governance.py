@@ -1,31 +1,47 @@
 """The information governance lead's journey in Chromium on PostgreSQL: record an agreement, review it
-and end it early; add an objection (after a mistyped NHS number is refused) and withdraw it; look at
-held datasets, shares and the audit trail, and verify the trail. axe and no overflow on every page."""
+and end it early; add an objection (after a mistyped NHS number is refused) and withdraw it, then record
+a national data opt-out; look at held datasets; send a prepared share over MESH (a real mesh-sandbox)
+and receive a waiting message, once with JavaScript off; look at the audit trail and verify it. axe and
+no overflow on every page."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 
+from carepool.demo.sharing_step import SANDBOX_KEY, SANDBOX_PASSWORD
+from carepool.exchange.mesh import receive as mesh_receive
+from carepool.exchange.mesh import send_bytes
+from carepool.services import sharing, sharing_governance
 from carepool.services.sharing_audit import read_log
 from carepool.store.db import Store
-from tests.web.journeys.conftest import PHONE, check, person, serve
+from carepool.web import create_app
+from tests.sharing.mesh_fixtures import mailbox, mesh_url
+from tests.web.conftest import BY_KEY, PASSWORD, settings
+from tests.web.journeys.conftest import PHONE, check, person
+from tests.web.live import serving
 
+__all__ = ["mesh_url"]
 pytestmark = pytest.mark.postgres
 NAV = "nav[aria-label='Information governance']"
+SHARE = "nhs_number,name,care_package\n9434765919,Opted Out,home care\n9990000026,Ann Other,reablement\n"
 
 
 @pytest.fixture(scope="module")
-def base_url(journey_store: Store) -> Iterator[str]:
-    with serve(journey_store) as url:
+def base_url(journey_store: Store, mesh_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app with its own MESH mailbox (X26ABC1) on the sandbox, as ``CAREPOOL_MESH_*`` would set it."""
+    mesh = replace(settings(), mesh_url=mesh_url, mesh_mailbox="X26ABC1", mesh_password=SANDBOX_PASSWORD,
+                   mesh_shared_key=SANDBOX_KEY, mesh_inbox=str(tmp_path_factory.mktemp("ig-inbox")))
+    with serving(create_app("unused://", settings=mesh, store=journey_store)) as url:
         yield url
 
 
 def test_the_information_governance_lead_keeps_the_sharing_register(browser: Browser, base_url: str, shots: Path,
-                                                                    journey_store: Store) -> None:
+                                                                    journey_store: Store, mesh_url: str) -> None:
     page = person(browser, base_url, "ig_lead")
     page.click("header a:has-text('Information governance')")
     page.wait_for_url("**/sharing")
@@ -79,6 +95,13 @@ def test_the_information_governance_lead_keeps_the_sharing_register(browser: Bro
     assert page.locator("#history tr[data-event]").evaluate_all("rows => rows.map(r => r.dataset.event)") == [
         "recorded", "withdrawn"]
     check(page, shots, "08-objection-withdrawn")
+    page.fill("#nhs_number", "9434765919")
+    page.fill("#organisation", "RR8")
+    page.check("#kind-national_opt_out")
+    page.click("button:has-text('Record the objection')")
+    page.wait_for_url("**/sharing/objections?done=added")
+    assert page.locator("#in-force tr[data-kind='national_opt_out']").count() == 1
+    check(page, shots, "08b-national-opt-out-recorded")
 
     page.click(f"{NAV} a:has-text('Held datasets and retention')")
     page.wait_for_url("**/sharing/datasets")
@@ -86,9 +109,39 @@ def test_the_information_governance_lead_keeps_the_sharing_register(browser: Bro
     page.click("button:has-text('Delete datasets past retention')")
     page.wait_for_url("**/sharing/datasets?purged=0")
     assert "0 datasets past retention deleted" in page.inner_text("#done")
+    # MESH: a direct-care share goes out (the opt-out does not stop direct care), a message comes in
+    sharing.add_agreement(journey_store, sharing_governance.agreement_from_text(
+        agreement_id="DC-J-1", parties="RR8, 00C", purpose="direct_care", legal_basis="HSCA 2012 s.251B",
+        fields="nhs_number, name, care_package", retention_days="30", start="2025-04-01", end="2099-03-31",
+        mailboxes="RR8=X26ABC1, 00C=X26ABC2"), actor="setup")
+    prepared = shots / "care-list.csv"
+    prepared.write_text(SHARE)
     page.click(f"{NAV} a:has-text('Shares sent and received')")
     page.wait_for_url("**/sharing/shares")
     check(page, shots, "10-shares")
+    page.select_option("#agreement_id", "DC-J-1")
+    page.fill("#to", "X26ABC2")
+    page.set_input_files("#file", str(prepared))
+    page.click("#send")
+    page.wait_for_url("**/sharing/shares?done=sent&message=*")
+    assert "care-list.csv: 2 rows sent, 0 withheld, to X26ABC2 (00C)" in page.inner_text("#done")
+    assert page.locator("#shares tr[data-action='share.send']").count() == 1
+    check(page, shots, "10b-share-sent")
+    (arrived,) = mesh_receive(mailbox(mesh_url, "X26ABC2"), shots / "00C")
+    assert "Opted Out" in arrived.path.read_text()
+
+    send_bytes(mailbox(mesh_url, "X26ABC2"), "X26ABC1",
+               b"nhs_number,care_package\n9990000026,reablement\n", "reply.csv", local_id="DC-J-1")
+    plain = browser.new_context(base_url=base_url, java_script_enabled=False).new_page()
+    plain.goto("/login")
+    plain.fill("#email", BY_KEY["ig_lead"].email)
+    plain.fill("#password", PASSWORD)
+    plain.click("button:has-text('Log in')")
+    plain.goto("/sharing/shares")
+    plain.click("#receive")
+    plain.wait_for_url("**/sharing/shares?done=received&received=1&refused=0")
+    assert "1 message received and kept" in plain.inner_text("#done")
+    plain.context.close()
 
     page.click(f"{NAV} a:has-text('Audit trail')")
     page.wait_for_url("**/audit")
@@ -100,7 +153,8 @@ def test_the_information_governance_lead_keeps_the_sharing_register(browser: Bro
     log = read_log(journey_store)
     assert log.intact
     assert {"agreement.add", "agreement.review", "agreement.expire", "objection.add", "objection.withdraw",
-            "objection.read", "audit.verify"} <= {e.action for e in log.entries}
+            "objection.read", "audit.verify", "share.send", "share.receive"} <= {e.action for e in log.entries}
+    assert {e.actor for e in log.entries if e.action.startswith("share.")} == {BY_KEY["ig_lead"].email}
     assert not any("9434765919" in e.subject for e in log.entries)
 
     phone = person(browser, base_url, "ig_lead", viewport=PHONE)
