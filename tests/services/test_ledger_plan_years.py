@@ -187,7 +187,8 @@ def test_the_year_end_statement_of_each_plan_year_shows_that_years_money(store: 
     for label in ("2023-24", "2024-25"):
         ledger.post_contributions(store, YEAR, plan_year=label)
     for pool in plan.pools:    # half of each underspend kept in the pool: each year opens the next's books
-        ledger.set_risk_share(store, AREA, YEAR, pool.id, RiskShare(carry_forward_pct=50))
+        for label in ("2023-24", "2024-25"):      # agreed per plan year
+            ledger.set_risk_share(store, AREA, YEAR, pool.id, RiskShare(carry_forward_pct=50), plan_year=label)
     for label in ("2023-24", "2024-25"):
         ledger.settle(store, YEAR, AREA, plan_year=label)
     names = {p.code: p.name for p in plan.partners}

@@ -207,14 +207,24 @@ def risk_share(area: str = typer.Option(..., "--area"), pool: str = typer.Option
                share: list[str] = typer.Option([], "--share", help="PARTNER=WEIGHT (fixed shares), repeatable."),
                carry_forward: int = typer.Option(0, "--carry-forward", min=0, max=100,
                                                  help="Percent of a revenue underspend kept in the pool."),
-               year: str = YEAR_OPTION, db: str | None = DB_OPTION) -> None:
+               year: str = YEAR_OPTION, db: str | None = DB_OPTION,
+               plan_year: str | None = typer.Option(None, "--plan-year",
+                                                    help="The plan year the agreement is for, e.g. 2024-25: needed "
+                                                         "for two-year plans (2017-19, 2023-25), agreed year by year."),
+               ) -> None:
     """Record a pool's risk-share agreement (used by settle), with the part of an underspend kept in the pool."""
     with handled():
         weights = [(partner, weight) for partner, _, weight in (item.partition("=") for item in share)]
         agreement = risk_share_svc.agreement_from(kind, weights, carry_forward)
-        svc.set_risk_share(open_store(db_url(db)), area, _year(year), pool, agreement, actor=_actor())
-        console.print(f"{area} {pool}: risk share {kind} {list(agreement.shares) or ''}; {carry_forward}% of an "
-                      "underspend kept in the pool")
+        try:
+            svc.set_risk_share(open_store(db_url(db)), area, _year(year), pool, agreement, actor=_actor(),
+                               plan_year=plan_year)
+        except InputError as exc:
+            if exc.where != "plan year":
+                raise
+            raise InputError(str(exc).removeprefix("plan year: "), where="--plan-year") from None
+        console.print(f"{area} {pool} ({svc.settlement_name(_year(year), plan_year)}): risk share {kind} "
+                      f"{list(agreement.shares) or ''}; {carry_forward}% of an underspend kept in the pool")
 
 
 @group.command("close")

@@ -45,7 +45,8 @@ def agree_carry_forward(store: Store, plans: Mapping[str, Plan], year: str) -> d
     chosen = dict(zip(sorted(plans), CARRY_FORWARD, strict=False))
     for code, pct in chosen.items():
         for pool in plans[code].pools:
-            svc.set_risk_share(store, code, year, pool.id, RiskShare("proportional", (), pct))
+            for label in svc.agreement_plan_years(year) or (None,):   # a two-year programme agrees each year
+                svc.set_risk_share(store, code, year, pool.id, RiskShare("proportional", (), pct), plan_year=label)
     return chosen
 
 

@@ -1,6 +1,10 @@
 """The national dashboard's figures: every HWB area of the year's geography (151 in 2015, 153 from
 2023): its plan status, pool, money so far and SPC variation.
 
+A two-year programme's row also holds what is pooled in each plan year (``pooled_years``; columns
+and sort keys ``pooled_2023_24``), so pages put a year's pool where a one-year programme's annual
+pool would be and name ``pooled`` as the whole plan's.
+
 The rows for all 151 areas are computed once per store and kept until the plans or the ledger
 change: the cache key is the store's highest plan-event id and highest ledger transaction id
 (both tables are append-only and every plan change appends an event, every posting a
@@ -27,6 +31,7 @@ from carepool.errors import InputError
 from carepool.ledger import accounts
 from carepool.metrics.spc import Improvement, SpcOptions, SpcResult, VariationIcon, parse_date, xmr
 from carepool.plans.conditions import Condition
+from carepool.plans.model import Plan
 from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference.published_series import AreaSeries, delayed_days, nonelective_admissions
 from carepool.services import in_force, latest_plans, ledger, view_keys
@@ -78,9 +83,51 @@ class AreaRow:
     funded_version: int | None = None     # the version in force (assured, fundable), if any
     outcome: str = ""                     # its assurance outcome, or the refused one ("not approved")
     open_conditions: int = 0              # assurance conditions not yet met (the conditions register)
+    pooled_years: tuple[tuple[str, int], ...] = ()   # a two-year programme: (plan year, pence pooled in it)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def value(self, key: str) -> Any:
+        """A column's value: a field, or ``pooled_2023_24`` (what is pooled in that plan year; 0 if none)."""
+        if key.startswith(PLAN_YEAR_POOLED):
+            label = plan_year_of(key)
+            return next((pence for year, pence in self.pooled_years if year == label), 0)
+        return getattr(self, key)
+
+
+# a two-year programme's columns: what is pooled in each plan year ------------------------------
+PLAN_YEAR_POOLED = "pooled_2"     # pooled_2023_24: a column key naming a plan year
+
+
+# every shipped two-year programme's plan-year keys (2017-19, 2023-25), one fixed list for the API's
+# contract; tests/web/test_dashboard_plan_years.py checks it against the programme files
+PLAN_YEAR_SORTS = ("pooled_2017_18", "pooled_2018_19", "pooled_2023_24", "pooled_2024_25")
+
+
+def plan_year_key(label: str) -> str:
+    """'2023-24' -> 'pooled_2023_24' (a sort key and CSS class, so no hyphen)."""
+    return f"pooled_{label.replace('-', '_')}"
+
+
+def plan_year_of(key: str) -> str:
+    """'pooled_2023_24' -> '2023-24'."""
+    return key.removeprefix("pooled_").replace("_", "-")
+
+
+def plan_year_columns(year: str) -> tuple[tuple[str, str], ...]:
+    """(key, plan year) of each plan year of a two-year programme; none for a one-year programme,
+    whose pooled column is already the year's."""
+    labels = load_programme(year).plan_years
+    return tuple((plan_year_key(label), label) for label in labels) if len(labels) > 1 else ()
+
+
+def whole_plan_label(year: str) -> str:
+    """What the pooled column holds: '' for a one-year programme, 'whole plan 2023-25' for a two-year one."""
+    programme = load_programme(year)
+    if len(programme.plan_years) <= 1:
+        return ""
+    return f"whole plan {programme.plan_years[0][:4]}-{programme.plan_years[-1][-2:]}"
 
 
 # SPC of the real series: once per process ----------------------------------------------------
@@ -184,8 +231,17 @@ def _compute(store: Store, year: str) -> tuple[AreaRow, ...]:
             spc["admissions"].get(code, NO_DATA), spc["delayed"].get(code, NO_DATA),
             funded.version if funded else None,
             (position.state.outcome or "") if position is not None and position.state is not None else "",
-            sum(1 for c in registers.get(code, {}).values() if c.status.value == "open")))
+            sum(1 for c in registers.get(code, {}).values() if c.status.value == "open"),
+            _pooled_years(shown.plan, programme) if shown else ()))
     return tuple(rows)
+
+
+def _pooled_years(plan: Plan, programme: ProgrammeYear) -> tuple[tuple[str, int], ...]:
+    """Each plan year's pooled pence of a two-year programme's plan (its funding lines of that year)."""
+    if len(programme.plan_years) <= 1:
+        return ()
+    by_year = {label: money.pence for label, money in plan.pooled_by_plan_year}
+    return tuple((label, by_year.get(label, 0)) for label in programme.plan_years)
 
 
 def all_rows(store: Store, year: str) -> tuple[AreaRow, ...]:
@@ -198,14 +254,26 @@ def area_rows(store: Store, user: User, year: str) -> list[AreaRow]:
     return [r for r in all_rows(store, year) if user.can_see(r.code)]
 
 
+def sorts_for(year: str | None) -> tuple[str, ...]:
+    """The sort keys of ``year``'s dashboard: a two-year programme adds each plan year's pool."""
+    if year is None:
+        return SORTS
+    extra = tuple(key for key, _ in plan_year_columns(year))
+    at = SORTS.index("pooled")
+    return (*SORTS[:at], *extra, *SORTS[at:])
+
+
 def select_rows(rows: list[AreaRow], *, status: str | None = None, q: str | None = None,
-                sort: str = "code", order: str = "asc") -> list[AreaRow]:
-    """Filter by status and name/code text, then sort; unknown sort keys are an InputError."""
-    if sort not in SORTS:
-        raise InputError(f"cannot sort by '{sort}'; one of {', '.join(SORTS)}", where="sort")
+                sort: str = "code", order: str = "asc", year: str | None = None) -> list[AreaRow]:
+    """Filter by status and name/code text, then sort; unknown sort keys are an InputError
+    (``year``: a two-year programme's rows also sort by each plan year's pool; another programme's
+    plan year, one of PLAN_YEAR_SORTS, has nothing pooled in this year's rows, so they stay in code order)."""
+    sorts = sorts_for(year)
+    if sort not in sorts and sort not in PLAN_YEAR_SORTS:
+        raise InputError(f"cannot sort by '{sort}'; one of {', '.join(sorts)}", where="sort")
     if order not in ("asc", "desc"):
         raise InputError("order is 'asc' or 'desc'", where="order")
-    key: Callable[[AreaRow], tuple[Any, str]] = lambda r: (getattr(r, sort), r.code)  # noqa: E731
+    key: Callable[[AreaRow], tuple[Any, str]] = lambda r: (r.value(sort), r.code)  # noqa: E731
     chosen = [r for r in rows if (not status or r.status == status)
               and (not q or q.lower() in r.name.lower() or q.upper() == r.code)]
     return sorted(chosen, key=key, reverse=order == "desc")

@@ -184,28 +184,48 @@ def post_batch(store: Store, batch: Sequence[Transaction], source: str, *, actor
         return repo.post_batch(session, batch, source, actor, at or now())
 
 
+def agreement_year(programme: ProgrammeYear, plan_year: str | None = None) -> str:
+    """What a risk-share agreement is kept under: the programme ('bcf-2015-16'), or for a two-year
+    programme its plan year ('bcf-2023-25:2024-25', the settlement's own year), which must be named:
+    partners agree each year's sharing for that year (migration 0020 gave each plan year the
+    agreement recorded for the whole programme before)."""
+    label = plan_year_to_post(programme, plan_year, "agree the risk share of")
+    return f"{programme.id}:{label}" if len(plan_years(programme)) > 1 else programme.id
+
+
+def agreement_plan_years(year: str) -> tuple[str, ...]:
+    """The plan years that each have their own risk-share agreement: a two-year programme's; none
+    for a one-year programme (its one agreement is the year's)."""
+    labels = plan_years(load_programme(year))
+    return labels if len(labels) > 1 else ()
+
+
 def set_risk_share(store: Store, area: str, year: str, pool: str, agreement: RiskShare, *, actor: str = ACTOR,
-                   at: datetime | None = None, expected: str | None = None) -> None:
-    """Record a pool's agreement and who recorded it; with ``expected`` (the books' version token
-    shown), only if the books are unchanged."""
+                   at: datetime | None = None, expected: str | None = None, plan_year: str | None = None) -> None:
+    """Record a pool's agreement (a two-year programme's: of the plan year named) and who recorded
+    it; with ``expected`` (the books' version token shown), only if the books are unchanged."""
+    key = agreement_year(load_programme(year), plan_year)
     with store.transaction() as session:
         ledger_version.require(session, area, expected, "recorded")
-        repo.set_risk_share(session, area, load_programme(year).id, pool, agreement, actor, at or now())
+        repo.set_risk_share(session, area, key, pool, agreement, actor, at or now())
 
 
-def risk_share_records(store: Store, area: str, year: str) -> dict[str, tuple[str, datetime]]:
+def risk_share_records(store: Store, area: str, year: str,
+                       plan_year: str | None = None) -> dict[str, tuple[str, datetime]]:
     """Pool -> (who recorded its agreement, when)."""
+    key = agreement_year(load_programme(year), plan_year)
     with store.transaction() as session:
-        return repo.risk_share_records(session, area, load_programme(year).id)
+        return repo.risk_share_records(session, area, key)
 
 
-def risk_shares(store: Store, area: str, year: str) -> dict[str, RiskShare | None]:
+def risk_shares(store: Store, area: str, year: str, plan_year: str | None = None) -> dict[str, RiskShare | None]:
     """Each pool of the area's plan in force and its recorded agreement (None: none recorded, so
-    settlement shares the net in proportion to contributions)."""
+    settlement shares the net in proportion to contributions); a two-year programme's of one plan year."""
     programme = load_programme(year)
+    key = agreement_year(programme, plan_year)
     with store.transaction() as session:
         plan = assured_plans(session, programme.id, area)[area]
-        return {pool.id: repo.risk_share(session, area, programme.id, pool.id) for pool in plan.pools}
+        return {pool.id: repo.risk_share(session, area, key, pool.id) for pool in plan.pools}
 
 
 def year_end_for(programme: ProgrammeYear, area: str, plan_year: str | None = None) -> YearEnd:
@@ -245,8 +265,8 @@ def _settlements(session: Session, programme: ProgrammeYear, plans: Mapping[str,
             continue
         txns = repo.transactions(session, area=code)
         when = year_end_for(programme, code, plan_year)
-        for pool in plan.pools:
-            agreement = repo.risk_share(session, code, programme.id, pool.id) or RiskShare()
+        for pool in plan.pools:     # the plan year's own agreement
+            agreement = repo.risk_share(session, code, agreement_year(programme, plan_year), pool.id) or RiskShare()
             out.append(settle_pool(plan, pool.id, txns, agreement, when))
     return out
 

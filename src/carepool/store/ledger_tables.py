@@ -103,7 +103,7 @@ risk_shares = Table(
     "ledger_risk_shares", metadata,
     Column("id", Integer, primary_key=True),
     Column("area", String(16), nullable=False),
-    Column("year", String(32), nullable=False),
+    Column("year", String(32), nullable=False),   # the programme, or a two-year one's plan year: 'bcf-2023-25:2024-25'
     Column("pool", String(16), nullable=False),
     Column("kind", String(32), nullable=False),
     Column("shares", JSON, nullable=False),

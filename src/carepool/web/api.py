@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from carepool.services import dashboard as data
 from carepool.services.users import User
@@ -22,7 +22,13 @@ from carepool.web.year_choice import year_of
 router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 CurrentUser = Annotated[User, Depends(current_user)]
 Sort = Literal["code", "name", "region", "status", "pooled", "spend", "earned", "paid_to_acute",
-               "admissions_variation", "delayed_variation"]
+               "admissions_variation", "delayed_variation",
+               "pooled_2017_18", "pooled_2018_19", "pooled_2023_24", "pooled_2024_25"]   # data.PLAN_YEAR_SORTS
+SORT_HELP = ("pooled_2023_24 and the like sort by what is pooled in that plan year of a two-year programme "
+             "(another programme's rows have nothing pooled in it, so they stay in code order)")
+WHOLE_PLAN = "Pooled over the whole plan, in pence (a two-year plan: both plan years together)"
+BY_PLAN_YEAR = ("A two-year plan: pence pooled in each plan year, e.g. {\"2023-24\": ..., \"2024-25\": ...}; "
+                "empty for a one-year plan, whose pooled_pence is its year's")
 
 
 class UserOut(BaseModel):
@@ -42,7 +48,8 @@ class AreaRowOut(BaseModel):
     region: str
     status: str
     version: int | None
-    pooled_pence: int
+    pooled_pence: int = Field(description=WHOLE_PLAN)
+    pooled_by_plan_year: dict[str, int] = Field(description=BY_PLAN_YEAR)
     spend_pence: int
     earned_pence: int
     paid_to_acute_pence: int
@@ -64,13 +71,15 @@ class SchemeOut(BaseModel):
     name: str
     scheme_type: str
     pool: str
-    amount_pence: int
+    amount_pence: int = Field(description="Planned spend over the whole plan, in pence")
+    amounts_by_plan_year: dict[str, int] = Field(description="A two-year plan: planned spend in each plan year")
 
 
 class PlanOut(BaseModel):
     version: int
     status: str
-    pooled_pence: int
+    pooled_pence: int = Field(description=WHOLE_PLAN)
+    pooled_by_plan_year: dict[str, int] = Field(description=BY_PLAN_YEAR)
     partners: list[str]
     partner_signoffs: list[str]
     outcome: str | None
@@ -95,12 +104,15 @@ def me(request: Request, user: CurrentUser) -> UserOut:
 
 @router.get("/areas", response_model=list[AreaRowOut], summary="The dashboard: every area the user may see")
 def areas(request: Request, user: CurrentUser, status: Annotated[str | None, Query(max_length=40)] = None,
-                q: Annotated[str | None, Query(max_length=100)] = None, sort: Sort = "code",
+                q: Annotated[str | None, Query(max_length=100)] = None,
+                sort: Annotated[Sort, Query(description=SORT_HELP)] = "code",
                 order: Literal["asc", "desc"] = "asc") -> list[AreaRowOut]:
-    rows = data.area_rows(store_of(request), user, year_of(request))
-    chosen = data.select_rows(rows, status=status or None, q=q or None, sort=sort, order=order)
+    year = year_of(request)
+    rows = data.area_rows(store_of(request), user, year)
+    chosen = data.select_rows(rows, status=status or None, q=q or None, sort=sort, order=order, year=year)
     return [AreaRowOut(code=r.code, name=r.name, region=r.region, status=r.status, version=r.version,
-                       pooled_pence=r.pooled, spend_pence=r.spend, earned_pence=r.earned,
+                       pooled_pence=r.pooled, pooled_by_plan_year=dict(r.pooled_years),
+                       spend_pence=r.spend, earned_pence=r.earned,
                        paid_to_acute_pence=r.paid_to_acute, admissions_variation=r.admissions_variation,
                        delayed_variation=r.delayed_variation) for r in chosen]
 
@@ -119,10 +131,12 @@ def area_out(view: AreaView) -> AreaOut:
         p = view.record.plan
         plan = PlanOut(
             version=view.record.version, status=view.state.status.value, pooled_pence=p.pooled_total.pence,
+            pooled_by_plan_year={label: m.pence for label, m in p.pooled_by_plan_year},
             partners=[x.code for x in p.partners], partner_signoffs=sorted(view.state.partner_signoffs),
             outcome=view.state.outcome, conditions=view.state.conditions,
             schemes=[SchemeOut(ref=s.ref, name=s.name, scheme_type=s.scheme_type, pool=s.pool,
-                               amount_pence=s.amount.pence) for s in p.schemes])
+                               amount_pence=s.amount.pence,
+                               amounts_by_plan_year={label: m.pence for label, m in s.amounts}) for s in p.schemes])
     history = [EventOut(action=e.action, actor=e.actor, at=e.at, from_status=e.from_status.value if e.from_status
                         else None, to_status=e.to_status.value, detail=e.detail) for e in view.events]
     return AreaOut(code=view.area.code, name=view.area.name, region=view.area.region_name, plan=plan,

@@ -38,6 +38,7 @@ class StatementOut(BaseModel):
 
 class AgreementOut(BaseModel):
     pool: str
+    plan_year: str                    # a two-year programme's plan year the agreement is for ('' one-year)
     kind: str | None                  # None: none recorded (settlement shares in proportion to contributions)
     shares: list[tuple[str, int]]
     carry_forward_pct: int
@@ -57,14 +58,17 @@ def books(request: Request, code: str, user: CurrentUser) -> BooksOut:
     area = readable_area(user, code)
     store, year = store_of(request), year_of(request)
     plan = ledger.plan_in_force(store, year, area.code)
-    agreements = ledger.risk_shares(store, area.code, year) if plan is not None else {}
+    each = ledger.agreement_plan_years(year) or ("",)    # a two-year programme: each plan year's agreements
+    agreements = [(label, pool, a) for label in each
+                  for pool, a in ledger.risk_shares(store, area.code, year, label or None).items()] \
+        if plan is not None else []
     return BooksOut(
         area=area.code, year=year, version=pool_context(request, user, area)["version"],
         transactions=len(ledger.area_transactions(store, area.code)),
         closed_periods=[c.period.label for c in ledger.closed_periods(store, area.code)],
-        agreements=[AgreementOut(pool=pool, kind=a.kind if a else None, shares=list(a.shares) if a else [],
-                                 carry_forward_pct=a.carry_forward_pct if a else 0)
-                    for pool, a in agreements.items()])
+        agreements=[AgreementOut(pool=pool, plan_year=label, kind=a.kind if a else None,
+                                 shares=list(a.shares) if a else [], carry_forward_pct=a.carry_forward_pct if a else 0)
+                    for label, pool, a in agreements])
 
 
 @router.get("/areas/{code}/ledger/statements", response_model=list[StatementOut],

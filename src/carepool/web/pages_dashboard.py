@@ -30,16 +30,34 @@ router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
 MONEY_COLUMNS = (("pooled", "Pool"), ("spend", "Spend"), ("earned", "Performance sum earned"),
                  ("paid_to_acute", "Paid to hospitals"))
-SORT_COLUMNS = (("name", "Area", False), ("status", "Plan status", False),
-                *((key, label, True) for key, label in MONEY_COLUMNS),
-                ("admissions_variation", "BCF1 variation", False), ("delayed_variation", "BCF4 variation", False))
-SORT_LABELS = {"code": "area code", "region": "region", "name": "area name", **{k: v for k, v, _ in SORT_COLUMNS[1:]}}
+
+
+def money_columns(year: str) -> tuple[tuple[str, str], ...]:
+    """The money columns of ``year``'s dashboard: a two-year programme shows each plan year's pool
+    first and names the pooled column as the whole plan's, so no two-year total sits where a
+    one-year programme's annual pool would."""
+    whole = data.whole_plan_label(year)
+    if not whole:
+        return MONEY_COLUMNS
+    return (*((key, f"Pool {label}") for key, label in data.plan_year_columns(year)),
+            ("pooled", f"Pool, {whole}"), *MONEY_COLUMNS[1:])
+
+
+def sort_columns(money: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, bool], ...]:
+    return (("name", "Area", False), ("status", "Plan status", False), *((key, label, True) for key, label in money),
+            ("admissions_variation", "BCF1 variation", False), ("delayed_variation", "BCF4 variation", False))
+
+
+def sort_labels(money: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {"code": "area code", "region": "region", "name": "area name",
+            **{k: v for k, v, _ in sort_columns(money)[1:]}}
 
 
 def _rows(request: Request, user: User, status: str | None, q: str | None, sort: str,
           order: str) -> list[data.AreaRow]:
-    rows = data.area_rows(store_of(request), user, year_of(request))
-    return data.select_rows(rows, status=status or None, q=q or None, sort=sort, order=order)
+    year = year_of(request)
+    rows = data.area_rows(store_of(request), user, year)
+    return data.select_rows(rows, status=status or None, q=q or None, sort=sort, order=order, year=year)
 
 
 def _by_model(rows: list[data.AreaRow], models: dict[str, commissioning.AreaModels], model: str | None,
@@ -56,7 +74,7 @@ MAX_FRAGMENTS = 256
 
 
 def _table_body(request: Request, rows: list[data.AreaRow], models: dict[str, commissioning.AreaModels],
-                people: dict[str, int]) -> Markup:
+                people: dict[str, int], money: tuple[tuple[str, str], ...]) -> Markup:
     """The table's rows as HTML, rendered once per set of figures and selection (the bulk of the page).
 
     Only the rows are shared between people: they hold nothing but the figures (no user, no token).
@@ -69,7 +87,7 @@ def _table_body(request: Request, rows: list[data.AreaRow], models: dict[str, co
         return hit[1]
     html = Markup(TEMPLATES.get_template("_dashboard_rows.html").render(
         rows=rows, variation_label=data.variation_label, metrics=data.METRICS, models=models,
-        people=people, money_columns=MONEY_COLUMNS))
+        people=people, money_columns=money))
     with _fragments_lock:
         if len(_fragments) >= MAX_FRAGMENTS:
             _fragments.clear()
@@ -104,7 +122,8 @@ def dashboard(request: Request, user: CurrentUser, status: str | None = None,
     models = commissioning.area_models(store_of(request), year)
     who_uses = commissioning.usage([r.code for r in rows], models, year)
     rows = _by_model(rows, models, model, governance)
-    totals = {k: sum(getattr(r, k) for r in rows) for k, _ in MONEY_COLUMNS}
+    money = money_columns(year)
+    totals = {k: sum(r.value(k) for r in rows) for k, _ in money}
     paged = paging.paginate(rows, page, size)
     params = {"q": q or "", "status": status or "", "model": model or "", "governance": governance or "",
               "sort": sort, "order": order,
@@ -114,15 +133,17 @@ def dashboard(request: Request, user: CurrentUser, status: str | None = None,
     return render(request, "dashboard.html", {
         "rows": paged.items, "paged": paged, "numbers": paging.page_numbers(paged.page, paged.pages),
         "link": lambda n: "/" + paging.query(params, page=n),
-        "headers": paging.sort_headers(SORT_COLUMNS, sort, order, params, "/"), "sort_label": SORT_LABELS[sort],
-        "page_sizes": paging.PAGE_SIZES, "per_page": per_page, "money_columns": MONEY_COLUMNS,
+        "headers": paging.sort_headers(sort_columns(money), sort, order, params, "/"),
+        "sort_label": sort_labels(money)[sort], "plan_year_columns": data.plan_year_columns(year),
+        "whole_plan": data.whole_plan_label(year),
+        "page_sizes": paging.PAGE_SIZES, "per_page": per_page, "money_columns": money,
         "totals": totals, "status": status or "", "q": q or "", "sort": sort, "order": order,
-        "statuses": statuses, "sorts": data.SORTS,
+        "statuses": statuses, "sorts": data.sorts_for(year),
         "metrics": data.METRICS, "model": model or "", "governance": governance or "",
         "model_choices": [*model_choices, *(m for m in who_uses.models if m not in model_choices)],
         "governance_choices": [*governance_choices, *(g for g in who_uses.governance if g not in governance_choices)],
         "who_uses": who_uses,
-        "table_body": _table_body(request, paged.items, models, _budget_people(request))})
+        "table_body": _table_body(request, paged.items, models, _budget_people(request), money)})
 
 
 @router.get("/dashboard.csv")
@@ -132,16 +153,21 @@ def dashboard_csv(request: Request, user: CurrentUser, status: str | None = None
                         model: Annotated[str | None, Query(max_length=100)] = None,
                         governance: Annotated[str | None, Query(max_length=100)] = None) -> Response:
     """The dashboard's rows and columns, with the same filters (models and governance as on the page)."""
+    year = year_of(request)
     rows = _rows(request, user, status, q, sort, order)
-    models = commissioning.area_models(store_of(request), year_of(request))
+    models = commissioning.area_models(store_of(request), year)
     rows = _by_model(rows, models, model, governance)
+    by_year = [key for key, _ in data.plan_year_columns(year)]   # a two-year programme: each plan year's pool
     out = io.StringIO()
     writer = SafeWriter(out, lineterminator="\n")
-    writer.writerow([*data.COLUMNS[:5], "pooled_gbp", "spend_gbp", "earned_gbp", "paid_to_acute_gbp",
-                     "admissions_variation", "delayed_variation", "commissioning_models", "governance"])
+    writer.writerow([*data.COLUMNS[:5], *(f"{key}_gbp" for key in by_year),
+                     "pooled_whole_plan_gbp" if by_year else "pooled_gbp", "spend_gbp", "earned_gbp",
+                     "paid_to_acute_gbp", "admissions_variation", "delayed_variation", "commissioning_models",
+                     "governance"])
     for r in rows:
         used = models.get(r.code)       # an area without a plan has neither: empty cells
         writer.writerow([r.code, r.name, r.region, r.status, r.version or "",
+                         *(_pounds(r.value(key)) for key in by_year),
                          *(_pounds(p) for p in (r.pooled, r.spend, r.earned, r.paid_to_acute)),
                          r.admissions_variation, r.delayed_variation,
                          "; ".join(used.models) if used else "", "; ".join(used.governance) if used else ""])

@@ -6,7 +6,8 @@ a 409 and write nothing. Posting, closing and recording an agreement are recorde
 person's email, as the CLI records its user. Reading: the area's pool manager and national
 roles; acting: its pool manager.
 
-- ``/areas/{code}/ledger/risk-share`` (GET, POST)
+- ``/areas/{code}/ledger/risk-share`` (GET, POST): a two-year programme's agreement is per plan year
+  (``?plan_year=2024-25``, by default the year the area settles next; the form posts the year it showed)
 - ``/areas/{code}/ledger/periods`` (GET) and ``/areas/{code}/ledger/close`` (POST)
 - ``/areas/{code}/ledger/settlement`` (GET) and ``/areas/{code}/ledger/settle`` (POST)
 """
@@ -15,10 +16,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from carepool.errors import NotFound, ValidationFailed
+from carepool.errors import InputError, NotFound, ValidationFailed
 from carepool.findings import Finding
 from carepool.ledger.periods import financial_year, months_of
 from carepool.ledger.settlement import KINDS
@@ -42,22 +43,43 @@ def _back(area: PlanArea, page: str, done: str) -> RedirectResponse:
 
 
 # risk share -------------------------------------------------------------------------------
-def _risk_share_page(request: Request, user: User, area: PlanArea, findings: list[Finding], status: int = 200,
-                     done: str = "", sent: dict[str, str] | None = None) -> Response:
+def _agreement_plan_year(request: Request, area: PlanArea, asked: str | None) -> str:
+    """The plan year whose agreement is shown or recorded: a two-year programme agrees each year's
+    sharing (the one asked for, else the year the area settles next); '' for a one-year programme."""
     year = year_of(request)
-    plan = ledger.plan_in_force(store_of(request), year, area.code)
-    agreements = ledger.risk_shares(store_of(request), area.code, year) if plan is not None else {}
-    recorded = ledger.risk_share_records(store_of(request), area.code, year) if plan is not None else {}
+    labels = ledger.agreement_plan_years(year)
+    if not labels:
+        return ""
+    text = (asked or "").strip()
+    if not text:
+        return ledger.plan_year_to_settle(store_of(request), year, area.code)
+    if text not in labels:
+        raise InputError(f"'{text}' is not a plan year of {year} ({', '.join(labels)})", where="plan_year")
+    return text
+
+
+def _risk_share_page(request: Request, user: User, area: PlanArea, findings: list[Finding], status: int = 200,
+                     done: str = "", sent: dict[str, str] | None = None, plan_year: str = "") -> Response:
+    year = year_of(request)
+    store = store_of(request)
+    plan = ledger.plan_in_force(store, year, area.code)
+    chosen = plan_year or None
+    agreements = ledger.risk_shares(store, area.code, year, chosen) if plan is not None else {}
+    recorded = ledger.risk_share_records(store, area.code, year, chosen) if plan is not None else {}
     partners = [p for p in plan.partners if p.kind in ("la", "ccg", "icb")] if plan is not None else []
     return render(request, "pool_risk_share.html", pool_context(
         request, user, area, plan=plan, agreements=agreements, recorded=recorded, partners=partners, kinds=KINDS,
-        findings=findings, done=done, sent=sent or {}), status_code=status)
+        findings=findings, done=done, sent=sent or {}, plan_year=plan_year,
+        plan_years=ledger.agreement_plan_years(year),
+        agreement_for=ledger.settlement_name(year, chosen) if plan_year else ""), status_code=status)
 
 
 @router.get("/areas/{code}/ledger/risk-share", response_class=HTMLResponse)
-def risk_share_page(request: Request, code: str, user: CurrentUser, done: str = "") -> Response:
+def risk_share_page(request: Request, code: str, user: CurrentUser, done: str = "",
+                    plan_year: Annotated[str | None, Query(max_length=10)] = None) -> Response:
     area = readable_area(user, code, "the pool's risk-share agreement")
-    return _risk_share_page(request, user, area, [], done=done)
+    return _risk_share_page(request, user, area, [], done=done,
+                            plan_year=_agreement_plan_year(request, area, plan_year))
 
 
 @router.post("/areas/{code}/ledger/risk-share")
@@ -74,13 +96,17 @@ def record_risk_share(request: Request, code: str, user: CurrentUser, form: Chec
     weights = [(p.code, text_field(form, f"weight-{p.code}")) for p in plan.partners
                if kind == "fixed" and text_field(form, f"weight-{p.code}")]
     sent = {name: text_field(form, name) for name in form if name not in ("csrf_token", "version")}
+    plan_year = _agreement_plan_year(request, area, text_field(form, "plan_year"))   # the year the form showed
     try:
         agreement = agreement_from(kind, weights, text_field(form, "carry_forward"))
     except ValidationFailed as exc:
-        return _risk_share_page(request, user, area, list(exc.findings), 422, sent=sent)
+        return _risk_share_page(request, user, area, list(exc.findings), 422, sent=sent, plan_year=plan_year)
     ledger.set_risk_share(store_of(request), area.code, year, pool, agreement, actor=user.email,
-                          expected=shown_version(form))
-    return _back(area, "risk-share", f"recorded-{pool}")
+                          expected=shown_version(form), plan_year=plan_year or None)
+    back = _back(area, "risk-share", f"recorded-{pool}")
+    if plan_year:
+        back.headers["location"] += f"&plan_year={plan_year}"
+    return back
 
 
 # period close ------------------------------------------------------------------------------
