@@ -1,4 +1,4 @@
-"""Migration 0020 gives each plan year of a two-year programme the agreement recorded for the whole
+"""Migration 0021 gives each plan year of a two-year programme the agreement recorded for the whole
 programme before (same kind, shares, carry-forward, who and when), leaves one-year programmes'
 agreements alone, and downgrading puts the first plan year's back as the programme's."""
 
@@ -32,7 +32,7 @@ def _row(year: str, kind: str, shares: list[list[object]], pct: int) -> dict[str
 
 
 def test_a_two_year_agreement_becomes_each_plan_years_and_back(store: Store) -> None:
-    _migrate(store, "downgrade", "0019_disabled_accounts")
+    _migrate(store, "downgrade", "0020_objection_kinds")
     with store.engine.begin() as c:
         c.execute(insert(ledger_tables.risk_shares).values(**_row("bcf-2023-25", "fixed", [[AREA, 1], ["QF7", 3]], 10)))
         c.execute(insert(ledger_tables.risk_shares).values(**_row("bcf-2015-16", "proportional", [], 40)))
@@ -47,7 +47,7 @@ def test_a_two_year_agreement_becomes_each_plan_years_and_back(store: Store) -> 
             assert ledger_repo.risk_share_records(session, AREA, key) == {"P1": ("pm@example.test", WHEN)}
         ledger_repo.set_risk_share(session, AREA, "bcf-2023-25:2024-25", "P1", RiskShare("proportional"), "x", WHEN)
 
-    _migrate(store, "downgrade", "0019_disabled_accounts")
+    _migrate(store, "downgrade", "0020_objection_kinds")
     with store.engine.begin() as c:
         c_ = ledger_tables.risk_shares.c
         years = sorted(r.year for r in c.execute(select(c_.year)))

@@ -187,7 +187,7 @@ def post_batch(store: Store, batch: Sequence[Transaction], source: str, *, actor
 def agreement_year(programme: ProgrammeYear, plan_year: str | None = None) -> str:
     """What a risk-share agreement is kept under: the programme ('bcf-2015-16'), or for a two-year
     programme its plan year ('bcf-2023-25:2024-25', the settlement's own year), which must be named:
-    partners agree each year's sharing for that year (migration 0020 gave each plan year the
+    partners agree each year's sharing for that year (migration 0021 gave each plan year the
     agreement recorded for the whole programme before)."""
     label = plan_year_to_post(programme, plan_year, "agree the risk share of")
     return f"{programme.id}:{label}" if len(plan_years(programme)) > 1 else programme.id

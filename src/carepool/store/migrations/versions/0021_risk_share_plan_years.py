@@ -6,8 +6,8 @@ Before this, one agreement stood for both plan years; each plan year now starts 
 until the partners record a different agreement for a year. Downgrading keeps the first plan year's
 agreement as the programme's (a different later-year agreement cannot be kept in the old shape).
 
-Revision ID: 0020_risk_share_plan_years
-Revises: 0019_disabled_accounts
+Revision ID: 0021_risk_share_plan_years
+Revises: 0020_objection_kinds
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0020_risk_share_plan_years"
-down_revision: str | Sequence[str] | None = "0019_disabled_accounts"
+revision: str = "0021_risk_share_plan_years"
+down_revision: str | Sequence[str] | None = "0020_objection_kinds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
