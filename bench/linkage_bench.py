@@ -22,7 +22,7 @@ from carepool.linkage import LinkageResult, Training, build, link_frames
 from carepool.linkage.engines import backend
 from carepool.linkage.prepare import prepare_pair
 from carepool.linkage.probabilistic import count_comparisons
-from carepool.linkage.synthetic import SOCIAL_TO_HEALTH_MAP, SyntheticFiles, generate
+from carepool.linkage.synthetic import SOCIAL_TO_HEALTH_MAP, SyntheticFiles, synthetic_files
 
 FULL_SOCIAL_CARE = 1_000_000
 FULL_HEALTH = 2_000_000
@@ -56,7 +56,7 @@ def main() -> None:
     args = parser.parse_args()
     n_sc, n_health = int(FULL_SOCIAL_CARE * args.scale), int(FULL_HEALTH * args.scale)
     started = time.perf_counter()
-    files = generate(n_sc, n_health, seed=args.seed)
+    files = synthetic_files(n_sc, n_health, seed=args.seed)
     print(f"generated {n_sc:,} social care and {len(files.health):,} health records "
           f"in {time.perf_counter() - started:.1f}s ({len(files.truth):,} true links)")
     training = Training(max_pairs_u=min(1e8, max(1e6, 20.0 * n_health)))

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from carepool.engines import synth_writer
+from carepool.engines import synthetic_writer
 from carepool.engines.compute import compute_metrics
 from carepool.metrics.codelists import code_list, esp_bands
 from carepool.metrics.current import ALL
@@ -184,7 +184,8 @@ def main() -> None:
     if not args.reuse:
         shutil.rmtree(data, ignore_errors=True)
         made, _ = _timed(f"generate {len(areas)} areas x {args.years}",
-                         lambda: synth_writer.write(data, areas, synth_writer.parse_years(args.years), args.seed))
+                         lambda: synthetic_writer.write(data, areas, synthetic_writer.parse_years(args.years),
+                                                        args.seed))
         print(f"  rows: {made.rows}", flush=True)
     duck, t_duck = _timed("DuckDB   all metrics monthly", lambda: compute_metrics(data, "duckdb", ALL, ("month",)))
     print(f"  {duck.num_rows:,} result rows, {len(set(duck.column('metric').to_pylist()))} metrics", flush=True)

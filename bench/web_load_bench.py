@@ -97,12 +97,12 @@ def bench_account(db: str) -> str:
 def upload_workbook(folder: Path) -> bytes:
     """A valid planning workbook for the upload area (a sample plan), as a browser would send it."""
     from carepool.exchange.excel import write_plan_workbook
-    from carepool.plans.sample import sample_plan
+    from carepool.plans.synthetic import synthetic_plan
     from carepool.programme import load_programme
 
     ref, year = load_reference(), load_programme("bcf-2015-16")
     path = write_plan_workbook(folder / "upload.xlsx", area_code=UPLOAD_AREA, year=year, ref=ref,
-                               plan=sample_plan(UPLOAD_AREA, year, ref, seed=3))
+                               plan=synthetic_plan(UPLOAD_AREA, year, ref, seed=3))
     return path.read_bytes()
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from carepool.services.budget_cohort import generate_cohort_year as run_demo_step
+from carepool.services.synthetic_budgets import synthetic_budget_year as run_demo_step
 
 
 def test_demo_step_summarises_an_illustrative_year(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from carepool.budgets.generate import Dataset
+from carepool.budgets.dataset import Dataset
 from carepool.budgets.model import Funder, Share
 from carepool.budgets.records import write_dataset
 from carepool.budgets.versions import BudgetHistory
@@ -31,7 +31,7 @@ ROTHERHAM, SHEFFIELD = "E08000018", "E08000019"
 
 @pytest.fixture(scope="module")
 def cohort() -> Dataset:
-    return budgets.generate_cohort([ROTHERHAM, SHEFFIELD], 60, seed=11)
+    return budgets.synthetic_dataset([ROTHERHAM, SHEFFIELD], 60, seed=11)
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def snapshot(store: Store) -> dict[str, Any]:
 
 
 def test_a_cohort_is_stored_and_its_payments_posted_to_the_ledger_to_the_penny(store: Store, cohort: Dataset) -> None:
-    loaded = budgets.load_cohort(store, cohort, actor="test")
+    loaded = budgets.load_dataset(store, cohort, actor="test")
     pool_paid = sum(p.amount.pence for p in cohort.payments if p.funder is not Funder.PERSON)
     own = sum(p.amount.pence for p in cohort.payments if p.funder is Funder.PERSON)
     assert (loaded.people, loaded.pool_pence, loaded.outside_pool_pence) == (60, pool_paid, own)
@@ -67,7 +67,7 @@ def test_a_cohort_is_stored_and_its_payments_posted_to_the_ledger_to_the_penny(s
 
 
 def test_what_is_stored_reads_back_exactly(store: Store, cohort: Dataset) -> None:
-    budgets.load_cohort(store, cohort)
+    budgets.load_dataset(store, cohort)
     with store.transaction() as session:
         back = budget_repo.read_people(session)
     assert [p.id for p in back.people] == sorted(p.id for p in cohort.people)
@@ -86,10 +86,10 @@ def test_what_is_stored_reads_back_exactly(store: Store, cohort: Dataset) -> Non
 
 
 def test_a_second_load_of_the_same_people_is_refused_and_changes_nothing(store: Store, cohort: Dataset) -> None:
-    budgets.load_cohort(store, cohort)
+    budgets.load_dataset(store, cohort)
     before = snapshot(store)
     with pytest.raises(ConflictError, match="already stored"):
-        budgets.load_cohort(store, cohort)
+        budgets.load_dataset(store, cohort)
     assert snapshot(store) == before
 
 
@@ -104,7 +104,7 @@ def test_an_unsound_budget_is_refused_before_anything_is_written(store: Store, c
     accounts = {**cohort.accounts, person: replace(account, history=BudgetHistory(
         (broken, *account.history.versions[1:])))}
     with pytest.raises(ValidationFailed) as refused:
-        budgets.load_cohort(store, replace(cohort, accounts=accounts))
+        budgets.load_dataset(store, replace(cohort, accounts=accounts))
     assert any(f.rule == "budget.shares-mismatch" and person in f.message for f in refused.value.findings)
     assert snapshot(store) == before
 
@@ -114,7 +114,7 @@ def test_a_load_the_ledger_refuses_rolls_back_the_budgets_written_before_it(stor
     ledger.close_period(store, SHEFFIELD, "2015-16", actor="test")
     before = snapshot(store)
     with pytest.raises(ConflictError, match="closed"):
-        budgets.load_cohort(store, cohort)
+        budgets.load_dataset(store, cohort)
     assert snapshot(store) == before
     assert before["counts"]["budget_people"] == 0
 
@@ -126,12 +126,12 @@ def test_a_ledger_key_used_before_for_something_else_refuses_the_whole_load(stor
                                                                                 ("Assets:Fund", -100)])], "test")
     before = snapshot(store)
     with pytest.raises(ConflictError):
-        budgets.load_cohort(store, cohort)
+        budgets.load_dataset(store, cohort)
     assert snapshot(store) == before
 
 
 def test_an_area_view_and_a_person_view(store: Store, cohort: Dataset) -> None:
-    budgets.load_cohort(store, cohort)
+    budgets.load_dataset(store, cohort)
     view = budgets.area_budgets(store, ROTHERHAM)
     mine = [p for p in cohort.people if p.area_code == ROTHERHAM]
     assert [r.person_id for r in view.rows] == sorted(p.id for p in mine) and view.illustrative

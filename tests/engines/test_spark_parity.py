@@ -44,7 +44,7 @@ def test_payment_feed_identical_on_spark(small_data: Path, spark: Any) -> None:
 
 
 def test_identical_on_generated_data(tmp_path: Path, spark: Any) -> None:
-    from carepool.engines.synth_writer import write
+    from carepool.engines.synthetic_writer import write
 
     write(tmp_path, "E08000009,E09000001", [2015, 2024], seed=11)
     on_duckdb = compute_metrics(tmp_path, "duckdb")        # every defined metric
@@ -54,20 +54,21 @@ def test_identical_on_generated_data(tmp_path: Path, spark: Any) -> None:
     assert compute_metrics(tmp_path, "spark", (BCF1, BCF4), spark=spark).num_rows > 100
 
 
-def test_cli_synth_2023_2025_then_compute_on_both_engines_gives_identical_tables(tmp_path: Path, spark: Any) -> None:
+def test_cli_synthetic_2023_2025_then_compute_on_both_engines_gives_identical_tables(tmp_path: Path,
+                                                                                      spark: Any) -> None:
     import pyarrow.parquet as pq
     import typer
     from typer.testing import CliRunner
 
     from carepool.cli import metrics as metrics_cli
-    from carepool.cli import synth as synth_cli
+    from carepool.cli import synthetic as synthetic_cli
 
     app = typer.Typer()
-    app.command(synth_cli.COMMAND_NAME)(synth_cli.command)
+    app.command(synthetic_cli.COMMAND_NAME)(synthetic_cli.command)
     app.add_typer(metrics_cli.group, name=metrics_cli.GROUP_NAME)
     runner = CliRunner()
     data = tmp_path / "data"
-    made = runner.invoke(app, ["synth", "--areas", "E08000009", "--years", "2023-2025", "--seed", "2",
+    made = runner.invoke(app, ["synthetic", "--areas", "E08000009", "--years", "2023-2025", "--seed", "2",
                                "--out", str(data), "--effect", "E08000009:2024-04:-0.3:falls_admissions_65"])
     assert made.exit_code == 0, made.output
     tables = {}

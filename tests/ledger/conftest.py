@@ -7,7 +7,7 @@ import pytest
 from carepool.ledger import Books, post, schedule_contributions, scheme_budgets
 from carepool.money import Money
 from carepool.plans.model import Plan
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import ProgrammeYear, derive_minimums, load_programme
 from carepool.reference import load_reference
 
@@ -21,7 +21,7 @@ def programme() -> ProgrammeYear:
 
 @pytest.fixture(scope="session")
 def plan(programme: ProgrammeYear) -> Plan:
-    return sample_plan(AREA, programme, load_reference(), seed=3, second_pool=True, local_topup=Money(10_000_000))
+    return synthetic_plan(AREA, programme, load_reference(), seed=3, second_pool=True, local_topup=Money(10_000_000))
 
 
 @pytest.fixture(scope="session")

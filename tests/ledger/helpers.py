@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from carepool.money import Money
 from carepool.plans import lifecycle
 from carepool.plans.model import Plan
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.store import plan_repo as plan_repo
@@ -33,7 +33,7 @@ def store_assured(store: Store, plan: Plan, outcome: str = "approved", condition
 
 
 def sample(area: str, seed: int = 5, year: str = "bcf-2015-16") -> Plan:
-    return sample_plan(area, load_programme(year), load_reference(), seed=seed, second_pool=True,
+    return synthetic_plan(area, load_programme(year), load_reference(), seed=seed, second_pool=True,
                        local_topup=Money(2_000_000))
 
 

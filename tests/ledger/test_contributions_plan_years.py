@@ -14,7 +14,7 @@ from carepool.errors import InputError
 from carepool.ledger import accounts as acc
 from carepool.ledger import balances, schedule_contributions, scheme_budgets
 from carepool.plans.model import Plan
-from carepool.plans.sample_2023 import sample_plan_2023
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import ProgrammeYear, load_programme
 
 Y2325 = load_programme("bcf-2023-25")
@@ -24,7 +24,7 @@ YEARS = {"2023-24": (date(2023, 4, 1), date(2024, 3, 31)), "2024-25": (date(2024
 
 @pytest.fixture(scope="module")
 def two_year() -> Plan:
-    return sample_plan_2023(ROTHERHAM, Y2325, seed=2, signed=True)
+    return synthetic_plan_2023(ROTHERHAM, Y2325, seed=2, signed=True)
 
 
 def _contributed(txns: list, plan: Plan) -> dict[tuple[str, str, str], int]:  # type: ignore[type-arg]

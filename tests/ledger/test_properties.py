@@ -29,13 +29,13 @@ from carepool.ledger.contributions import capital_streams
 from carepool.ledger.settlement import net_position
 from carepool.money import Money
 from carepool.performance import assess_quarter, hold_back_transaction, quarter_transaction
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import derive_minimums, load_programme
 from carepool.reference import load_reference
 
 YEAR = load_programme("bcf-2015-16")
 REF = load_reference()
-PLAN = sample_plan("E06000001", YEAR, REF, seed=11, second_pool=True, local_topup=Money(3_000_000))
+PLAN = synthetic_plan("E06000001", YEAR, REF, seed=11, second_pool=True, local_topup=Money(3_000_000))
 ELEMENT = derive_minimums(YEAR, REF)["E06000001"].performance_element
 SCHEMES = [s.ref for s in PLAN.schemes]
 START = post(Books(), schedule_contributions(PLAN, YEAR) + scheme_budgets(PLAN, YEAR)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from carepool.linkage import LinkageResult, Training, build, link_frames
-from carepool.linkage.synthetic import SOCIAL_TO_HEALTH_MAP, SyntheticFiles, generate
+from carepool.linkage.synthetic import SOCIAL_TO_HEALTH_MAP, SyntheticFiles, synthetic_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FAST = Training(max_pairs_u=2e5, max_iterations=10)
@@ -22,7 +22,7 @@ def fixture_truth() -> set[tuple[str, str]]:
 
 @pytest.fixture(scope="session")
 def synthetic() -> SyntheticFiles:
-    return generate(600, 1500, seed=7)
+    return synthetic_files(600, 1500, seed=7)
 
 
 @pytest.fixture(scope="session")

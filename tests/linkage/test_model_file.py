@@ -63,9 +63,9 @@ def test_untrained_levels_are_findings() -> None:
 
 
 def test_tiny_files_report_what_they_could_not_train() -> None:
-    from carepool.linkage.synthetic import generate
+    from carepool.linkage.synthetic import synthetic_files
 
-    files = generate(40, 60, seed=3)
+    files = synthetic_files(40, 60, seed=3)
     mapping = build("person_ref", "health_id", SOCIAL_TO_HEALTH_MAP)
     result = link_frames(files.social_care, files.health, mapping, exact_first=False, training=FAST)
     assert result.model is not None

@@ -1,11 +1,11 @@
 import random
 
-from carepool.linkage.synthetic import generate, valid_nhs_numbers
+from carepool.linkage.synthetic import synthetic_files, valid_nhs_numbers
 from carepool.sharing.nhs_number import is_valid, normalise
 
 
 def test_files_truth_and_realistic_errors() -> None:
-    files = generate(400, 800, seed=5)
+    files = synthetic_files(400, 800, seed=5)
     sc, health = files.social_care, files.health
     assert len(sc) == 400 and sc["person_ref"].is_unique and health["health_id"].is_unique
     assert 0.9 * 400 < len(files.truth) <= 400
@@ -25,9 +25,9 @@ def test_reproducible_and_leaves_global_random_alone() -> None:
     random.seed(99)
     expected = random.random()
     random.seed(99)
-    first = generate(50, 100, seed=3)
+    first = synthetic_files(50, 100, seed=3)
     assert random.random() == expected
-    second = generate(50, 100, seed=3)
+    second = synthetic_files(50, 100, seed=3)
     assert first.social_care.equals(second.social_care) and first.truth == second.truth
     numbers = valid_nhs_numbers(500, seed=1)
     assert len(set(numbers)) == 500 and all(normalise(n) == n for n in numbers)

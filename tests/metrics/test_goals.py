@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from carepool.engines import synth_writer
+from carepool.engines import synthetic_writer
 from carepool.engines.compute import compute_metrics, write_metrics
 from carepool.metrics.goals import goal_rows, monthly_target, year_goal
 from carepool.plans.model import MetricPlan
@@ -38,7 +38,7 @@ def test_goal_scales_and_the_assurance_icon() -> None:
 @pytest.fixture(scope="module")
 def metrics_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("goals")
-    synth_writer.write(root / "data", "E08000009", [2024, 2025], seed=4, effects=[])
+    synthetic_writer.write(root / "data", "E08000009", [2024, 2025], seed=4, effects=[])
     return write_metrics(compute_metrics(root / "data", grains=("month", "year")), root / "metrics.parquet")
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from carepool.money import Money
 from carepool.plans.model import Plan
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import ProgrammeYear, derive_minimums, load_programme
 from carepool.reference import load_reference
 
@@ -18,7 +18,7 @@ def programme() -> ProgrammeYear:
 
 @pytest.fixture(scope="session")
 def plan(programme: ProgrammeYear) -> Plan:
-    return sample_plan(AREA, programme, load_reference(), seed=3)
+    return synthetic_plan(AREA, programme, load_reference(), seed=3)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from carepool.ledger import accounts as acc
 from carepool.money import Money
 from carepool.performance import assess_quarter, hold_back_transaction, quarter_transaction, sum_at_risk
 from carepool.plans.model import Plan
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference import load_reference
 
@@ -82,7 +82,7 @@ def test_bad_quarters_and_counts_are_refused(plan: Plan, programme: ProgrammeYea
 
 def test_2016_17_holds_a_local_risk_share_contingency() -> None:
     year = load_programme("bcf-2016-17")
-    plan = sample_plan("E08000018", year, load_reference(), seed=3)
+    plan = synthetic_plan("E08000018", year, load_reference(), seed=3)
     assert plan.ambition.performance_sum == Money(0)
     big = Money(10**12)
     assert sum_at_risk(plan, year, big) == Money(plan.ambition.planned_reduction * COST)
@@ -98,7 +98,7 @@ def test_payment_for_performance_uses_the_plans_performance_sum(plan: Plan, prog
 
 def _profiled(area: str, programme: ProgrammeYear, percents: tuple[int, ...]) -> Plan:
     """A plan whose planned reductions by quarter follow ``percents`` of the year's, sum = reduction x cost."""
-    base = sample_plan(area, programme, load_reference(), seed=11)
+    base = synthetic_plan(area, programme, load_reference(), seed=11)
     reduction = base.ambition.planned_reduction
     quarters = tuple(reduction * p // 100 for p in percents)
     quarters = (*quarters[:-1], reduction - sum(quarters[:-1]))

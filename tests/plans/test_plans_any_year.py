@@ -14,8 +14,8 @@ from carepool.exchange.excel import read_plan_workbook, write_plan_workbook
 from carepool.findings import Severity
 from carepool.money import Money, total
 from carepool.plans.model import FundingLine, Partner, Plan
-from carepool.plans.sample_2023 import sample_plan_2023
 from carepool.plans.serialise import plan_from_dict, plan_to_dict
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.plans.validate import validate_plan
 from carepool.programme import derive_minimums, load_programme
 from carepool.reference import load_reference
@@ -38,7 +38,7 @@ def test_every_2025_26_sample_plan_is_valid_and_the_areas_add_up_to_the_publishe
     checked = 0
     pooled: dict[str, int] = {}
     for code in geography_2023().areas:
-        plan = sample_plan_2023(code, Y2526, seed=checked, signed=True)
+        plan = synthetic_plan_2023(code, Y2526, seed=checked, signed=True)
         assert rules(plan, Y2526, stage="submission") == {}, code
         for f in plan.funding:
             pooled[f.stream] = pooled.get(f.stream, 0) + f.amount.pence
@@ -49,7 +49,7 @@ def test_every_2025_26_sample_plan_is_valid_and_the_areas_add_up_to_the_publishe
 
 
 def test_north_yorkshire_has_three_icb_partners_and_each_pays_its_part() -> None:
-    plan = sample_plan_2023(NORTH_YORKSHIRE, Y2526)
+    plan = synthetic_plan_2023(NORTH_YORKSHIRE, Y2526)
     icbs = [p.code for p in plan.partners if p.kind == "icb"]
     assert sorted(icbs) == ["QE1", "QOQ", "QWO"]
     mins = derive_minimums(Y2526, REF)[NORTH_YORKSHIRE]
@@ -62,7 +62,7 @@ def test_north_yorkshire_has_three_icb_partners_and_each_pays_its_part() -> None
 
 
 def test_a_ccg_or_an_ons_icb_code_is_refused_in_an_icb_year() -> None:
-    plan = sample_plan_2023(SOMERSET, Y2526)
+    plan = synthetic_plan_2023(SOMERSET, Y2526)
     ccg = replace(plan, partners=(*plan.partners, Partner("11X", "NHS Somerset CCG", "ccg")))
     assert any("ICBs replaced them" in m for m in rules(ccg, Y2526)["PARTNER-KIND"])
     ons = replace(plan, partners=tuple(replace(p, code="E54000038") if p.kind == "icb" else p
@@ -71,7 +71,7 @@ def test_a_ccg_or_an_ons_icb_code_is_refused_in_an_icb_year() -> None:
 
 
 def test_two_year_plans_carry_per_year_figures() -> None:
-    plan = sample_plan_2023(SOMERSET, Y2325, signed=True)
+    plan = synthetic_plan_2023(SOMERSET, Y2325, signed=True)
     years = {f.plan_year for f in plan.funding}
     assert years == {"2023-24", "2024-25"}
     assert rules(plan, Y2325, stage="submission") == {}
@@ -86,19 +86,19 @@ def test_two_year_plans_carry_per_year_figures() -> None:
 
 
 def test_capacity_and_demand_where_the_year_asks() -> None:
-    plan = sample_plan_2023(SOMERSET, Y2325)
+    plan = synthetic_plan_2023(SOMERSET, Y2325)
     assert {c.plan_year for c in plan.capacity} == {"2023-24", "2024-25"}
     missing = replace(plan, capacity=tuple(c for c in plan.capacity if c.plan_year == "2023-24"))
     assert any("none for 2024-25" in m for m in rules(missing, Y2325)["CAPACITY-MISSING"])
     # 2025-26 asks too (each HWB agrees a capacity and demand plan, YORK2526 in the year file)
-    current = sample_plan_2023(SOMERSET, Y2526)
+    current = synthetic_plan_2023(SOMERSET, Y2526)
     assert {c.plan_year for c in current.capacity} == {"2025-26"}
     assert "CAPACITY-MISSING" in rules(replace(current, capacity=()), Y2526)
     assert not load_programme("bcf-2019-20").capacity_and_demand
 
 
 def test_two_year_schemes_plan_their_spend_per_plan_year() -> None:
-    plan = sample_plan_2023(SOMERSET, Y2325, signed=True)
+    plan = synthetic_plan_2023(SOMERSET, Y2325, signed=True)
     assert plan.schemes and all(len(s.amounts) == 2 for s in plan.schemes)
     assert all(sum(m.pence for _, m in s.amounts) == s.amount.pence for s in plan.schemes)
     assert plan_from_dict(plan_to_dict(plan)) == plan
@@ -115,14 +115,14 @@ def test_two_year_schemes_plan_their_spend_per_plan_year() -> None:
                                                        Y2325)["SCHEME-YEAR"])
     off = replace(first, amounts=((y1, a1), (y2, a2 + Money(1))))
     assert "SCHEME-YEAR-SUM" in rules(replace(plan, schemes=(off, *plan.schemes[1:])), Y2325)
-    current = sample_plan_2023(SOMERSET, Y2526)
+    current = synthetic_plan_2023(SOMERSET, Y2526)
     assert all(s.amounts == () for s in current.schemes)
     dated = replace(current.schemes[0], amounts=(("2025-26", current.schemes[0].amount),))
     assert "SCHEME-YEAR" in rules(replace(current, schemes=(dated, *current.schemes[1:])), Y2526)
 
 
 def test_2025_26_needs_the_chief_executives_and_the_s151_officer() -> None:
-    plan = sample_plan_2023(SOMERSET, Y2526, signed=True)
+    plan = synthetic_plan_2023(SOMERSET, Y2526, signed=True)
     unsigned = replace(plan, signoffs=tuple(s for s in plan.signoffs if "151" not in s.role))
     found = rules(unsigned, Y2526, stage="submission")["SIGNATORY"]
     assert found == ["signoffs: Somerset Council: the council s151 officer has not signed (this cannot be delegated)"]
@@ -130,15 +130,15 @@ def test_2025_26_needs_the_chief_executives_and_the_s151_officer() -> None:
 
 
 def test_the_plan_document_round_trips_with_the_new_parts() -> None:
-    plan = sample_plan_2023(NORTH_YORKSHIRE, Y2325, signed=True)
+    plan = synthetic_plan_2023(NORTH_YORKSHIRE, Y2325, signed=True)
     assert plan_from_dict(plan_to_dict(plan)) == plan
-    assert "plan_year" not in str(plan_to_dict(sample_plan_2023(SOMERSET, Y2526))["funding"])
+    assert "plan_year" not in str(plan_to_dict(synthetic_plan_2023(SOMERSET, Y2526))["funding"])
 
 
 @pytest.mark.parametrize(("year_id", "area"), [("bcf-2025-26", NORTH_YORKSHIRE), ("bcf-2023-25", SOMERSET)])
 def test_workbook_export_then_import_is_an_identity(tmp_path: Path, year_id: str, area: str) -> None:
     year = load_programme(year_id)
-    plan = sample_plan_2023(area, year, seed=5, signed=True)
+    plan = synthetic_plan_2023(area, year, seed=5, signed=True)
     path = write_plan_workbook(tmp_path / "plan.xlsx", area_code=area, year=year, ref=REF, plan=plan)
     read = read_plan_workbook(path, ref=REF)
     assert read.findings == [] and read.plan == plan
@@ -158,10 +158,10 @@ def test_cli_template_validate_import_export_round_trip(tmp_path: Path, year_id:
     assert run("plan", "validate", str(template)).exit_code != 0            # the inputs are still blank
     year = load_programme(year_id)
     if year.vintage == "2023":
-        plan = sample_plan_2023(area, year, seed=2)
+        plan = synthetic_plan_2023(area, year, seed=2)
     else:
-        from carepool.plans.sample import sample_plan
-        plan = sample_plan(area, year, REF, seed=2)
+        from carepool.plans.synthetic import synthetic_plan
+        plan = synthetic_plan(area, year, REF, seed=2)
     filled = write_plan_workbook(tmp_path / "filled.xlsx", area_code=area, year=year, ref=REF, plan=plan)
     assert run("plan", "validate", str(filled)).exit_code == 0
     assert run("plan", "import", str(filled), "--db", db).exit_code == 0
@@ -177,6 +177,6 @@ def test_an_old_code_in_a_2023_year_names_its_successor(tmp_path: Path) -> None:
 
 
 def test_a_funding_line_from_the_wrong_kind_of_partner() -> None:
-    plan = sample_plan_2023(SOMERSET, Y2526)
+    plan = synthetic_plan_2023(SOMERSET, Y2526)
     wrong = replace(plan, funding=(*plan.funding, FundingLine("QSL", "dfg", "P1", Money(100))))
     assert any("upper tier council" in m for m in rules(wrong, Y2526)["FUNDING-STREAM"])

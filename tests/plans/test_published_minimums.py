@@ -17,7 +17,7 @@ from carepool.exchange.excel import write_plan_workbook
 from carepool.findings import Severity
 from carepool.money import Money, apportion
 from carepool.plans.model import Plan
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.plans.validate import validate_plan
 from carepool.programme import derive_minimums, load_programme
 from carepool.reference import load_reference
@@ -51,7 +51,7 @@ def _paying(plan: Plan, ccg: str, new_total: Money) -> Plan:
 
 def surrey_plan(total: Money) -> Plan:
     year, ref = load_programme("bcf-2015-16"), load_reference()
-    return _paying(sample_plan(SURREY, year, ref, seed=1, signed=True), SURREY_HEATH, total)
+    return _paying(synthetic_plan(SURREY, year, ref, seed=1, signed=True), SURREY_HEATH, total)
 
 
 def test_the_published_figure_is_loaded_for_the_partner_and_area() -> None:
@@ -84,7 +84,7 @@ def test_missing_the_published_minimum_is_an_error_naming_the_source() -> None:
 
 def test_a_derived_shortfall_alone_is_a_warning_never_an_error() -> None:
     year, ref = load_programme("bcf-2015-16"), load_reference()
-    plan = sample_plan("E06000038", year, ref, seed=3, signed=True)      # Reading: nothing published
+    plan = synthetic_plan("E06000038", year, ref, seed=3, signed=True)      # Reading: nothing published
     lead = next(p.code for p in plan.partners if p.kind == "ccg")
     current = Money(sum(f.amount.pence for f in plan.funding if f.contributor == lead
                         and year.stream(f.stream).must_pool))

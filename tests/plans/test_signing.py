@@ -12,7 +12,7 @@ import pytest
 
 from carepool.errors import InputError, PermissionDenied
 from carepool.plans.lifecycle import PlanState, Status, Step, next_steps, replay, sign_off_partner
-from carepool.plans.sample_2023 import sample_plan_2023
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import load_programme
 
 NORTH_YORKSHIRE = "E06000065"
@@ -20,7 +20,7 @@ AT = datetime(2025, 3, 20, 10, 0)
 
 
 def test_every_icb_partner_and_the_council_must_sign() -> None:
-    plan = sample_plan_2023(NORTH_YORKSHIRE, load_programme("bcf-2025-26"))
+    plan = synthetic_plan_2023(NORTH_YORKSHIRE, load_programme("bcf-2025-26"))
     icbs = {p.code for p in plan.partners if p.kind == "icb"}
     assert len(icbs) == 3
     assert plan.signing_partners == icbs | {p.code for p in plan.partners if p.kind == "la"}
@@ -49,7 +49,7 @@ def test_the_service_takes_each_icb_sign_off_before_the_board(store) -> None:  #
     from carepool.services import plans
 
     year = load_programme("bcf-2025-26")
-    plan = sample_plan_2023(NORTH_YORKSHIRE, year, seed=1)
+    plan = synthetic_plan_2023(NORTH_YORKSHIRE, year, seed=1)
     plans.import_plan(store, plan, actor="setup")
     signing = sorted(plan.signing_partners)
     with pytest.raises(InputError, match="chief executive: give their name; this cannot be delegated"):

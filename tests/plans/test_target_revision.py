@@ -11,7 +11,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from carepool.plans.model import Plan
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.plans.target_revision import check_revision
 from carepool.programme import load_programme
 from carepool.reference import load_reference
@@ -35,7 +35,7 @@ def test_the_programme_sets_two_percentage_points_for_2015_16() -> None:
 
 
 def test_a_target_within_two_points_of_the_operating_plan_is_not_revised() -> None:
-    assured = _with_pct(sample_plan("E08000025", Y15, load_reference(), seed=2), "3.5")
+    assured = _with_pct(synthetic_plan("E08000025", Y15, load_reference(), seed=2), "3.5")
     revised = _with_pct(assured, "2.5")
     found = check_revision(assured, revised, Y15, Decimal("2.0"))    # 3.5% is 1.5 points above 2.0%
     assert _rules(found) == ["TARGET-REVISION-WITHIN"]
@@ -43,7 +43,7 @@ def test_a_target_within_two_points_of_the_operating_plan_is_not_revised() -> No
 
 
 def test_a_target_far_above_the_operating_plan_may_move_towards_it_with_approval() -> None:
-    assured = _with_pct(sample_plan("E08000025", Y15, load_reference(), seed=2), "5.0")
+    assured = _with_pct(synthetic_plan("E08000025", Y15, load_reference(), seed=2), "5.0")
     found = check_revision(assured, _with_pct(assured, "2.5"), Y15, Decimal("1.0"))   # 4 points above
     assert _rules(found) == ["TARGET-REVISION-APPROVAL"] and found[0].severity.value == "warning"
     beyond = check_revision(assured, _with_pct(assured, "0.5"), Y15, Decimal("1.0"))
@@ -53,7 +53,7 @@ def test_a_target_far_above_the_operating_plan_may_move_towards_it_with_approval
 
 
 def test_no_revision_no_findings_and_no_rule_without_payment_for_performance() -> None:
-    assured = _with_pct(sample_plan("E08000025", Y15, load_reference(), seed=2), "5.0")
+    assured = _with_pct(synthetic_plan("E08000025", Y15, load_reference(), seed=2), "5.0")
     assert check_revision(assured, assured, Y15, Decimal("4.5")) == []
-    plan16 = _with_pct(sample_plan("E08000025", Y16, load_reference(), seed=2), "5.0")
+    plan16 = _with_pct(synthetic_plan("E08000025", Y16, load_reference(), seed=2), "5.0")
     assert check_revision(plan16, _with_pct(plan16, "4.0"), Y16, Decimal("4.5")) == []

@@ -9,7 +9,7 @@ import pytest
 from carepool.findings import Severity
 from carepool.money import Money
 from carepool.plans.model import ConditionConfirmation, FundingLine, Plan, Scheme, SignOff
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.plans.validate import validate_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
@@ -22,7 +22,7 @@ AREA = "E08000025"  # Birmingham: several CCGs
 
 @pytest.fixture(scope="module")
 def plan() -> Plan:
-    return sample_plan(AREA, Y15, REF, seed=7, second_pool=True, local_topup=Money.pounds(4_000_000))
+    return synthetic_plan(AREA, Y15, REF, seed=7, second_pool=True, local_topup=Money.pounds(4_000_000))
 
 
 def errors(p: Plan, year=Y15, stage: str = "draft") -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
@@ -45,7 +45,7 @@ def advice(p: Plan, year=Y15) -> dict[str, list[str]]:  # type: ignore[no-untype
 def test_sample_plans_are_valid_in_every_area() -> None:
     for year in (Y15, Y16):
         for i, code in enumerate(REF.areas):
-            p = sample_plan(code, year, REF, seed=i, second_pool=i % 4 == 0,
+            p = synthetic_plan(code, year, REF, seed=i, second_pool=i % 4 == 0,
                             local_topup=Money.pounds(1_000_000 + i * 10_000))
             assert errors(p, year) == {}, code
 
@@ -99,7 +99,7 @@ def test_performance_sum_capped_at_area_share(plan: Plan) -> None:
 
 
 def test_no_performance_sum_in_2016_17() -> None:
-    p = sample_plan(AREA, Y16, REF, seed=1)
+    p = synthetic_plan(AREA, Y16, REF, seed=1)
     bad = replace(p, ambition=replace(p.ambition, performance_sum=Money(5)))
     assert "PERFORMANCE-SUM" in errors(bad, Y16)
 

@@ -5,7 +5,7 @@ import yaml
 
 from carepool.errors import ConfigurationError
 from carepool.money import Money, total
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.plans.validate import validate_plan
 from carepool.programme import available_programmes, derive_minimums, load_programme
 from carepool.programme.load import years_dir
@@ -64,11 +64,11 @@ def test_a_third_year_is_a_new_file_only(tmp_path: Path) -> None:
     ref = load_reference()
     mins = derive_minimums(year, ref)
     assert total(m.total for m in mins.values()) == Money.pounds(3_650_000_000 + 394_000_000)
-    plan = sample_plan("E09000007", year, ref, seed=3)
+    plan = synthetic_plan("E09000007", year, ref, seed=3)
     findings = validate_plan(plan, year, ref)
     assert [f for f in findings if f.severity.value == "error"] == []
     # and the year's own rules apply: a fifth condition answer is unknown in 2017-18
-    old_plan = sample_plan("E09000007", load_programme("bcf-2016-17"), ref, seed=3)
+    old_plan = synthetic_plan("E09000007", load_programme("bcf-2016-17"), ref, seed=3)
     rules = {f.rule for f in validate_plan(old_plan, year, ref)}
     assert "CONDITION-UNKNOWN" in rules and "YEAR-MATCH" in rules
 

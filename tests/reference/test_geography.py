@@ -6,7 +6,7 @@ from fractions import Fraction
 import pytest
 
 from carepool.errors import NotFound
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.plans.validate import validate_plan
 from carepool.programme import available_programmes, load_programme
 from carepool.reference import load_reference
@@ -66,6 +66,6 @@ def test_every_year_names_a_vintage_and_unshipped_vintages_are_refused_plainly()
 def test_a_2015_plan_with_a_2023_code_is_told_the_code_it_replaced() -> None:
     ref = load_reference()
     year = load_programme("bcf-2015-16")
-    plan = replace(sample_plan("E10000027", year, ref, seed=1), area_code="E06000066")
+    plan = replace(synthetic_plan("E10000027", year, ref, seed=1), area_code="E06000066")
     (found,) = [f for f in validate_plan(plan, year, ref) if f.rule == "AREA-KNOWN"]
     assert "in the 2015 geography the area was E10000027" in found.message

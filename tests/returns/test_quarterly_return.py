@@ -23,7 +23,7 @@ from carepool.plans.quarterly_return import (
     validate_return,
 )
 from carepool.plans.quarterly_return_json import return_from_dict, return_to_dict
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference import load_reference
 
@@ -38,7 +38,7 @@ def programme() -> ProgrammeYear:
 
 @pytest.fixture(scope="module")
 def plan(programme: ProgrammeYear) -> Plan:
-    return sample_plan(AREA, programme, load_reference(), seed=3, second_pool=True)
+    return synthetic_plan(AREA, programme, load_reference(), seed=3, second_pool=True)
 
 
 def good_return(plan: Plan, programme: ProgrammeYear, quarter: str = "2015Q1") -> QuarterlyReturn:

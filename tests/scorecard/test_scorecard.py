@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from carepool.cli.main import app
 from carepool.errors import ConfigurationError
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.scorecard.inputs import Estimate, PlanStatus, SpcEvidence, evidence_from_plans, proportion
@@ -106,7 +106,7 @@ def test_method_file_is_documented_and_validated() -> None:
 def test_evidence_from_plans_and_statuses() -> None:
     ref = load_reference()
     year = load_programme("bcf-2015-16")
-    plans = [sample_plan(code, year, ref, seed=1) for code in ("E08000035", "E06000023", "E10000003")]
+    plans = [synthetic_plan(code, year, ref, seed=1) for code in ("E08000035", "E06000023", "E10000003")]
     deadline = date(2014, 9, 19)
     statuses = {
         "E08000035": PlanStatus("E08000035", "assured", "approved", deadline, deadline, 4, 4,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.services import budgets, plans, scorecard
@@ -19,7 +19,7 @@ def test_scorecard_reads_stored_evidence_and_is_kept_until_it_changes(tmp_path: 
     try:
         ref, programme = load_reference(), load_programme(YEAR)
         for area in (ROTHERHAM, SHEFFIELD):
-            plans.import_plan(store, sample_plan(area, programme, ref, seed=2), actor="test")
+            plans.import_plan(store, synthetic_plan(area, programme, ref, seed=2), actor="test")
         card = scorecard.scorecard(store, YEAR)
         assert {r.area_code for r in card.rows} == {ROTHERHAM, SHEFFIELD} and card.ranked == 2
         assert card.areas_without_plan == 149
@@ -29,7 +29,7 @@ def test_scorecard_reads_stored_evidence_and_is_kept_until_it_changes(tmp_path: 
         assert "personal_budgets" in row.missing and "personal_budgets" not in card.evidence_used
         assert scorecard.scorecard(store, YEAR) is card    # cached while nothing changes
 
-        budgets.load_cohort(store, budgets.generate_cohort([ROTHERHAM], 30, seed=4))
+        budgets.load_dataset(store, budgets.synthetic_dataset([ROTHERHAM], 30, seed=4))
         after = scorecard.scorecard(store, YEAR)
         assert after is not card                            # a loaded cohort is new evidence
         with_budgets, without = after.row(ROTHERHAM), after.row(SHEFFIELD)

@@ -14,7 +14,7 @@ import pytest
 
 from carepool.errors import CarepoolError, ConflictError
 from carepool.plans.lifecycle import Status
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.services import plans, users
@@ -50,7 +50,7 @@ def _race(calls: list[object]) -> list[str]:
 def test_two_partners_signing_off_at_once_both_succeed(store: Store) -> None:
     year, ref = load_programme(YEAR), load_reference()
     for n in range(ROUNDS):
-        record = plans.import_plan(store, sample_plan(AREA, year, ref, seed=3 + n), actor="setup")
+        record = plans.import_plan(store, synthetic_plan(AREA, year, ref, seed=3 + n), actor="setup")
         partners = sorted(p.code for p in record.plan.partners if p.kind in ("la", "ccg"))
         assert len(partners) == 2
         token = plans.version_token(record)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from carepool.errors import InputError
-from carepool.plans.sample_2023 import sample_plan_2023
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import load_programme
 from carepool.services import plans, users
 from carepool.services.users import Action
@@ -17,7 +17,7 @@ AREA = "E08000018"   # Rotherham: the same code in the 2015 and 2023 geographies
 
 def test_an_icb_partner_lead_is_stored_and_may_sign_its_plan(store: Store) -> None:
     year = load_programme("bcf-2025-26")
-    plan = sample_plan_2023(AREA, year, seed=1)
+    plan = synthetic_plan_2023(AREA, year, seed=1)
     icb = sorted(p.code for p in plan.partners if p.kind == "icb")[0]
     lead = users.add_user(store, email="ceo@icb.example", password="a long enough passphrase", name="ICB CEO",
                           org_code=icb, org_kind="icb", role="partner_lead", areas=[AREA])

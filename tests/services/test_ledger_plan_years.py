@@ -20,7 +20,7 @@ from carepool.ledger.contributions import capital_streams
 from carepool.ledger.settlement import RiskShare
 from carepool.money import Money
 from carepool.plans.model import Plan
-from carepool.plans.sample_2023 import sample_plan_2023
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import load_programme
 from carepool.services import ledger, year_end
 from carepool.services import plans as plan_svc
@@ -31,7 +31,7 @@ AREA = "E08000018"      # Rotherham: the same code in the 2015 and 2023 geograph
 
 
 def assure_2023_25(store: Store) -> Plan:
-    plan = sample_plan_2023(AREA, load_programme(YEAR), seed=2, signed=True)
+    plan = synthetic_plan_2023(AREA, load_programme(YEAR), seed=2, signed=True)
     at = datetime(2023, 3, 1, 9, tzinfo=UTC)
     plan_svc.import_plan(store, plan, actor="setup", at=at, source="plan")
     for p in plan.partners:

@@ -8,7 +8,7 @@ import pytest
 from carepool.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
 from carepool.money import Money
 from carepool.plans.lifecycle import Status
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.services import plans as svc
@@ -21,7 +21,7 @@ AT = datetime(2014, 9, 1, 9, 0)
 
 @pytest.fixture(scope="module")
 def plan():  # type: ignore[no-untyped-def]
-    return sample_plan(AREA, load_programme(YEAR), load_reference(), seed=11, second_pool=True,
+    return synthetic_plan(AREA, load_programme(YEAR), load_reference(), seed=11, second_pool=True,
                        local_topup=Money.pounds(2_000_000))
 
 

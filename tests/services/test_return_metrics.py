@@ -14,13 +14,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from carepool.engines import synth_writer
+from carepool.engines import synthetic_writer
 from carepool.engines.compute import compute_metrics, write_metrics
 from carepool.errors import ValidationFailed
 from carepool.plans.model import Plan
 from carepool.plans.quarterly_return import ConditionAnswer, QuarterlyReturn
 from carepool.plans.return_metrics import ENGINE, ENTERED, MetricLine
-from carepool.plans.sample_2023 import sample_plan_2023
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import load_programme
 from carepool.services import plans as plan_svc
 from carepool.services import return_metrics, returns
@@ -34,7 +34,7 @@ AT = datetime(2025, 8, 1, 9, tzinfo=UTC)         # Q1 (April-June 2025) has ende
 
 def assure_2025(store: Store, area: str = AREA) -> Plan:
     year = load_programme(YEAR)
-    plan = sample_plan_2023(area, year, seed=2, signed=True)
+    plan = synthetic_plan_2023(area, year, seed=2, signed=True)
     at = datetime(2025, 3, 1, 9, tzinfo=UTC)
     plan_svc.import_plan(store, plan, actor="setup", at=at, source=f"plan for {area}")
     for p in plan.partners:
@@ -61,7 +61,7 @@ def entered(*codes: str, value: float = 2.5) -> tuple[MetricLine, ...]:
 @pytest.fixture(scope="module")
 def metrics_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("return-metrics")
-    synth_writer.write(root / "data", AREA, [2025], seed=5, effects=[])
+    synthetic_writer.write(root / "data", AREA, [2025], seed=5, effects=[])
     return write_metrics(compute_metrics(root / "data", grains=("quarter", "year")), root / "metrics.parquet")
 
 

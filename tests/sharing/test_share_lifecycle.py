@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from carepool.demo.sharing_step import SANDBOX_KEY, SANDBOX_PASSWORD
 from carepool.exchange.mesh import MeshConfig, send_bytes
-from carepool.linkage.synthetic import generate
+from carepool.linkage.synthetic import synthetic_files
 from carepool.store import sharing_tables as repo
 from carepool.store.db import open_store
 from tests.sharing.mesh_fixtures import empty_inboxes, mesh_url
@@ -92,7 +92,7 @@ def test_a_withdrawn_objection_allows_sharing_again(env: dict[str, str], tmp_pat
 def test_no_objector_data_appears_in_any_output(env: dict[str, str], tmp_path: Path) -> None:
     """Direct care to another organisation, an evaluation share and a secondary-use linkage."""
     setup_agreements(env)
-    files = generate(150, 300, seed=11)
+    files = synthetic_files(150, 300, seed=11)
     social = files.social_care
     objector_row = social[social["nhs_no"].str.replace(r"\D", "", regex=True).str.len() == 10].iloc[0]
     number = objector_row["nhs_no"].replace(" ", "").replace("-", "")

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from psycopg import sql
 
 from carepool.exchange.excel import write_plan_workbook
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.services import plans, users
@@ -112,9 +112,9 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("workbooks")
     return {
         "valid": write_plan_workbook(folder / "valid.xlsx", area_code=OWN, year=year, ref=ref,
-                                     plan=sample_plan(OWN, year, ref, seed=3)),
+                                     plan=synthetic_plan(OWN, year, ref, seed=3)),
         "other": write_plan_workbook(folder / "other.xlsx", area_code=OTHER, year=year, ref=ref,
-                                     plan=sample_plan(OTHER, year, ref, seed=3)),
+                                     plan=synthetic_plan(OTHER, year, ref, seed=3)),
         "template": write_plan_workbook(folder / "template.xlsx", area_code=OWN, year=year, ref=ref),
     }
 

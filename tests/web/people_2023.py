@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser, Page
 
-from carepool.plans.sample_2023 import sample_plan_2023
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import load_programme
 from carepool.services import plans, users
 from carepool.store.db import Store
@@ -34,7 +34,7 @@ def add_people_2023(store: Store) -> None:
 
 def store_draft_2023(store: Store, *, seed: int = 7) -> None:
     """North Yorkshire's 2025-26 plan as a draft nobody has signed yet (valid, illustrative)."""
-    plans.import_plan(store, sample_plan_2023(NORTH_YORKSHIRE, load_programme(YEAR_2023), seed=seed),
+    plans.import_plan(store, synthetic_plan_2023(NORTH_YORKSHIRE, load_programme(YEAR_2023), seed=seed),
                       actor="setup")
 
 

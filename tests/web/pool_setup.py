@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from carepool.demo.host_ledger import extract_rows, host_codes, write_extract, write_mapping
 from carepool.ledger import financial_year
 from carepool.plans.model import Plan
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.services import ledger, plans
@@ -24,7 +24,7 @@ FORMULA = '=HYPERLINK("http://attacker.test","Click")'
 
 def funded(store: Store, scheme_name: str | None = None) -> Plan:
     """The own area's sample plan (its first scheme renamed, if asked) assured, contributions posted."""
-    plan = sample_plan(OWN, load_programme(YEAR), load_reference(), seed=3)
+    plan = synthetic_plan(OWN, load_programme(YEAR), load_reference(), seed=3)
     if scheme_name is not None:
         first = replace(plan.schemes[0], name=scheme_name)
         plan = replace(plan, schemes=(first, *plan.schemes[1:]))

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from carepool.plans.sample import sample_plan
 from carepool.plans.serialise import plan_from_dict, plan_to_dict
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.services import plans
@@ -178,7 +178,7 @@ def test_if_match_refuses_a_put_when_the_plan_changed_since_it_was_read(client: 
 
 def test_if_match_on_an_area_without_a_plan_is_412(client: TestClient) -> None:
     header = _as(client, "la_lead")
-    document = plan_to_dict(sample_plan(OWN, load_programme(YEAR), load_reference(), seed=3))
+    document = plan_to_dict(synthetic_plan(OWN, load_programme(YEAR), load_reference(), seed=3))
     for tag in ("*", '"none"'):      # no current version to match: any tag fails, even * (RFC 9110)
         _error(client.put(PLAN, headers={**header, "If-Match": tag}, json=document), 412)
     _error(client.get(PLAN), 404)

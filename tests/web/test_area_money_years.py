@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from carepool.money import Money
-from carepool.plans.sample_2023 import sample_plan_2023
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import load_programme
 from carepool.services import plans
 from carepool.store.db import Store
@@ -29,7 +29,7 @@ def _text(html: str) -> str:
 
 def test_the_area_page_shows_the_pooled_money_of_each_plan_year(client_2325: TestClient, web_store: Store) -> None:
     year = load_programme("bcf-2023-25")
-    plan = replace(sample_plan_2023(OWN, year, seed=4), illustrative=False)
+    plan = replace(synthetic_plan_2023(OWN, year, seed=4), illustrative=False)
     plans.save_draft(web_store, OWN, plan, actor="setup")
     log_in(client_2325, BY_KEY["la_lead"].email)
     page = client_2325.get(f"/areas/{OWN}")

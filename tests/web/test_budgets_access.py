@@ -9,7 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from carepool.budgets.generate import Dataset
+from carepool.budgets.dataset import Dataset
 from carepool.services import budgets, users
 from carepool.services.sharing_audit import read_log
 from carepool.store.db import Store
@@ -21,12 +21,12 @@ COORDINATOR = "coordinator@rotherham.test"
 
 @pytest.fixture(scope="module")
 def cohort() -> Dataset:
-    return budgets.generate_cohort([OWN, OTHER], 20, seed=8)
+    return budgets.synthetic_dataset([OWN, OTHER], 20, seed=8)
 
 
 @pytest.fixture
 def loaded(web_store: Store, cohort: Dataset) -> Store:
-    budgets.load_cohort(web_store, cohort, actor="test")
+    budgets.load_dataset(web_store, cohort, actor="test")
     users.add_user(web_store, email=COORDINATOR, password=PASSWORD, name="Care coordinator", org_code=OWN,
                    org_kind="la", role="care_coordinator", areas=[OWN])
     return web_store

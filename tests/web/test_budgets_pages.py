@@ -14,7 +14,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from carepool.budgets.generate import Dataset
+from carepool.budgets.dataset import Dataset
 from carepool.budgets.model import Funder
 from carepool.budgets.spend import check_spend, spent_to_date
 from carepool.money import total
@@ -26,12 +26,12 @@ from tests.web.conftest import BY_KEY, OTHER, OWN, log_in, settings
 
 @pytest.fixture(scope="module")
 def cohort() -> Dataset:
-    return budgets.generate_cohort([OWN, OTHER], 40, seed=8)
+    return budgets.synthetic_dataset([OWN, OTHER], 40, seed=8)
 
 
 @pytest.fixture
 def loaded(web_store: Store, cohort: Dataset) -> Store:
-    budgets.load_cohort(web_store, cohort, actor="test")
+    budgets.load_dataset(web_store, cohort, actor="test")
     return web_store
 
 
@@ -213,9 +213,9 @@ def test_the_new_pages_use_local_assets_plain_forms_and_no_inline_style(loaded: 
 
 
 def test_a_large_area_is_listed_50_a_page_with_links_that_keep_the_filter(web_store: Store) -> None:
-    cohort = budgets.generate_cohort([OWN], 120, seed=21)
+    cohort = budgets.synthetic_dataset([OWN], 120, seed=21)
     before = budgets.area_budgets(web_store, OWN)
-    budgets.load_cohort(web_store, cohort, actor="test")
+    budgets.load_dataset(web_store, cohort, actor="test")
     view = budgets.area_budgets(web_store, OWN)
     assert before.rows == [] and len(view.rows) == 120, "the cached list moved with the load"
     # the figures summed in SQL are the ones the core computes from the person's records

@@ -15,7 +15,7 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser
 
-from carepool.plans.sample_2023 import sample_plan_2023
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import load_programme
 from carepool.services import plans
 from carepool.store.db import open_store
@@ -33,7 +33,7 @@ def url_2325(people_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     path = tmp_path_factory.mktemp("years") / "years.db"
     shutil.copyfile(people_db, path)
     store = open_store(str(path))
-    plans.save_draft(store, OWN, replace(sample_plan_2023(OWN, load_programme(YEAR), seed=4), illustrative=False),
+    plans.save_draft(store, OWN, replace(synthetic_plan_2023(OWN, load_programme(YEAR), seed=4), illustrative=False),
                      actor="setup")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from carepool.money import Money
-from carepool.plans.sample_2023 import sample_plan_2023
 from carepool.plans.serialise import plan_to_dict
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import load_programme
 from carepool.services import plans
 from carepool.store.db import Store
@@ -54,7 +54,7 @@ def _lead(client: TestClient) -> dict[str, str]:
 
 def test_the_api_keeps_per_year_figures_and_capacity(client_2325: TestClient, web_store: Store) -> None:
     year = load_programme("bcf-2023-25")
-    plan = replace(sample_plan_2023(OWN, year, seed=4), illustrative=False)
+    plan = replace(synthetic_plan_2023(OWN, year, seed=4), illustrative=False)
     assert plan.capacity and all(s.amounts for s in plan.schemes)
     header = _lead(client_2325)
     put = client_2325.put(PLAN, headers=header, json=plan_to_dict(plan))
@@ -65,7 +65,7 @@ def test_the_api_keeps_per_year_figures_and_capacity(client_2325: TestClient, we
 
 def test_the_form_edits_spend_per_plan_year_and_capacity(client_2325: TestClient, web_store: Store) -> None:
     year = load_programme("bcf-2023-25")
-    plan = replace(sample_plan_2023(OWN, year, seed=4), illustrative=False)
+    plan = replace(synthetic_plan_2023(OWN, year, seed=4), illustrative=False)
     plans.save_draft(web_store, OWN, plan, actor="setup")
     _lead(client_2325)
     page = client_2325.get(EDIT)

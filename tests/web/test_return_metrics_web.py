@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from carepool.engines import synth_writer
+from carepool.engines import synthetic_writer
 from carepool.engines.compute import compute_metrics, write_metrics
 from carepool.services import return_metrics, returns
 from carepool.store.db import Store
@@ -100,7 +100,7 @@ def test_a_partner_lead_reports_the_headline_metrics(web_store: Store, current_c
 
 def test_the_engines_figures_are_shown_not_asked(web_store: Store, current_client: TestClient, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    synth_writer.write(tmp_path / "data", OWN, [2025], seed=7, effects=[])
+    synthetic_writer.write(tmp_path / "data", OWN, [2025], seed=7, effects=[])
     metrics = write_metrics(compute_metrics(tmp_path / "data", grains=("quarter", "year")), tmp_path / "m.parquet")
     monkeypatch.setenv(return_metrics.METRICS_FILE_ENV, str(metrics))
     client = current_client

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from carepool.errors import ConflictError
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.services import plans
@@ -30,7 +30,7 @@ def _shown_token(client: TestClient) -> str:
 
 def _change_the_plan(store: Store) -> None:
     """Someone else stores different content meanwhile (a new version)."""
-    plan = sample_plan(OWN, load_programme(YEAR), load_reference(), seed=11)
+    plan = synthetic_plan(OWN, load_programme(YEAR), load_reference(), seed=11)
     plans.import_plan(store, plan, actor="someone-else")
 
 

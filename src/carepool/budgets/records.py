@@ -1,4 +1,4 @@
-"""A generated cohort as plain CSV files in a folder, and back, exactly (amounts in pence).
+"""A budgets dataset as plain CSV files in a folder, and back, exactly (amounts in pence).
 
 Files: people, versions (one row per budget version: who, when, why), lines (each version's
 funded lines), payments (ledger-ready instructions), authorisations, spend. Every file says
@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from carepool.budgets.generate import Dataset
+from carepool.budgets.dataset import Dataset
 from carepool.budgets.model import Budget, FundedLine, Funder, Person, Route, Share
 from carepool.budgets.payments import Authorisation, BudgetAccount, PaymentInstruction
 from carepool.budgets.spend import SpendRecord
@@ -91,7 +91,7 @@ def read_dataset(folder: Path) -> Dataset:
     try:
         return _read(folder)
     except (KeyError, ValueError) as exc:
-        raise InputError(f"malformed cohort files: {exc}", where=str(folder)) from exc
+        raise InputError(f"malformed budgets files: {exc}", where=str(folder)) from exc
 
 
 def _read(folder: Path) -> Dataset:

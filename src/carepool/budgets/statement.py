@@ -1,4 +1,4 @@
-"""A person's budget statement and a cohort summary: plain dicts ready for a table or JSON."""
+"""A person's budget statement and a dataset summary: plain dicts ready for a table or JSON."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from carepool.budgets.generate import Dataset
+from carepool.budgets.dataset import Dataset
 from carepool.budgets.model import Funder
 from carepool.budgets.payments import recovery_due
 from carepool.budgets.spend import Thresholds, check_spend, spend_alerts, spent_to_date

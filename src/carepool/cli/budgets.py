@@ -1,4 +1,4 @@
-"""`carepool budgets ...`: joined-up personal budgets over a generated (illustrative) cohort."""
+"""`carepool budgets ...`: joined-up personal budgets over synthetic (illustrative) people."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from carepool.money import Money
 from carepool.reference import load_reference
 from carepool.scorecard.inputs import evidence_from_rows
 from carepool.scorecard.method import as_rows, load_method, score_areas, with_weights
-from carepool.services import budget_cohort
 from carepool.services import budgets as svc
-from carepool.services.budget_cohort import DEFAULT_AREAS
+from carepool.services import synthetic_budgets
+from carepool.services.synthetic_budgets import DEFAULT_AREAS
 
 GROUP_NAME = "budgets"
 group = typer.Typer(help="Joined-up personal budgets (NHS + social care): generate, check rules, statements, alerts; "
@@ -77,7 +77,7 @@ def demo(
 ) -> None:
     """Generate a year of joined-up budgets and payments for illustrative people (all figures illustrative)."""
     with handled():
-        result = budget_cohort.generate_cohort_year(out, seed, (lambda _m: None) if as_json else console.print,
+        result = synthetic_budgets.synthetic_budget_year(out, seed, (lambda _m: None) if as_json else console.print,
                                areas=_areas(areas), people=people)
         if as_json:
             print_json(result)
@@ -103,7 +103,7 @@ def demo(
 
 @group.command("load")
 def load_cmd(data: Path = DATA_OPTION, db: str | None = DB_OPTION, as_json: bool = JSON_OPTION) -> None:
-    """Load a generated cohort into the store, posting its pool-funded payments to the ledger (all or nothing)."""
+    """Load a synthetic budgets folder into the store, posting pool-funded payments to the ledger (all or nothing)."""
     with handled():
         with store_at(db) as store:
             loaded = svc.load_folder(store, data, actor="carepool budgets load")
@@ -141,7 +141,7 @@ def statement_cmd(person: str = typer.Option(..., "--person", help="Person id, e
                   data: Path = DATA_OPTION, as_of: str | None = AS_OF_OPTION, as_json: bool = JSON_OPTION) -> None:
     """A person's budget statement: elements by funder, paid, spent, lines, versions."""
     with handled():
-        result = budget_cohort.person_statement(data, person, _day(as_of))
+        result = synthetic_budgets.person_statement(data, person, _day(as_of))
         if as_json:
             print_json(result)
             return
@@ -176,7 +176,7 @@ def alerts_cmd(data: Path = DATA_OPTION, as_of: str | None = AS_OF_OPTION,
     """People whose spend is outside the thresholds at a date."""
     with handled():
         thresholds = Thresholds(_pct(over, "--over"), _pct(under, "--under"))
-        when, alerts = budget_cohort.alerts(data, _day(as_of), thresholds)
+        when, alerts = synthetic_budgets.alerts(data, _day(as_of), thresholds)
         rows = [{"person_id": a.person_id, "area_code": a.area_code, "kind": a.kind.value,
                  "expected": a.expected.plain(), "spent": a.spent.plain(), "variance_pct": str(a.variance_pct)}
                 for a in alerts]

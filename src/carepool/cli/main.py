@@ -45,6 +45,8 @@ def _register() -> None:
         command = getattr(module, "command", None)
         if callable(command):
             app.command(name=getattr(module, "COMMAND_NAME", info.name))(command)
+            for old_name in getattr(module, "OLD_NAMES", ()):   # a renamed command's old name, for one release
+                app.command(name=old_name, hidden=True, deprecated=True)(command)
 
 
 _register()

@@ -18,7 +18,7 @@ group = typer.Typer(help="BCF metrics (2015-16 BCF1-BCF4 and the 2021-2026 metri
 
 @group.command("compute")
 def compute(
-    data: Path = typer.Option(..., "--data", help="Folder with <dataset>/*.parquet (e.g. from carepool synth)."),
+    data: Path = typer.Option(..., "--data", help="Folder with <dataset>/*.parquet (e.g. from carepool synthetic)."),
     out: Path = typer.Option(..., "--out", help="Result file (.parquet, or .csv)."),
     engine: str = typer.Option("duckdb", "--engine", help=f"One of {', '.join(ENGINES)}."),
     master: str = typer.Option("local[2]", "--master", help="Spark master URL (with --engine spark)."),

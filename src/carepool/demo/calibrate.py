@@ -13,7 +13,7 @@ import random
 from dataclasses import dataclass
 
 from carepool.money import Money, apportion, apportion_int
-from carepool.plans.sample import Baselines
+from carepool.plans.synthetic import Baselines
 from carepool.programme.model import ProgrammeYear
 from carepool.reference.model import ReferenceData
 from carepool.reference.published_series import delayed_days, financial_quarter, months_of_year, nonelective_admissions

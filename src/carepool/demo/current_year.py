@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from carepool.errors import ConfigurationError
 from carepool.money import Money
-from carepool.plans.sample_2023 import sample_plan_2023
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import load_programme
 from carepool.reference.load_geography import geography_2023
 from carepool.services import plans as svc
@@ -51,7 +51,7 @@ def run_current_year(store: Store, *, year_id: str, seed: int, progress: Progres
     areas = list(geography_2023().areas)
     for i, code in enumerate(areas):
         at = start + timedelta(minutes=i)
-        plan = sample_plan_2023(code, year, seed=seed, signed=True)
+        plan = synthetic_plan_2023(code, year, seed=seed, signed=True)
         svc.import_plan(store, plan, actor="demo", at=at, source=f"plan for {code}")
         icbs = [p for p in plan.partners if p.kind == "icb"]
         for p in plan.partners:

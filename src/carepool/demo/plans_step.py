@@ -18,7 +18,7 @@ from carepool.errors import ValidationFailed
 from carepool.findings import Finding
 from carepool.money import Money, total
 from carepool.plans.model import ConditionConfirmation, FundingLine, Plan
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import derive_minimums, load_programme
 from carepool.programme.published import published_uplift
 from carepool.reference import load_reference
@@ -99,7 +99,7 @@ def run_plans_step(store: Store, *, seed: int, progress: Progress, year_id: str 
     mistakes: list[Mistake] = []
     plans: list[Plan] = []
     for i, cal in enumerate(calibrations):
-        plan = sample_plan(cal.area_code, year, ref, seed=seed, baselines=cal.baselines,
+        plan = synthetic_plan(cal.area_code, year, ref, seed=seed, baselines=cal.baselines,
                            planned_reduction=cal.planned_reduction,
                            delayed_days_reduction=cal.delayed_days_reduction,
                            local_topup=cal.local_topup, second_pool=cal.second_pool)

@@ -134,8 +134,8 @@ def _sharing(out_dir: Path, seed: int, clock: Clock, store: Store, _result: Demo
 
 
 def _budgets(out_dir: Path, seed: int, clock: Clock, store: Store, _result: DemoResult) -> dict[str, Any]:
-    from carepool.services.budget_cohort import generate_cohort_year
-    return generate_cohort_year(out_dir, seed, clock, store=store)
+    from carepool.services.synthetic_budgets import synthetic_budget_year
+    return synthetic_budget_year(out_dir, seed, clock, store=store)
 
 
 Step = Callable[[Path, int, Clock, Store, DemoResult], dict[str, Any]]

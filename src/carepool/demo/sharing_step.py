@@ -23,7 +23,7 @@ from typing import Any
 from carepool.cell_text import SafeDictWriter
 from carepool.errors import CarepoolError
 from carepool.linkage import Training
-from carepool.linkage.synthetic import SOCIAL_TO_HEALTH_MAP, generate
+from carepool.linkage.synthetic import SOCIAL_TO_HEALTH_MAP, synthetic_files
 from carepool.services import sharing
 from carepool.services.sharing import MeshConfig
 from carepool.services.sharing_audit import read_log
@@ -134,7 +134,7 @@ def run_demo_step(store: Store, out_dir: Path, seed: int, progress: Progress) ->
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     progress("sharing: generating social care and health person files for 3 areas")
-    files = generate(3000, 9000, seed=seed)
+    files = synthetic_files(3000, 9000, seed=seed)
     left, right = out_dir / "social_care.csv", out_dir / "health.csv"
     files.social_care.to_csv(left, index=False)
     files.health.to_csv(right, index=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from html import escape
 
 import numpy as np
@@ -20,6 +20,30 @@ def _scale(lo: float, hi: float, a: float, b: float):  # type: ignore[no-untyped
 def _tick(v: float) -> str:
     """An axis label: whole numbers with thousands separators from 1,000 up, else 3 significant figures."""
     return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.3g}"
+
+
+def _value_range(values: Iterable[float], *, zero: bool = False) -> tuple[float, float]:
+    """The finite values' span (with 0 when ``zero``), padded 5% each side; 1 each side when flat or empty."""
+    vals = np.asarray(list(values), float)
+    vals = vals[np.isfinite(vals)]
+    lo, hi = (float(vals.min()), float(vals.max())) if len(vals) else (0.0, 0.0)
+    if zero:
+        lo, hi = min(lo, 0.0), max(hi, 0.0)
+    pad = (hi - lo) * 0.05 or 1.0
+    return lo - pad, hi + pad
+
+
+def _zero_line(y_of) -> str:  # type: ignore[no-untyped-def]
+    return (f'<line x1="{PAD_L}" y1="{y_of(0):.1f}" x2="{W - PAD_R}" y2="{y_of(0):.1f}" '
+            f'stroke="#444" stroke-dasharray="2,2"/>')
+
+
+def _effects_frame(title: str, names: Sequence[str], values: Iterable[float]):  # type: ignore[no-untyped-def]
+    """Axes for estimates by period: one slot a name, a finite range that holds 0, the zero line."""
+    lo, hi = _value_range(values, zero=True)
+    x_of = _scale(-0.5, len(names) - 0.5, PAD_L, W - PAD_R)
+    y_of = _scale(lo, hi, H - PAD_B, PAD_T)
+    return [*_frame(title, names, lo, hi, x_of, y_of), _zero_line(y_of)], x_of, y_of
 
 
 def _frame(title: str, labels: Sequence[str], lo: float, hi: float, x_of, y_of) -> list[str]:  # type: ignore[no-untyped-def]
@@ -43,13 +67,8 @@ def line_chart(title: str, labels: Sequence[object], series: dict[str, Sequence[
                marker: int | None = None, zero_line: bool = False, faint: Sequence[Sequence[float]] = ()
                ) -> str:
     """Lines over periods; ``marker`` draws the interruption; ``faint`` adds grey placebo paths."""
-    values = np.concatenate([np.asarray(v, float) for v in [*series.values(), *faint]])
-    values = values[np.isfinite(values)]
-    lo, hi = float(values.min()), float(values.max())
-    if zero_line:
-        lo, hi = min(lo, 0.0), max(hi, 0.0)
-    pad = (hi - lo) * 0.05 or 1.0
-    lo, hi = lo - pad, hi + pad
+    lo, hi = _value_range(np.concatenate([np.asarray(v, float) for v in [*series.values(), *faint]]),
+                          zero=zero_line)
     names = [str(x) for x in labels]
     x_of = _scale(0, max(1, len(names) - 1), PAD_L, W - PAD_R)
     y_of = _scale(lo, hi, H - PAD_B, PAD_T)
@@ -58,8 +77,7 @@ def line_chart(title: str, labels: Sequence[object], series: dict[str, Sequence[
         pts = " ".join(f"{x_of(i):.1f},{y_of(v):.1f}" for i, v in enumerate(path))
         out.append(f'<polyline points="{pts}" fill="none" stroke="#ccc" stroke-width="0.7"/>')
     if zero_line:
-        out.append(f'<line x1="{PAD_L}" y1="{y_of(0):.1f}" x2="{W - PAD_R}" y2="{y_of(0):.1f}" '
-                   f'stroke="#444" stroke-dasharray="2,2"/>')
+        out.append(_zero_line(y_of))
     if marker is not None:
         out.append(f'<line x1="{x_of(marker):.1f}" y1="{PAD_T}" x2="{x_of(marker):.1f}" '
                    f'y2="{H - PAD_B}" stroke="#444" stroke-dasharray="4,3"/>')
@@ -75,21 +93,14 @@ def line_chart(title: str, labels: Sequence[object], series: dict[str, Sequence[
 def interval_chart(title: str, labels: Sequence[object], effects: Sequence[float],
                    lows: Sequence[float], highs: Sequence[float]) -> str:
     """Point estimates with intervals (event studies), around a zero line."""
-    vals = np.array([*effects, *lows, *highs, 0.0], float)
-    lo, hi = float(np.nanmin(vals)), float(np.nanmax(vals))
-    pad = (hi - lo) * 0.05 or 1.0
-    lo, hi = lo - pad, hi + pad
-    names = [str(x) for x in labels]
-    x_of = _scale(-0.5, len(names) - 0.5, PAD_L, W - PAD_R)
-    y_of = _scale(lo, hi, H - PAD_B, PAD_T)
-    out = _frame(title, names, lo, hi, x_of, y_of)
-    out.append(f'<line x1="{PAD_L}" y1="{y_of(0):.1f}" x2="{W - PAD_R}" y2="{y_of(0):.1f}" '
-               f'stroke="#444" stroke-dasharray="2,2"/>')
+    out, x_of, y_of = _effects_frame(title, [str(x) for x in labels], [*effects, *lows, *highs])
     for i, (e, a, b) in enumerate(zip(effects, lows, highs, strict=True)):
         x = x_of(i)
-        out.append(f'<line x1="{x:.1f}" y1="{y_of(a):.1f}" x2="{x:.1f}" y2="{y_of(b):.1f}" '
-                   f'stroke="{COLOURS[0]}"/><circle cx="{x:.1f}" cy="{y_of(e):.1f}" r="3" '
-                   f'fill="{COLOURS[0]}"/>')
+        if np.isfinite(a) and np.isfinite(b):
+            out.append(f'<line x1="{x:.1f}" y1="{y_of(a):.1f}" x2="{x:.1f}" y2="{y_of(b):.1f}" '
+                       f'stroke="{COLOURS[0]}"/>')
+        if np.isfinite(e):
+            out.append(f'<circle cx="{x:.1f}" cy="{y_of(e):.1f}" r="3" fill="{COLOURS[0]}"/>')
     return "\n".join([*out, "</svg>"])
 
 
@@ -124,11 +135,7 @@ def spc_chart(title: str, description: str, labels: Sequence[object], values: Se
     chart names itself by its ``<title>`` and ``<desc>`` (ids from ``ident``) and uses only SVG
     attributes (no ``style``), so a page with a strict Content Security Policy draws it as is.
     """
-    bounds = np.array([*values, *mean, *lpl, *upl], float)
-    bounds = bounds[np.isfinite(bounds)]
-    lo, hi = float(bounds.min()), float(bounds.max())
-    pad = (hi - lo) * 0.05 or 1.0
-    lo, hi = lo - pad, hi + pad
+    lo, hi = _value_range([*values, *mean, *lpl, *upl])
     names = [str(x) for x in labels]
     x_of = _scale(0, max(1, len(names) - 1), PAD_L, W - PAD_R)
     y_of = _scale(lo, hi, H - PAD_B, PAD_T)
@@ -159,17 +166,7 @@ def event_study_chart(title: str, event_times: Sequence[int], effects: Sequence[
                       lows: Sequence[float], highs: Sequence[float]) -> str:
     """An event study: coefficients by period relative to the start, pre-periods in grey, post in
     blue, each with its uniform (simultaneous) band, a zero line and the start marked."""
-    vals = np.array([*effects, *lows, *highs, 0.0], float)
-    vals = vals[np.isfinite(vals)]
-    lo, hi = float(vals.min()), float(vals.max())
-    pad = (hi - lo) * 0.05 or 1.0
-    lo, hi = lo - pad, hi + pad
-    names = [str(e) for e in event_times]
-    x_of = _scale(-0.5, len(names) - 0.5, PAD_L, W - PAD_R)
-    y_of = _scale(lo, hi, H - PAD_B, PAD_T)
-    out = _frame(title, names, lo, hi, x_of, y_of)
-    out.append(f'<line x1="{PAD_L}" y1="{y_of(0):.1f}" x2="{W - PAD_R}" y2="{y_of(0):.1f}" '
-               f'stroke="#444" stroke-dasharray="2,2"/>')
+    out, x_of, y_of = _effects_frame(title, [str(e) for e in event_times], [*effects, *lows, *highs])
     if 0 in event_times:
         x0 = x_of(list(event_times).index(0) - 0.5)
         out.append(f'<line x1="{x0:.1f}" y1="{PAD_T}" x2="{x0:.1f}" y2="{H - PAD_B}" stroke="#444" '

@@ -11,7 +11,6 @@ returned as read unless there are none.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from carepool.errors import InputError
+from carepool.exchange.rows import header_and_rows
 from carepool.findings import Finding, error
 from carepool.ledger.periods import Period
 from carepool.ledger.reconcile import ANY, TARGETS, HostRow, MapRule
@@ -48,42 +48,10 @@ def _bounded(path: Path) -> list[Finding]:
     return []
 
 
-def _table(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row, cells by normalised column) from a CSV or the first sheet of a workbook; row 1 is the header."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds; translate at the boundary
-            raise InputError(f"cannot read the workbook: {exc}", where=path.name) from exc
-        try:
-            rows = book.worksheets[0].iter_rows(values_only=True)
-            header = [_column(h) for h in next(rows, ())]
-            yield 1, dict.fromkeys(header, "")
-            for n, values in enumerate(rows, start=2):
-                if values and any(v is not None and str(v).strip() for v in values):
-                    yield n, dict(zip(header, values, strict=False))
-        finally:
-            book.close()
-        return
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = [_column(h) for h in next(reader, [])]
-            yield 1, dict.fromkeys(header, "")
-            for n, values in enumerate(reader, start=2):
-                if any(v.strip() for v in values):
-                    yield n, dict(zip(header, values, strict=False))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"cannot read the file: {exc}", where=path.name) from exc
-
-
 def _rows(path: Path, wanted: tuple[str, ...], rule: str,
           found: list[Finding]) -> Iterator[tuple[int, dict[str, Any]]]:
     """Data rows, after checking the header has every wanted column and stopping past MAX_ROWS."""
-    cells = _table(path)
-    _, header = next(cells, (1, {}))
+    header, cells = header_and_rows(path, _column)
     missing = [c for c in wanted if c not in header]
     if missing:
         found.extend(error(f"{rule}.columns", f"missing column '{c}' (need {', '.join(wanted)})",

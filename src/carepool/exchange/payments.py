@@ -7,7 +7,6 @@ posts nothing unless there are none.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from carepool.errors import InputError
+from carepool.exchange.rows import header_and_rows
 from carepool.findings import Finding, error
 from carepool.ledger.spend import Payment
 from carepool.money import parse_money
@@ -25,57 +25,14 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(row number, cells by lower-case column name); row 1 is the header."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds; translate at the boundary
-            raise InputError(f"cannot read the workbook: {exc}", where=path.name) from exc
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = [str(h or "").strip().lower() for h in next(rows, ())]
-        for n, values in enumerate(rows, start=2):
-            if values is None or all(v is None or str(v).strip() == "" for v in values):
-                continue
-            yield n, dict(zip(header, values, strict=False))
-        book.close()
-        return
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = [h.strip().lower() for h in next(reader, [])]
-            for n, values in enumerate(reader, start=2):
-                if not any(v.strip() for v in values):
-                    continue
-                yield n, dict(zip(header, values, strict=False))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"cannot read the file: {exc}", where=path.name) from exc
+    """(row number, cells by lower-case column name) of the data rows; row 1 is the header."""
+    return header_and_rows(path)[1]
 
 
 def cells_by_row(path: Path) -> dict[int, dict[str, str]]:
     """Each row's cells as text by column name (row numbers as in findings), to show beside them."""
     return {n: {str(k): "" if v is None else str(v) for k, v in cells.items() if k}
             for n, cells in _rows(path)}
-
-
-def _header(path: Path) -> list[str]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:
-            raise InputError(f"cannot read the workbook: {exc}", where=path.name) from exc
-        first = next(book.worksheets[0].iter_rows(values_only=True), ())
-        book.close()
-        return [str(h or "").strip().lower() for h in first]
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            return [h.strip().lower() for h in next(csv.reader(handle), [])]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"cannot read the file: {exc}", where=path.name) from exc
 
 
 def _date(value: Any) -> date | None:
@@ -97,7 +54,7 @@ def read_payments(path: Path, area: str | None = None) -> tuple[list[Payment], l
     file = path.name
     if not path.exists():
         raise InputError("no such file", where=str(path))
-    header = _header(path)
+    header, rows = header_and_rows(path)
     wanted = REQUIRED if area else (*REQUIRED, "area")
     missing = [c for c in wanted if c not in header]
     if missing:
@@ -106,7 +63,7 @@ def read_payments(path: Path, area: str | None = None) -> tuple[list[Payment], l
     payments: list[Payment] = []
     found: list[Finding] = []
     seen: dict[tuple[str, str], int] = {}
-    for row, cells in _rows(path):
+    for row, cells in rows:
         before = len(found)
         on = _date(cells.get("date"))
         if on is None:

@@ -208,9 +208,9 @@ def _social_record(rng: random.Random, i: int, p: dict[str, str], rates: ErrorRa
             "sex": p["sex"], "post_code": postcode, "la_code": p["area"]}
 
 
-def generate(social_care_size: int, health_size: int, *, seed: int = 1,
-             areas: dict[str, tuple[str, ...]] | None = None,
-             rates: ErrorRates | None = None) -> SyntheticFiles:
+def synthetic_files(social_care_size: int, health_size: int, *, seed: int = 1,
+                    areas: dict[str, tuple[str, ...]] | None = None,
+                    rates: ErrorRates | None = None) -> SyntheticFiles:
     """A social care file of ``social_care_size`` people drawn from a ``health_size`` population.
 
     Column names differ between the two files on purpose (as they do between a council

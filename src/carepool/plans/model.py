@@ -6,6 +6,7 @@ attribute names here, so any adapter can map them back to where the value came f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,6 +21,19 @@ class Partner:
     code: str        # CCG or ICB ODS code, council ONS code, or the HWB's area code
     name: str
     kind: str        # "ccg", "icb", "la" (the upper-tier council), "district" or "hwb"
+
+
+def hwb_code(area_code: str) -> str:
+    """The Health and Wellbeing Board's partner code: it has no ODS code, so the area's code marks it."""
+    return f"{area_code}-HWB"
+
+
+def area_partners(area_code: str, area_name: str, nhs: Iterable[tuple[str, str]],
+                  nhs_kind: str = "ccg") -> tuple[Partner, ...]:
+    """The partners an area's plan names: its council, each NHS body (code, name) in the order given, its board."""
+    return (Partner(area_code, f"{area_name} Council", "la"),
+            *(Partner(code, name, nhs_kind) for code, name in nhs),
+            Partner(hwb_code(area_code), f"{area_name} Health and Wellbeing Board", "hwb"))
 
 
 SIGNING_KINDS = frozenset({"ccg", "icb", "la"})   # district councils and the HWB do not sign as partners

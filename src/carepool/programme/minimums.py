@@ -119,3 +119,14 @@ def _derive(year: ProgrammeYear, ref: ReferenceData) -> dict[str, AreaMinimums]:
         )
         for i, code in enumerate(area_codes)
     }
+
+
+def performance_sum(year: ProgrammeYear, mins: AreaMinimums, planned_reduction: int) -> Money:
+    """Planned admissions avoided x unit cost, capped at the area's share of the element."""
+    perf = year.performance
+    if perf.scheme != "payment_for_performance":
+        return Money(0)
+    amount = perf.cost_per_admission * max(planned_reduction, 0)
+    if perf.cap_at_area_share and amount > mins.performance_element:
+        return mins.performance_element
+    return amount

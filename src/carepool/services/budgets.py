@@ -1,4 +1,4 @@
-"""Joined-up personal budget use cases: load a cohort into the store, an area's people with
+"""Joined-up personal budget use cases: load a budgets dataset into the store, an area's people with
 budgets, one person's budget, and the outcomes the HWB scorecard reads.
 
 Loading is one store transaction: the people, their budget versions, plan lines, payments,
@@ -20,8 +20,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from carepool.budgets import synthetic
 from carepool.budgets.budget import check_budget
-from carepool.budgets.generate import Dataset, generate
+from carepool.budgets.dataset import Dataset
 from carepool.budgets.ledger_adapter import to_transaction
 from carepool.budgets.model import Funder, Route
 from carepool.budgets.payments import BudgetAccount, PaymentInstruction, recovery_due
@@ -69,8 +70,8 @@ class Loaded:
     illustrative: bool = True
 
 
-def check_cohort(data: Dataset) -> list[Finding]:
-    """Every problem with a cohort before it is stored: unsound budgets, payments that do not fit."""
+def check_dataset(data: Dataset) -> list[Finding]:
+    """Every problem with a budgets dataset before it is stored: unsound budgets, payments that do not fit."""
     ref = load_reference()
     found: list[Finding] = []
     seen_keys: set[str] = set()
@@ -139,10 +140,10 @@ def _pool_for(session: Session, area: str, on: date) -> str:
     return DEFAULT_POOL
 
 
-def load_cohort(store: Store, data: Dataset, *, actor: str = ACTOR, source: str = "personal budgets",
-                at: datetime | None = None) -> Loaded:
+def load_dataset(store: Store, data: Dataset, *, actor: str = ACTOR, source: str = "personal budgets",
+                 at: datetime | None = None) -> Loaded:
     """Store ``data`` and post its pool-funded payments to the ledger, in one transaction (or nothing)."""
-    found = check_cohort(data)
+    found = check_dataset(data)
     if has_errors(found):
         raise ValidationFailed(f"{source}: {len(found)} problem(s); nothing was stored", found)
     when = at or now_utc()
@@ -167,7 +168,7 @@ def load_cohort(store: Store, data: Dataset, *, actor: str = ACTOR, source: str 
             txn = to_transaction(p, pool)
             batch.append(txn)
             posted[p.key] = PostedPayment(p.key, pool, txn.key)
-        import_id = repo.add_cohort(session, data, source=source, actor=actor, at=when, posted=posted)
+        import_id = repo.add_dataset(session, data, source=source, actor=actor, at=when, posted=posted)
         result = ledger_repo.post_batch(session, batch, f"personal budgets: {source}", actor, when)
         if result.skipped:
             raise ConflictError(f"{source}: {result.skipped} payment(s) are already in the ledger; nothing was stored")
@@ -181,18 +182,18 @@ def load_cohort(store: Store, data: Dataset, *, actor: str = ACTOR, source: str 
 def load_folder(store: Store, folder: Path, *, actor: str = ACTOR, at: datetime | None = None) -> Loaded:
     """Load the CSV files ``carepool budgets demo`` wrote (its ``budgets/`` folder, or the folder itself)."""
     where = folder / "budgets" if (folder / "budgets" / "people.csv").exists() else folder
-    return load_cohort(store, read_dataset(where), actor=actor, source=f"cohort files {where.name}", at=at)
+    return load_dataset(store, read_dataset(where), actor=actor, source=f"budgets files {where.name}", at=at)
 
 
-def generate_cohort(areas: Sequence[str], people: int, *, seed: int = 2015, year: str = "bcf-2015-16",
-                    progress: Callable[[str], None] | None = None) -> Dataset:
-    """A deterministic illustrative cohort for ``areas`` over a programme year (every figure illustrative)."""
+def synthetic_dataset(areas: Sequence[str], people: int, *, seed: int = 2015, year: str = "bcf-2015-16",
+                      progress: Callable[[str], None] | None = None) -> Dataset:
+    """Synthetic people and budgets for ``areas`` over a programme year, under the illustrative who-pays rules."""
     rules, findings = read_rules(DEFAULT_RULES)
     if has_errors(findings):
         raise ValidationFailed("the illustrative who-pays rules are not sound", findings)
     require_sound(rules)
     programme = load_programme(year)
-    return generate(load_reference(), areas, people, rules, seed=seed, year_start=programme.start,
+    return synthetic.synthetic_dataset(load_reference(), areas, people, rules, seed=seed, year_start=programme.start,
                     year_end=programme.end, progress=progress)
 
 
@@ -243,7 +244,7 @@ def _as_of(data: Dataset, as_of: date | None) -> date:
     return as_of or min(date.today(), data.year_end)
 
 
-MAX_CACHED_AREAS = 512   # area lists kept per store until a cohort is loaded (the only write to budgets)
+MAX_CACHED_AREAS = 512   # area lists kept per store until a budgets dataset is loaded (the only write to budgets)
 
 
 def area_budgets(store: Store, area: str, *, as_of: date | None = None,
@@ -251,7 +252,7 @@ def area_budgets(store: Store, area: str, *, as_of: date | None = None,
     """Everyone with a budget in ``area``: elements, contribution, paid, spend to date, alerts.
 
     Summed in SQL (one query for the budgets and payments, one for spend), and kept per store
-    until the next cohort load, so a large area (Leeds: 1,240 people) answers in milliseconds.
+    until the next budgets load, so a large area (Leeds: 1,240 people) answers in milliseconds.
     """
     key = (area, as_of or date.today(), thresholds)
     return store.caches.named("budgets.areas", MAX_CACHED_AREAS).get(
@@ -340,7 +341,7 @@ def person_budget(store: Store, area: str, person_id: str, *, as_of: date | None
 
 
 def budgets_version(store: Store) -> int:
-    """Moves whenever a cohort is loaded (for caches of figures that read budgets)."""
+    """Moves whenever a budgets dataset is loaded (for caches of figures that read budgets)."""
     with store.transaction() as session:
         return repo.latest_import(session)
 

@@ -1,6 +1,6 @@
 """Use cases on person-level data folders: generate synthetic data, load a file with quarantine, compute the metrics.
 
-The CLI (`carepool synth`, `carepool metrics load|compute`) and the demo's activity step call
+The CLI (`carepool synthetic`, `carepool metrics load|compute`) and the demo's activity step call
 these, so a folder is generated, validated and measured the same way wherever it is asked for.
 """
 
@@ -14,20 +14,20 @@ import pyarrow as pa
 from carepool.activity.effects import TrueEffect
 from carepool.activity.report import LoadReport
 from carepool.activity.schemas import schema
-from carepool.engines import synth_writer
+from carepool.engines import synthetic_writer
 from carepool.engines.compute import ENGINES as ENGINES
 from carepool.engines.compute import compute_metrics, write_metrics
 from carepool.engines.loader import load_file, load_folder
-from carepool.engines.synth_writer import SynthResult
+from carepool.engines.synthetic_writer import SyntheticResult
 from carepool.metrics.sql import GRAINS
 
 
 def synthesise(out: Path, areas: str | Sequence[str], years: str | Sequence[int], seed: int,
                planted: Sequence[TrueEffect] | None = None, *,
-               progress: Callable[[str], None] | None = None) -> SynthResult:
+               progress: Callable[[str], None] | None = None) -> SyntheticResult:
     """Synthetic person-level datasets for ``areas`` ('all' or codes) and financial ``years`` ('2023-2025')."""
-    chosen = synth_writer.parse_years(years) if isinstance(years, str) else list(years)
-    return synth_writer.write(out, areas, chosen, seed, planted, progress=progress)
+    chosen = synthetic_writer.parse_years(years) if isinstance(years, str) else list(years)
+    return synthetic_writer.write(out, areas, chosen, seed, planted, progress=progress)
 
 
 def load(dataset: str, file: Path, data: Path) -> LoadReport:

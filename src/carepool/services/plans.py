@@ -19,11 +19,10 @@ from carepool.exchange.excel.isolated import MEMORY_BYTES, SECONDS, read_and_val
 from carepool.findings import Finding, has_errors
 from carepool.money import Money
 from carepool.plans import lifecycle
-from carepool.plans.model import Ambition, ConditionConfirmation, FundingLine, MetricPlan, Partner, Plan, Pool
+from carepool.plans.model import Ambition, ConditionConfirmation, FundingLine, MetricPlan, Plan, Pool, area_partners
 from carepool.plans.rules.year_rules import partner_signatories, role_label
-from carepool.plans.sample import hwb_code
-from carepool.plans.sample_2023 import sample_plan_2023
 from carepool.plans.serialise import plan_to_dict
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.plans.target_revision import check_revision
 from carepool.plans.validate import validate_plan
 from carepool.programme import load_programme
@@ -288,16 +287,14 @@ def starting_plan(area_code: str, year_id: str) -> Plan:
     ref, year = load_reference(), load_programme(year_id)
     if year.vintage == "2023":
         # the partners and the derived contributions; no sample goals or capacity figures in a real draft
-        start = sample_plan_2023(area_code_for(area_code, year_id), year)
+        start = synthetic_plan_2023(area_code_for(area_code, year_id), year)
         return replace(start, schemes=(), illustrative=False, narrative="", signoffs=(), capacity=(),
                        metrics=tuple(replace(m, baseline=None, planned=(None,) * len(m.planned), baseline_period="")
                                      for m in start.metrics),
                        conditions=tuple(replace(c, confirmed=None, narrative="") for c in start.conditions))
     area = ref.area(area_code)
     mins = derive_minimums(year, ref)[area.code]
-    partners = (Partner(area.code, f"{area.name} Council", "la"),
-                *(Partner(c, ref.ccg(c).name, "ccg") for c in sorted(mins.by_ccg)),
-                Partner(hwb_code(area.code), f"{area.name} Health and Wellbeing Board", "hwb"))
+    partners = area_partners(area.code, area.name, [(c, ref.ccg(c).name) for c in sorted(mins.by_ccg)])
     funding = [FundingLine(c, s, "P1", amount)
                for c in sorted(mins.by_ccg) for s, amount in sorted(mins.by_ccg[c].items())]
     funding += [FundingLine(area.code, s, "P1", amount) for s, amount in sorted(mins.by_la.items())]

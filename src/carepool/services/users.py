@@ -24,8 +24,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from carepool.errors import ConflictError, InputError, NotFound, PermissionDenied
-from carepool.plans.sample import hwb_code, sample_plan
-from carepool.plans.sample_2023 import sample_plan_2023
+from carepool.plans.model import hwb_code
+from carepool.plans.synthetic import synthetic_plan
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.services.areas import account_area, icb, icb_areas
@@ -309,8 +310,8 @@ def _demo_partners(store: Store, year: str) -> list[tuple[str, str]]:
     try:
         plan = get_plan(store, area, programme.id).plan
     except NotFound:
-        plan = (sample_plan_2023(area, programme) if programme.vintage == "2023"
-                else sample_plan(area, programme, load_reference()))
+        plan = (synthetic_plan_2023(area, programme) if programme.vintage == "2023"
+                else synthetic_plan(area, programme, load_reference()))
     return [(p.code, p.kind) for p in plan.partners if p.code in plan.signing_partners]
 
 

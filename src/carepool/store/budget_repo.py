@@ -1,4 +1,4 @@
-"""The personal-budgets repository: write an imported cohort, read it back as core records.
+"""The personal-budgets repository: write an imported budgets dataset, read it back as core records.
 
 Functions take a ``Session`` and never commit (callers use ``store.transaction()``), so an
 import is wholly present or wholly absent. Reads give back ``carepool.budgets`` records
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from carepool.budgets.generate import Dataset
+from carepool.budgets.dataset import Dataset
 from carepool.budgets.model import Budget, FundedLine, Funder, Person, Route, Share
 from carepool.budgets.payments import Authorisation, BudgetAccount, PaymentInstruction
 from carepool.budgets.spend import SpendRecord
@@ -60,8 +60,8 @@ def _many(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
         session.execute(insert(table), rows[i:i + 5000])
 
 
-def add_cohort(session: Session, data: Dataset, *, source: str, actor: str, at: datetime,
-               posted: Mapping[str, PostedPayment]) -> int:
+def add_dataset(session: Session, data: Dataset, *, source: str, actor: str, at: datetime,
+                posted: Mapping[str, PostedPayment]) -> int:
     """Write every person, version, line, payment, authorisation and spend record; the import's id."""
     import_id = int(session.execute(insert(t.imports).values(
         source=source[:300], actor=actor[:200], at=as_utc(at), people=len(data.people),
@@ -96,7 +96,7 @@ def add_cohort(session: Session, data: Dataset, *, source: str, actor: str, at: 
 
 
 def latest_import(session: Session) -> int:
-    """The highest import id (0 when none): moves whenever a cohort is loaded."""
+    """The highest import id (0 when none): moves whenever a budgets dataset is loaded."""
     return int(session.scalar(select(func.coalesce(func.max(t.imports.c.id), 0))) or 0)
 
 

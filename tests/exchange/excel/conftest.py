@@ -8,7 +8,7 @@ import pytest
 
 from carepool.money import Money
 from carepool.plans.model import Plan
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference import ReferenceData, load_reference
 
@@ -32,5 +32,5 @@ def year16() -> ProgrammeYear:
 
 def a_plan(area: str, year: ProgrammeYear, ref: ReferenceData, *, second_pool: bool = True,
            signed: bool = True, seed: int = 5) -> Plan:
-    return sample_plan(area, year, ref, seed=seed, second_pool=second_pool,
+    return synthetic_plan(area, year, ref, seed=seed, second_pool=second_pool,
                        local_topup=Money(123_456_789), signed=signed)

@@ -20,7 +20,7 @@ from carepool.exchange.excel.reader import WorkbookRead
 from carepool.findings import Finding, Severity, has_errors
 from carepool.money import Money
 from carepool.plans.model import Plan
-from carepool.plans.sample import sample_plan
+from carepool.plans.synthetic import synthetic_plan
 from carepool.plans.validate import validate_plan
 from carepool.programme import load_programme
 from carepool.reference import ReferenceData
@@ -42,7 +42,7 @@ REQUIRED = {
 
 def base_plan(ref: ReferenceData) -> Plan:
     b = MANIFEST["base"]
-    return sample_plan(b["area"], load_programme(b["year"]), ref, seed=b["seed"], second_pool=b["second_pool"],
+    return synthetic_plan(b["area"], load_programme(b["year"]), ref, seed=b["seed"], second_pool=b["second_pool"],
                        local_topup=Money(b["local_topup_pence"]), signed=b["signed"])
 
 

@@ -18,7 +18,7 @@ from carepool.exchange.excel.layout import FIRST_ROW, SHEETS, TABLES, Table
 from carepool.exchange.excel.lists import year_lists
 from carepool.exchange.excel.styles import ENTRY_COLOUR, FIXED_COLOUR
 from carepool.money import parse_money
-from carepool.plans.sample import hwb_code
+from carepool.plans.model import hwb_code
 from carepool.plans.validate import ALL_RULES
 from carepool.programme import ProgrammeYear, derive_minimums
 from carepool.reference import ReferenceData

@@ -14,7 +14,7 @@ from carepool.exchange.excel.layout import FIRST_ROW, HEADER_ROW, SHEETS, scheme
 from carepool.exchange.excel.styles import ENTRY_COLOUR, FIXED_COLOUR
 from carepool.exchange.excel.write_guidance import GREY_PREFILLED
 from carepool.money import Money, parse_money
-from carepool.plans.sample_2023 import sample_plan_2023
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference import ReferenceData
 
@@ -84,7 +84,7 @@ def test_2019_20_cells_take_the_grey_its_published_guidance_describes(tmp_path: 
 @pytest.mark.parametrize("area", [SOMERSET, ROTHERHAM])
 def test_two_year_plans_round_trip_with_spend_and_goals_per_year(tmp_path: Path, y2325: ProgrammeYear,
                                                                  ref: ReferenceData, area: str) -> None:
-    plan = sample_plan_2023(area, y2325, seed=3, signed=True)
+    plan = synthetic_plan_2023(area, y2325, seed=3, signed=True)
     path = write_plan_workbook(tmp_path / "p.xlsx", area_code=area, year=y2325, ref=ref, plan=plan)
     wb = load_workbook(path)
     table = schemes_table(y2325)
@@ -99,7 +99,7 @@ def test_two_year_plans_round_trip_with_spend_and_goals_per_year(tmp_path: Path,
 
 def test_per_year_findings_point_at_their_sheet_and_cell(tmp_path: Path, y2325: ProgrammeYear,
                                                          ref: ReferenceData) -> None:
-    plan = sample_plan_2023(SOMERSET, y2325, seed=3)
+    plan = synthetic_plan_2023(SOMERSET, y2325, seed=3)
     table = schemes_table(y2325)
     y1, y2 = (f"{table.letter(k)}{FIRST_ROW}" for k in ("amounts_0", "amounts_1"))
     (_, a1), (_, a2) = plan.schemes[0].amounts
@@ -124,7 +124,7 @@ def test_per_year_findings_point_at_their_sheet_and_cell(tmp_path: Path, y2325: 
 
 def test_a_2025_26_plan_without_capacity_and_demand_is_told_where(tmp_path: Path, y2526: ProgrammeYear,
                                                                   ref: ReferenceData) -> None:
-    plan = sample_plan_2023(ROTHERHAM, y2526, seed=1)
+    plan = synthetic_plan_2023(ROTHERHAM, y2526, seed=1)
     assert plan.capacity
     path = write_plan_workbook(tmp_path / "p.xlsx", area_code=ROTHERHAM, year=y2526, ref=ref, plan=plan)
     wb = load_workbook(path)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from carepool.engines import synth_writer
+from carepool.engines import synthetic_writer
 from carepool.engines.compute import compute_metrics, write_metrics
 from carepool.errors import ValidationFailed
 from carepool.exchange.excel.return_workbook import METRICS, read_return_workbook, write_return_workbook
@@ -86,7 +86,7 @@ def test_a_workbook_missing_a_metric_figure_is_refused_at_its_cell(store: Store,
 def test_the_template_carries_the_engines_figures_locked(store: Store, tmp_path: Path) -> None:
     assure_2025(store)
     data = tmp_path / "data"
-    synth_writer.write(data, AREA, [2025], seed=6, effects=[])
+    synthetic_writer.write(data, AREA, [2025], seed=6, effects=[])
     metrics = write_metrics(compute_metrics(data, grains=("quarter", "year")), tmp_path / "m.parquet")
     path = return_workbooks.template(store, AREA, YEAR, "2025-26", tmp_path / "eoy.xlsx", metrics_file=metrics)
     ws = load_workbook(path)[METRICS]

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from carepool.exchange.excel import write_plan_workbook
-from carepool.plans.sample_2023 import sample_plan_2023
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.store.db import Store
@@ -34,7 +34,7 @@ def test_partner_leads_upload_edit_sign_off_and_see_returns(browser: Browser, ba
                                                             tmp_path: Path) -> None:
     year = load_programme(YEAR_2023)
     workbook = write_plan_workbook(tmp_path / "north-yorkshire.xlsx", area_code=NORTH_YORKSHIRE, year=year,
-                                   ref=load_reference(), plan=sample_plan_2023(NORTH_YORKSHIRE, year, seed=11))
+                                   ref=load_reference(), plan=synthetic_plan_2023(NORTH_YORKSHIRE, year, seed=11))
 
     lead = lead_of(browser, base_url, "ny_council_lead")
     lead.goto(AREA)      # no plans stored yet, so 2015-16 is shown, when North Yorkshire was a county

@@ -26,8 +26,7 @@ from carepool.exchange.excel.layout import (
     SCHEMES_TABLE,
     Table,
 )
-from carepool.plans.model import Partner, Plan
-from carepool.plans.sample import hwb_code
+from carepool.plans.model import Partner, Plan, area_partners
 from carepool.programme.minimums import AreaMinimums
 from carepool.programme.model import ProgrammeYear
 
@@ -78,10 +77,7 @@ def write_table(
 def template_partners(area_code: str, area_name: str, minimums: AreaMinimums,
                       ccg_names: Mapping[str, str], nhs_kind: str = "ccg") -> tuple[Partner, ...]:
     """The partners an area's plan must name: its council, every CCG (or ICB) serving it, the board."""
-    partners = [Partner(area_code, f"{area_name} Council", "la")]
-    partners += [Partner(c, ccg_names[c], nhs_kind) for c in sorted(ccg_names)]
-    partners.append(Partner(hwb_code(area_code), f"{area_name} Health and Wellbeing Board", "hwb"))
-    return tuple(partners)
+    return area_partners(area_code, area_name, [(c, ccg_names[c]) for c in sorted(ccg_names)], nhs_kind)
 
 
 def partner_rows(partners: Sequence[Partner]) -> list[Row]:

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from carepool.errors import NotFound
 from carepool.findings import Finding, error, warning
-from carepool.plans.model import Plan
+from carepool.plans.model import Plan, hwb_code
 from carepool.plans.rules.context import RuleContext
-from carepool.plans.sample import hwb_code
 from carepool.reference.load_geography import geography_2023
 
 KINDS = ("icb", "la", "district", "hwb")

@@ -7,7 +7,7 @@ from carepool.findings import Finding as _F
 from carepool.money import Money
 from carepool.plans.model import Plan
 from carepool.plans.rules.context import Rule, RuleContext
-from carepool.plans.sample import performance_sum
+from carepool.programme.minimums import performance_sum
 
 
 def ambition(plan: Plan, ctx: RuleContext) -> list[Finding]:

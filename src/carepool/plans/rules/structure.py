@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from carepool.cell_text import is_code
 from carepool.findings import Finding, error, warning
-from carepool.plans.model import Plan
+from carepool.plans.model import Plan, hwb_code
 from carepool.plans.rules.context import Rule, RuleContext
 from carepool.plans.rules.partners_2023 import listed_twice, partners_2023
-from carepool.plans.sample import hwb_code
 from carepool.reference.geography import SHIPPED_VINTAGES
 from carepool.reference.load_geography import geography
 

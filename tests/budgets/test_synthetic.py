@@ -5,12 +5,13 @@ from pathlib import Path
 import pytest
 
 from carepool.budgets.budget import check_budget
-from carepool.budgets.generate import Dataset, generate
+from carepool.budgets.dataset import Dataset
 from carepool.budgets.model import Funder
 from carepool.budgets.payments import recovery_due
 from carepool.budgets.records import read_dataset, write_dataset
 from carepool.budgets.rules_file import DEFAULT_RULES, read_rules
 from carepool.budgets.statement import statement, summary
+from carepool.budgets.synthetic import synthetic_dataset
 from carepool.errors import InputError, NotFound
 from carepool.money import Money, total
 from carepool.reference import load_reference
@@ -21,12 +22,12 @@ AREAS = ("E08000035", "E06000023")
 @pytest.fixture(scope="module")
 def data() -> Dataset:
     rules, _ = read_rules(DEFAULT_RULES)
-    return generate(load_reference(), AREAS, 120, rules, seed=11)
+    return synthetic_dataset(load_reference(), AREAS, 120, rules, seed=11)
 
 
 def test_generation_is_deterministic_and_covers_the_four_cohorts(data: Dataset) -> None:
     rules, _ = read_rules(DEFAULT_RULES)
-    again = generate(load_reference(), AREAS, 120, rules, seed=11)
+    again = synthetic_dataset(load_reference(), AREAS, 120, rules, seed=11)
     assert again.accounts == data.accounts and again.spend == data.spend
     assert {p.cohort for p in data.people} == {"older-frailty", "children-complex", "learning-disability",
                                                "serious-mental-illness"}

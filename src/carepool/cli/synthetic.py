@@ -1,4 +1,6 @@
-"""``carepool synth``: write synthetic person-level data calibrated to the published series."""
+"""``carepool synthetic``: write synthetic person-level data calibrated to the published series.
+
+It was ``carepool synth`` until this release; that name still works (hidden, marked deprecated)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from carepool.activity.effects import parse_effect
 from carepool.cli.common import console, print_json, run
 from carepool.services import person_data
 
-COMMAND_NAME = "synth"
+COMMAND_NAME = "synthetic"
+OLD_NAMES = ("synth",)   # drop in the next release
 
 
 def command(

@@ -1,4 +1,4 @@
-"""A deterministic illustrative cohort: people, plans, budgets and a year of payments.
+"""Synthetic personal budgets: illustrative people, plans, budgets and a year of payments, from a seed.
 
 Every person, need, cost and spending pattern here is generated from the seed and is
 ILLUSTRATIVE, not a real person or a published figure. Areas, CCGs and their links come from
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from carepool.budgets.budget import build_budget
 from carepool.budgets.cohorts import Cohort, load_cohorts
+from carepool.budgets.dataset import Dataset
 from carepool.budgets.model import Budget, Funder, Person, PlanItem, Route
 from carepool.budgets.payments import (
     Authorisation,
@@ -46,29 +46,7 @@ DESCRIPTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Dataset:
-    """A generated cohort: every figure illustrative."""
-
-    seed: int
-    areas: tuple[str, ...]
-    people: tuple[Person, ...]
-    accounts: dict[str, BudgetAccount]     # person id -> account at year end
-    spend: tuple[SpendRecord, ...]
-    year_start: date
-    year_end: date
-    illustrative: bool = True
-
-    @property
-    def budgets(self) -> list[Budget]:
-        return [a.budget for a in self.accounts.values()]
-
-    @property
-    def payments(self) -> list[PaymentInstruction]:
-        return [p for a in self.accounts.values() for p in a.paid]
-
-
-def generate(
+def synthetic_dataset(
     ref: ReferenceData, areas: Sequence[str], people: int, rules: RuleSet, *, seed: int = 2015,
     year_start: date = date(2015, 4, 1), year_end: date = date(2016, 3, 31), progress: Progress | None = None,
 ) -> Dataset:

@@ -26,6 +26,7 @@ from carepool.plans.model import (
     Pool,
     Scheme,
     SignOff,
+    area_partners,
 )
 from carepool.programme.minimums_2023 import derive_minimums_on
 from carepool.programme.model import ProgrammeYear
@@ -35,10 +36,6 @@ from carepool.reference.load_geography import geography_2023
 
 SERVICES = ("Reablement at home", "Short-term residential care")
 SIGNATURES = {"la": ("Chief Executive", "Section 151 officer"), "icb": ("Chief Executive",), "hwb": ("Chair",)}
-
-
-def hwb_code(area_code: str) -> str:
-    return f"{area_code}-HWB"
 
 
 def _funding(year: ProgrammeYear, area_code: str, partners: list[Partner]) -> list[FundingLine]:
@@ -97,14 +94,12 @@ def _value(unit: str, rng: random.Random) -> Decimal:
     return Decimal(rng.randint(150, 900))
 
 
-def sample_plan_2023(area_code: str, year: ProgrammeYear, *, seed: int = 0, signed: bool = False) -> Plan:
+def synthetic_plan_2023(area_code: str, year: ProgrammeYear, *, seed: int = 0, signed: bool = False) -> Plan:
     g = geography_2023()
     area = g.area(area_code)
     rng = random.Random(f"{seed}:{area.code}:{year.id}")
-    partners = [Partner(area.code, f"{area.name} Council", "la")]
-    partners += [Partner(g.icbs[s.icb_code].ods_code, g.icbs[s.icb_code].name, "icb")
-                 for s in g.icbs_for_area(area.code)]
-    partners.append(Partner(hwb_code(area.code), f"{area.name} Health and Wellbeing Board", "hwb"))
+    icbs = [g.icbs[s.icb_code] for s in g.icbs_for_area(area.code)]
+    partners = list(area_partners(area.code, area.name, [(i.ods_code, i.name) for i in icbs], "icb"))
     funding = _funding(year, area.code, partners)
     periods = max(len(year.plan_years), 1)
     metrics = tuple(

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from carepool.activity import synth, synth_spells
+from carepool.activity import synthetic, synthetic_spells
 from carepool.activity.effects import TrueEffect, default_effects, effect_for
 from carepool.activity.schemas import DATASETS
 from carepool.cell_text import SafeWriter
@@ -41,7 +41,7 @@ FALLS_65_ENGLAND_2013_14 = 266_600
 
 
 @dataclass
-class SynthResult:
+class SyntheticResult:
     """What was written, and how closely it follows the published figures."""
 
     out_dir: str
@@ -66,14 +66,14 @@ class SynthResult:
         }
 
 
-def calibration() -> tuple[synth.Calibration, list[Finding]]:
+def calibration() -> tuple[synthetic.Calibration, list[Finding]]:
     """The published series the generator follows, with the quirks found while reading them."""
     admissions = published.nonelective_by_area_month()
     delayed = published.delayed_days_by_area_month()
     ascof = published.ascof_greater_manchester().table.to_pylist()
     care = {(r["area_code"], int(r["period"][:4])): float(r["value"]) for r in ascof if r["measure"] == "ASCOF2A2"}
     home = {(r["area_code"], int(r["period"][:4])): float(r["value"]) for r in ascof if r["measure"] == "ASCOF2B1"}
-    cal = synth.Calibration(admissions.by_area_month(), delayed.by_area_month(),
+    cal = synthetic.Calibration(admissions.by_area_month(), delayed.by_area_month(),
                             published.delayed_days_by_responsible(), care, home)
     return cal, list(admissions.findings) + list(delayed.findings)
 
@@ -105,7 +105,7 @@ def parse_years(spec: str) -> list[int]:
 
 ASSUMPTIONS = {
     "non_elective_method_mix": "carepool assumption (no published split by method found): " + ", ".join(
-        f"{k} {v:.1%}" for k, v in synth_spells.NON_ELECTIVE_MIX.items()),
+        f"{k} {v:.1%}" for k, v in synthetic_spells.NON_ELECTIVE_MIX.items()),
     "chronic_acsc_share": "8.1% of emergency spells (NHS Digital IAP00068 purpose text: ACSCs 8.1% of "
                           "emergency admissions in 2015-16)",
     "falls_65": "HSCIC 2013-14: 266,600 falls admissions of people 65+, scaled by each area's 65+",
@@ -118,7 +118,7 @@ ASSUMPTIONS = {
     "care_home_funding": "council-funded permanent 65+ at the ASCOF 2A(2) rate; self-funders and NHS CHC at 45% "
                          "of that (assumption)",
     "population_65_bands": "synthetic split of each area's 65+ into ESP 2013 bands: " + ", ".join(
-        f"{k} {v}%" for k, v in synth.BAND_SHARES_65.items()),
+        f"{k} {v}%" for k, v in synthetic.BAND_SHARES_65.items()),
 }
 
 
@@ -147,7 +147,7 @@ def calibrated_to(fy: int) -> str:
 
 def write(out_dir: str | Path, areas: str | Sequence[str] = "all", years: Sequence[int] = (2014, 2015, 2016),
           seed: int = 1, effects: Sequence[TrueEffect] | None = None,
-          progress: Progress | None = None) -> SynthResult:
+          progress: Progress | None = None) -> SyntheticResult:
     """Generate and write every dataset for ``areas`` x financial ``years``."""
     started = time.perf_counter()
     say = progress or (lambda _msg: None)
@@ -163,7 +163,7 @@ def write(out_dir: str | Path, areas: str | Sequence[str] = "all", years: Sequen
         from carepool.engines.sitrep import load_sitrep
         findings = findings + list(load_sitrep().findings)
     out = Path(out_dir)
-    result = SynthResult(str(out), codes, list(years), seed, {n: 0 for n in DATASETS}, planted, findings)
+    result = SyntheticResult(str(out), codes, list(years), seed, {n: 0 for n in DATASETS}, planted, findings)
     checks: list[tuple[str, str, str, int | None, int, float | None, str]] = []
     for fy in years:
         say(f"financial year {fy}-{(fy + 1) % 100:02d}: {len(codes)} areas")
@@ -180,7 +180,7 @@ def write(out_dir: str | Path, areas: str | Sequence[str] = "all", years: Sequen
         finally:
             for writer in writers.values():
                 writer.close()
-    pop = synth.population([ref.areas[c] for c in codes], list(years), _mid_2022())
+    pop = synthetic.population([ref.areas[c] for c in codes], list(years), _mid_2022())
     (out / "population").mkdir(parents=True, exist_ok=True)
     pq.write_table(pop, str(out / "population" / "population.parquet"))
     result.rows["population"] = pop.num_rows
@@ -209,50 +209,51 @@ def _delays(area: Area, fy: int) -> dict[str, float]:
         return {}
     recent = sorted(by_month)[-12:]
     fallback = sum(by_month[m] for m in recent) / len(recent)
-    return {m: by_month.get(m, fallback) for m in synth.months_of(fy)}
+    return {m: by_month.get(m, fallback) for m in synthetic.months_of(fy)}
 
 
-def _spell_profile(effects: Sequence[TrueEffect], area: Area, fy: int, england_65: int) -> synth_spells.SpellProfile:
-    months = synth.months_of(fy)
+def _spell_profile(effects: Sequence[TrueEffect], area: Area, fy: int,
+                   england_65: int) -> synthetic_spells.SpellProfile:
+    months = synthetic.months_of(fy)
 
     def shifts(metric: str) -> dict[str, float]:
         effect = effect_for(effects, area.code, metric)
         return {m: effect.relative_effect for m in months if effect and effect.applies(m)}
 
-    return synth_spells.SpellProfile(
+    return synthetic_spells.SpellProfile(
         falls_per_100k_65=FALLS_65_ENGLAND_2013_14 * 100_000 / england_65,
         population_65=area.population_65_plus, mean_delay_days=_delays(area, fy),
         falls_effect=shifts("falls_admissions_65"), acsc_effect=shifts("avoidable_admissions"))
 
 
-def _area_year(cal: synth.Calibration, effects: Sequence[TrueEffect], area: Area, i: int, fy: int,
+def _area_year(cal: synthetic.Calibration, effects: Sequence[TrueEffect], area: Area, i: int, fy: int,
                seed: int, checks: list[tuple[str, str, str, int | None, int, float | None, str]]
                ) -> list[tuple[str, pa.Table]]:
     tables: list[tuple[str, pa.Table]] = []
     england_65 = sum(a.population_65_plus for a in load_reference().areas.values())
     for metric in ("BCF1", "BCF4"):
-        counts, pub, basis = synth.monthly_counts(cal, effects, area.code, fy, metric)
+        counts, pub, basis = synthetic.monthly_counts(cal, effects, area.code, fy, metric)
         effect = effect_for(effects, area.code, metric)
-        for month, n, p, how in zip(synth.months_of(fy), counts, pub, basis, strict=True):
+        for month, n, p, how in zip(synthetic.months_of(fy), counts, pub, basis, strict=True):
             if metric == "BCF4" and month > DTOC_LAST_MONTH:
                 continue
             applied = effect.relative_effect if effect and effect.applies(month) else None
             checks.append((metric, area.code, month, p, n, applied, how))
         if metric == "BCF1":
             profile = _spell_profile(effects, area, fy, england_65)
-            tables.append(("hospital_spells", synth.hospital_spells(area, i, fy, counts, seed, profile)))
+            tables.append(("hospital_spells", synthetic.hospital_spells(area, i, fy, counts, seed, profile)))
         elif f"{fy}-04" <= DTOC_LAST_MONTH:
             tables.append(("delayed_transfers",
-                           synth.delayed_transfers(area, i, fy, counts, cal.delayed_split, seed)))
-    rate = cal.care_home_rate.get((area.code, fy)) or synth.area_rate(seed, i, synth.CARE_HOME_PER_100K_65, 0.2)
+                           synthetic.delayed_transfers(area, i, fy, counts, cal.delayed_split, seed)))
+    rate = cal.care_home_rate.get((area.code, fy)) or synthetic.area_rate(seed, i, synthetic.CARE_HOME_PER_100K_65, 0.2)
     home = cal.at_home_percent.get((area.code, fy)) or min(
-        97.0, synth.area_rate(seed, i, synth.AT_HOME_PERCENT, 0.06))
-    tables.append(("care_home_admissions", synth.care_home_admissions(area, i, fy, rate, seed)))
-    tables.append(("reablement_episodes", synth.reablement_episodes(area, i, fy, home, seed)))
+        97.0, synthetic.area_rate(seed, i, synthetic.AT_HOME_PERCENT, 0.06))
+    tables.append(("care_home_admissions", synthetic.care_home_admissions(area, i, fy, rate, seed)))
+    tables.append(("reablement_episodes", synthetic.reablement_episodes(area, i, fy, home, seed)))
     return tables
 
 
-def _summarise(result: SynthResult, checks: list[tuple[str, str, str, int | None, int, float | None, str]]) -> None:
+def _summarise(result: SyntheticResult, checks: list[tuple[str, str, str, int | None, int, float | None, str]]) -> None:
     missing: dict[str, int] = {}
     carried: dict[str, int] = {}
     for metric, area, month, pub, gen, applied, how in checks:
@@ -266,15 +267,15 @@ def _summarise(result: SynthResult, checks: list[tuple[str, str, str, int | None
             result.max_untreated_gap[metric] = max(result.max_untreated_gap.get(metric, 0.0), gap)
         if pub is None and not how:
             missing[f"{metric} {area}"] = missing.get(f"{metric} {area}", 0) + 1
-    result.findings += [warning("synth.unpublished_month", f"{key}: {n} month(s) have no published "
+    result.findings += [warning("synthetic.unpublished_month", f"{key}: {n} month(s) have no published "
                                 "figure; no events generated for them", field=key)
                         for key, n in sorted(missing.items())]
-    result.findings += [warning("synth.carried_forward", f"{key}: {n} month(s) after the published series "
+    result.findings += [warning("synthetic.carried_forward", f"{key}: {n} month(s) after the published series "
                                 "carry forward the latest published count for the same calendar month",
                                 field=key) for key, n in sorted(carried.items())]
 
 
-def _write_sidecars(out: Path, result: SynthResult,
+def _write_sidecars(out: Path, result: SyntheticResult,
                     checks: list[tuple[str, str, str, int | None, int, float | None, str]]) -> None:
     (out / "effects.json").write_text(json.dumps(
         {"seed": result.seed, "meaning": "from start_month, metric events in the area are x (1 + relative_effect) "

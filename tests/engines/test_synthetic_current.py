@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from carepool.activity.effects import TrueEffect
-from carepool.engines import synth_writer
+from carepool.engines import synthetic_writer
 from carepool.engines.compute import compute_metrics
 from carepool.engines.published import nonelective_by_area_month
 from carepool.metrics.codelists import code_list
@@ -23,13 +23,13 @@ TRAFFORD, CORNWALL = "E08000009", "E06000052"
 @pytest.fixture(scope="module")
 def current(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("current")
-    synth_writer.write(out, f"{TRAFFORD},{CORNWALL}", synth_writer.parse_years("2023-2025"), seed=5,
+    synthetic_writer.write(out, f"{TRAFFORD},{CORNWALL}", synthetic_writer.parse_years("2023-2025"), seed=5,
                        effects=[TrueEffect(CORNWALL, "2024-04", -0.4, "falls_admissions_65")])
     return out
 
 
 def test_every_non_elective_method_is_generated_and_bcf1_equals_its_baseline(tmp_path: Path) -> None:
-    synth_writer.write(tmp_path, TRAFFORD, [2015], seed=3, effects=[])
+    synthetic_writer.write(tmp_path, TRAFFORD, [2015], seed=3, effects=[])
     spells = pq.read_table(tmp_path / "hospital_spells")
     methods = set(spells.column("admission_method").to_pylist())
     assert methods == set(code_list("non_elective_admission_methods").codes()) | {"2A", "2B", "2C", "2D",
@@ -54,7 +54,7 @@ def test_synth_2023_to_2025_says_what_each_year_follows(current: Path) -> None:
     assert "last 12 months" in manifest["calibrated_to"]["2025-26"]
     assert "non_elective_method_mix" in manifest["assumptions"]
     rules = {f["rule"] for f in manifest["findings"]}
-    assert {"sitrep.missing_day", "sitrep.icb_missing", "sitrep.split_stops", "synth.carried_forward"} <= rules
+    assert {"sitrep.missing_day", "sitrep.icb_missing", "sitrep.split_stops", "synthetic.carried_forward"} <= rules
     assert not (current / "delayed_transfers").exists()          # DToC ended in 2020: no BCF4 data
 
 

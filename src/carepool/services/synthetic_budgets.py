@@ -1,16 +1,16 @@
-"""Use case: a year of joined-up personal budgets for illustrative people, and reading one back.
+"""Use case: a synthetic year of joined-up personal budgets for illustrative people, and reading one back.
 
-``generate_cohort_year`` is what `carepool budgets demo` and the demo's budgets step both run;
-``person_statement`` and ``alerts`` read a generated folder for `carepool budgets statement|alerts`.
+``synthetic_budget_year`` is what `carepool budgets demo` and the demo's budgets step both run;
+``person_statement`` and ``alerts`` read such a folder for `carepool budgets statement|alerts`.
 
 People, plans, budgets and payments are generated from the seed in a few areas (the IPC
 cohorts as data, the illustrative who-pays agreement); the files and the summary are labelled
 illustrative throughout.
 
-With a ``store`` the cohort is loaded into it through ``services.budgets.load_cohort`` (one
+With a ``store`` the dataset is loaded into it through ``services.budgets.load_dataset`` (one
 transaction: people, versions, lines, payments, and every pool-funded payment posted to the
 stored pooled-fund ledger), so the web pages show it. The demo's ledger step settles and closes
-2015-16 before this step runs, so a stored cohort's year defaults to 2016-17 (open books);
+2015-16 before this step runs, so a stored dataset's year defaults to 2016-17 (open books);
 without a store it is 2015-16 and the payments are posted to in-memory books to show they balance.
 """
 
@@ -39,14 +39,14 @@ DEFAULT_PEOPLE = 3000
 YEAR, STORED_YEAR = "bcf-2015-16", "bcf-2016-17"
 
 
-def generate_cohort_year(out_dir: Path, seed: int, progress: Callable[[str], None],
-                  *, areas: Sequence[str] = DEFAULT_AREAS, people: int = DEFAULT_PEOPLE,
-                  store: Store | None = None, year: str | None = None) -> dict[str, Any]:
+def synthetic_budget_year(out_dir: Path, seed: int, progress: Callable[[str], None],
+                          *, areas: Sequence[str] = DEFAULT_AREAS, people: int = DEFAULT_PEOPLE,
+                          store: Store | None = None, year: str | None = None) -> dict[str, Any]:
     """Generate, pay and summarise; write CSVs and summary.json under ``out_dir/budgets``; load into ``store``."""
     ref = load_reference()
     year = year or (STORED_YEAR if store is not None else YEAR)
     progress(f"budgets: generating {people:,} illustrative people in {len(areas)} areas ({year})")
-    data = svc.generate_cohort(areas, people, seed=seed, year=year, progress=progress)
+    data = svc.synthetic_dataset(areas, people, seed=seed, year=year, progress=progress)
     folder = out_dir / "budgets"
     write_dataset(data, folder)
     if store is None:
@@ -56,7 +56,7 @@ def generate_cohort_year(out_dir: Path, seed: int, progress: Callable[[str], Non
         posted, balanced, pools, stored = len(transactions), not balance.unbalanced_pools(), len(balance.pools()), False
         outside_count = len(outside)
     else:
-        loaded = svc.load_cohort(store, data, actor="carepool demo", source=f"demo cohort (seed {seed})")
+        loaded = svc.load_dataset(store, data, actor="carepool demo", source=f"synthetic budgets (seed {seed})")
         stored_balance = ledger.trial_balance(store)
         posted, balanced, stored = loaded.transactions, not stored_balance.unbalanced_pools(), True
         pools = len(set(loaded.pools.items()))

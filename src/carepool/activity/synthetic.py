@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from carepool.activity import synth_spells
+from carepool.activity import synthetic_spells
 from carepool.activity.effects import TrueEffect, effect_for
 from carepool.activity.schemas import (
     CARE_HOME_ADMISSIONS,
@@ -112,11 +112,11 @@ def monthly_counts(calibration: Calibration, effects: Sequence[TrueEffect], area
 
 
 def hospital_spells(area: Area, area_index: int, fy: int, counts: Sequence[int], seed: int,
-                    profile: synth_spells.SpellProfile) -> pa.Table:
-    """Non-elective spells: ``counts[i]`` admissions in month i of ``fy`` (see ``synth_spells``)."""
+                    profile: synthetic_spells.SpellProfile) -> pa.Table:
+    """Non-elective spells: ``counts[i]`` admissions in month i of ``fy`` (see ``synthetic_spells``)."""
     rng = _rng(seed, area_index, fy, "hospital_spells")
     ages = rng.choice(_AGES, int(sum(counts)), p=_SPELL_AGE_P)
-    return synth_spells.hospital_spells(area.code, area.population_all_ages, fy, months_of(fy), counts,
+    return synthetic_spells.hospital_spells(area.code, area.population_all_ages, fy, months_of(fy), counts,
                                         ages, rng, profile)
 
 

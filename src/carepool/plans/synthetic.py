@@ -20,13 +20,13 @@ from carepool.plans.model import (
     ConditionConfirmation,
     FundingLine,
     MetricPlan,
-    Partner,
     Plan,
     Pool,
     Scheme,
     SignOff,
+    area_partners,
 )
-from carepool.programme.minimums import AreaMinimums, derive_minimums
+from carepool.programme.minimums import AreaMinimums, derive_minimums, performance_sum
 from carepool.programme.model import ProgrammeYear
 from carepool.programme.published import streams_bound
 from carepool.reference.allocations import allocations_for
@@ -59,10 +59,6 @@ class Baselines:
         return sum(self.admissions_quarters)
 
 
-def hwb_code(area_code: str) -> str:
-    return f"{area_code}-HWB"
-
-
 def default_baselines(area_code: str, ref: ReferenceData) -> Baselines:
     """Round-number baselines from population when no real series is at hand."""
     pop = ref.area(area_code).population_all_ages
@@ -86,7 +82,7 @@ def _meet_published(funding: list[FundingLine], year: ProgrammeYear, area_code: 
     return funding
 
 
-def sample_plan(
+def synthetic_plan(
     area_code: str,
     year: ProgrammeYear,
     ref: ReferenceData,
@@ -103,9 +99,7 @@ def sample_plan(
     area = ref.area(area_code)
     mins = derive_minimums(year, ref)[area.code]
     base = baselines or default_baselines(area.code, ref)
-    partners = [Partner(area.code, f"{area.name} Council", "la")]
-    partners += [Partner(c, ref.ccg(c).name, "ccg") for c in sorted(mins.by_ccg)]
-    partners.append(Partner(hwb_code(area.code), f"{area.name} Health and Wellbeing Board", "hwb"))
+    partners = list(area_partners(area.code, area.name, [(c, ref.ccg(c).name) for c in sorted(mins.by_ccg)]))
     lead_ccg = max(mins.by_ccg, key=lambda c: mins.ccg_total(c))
     models = year.commissioning_models or (DEFAULT_MODEL,)
     forms = year.governance_forms or (DEFAULT_GOVERNANCE,)
@@ -170,17 +164,6 @@ def sample_plan(
         )
         plan = Plan(**{**plan.__dict__, "signoffs": signoffs})
     return plan
-
-
-def performance_sum(year: ProgrammeYear, mins: AreaMinimums, planned_reduction: int) -> Money:
-    """Planned admissions avoided x unit cost, capped at the area's share of the element."""
-    perf = year.performance
-    if perf.scheme != "payment_for_performance":
-        return Money(0)
-    amount = perf.cost_per_admission * max(planned_reduction, 0)
-    if perf.cap_at_area_share and amount > mins.performance_element:
-        return mins.performance_element
-    return amount
 
 
 def _schemes(

@@ -12,7 +12,7 @@ import pytest
 
 from carepool.activity.effects import TrueEffect
 from carepool.activity.schemas import DATASETS
-from carepool.engines import synth_writer
+from carepool.engines import synthetic_writer
 from carepool.engines.compute import compute_metrics
 from carepool.engines.loader import load_file
 from carepool.engines.published import delayed_days_by_area_month, nonelective_by_area_month
@@ -23,11 +23,11 @@ EFFECT = TrueEffect("E08000009", "2015-10", -0.10)
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> synth_writer.SynthResult:
-    return synth_writer.write(tmp_path_factory.mktemp("synth"), AREAS, [2015], seed=7, effects=[EFFECT])
+def generated(tmp_path_factory: pytest.TempPathFactory) -> synthetic_writer.SyntheticResult:
+    return synthetic_writer.write(tmp_path_factory.mktemp("synth"), AREAS, [2015], seed=7, effects=[EFFECT])
 
 
-def test_untreated_months_equal_the_published_figures(generated: synth_writer.SynthResult) -> None:
+def test_untreated_months_equal_the_published_figures(generated: synthetic_writer.SyntheticResult) -> None:
     table = compute_metrics(generated.out_dir, grains=("month",))
     got = {(r["metric"], r["area_code"], r["period"]): r["numerator"] for r in table.to_pylist()}
     admissions = nonelective_by_area_month().by_area_month()
@@ -38,7 +38,7 @@ def test_untreated_months_equal_the_published_figures(generated: synth_writer.Sy
     assert generated.max_untreated_gap == {"BCF1": 0.0, "BCF4": 0.0}
 
 
-def test_the_true_effect_is_planted_and_written_beside_the_data(generated: synth_writer.SynthResult) -> None:
+def test_the_true_effect_is_planted_and_written_beside_the_data(generated: synthetic_writer.SyntheticResult) -> None:
     out = Path(generated.out_dir)
     published = nonelective_by_area_month().by_area_month()[("E08000009", "2015-11")]
     table = compute_metrics(out, grains=("month",))
@@ -52,7 +52,7 @@ def test_the_true_effect_is_planted_and_written_beside_the_data(generated: synth
                                                         "2016-02", "2016-03"}
 
 
-def test_other_datasets_follow_england_magnitudes(generated: synth_writer.SynthResult) -> None:
+def test_other_datasets_follow_england_magnitudes(generated: synthetic_writer.SyntheticResult) -> None:
     rows = {(r["metric"], r["area_code"]): r["value"]
             for r in compute_metrics(generated.out_dir, grains=("year",)).to_pylist()}
     assert 400 < rows[("BCF2", "E06000052")] < 950         # ~650 per 100,000 aged 65+
@@ -60,16 +60,16 @@ def test_other_datasets_follow_england_magnitudes(generated: synth_writer.SynthR
     assert 70 < rows[("BCF3", "E06000052")] < 95
 
 
-def test_same_seed_same_data_whatever_areas_are_asked(generated: synth_writer.SynthResult,
+def test_same_seed_same_data_whatever_areas_are_asked(generated: synthetic_writer.SyntheticResult,
                                                       tmp_path: Path) -> None:
-    again = synth_writer.write(tmp_path, "E08000009", [2015], seed=7, effects=[EFFECT])
+    again = synthetic_writer.write(tmp_path, "E08000009", [2015], seed=7, effects=[EFFECT])
     ours = pq.read_table(Path(generated.out_dir) / "hospital_spells" / "fy2015.parquet")
     trafford = ours.filter(pc.equal(ours.column("area_code"), "E08000009"))
     theirs = pq.read_table(Path(again.out_dir) / "hospital_spells" / "fy2015.parquet")
     assert theirs.equals(trafford)
 
 
-def test_generated_files_pass_their_own_schemas(generated: synth_writer.SynthResult, tmp_path: Path) -> None:
+def test_generated_files_pass_their_own_schemas(generated: synthetic_writer.SyntheticResult, tmp_path: Path) -> None:
     checked: set[str] = set()
     for name, schema in DATASETS.items():
         folder = Path(generated.out_dir) / name
@@ -83,7 +83,7 @@ def test_generated_files_pass_their_own_schemas(generated: synth_writer.SynthRes
 
 def test_bad_options_are_refused() -> None:
     with pytest.raises(InputError):
-        synth_writer.parse_years("2010-2012")
+        synthetic_writer.parse_years("2010-2012")
     with pytest.raises(InputError):
-        synth_writer.resolve_areas("E99999999")
-    assert synth_writer.parse_years("2012-2017") == [2012, 2013, 2014, 2015, 2016, 2017]
+        synthetic_writer.resolve_areas("E99999999")
+    assert synthetic_writer.parse_years("2012-2017") == [2012, 2013, 2014, 2015, 2016, 2017]
