@@ -1,4 +1,4 @@
-"""Plans and books for the ledger's tests, built from the sample plan generator."""
+"""Plans and books for the ledger's tests, built from the synthetic plans."""
 
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ def test_each_plan_year_posts_only_its_own_contributions_in_its_own_year(two_yea
     for label, (first, last) in YEARS.items():
         txns = schedule_contributions(two_year, Y2325, plan_year=label)
         planned = _planned(two_year, label)
-        assert planned, label                                  # the sample plans money in both years
+        assert planned, label                                  # the synthetic plans money in both years
         assert _contributed(txns, two_year) == planned, label      # to the penny, to the right partner and stream
         assert all(first <= t.on <= last for t in txns), label
         assert all(f":{label}:" in t.key for t in txns)

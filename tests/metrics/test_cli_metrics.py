@@ -9,20 +9,20 @@ import typer
 from typer.testing import CliRunner
 
 from carepool.cli import metrics as metrics_cli
-from carepool.cli import synth as synth_cli
+from carepool.cli import synthetic as synthetic_cli
 
 
 def _app() -> typer.Typer:
     app = typer.Typer()
-    app.command(synth_cli.COMMAND_NAME)(synth_cli.command)
+    app.command(synthetic_cli.COMMAND_NAME)(synthetic_cli.command)
     app.add_typer(metrics_cli.group, name=metrics_cli.GROUP_NAME)
     return app
 
 
-def test_synth_then_compute(tmp_path: Path) -> None:
+def test_synthetic_then_compute(tmp_path: Path) -> None:
     runner = CliRunner()
     data, out = tmp_path / "data", tmp_path / "m.parquet"
-    made = runner.invoke(_app(), ["synth", "--areas", "E08000009", "--years", "2015", "--seed", "3",
+    made = runner.invoke(_app(), ["synthetic", "--areas", "E08000009", "--years", "2015", "--seed", "3",
                                   "--out", str(data), "--effect", "E08000009:2015-10:-0.1"])
     assert made.exit_code == 0, made.output
     assert (data / "effects.csv").read_text().splitlines()[1] == "E08000009,BCF1,2015-10,-0.1"
@@ -39,7 +39,7 @@ def test_errors_become_exit_codes(tmp_path: Path) -> None:
     missing = runner.invoke(_app(), ["metrics", "compute", "--data", str(tmp_path), "--out",
                                      str(tmp_path / "m.parquet")])
     assert missing.exit_code == 2
-    bad = runner.invoke(_app(), ["synth", "--out", str(tmp_path), "--effect", "nonsense"])
+    bad = runner.invoke(_app(), ["synthetic", "--out", str(tmp_path), "--effect", "nonsense"])
     assert bad.exit_code == 2
     engine = runner.invoke(_app(), ["metrics", "compute", "--data", str(tmp_path), "--out",
                                     str(tmp_path / "m.parquet"), "--engine", "oracle"])

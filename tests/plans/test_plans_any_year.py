@@ -34,7 +34,7 @@ def rules(plan: Plan, year, stage: str = "draft", severity: Severity = Severity.
     return out
 
 
-def test_every_2025_26_sample_plan_is_valid_and_the_areas_add_up_to_the_published_streams() -> None:
+def test_every_2025_26_synthetic_plan_is_valid_and_the_areas_add_up_to_the_published_streams() -> None:
     checked = 0
     pooled: dict[str, int] = {}
     for code in geography_2023().areas:

@@ -42,7 +42,7 @@ def advice(p: Plan, year=Y15) -> dict[str, list[str]]:  # type: ignore[no-untype
     return out
 
 
-def test_sample_plans_are_valid_in_every_area() -> None:
+def test_synthetic_plans_are_valid_in_every_area() -> None:
     for year in (Y15, Y16):
         for i, code in enumerate(REF.areas):
             p = synthetic_plan(code, year, REF, seed=i, second_pool=i % 4 == 0,

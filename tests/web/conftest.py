@@ -1,6 +1,6 @@
 """Web fixtures: a real store (SQLite, and PostgreSQL from a template), the app on it, every role, workbooks.
 
-Workbooks are written by the exchange layer from a sample plan (valid) or as the empty template
+Workbooks are written by the exchange layer from a synthetic plan (valid) or as the empty template
 (invalid), so uploads go through exactly what a person's browser would send.
 """
 

@@ -23,7 +23,7 @@ FORMULA = '=HYPERLINK("http://attacker.test","Click")'
 
 
 def funded(store: Store, scheme_name: str | None = None) -> Plan:
-    """The own area's sample plan (its first scheme renamed, if asked) assured, contributions posted."""
+    """The own area's synthetic plan (its first scheme renamed, if asked) assured, contributions posted."""
     plan = synthetic_plan(OWN, load_programme(YEAR), load_reference(), seed=3)
     if scheme_name is not None:
         first = replace(plan.schemes[0], name=scheme_name)

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 
 from carepool.money import Money
 from carepool.plans.model import Plan
-from carepool.plans.sample_2023 import sample_plan_2023
+from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import available_programmes, load_programme
 from carepool.services import dashboard, plans
 from carepool.store.db import Store
@@ -42,7 +42,7 @@ def two_plans(web_store: Store) -> dict[str, Plan]:
     year = load_programme(YEAR)
     out: dict[str, Plan] = {}
     for seed, code in enumerate((SOMERSET, OWN), start=3):
-        plan = replace(sample_plan_2023(code, year, seed=seed), illustrative=False)
+        plan = replace(synthetic_plan_2023(code, year, seed=seed), illustrative=False)
         plans.import_plan(web_store, plan, actor="setup")
         out[code] = plan
     return out

@@ -72,7 +72,7 @@ def columns_used(metric: MetricDefinition) -> set[str]:
 def available(data_dir: str | Path, metrics: Iterable[MetricDefinition]) -> list[MetricDefinition]:
     """The metrics whose dataset holds every column they read (and population, when needed).
 
-    Files written before a column was added (an older synth folder) still give every metric
+    Files written before a column was added (an older synthetic folder) still give every metric
     they can; the others are left out rather than failing the run."""
     has_population = bool(dataset_files(data_dir, POPULATION))
     found: dict[str, set[str]] = {}

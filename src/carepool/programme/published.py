@@ -18,7 +18,7 @@ def streams_bound(allocation: PublishedAllocation, year: ProgrammeYear) -> list[
 def published_uplift(year: ProgrammeYear, minimums: dict[str, AreaMinimums]) -> Money:
     """How much the published allocations add nationally over the derived minimums they replace.
 
-    A plan meets a partner's published figure where it is above the derived one (the sample
+    A plan meets a partner's published figure where it is above the derived one (the synthetic
     plans do), so national totals built from derived minimums must add this to stay exact.
     """
     pence = 0

@@ -304,7 +304,7 @@ def demo_area(year: str = DEMO_YEAR) -> str:
 
 
 def _demo_partners(store: Store, year: str) -> list[tuple[str, str]]:
-    """(code, kind) of the demo area's signing partners: from its stored plan, else a sample plan."""
+    """(code, kind) of the demo area's signing partners: from its stored plan, else a synthetic plan."""
     from carepool.services.plans import get_plan
     area, programme = demo_area(year), load_programme(year)
     try:

@@ -1,4 +1,4 @@
-"""Shared fixtures for the Excel planning workbook tests: reference data, years, sample plans."""
+"""Shared fixtures for the Excel planning workbook tests: reference data, years, synthetic plans."""
 
 from __future__ import annotations
 
