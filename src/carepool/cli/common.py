@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -51,6 +52,16 @@ DB_OPTION = typer.Option(
     None, "--db", envvar="CAREPOOL_DB",
     help="Store: an SQLite file path or a database URL (default ./carepool.db).",
 )
+
+
+# The plan and its conditions register are addressed the same way.
+YEAR_OPTION = typer.Option("bcf-2015-16", "--year", help="Programme year id, e.g. bcf-2015-16.")
+AREA_OPTION = typer.Option(..., "--area", help="HWB area: ONS code of the upper-tier authority.")
+
+
+def acting(actor: str | None = None) -> str:
+    """Who is acting, for the history and the audit trail: the name given, else the login name, else 'cli'."""
+    return actor or getpass.getuser() or "cli"
 
 
 def db_url(db: str | None) -> str:

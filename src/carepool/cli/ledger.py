@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from carepool.cli.common import DB_OPTION, console, db_url, handled
+from carepool.cli.common import DB_OPTION, acting, console, db_url, handled
 from carepool.errors import InputError
 from carepool.ledger.statements import Report
 from carepool.money import Money
@@ -32,10 +31,6 @@ OUT_OPTION = typer.Option(None, "--out", help="File to write (csv: one file per 
 
 def _year(year: str) -> str:
     return year if year.startswith("bcf-") else f"bcf-{year}"
-
-
-def _actor() -> str:
-    return getpass.getuser() or "cli"
 
 
 def show(reports: list[Report], fmt: str, out: Path | None) -> None:
@@ -79,7 +74,7 @@ def post_contributions(
             except ValueError:
                 raise InputError(f"'{item}' is not STREAM=YYYY-MM-DD", where="--grant-received") from None
         try:
-            done = svc.post_contributions(open_store(db_url(db)), _year(year), area, actor=_actor(),
+            done = svc.post_contributions(open_store(db_url(db)), _year(year), area, actor=acting(),
                                           capital_received=received, plan_year=plan_year)
         except InputError as exc:
             if exc.where != "plan year":
@@ -98,7 +93,7 @@ def import_spend(file: Path = typer.Argument(..., help="Payments file (.csv or .
                  area: str | None = AREA_OPTION, db: str | None = DB_OPTION) -> None:
     """Import scheme spend; any bad row refuses the whole file (every finding is shown)."""
     with handled():
-        done = svc.import_spend(open_store(db_url(db)), file, area, actor=_actor())
+        done = svc.import_spend(open_store(db_url(db)), file, area, actor=acting())
         console.print(f"{done.amount} of spend in {done.areas} area(s): posted {done.posted} payment(s), "
                       f"{done.skipped} already posted")
 
@@ -114,7 +109,7 @@ def settle(year: str = YEAR_OPTION, area: str | None = AREA_OPTION, db: str | No
     two-tier areas) passed to the district councils, and next year's brought-forward balances."""
     with handled():
         try:
-            results = svc.settle(open_store(db_url(db)), _year(year), area, actor=_actor(), plan_year=plan_year)
+            results = svc.settle(open_store(db_url(db)), _year(year), area, actor=acting(), plan_year=plan_year)
         except InputError as exc:
             if exc.where != "plan year":
                 raise
@@ -217,7 +212,7 @@ def risk_share(area: str = typer.Option(..., "--area"), pool: str = typer.Option
         weights = [(partner, weight) for partner, _, weight in (item.partition("=") for item in share)]
         agreement = risk_share_svc.agreement_from(kind, weights, carry_forward)
         try:
-            svc.set_risk_share(open_store(db_url(db)), area, _year(year), pool, agreement, actor=_actor(),
+            svc.set_risk_share(open_store(db_url(db)), area, _year(year), pool, agreement, actor=acting(),
                                plan_year=plan_year)
         except InputError as exc:
             if exc.where != "plan year":
@@ -233,7 +228,7 @@ def close(area: str = typer.Option(..., "--area"),
           db: str | None = DB_OPTION) -> None:
     """Close a period for an area: nothing more posts into it."""
     with handled():
-        changed = svc.close_period(open_store(db_url(db)), area, period, actor=_actor())
+        changed = svc.close_period(open_store(db_url(db)), area, period, actor=acting())
         console.print(f"{area} {period}: {'closed' if changed else 'was already closed'}")
 
 
@@ -247,7 +242,7 @@ def reverse(key: str = typer.Argument(..., help="Idempotency key of the transact
             day = date.fromisoformat(on)
         except ValueError:
             raise InputError(f"'{on}' is not a date (YYYY-MM-DD)", where="--on") from None
-        result = svc.reverse(open_store(db_url(db)), key, day, reason, actor=_actor())
+        result = svc.reverse(open_store(db_url(db)), key, day, reason, actor=acting())
         console.print(f"reversed {key}: {result.posted} transaction(s) posted, {result.skipped} already there")
 
 

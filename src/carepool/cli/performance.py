@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from carepool.cli.common import DB_OPTION, console, db_url, handled
-from carepool.errors import InputError
+from carepool.cli.common import DB_OPTION, acting, console, db_url, handled
 from carepool.money import Money
 from carepool.services import performance as svc
 from carepool.services import verification
@@ -32,12 +30,9 @@ def run(quarter: str = typer.Option(..., "--quarter", help="Quarter such as 2015
         db: str | None = DB_OPTION) -> None:
     """Compare each area's emergency admissions with the baseline quarter; release, pay hospitals, post."""
     with handled():
-        if (admissions is None) == (activity is None):
-            raise InputError("give the quarter's actual admissions: --admissions FILE or --activity DIR")
-        data = (svc.admissions_from_file(admissions) if admissions is not None
-                else svc.admissions_from_activity(activity, engine) if activity is not None else {})
+        data = svc.admissions_from(admissions, activity, engine)
         result = svc.run_quarter(open_store(db_url(db)), quarter.upper(), data, area=area,
-                                 actor=getpass.getuser() or "cli")
+                                 actor=acting())
         table = Table(title=f"Payment for performance {result.quarter} ({result.year})")
         for column in ("area", "baseline", "actual", "avoided", "share", "released", "paid to acute",
                        "tariff outside pool"):
@@ -62,13 +57,10 @@ def verify(quarter: str = typer.Option(..., "--quarter", help="Quarter such as 2
            db: str | None = DB_OPTION) -> None:
     """Verified admissions decide: re-post provisional quarters on them and flag returns that differ."""
     with handled():
-        if (admissions is None) == (activity is None):
-            raise InputError("give the verified admissions: --admissions FILE or --activity DIR")
-        data = (svc.admissions_from_file(admissions) if admissions is not None
-                else svc.admissions_from_activity(activity, engine) if activity is not None else {})
+        data = svc.admissions_from(admissions, activity, engine, which="the verified")
         source = admissions.name if admissions is not None else f"metrics engine ({engine})"
         done = verification.verify_quarter(open_store(db_url(db)), quarter.upper(), data, source=source,
-                                           actor=getpass.getuser() or "cli")
+                                           actor=acting())
         for f in done.findings:
             console.print(Text(f"[{f.severity.value}] {f.rule}: {f.message}"))
         run = done.run

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-import getpass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from carepool.cli.common import DB_OPTION, console, db_url, handled, print_findings, print_json
+from carepool.cli.common import (
+    AREA_OPTION,
+    DB_OPTION,
+    YEAR_OPTION,
+    acting,
+    console,
+    db_url,
+    handled,
+    print_findings,
+    print_json,
+)
 from carepool.cli.plan_conditions import conditions as conditions_group
 from carepool.errors import InputError, ValidationFailed
 from carepool.findings import Severity
@@ -20,13 +29,7 @@ GROUP_NAME = "plan"
 group = typer.Typer(help="Joint plans: template, validate, import, export, sign off, submit, assure.",
                     no_args_is_help=True)
 
-YEAR_OPTION = typer.Option("bcf-2015-16", "--year", help="Programme year id, e.g. bcf-2015-16.")
-AREA_OPTION = typer.Option(..., "--area", help="HWB area: ONS code of the upper-tier authority.")
 ACTOR_OPTION = typer.Option(None, "--as", help="Who is acting (recorded in the plan's history).")
-
-
-def _actor(actor: str | None) -> str:
-    return actor or getpass.getuser() or "cli"
 
 
 @group.command("template")
@@ -74,7 +77,7 @@ def import_(file: Path = typer.Argument(..., help="Planning workbook (.xlsx)."),
     """Store a valid plan as a new version; an invalid one is refused and nothing is stored."""
     with handled():
         store = open_store(db_url(db))
-        record = svc.import_workbook(store, file, actor=_actor(actor))
+        record = svc.import_workbook(store, file, actor=acting(actor))
         console.print(f"stored {record.area_code} {record.year} version {record.version} ({record.status.value})")
 
 
@@ -117,9 +120,9 @@ def signoff(area: str = AREA_OPTION, year: str = YEAR_OPTION,
     with handled():
         store = open_store(db_url(db))
         if hwb:
-            record = svc.sign_off_hwb(store, area, year, actor=_actor(actor))
+            record = svc.sign_off_hwb(store, area, year, actor=acting(actor))
         elif partner:
-            record = svc.sign_off(store, area, year, partner, actor=_actor(actor))
+            record = svc.sign_off(store, area, year, partner, actor=acting(actor))
         else:
             raise typer.BadParameter("give --partner CODE or --hwb")
         console.print(f"{record.area_code} {record.year} v{record.version}: {record.status.value}")
@@ -130,7 +133,7 @@ def submit(area: str = AREA_OPTION, year: str = YEAR_OPTION, db: str | None = DB
            actor: str | None = ACTOR_OPTION) -> None:
     """Submit an HWB-signed-off plan for assurance."""
     with handled():
-        record = svc.submit(open_store(db_url(db)), area, year, actor=_actor(actor))
+        record = svc.submit(open_store(db_url(db)), area, year, actor=acting(actor))
         console.print(f"{record.area_code} {record.year} v{record.version}: {record.status.value}")
 
 
@@ -142,7 +145,7 @@ def assure(area: str = AREA_OPTION, year: str = YEAR_OPTION,
            db: str | None = DB_OPTION, actor: str | None = ACTOR_OPTION) -> None:
     """Record the national assurance decision on a submitted plan."""
     with handled():
-        record = svc.assure(open_store(db_url(db)), area, year, outcome, actor=_actor(actor),
+        record = svc.assure(open_store(db_url(db)), area, year, outcome, actor=acting(actor),
                             conditions=conditions)
         console.print(f"{record.area_code} {record.year} v{record.version}: {record.status.value} ({outcome})")
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import date
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from carepool.cli.common import DB_OPTION, console, db_url, handled, print_json
+from carepool.cli.common import AREA_OPTION, DB_OPTION, YEAR_OPTION, acting, console, db_url, handled, print_json
 from carepool.errors import InputError
 from carepool.plans.conditions import Condition
 from carepool.services import conditions as svc
@@ -18,13 +17,7 @@ from carepool.store.db import open_store
 conditions = typer.Typer(help="The conditions register: set by the national assurer, met by the area with evidence.",
                     no_args_is_help=True)
 
-YEAR_OPTION = typer.Option("bcf-2015-16", "--year", help="Programme year id, e.g. bcf-2015-16.")
-AREA_OPTION = typer.Option(..., "--area", help="HWB area: ONS code of the upper-tier authority.")
 ACTOR_OPTION = typer.Option(None, "--as", help="Who is acting (recorded in the register's history).")
-
-
-def _actor(actor: str | None) -> str:
-    return actor or getpass.getuser() or "cli"
 
 
 def _row(area: str, c: Condition) -> dict[str, object]:
@@ -70,7 +63,7 @@ def add(area: str = AREA_OPTION, text: str = typer.Option(..., "--text", help="W
             day = date.fromisoformat(due.strip())
         except ValueError:
             raise InputError(f"'{due}' is not a date like 2015-06-30", where="--due") from None
-        _show(area.upper(), svc.add(open_store(db_url(db)), area, year, text, owner, day, actor=_actor(actor)))
+        _show(area.upper(), svc.add(open_store(db_url(db)), area, year, text, owner, day, actor=acting(actor)))
 
 
 @conditions.command("meet")
@@ -79,7 +72,7 @@ def meet(area: str = AREA_OPTION, condition: str = typer.Option(..., "--id", hel
          db: str | None = DB_OPTION, actor: str | None = ACTOR_OPTION) -> None:
     """The area meets a condition with evidence; when the last is met, money held is released."""
     with handled():
-        _show(area.upper(), svc.meet(open_store(db_url(db)), area, year, condition, evidence, actor=_actor(actor)))
+        _show(area.upper(), svc.meet(open_store(db_url(db)), area, year, condition, evidence, actor=acting(actor)))
 
 
 @conditions.command("lapse")
@@ -88,4 +81,4 @@ def lapse(area: str = AREA_OPTION, condition: str = typer.Option(..., "--id", he
           db: str | None = DB_OPTION, actor: str | None = ACTOR_OPTION) -> None:
     """Record that a condition was not met in time (the national assurer); money held stays held."""
     with handled():
-        _show(area.upper(), svc.lapse(open_store(db_url(db)), area, year, condition, reason, actor=_actor(actor)))
+        _show(area.upper(), svc.lapse(open_store(db_url(db)), area, year, condition, reason, actor=acting(actor)))

@@ -11,13 +11,12 @@ person-level data, whose figures are then the actuals; the area enters the rest.
 from __future__ import annotations
 
 import dataclasses
-import getpass
 from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from carepool.cli.common import DB_OPTION, console, db_url, handled, print_findings, print_json
+from carepool.cli.common import DB_OPTION, acting, console, db_url, handled, print_findings, print_json
 from carepool.errors import InputError, ValidationFailed
 from carepool.money import Money
 from carepool.plans.quarterly_return import parse_period, quarter_label
@@ -56,7 +55,7 @@ def submit(file: Path = typer.Argument(..., help="The return as JSON (see README
     with handled():
         store = open_store(db_url(db))
         try:
-            who = actor or getpass.getuser() or "cli"
+            who = acting(actor)
             if file.suffix.lower() == ".xlsx":
                 done = return_workbooks.submit_workbook(store, file, actor=who, metrics_file=metrics)
             else:

@@ -11,14 +11,13 @@ refusal and purge is audited. The use cases live in ``services.sharing``.
 
 from __future__ import annotations
 
-import getpass
 import sys
 from datetime import date
 from pathlib import Path
 
 import typer
 
-from carepool.cli.common import DB_OPTION, console, err_console, handled, print_findings, print_json, store_at
+from carepool.cli.common import DB_OPTION, acting, console, err_console, handled, print_findings, print_json, store_at
 from carepool.errors import InputError, PermissionDenied
 from carepool.services import sharing as service
 from carepool.services.sharing import MeshConfig, Thresholds, build_mapping
@@ -53,10 +52,6 @@ SHARED_KEY = typer.Option(..., "--shared-key", envvar="CAREPOOL_MESH_SHARED_KEY"
 CHUNK = typer.Option(20 * 1024 * 1024, "--chunk-size", help="Bytes per MESH chunk.")
 
 
-def _actor(actor: str | None) -> str:
-    return actor or getpass.getuser()
-
-
 @group.command("link")
 def link(
     left: Path = typer.Argument(..., help="Left person file (CSV), e.g. social care."),
@@ -88,7 +83,7 @@ def link(
         mapping = build_mapping(id_left, id_right, maps)
         why = parse_purpose(purpose)
         with store_at(db) as store:
-            done = service.link(store, left, right, mapping, out, actor=_actor(actor), purpose=why, engine=engine,
+            done = service.link(store, left, right, mapping, out, actor=acting(actor), purpose=why, engine=engine,
                                 thresholds=Thresholds(accept_weight, review_weight),
                                 truth=_truth(truth) if truth else None, agreement_id=agreement_id,
                                 model=model, save_model=save_model)
@@ -147,7 +142,7 @@ def agreement_add(
                                         legal_basis=legal_basis, fields=fields, retention_days=retention_days,
                                         start=start, end=end, description=description, mailboxes=mailboxes)
         with store_at(db) as store:
-            service.add_agreement(store, agreement, actor=_actor(actor))
+            service.add_agreement(store, agreement, actor=acting(actor))
         console.print(f"agreement {agreement_id} recorded")
 
 
@@ -175,7 +170,7 @@ def agreement_review(
     """Record a review of an agreement (kept in the audit log; the web's agreement page shows it)."""
     with handled():
         with store_at(db) as store:
-            review_agreement(store, agreement_id, actor=_actor(actor), on=_date(on) if on else date.today(),
+            review_agreement(store, agreement_id, actor=acting(actor), on=_date(on) if on else date.today(),
                              outcome=outcome, note=note)
         console.print(f"review of agreement {agreement_id} recorded")
 
@@ -192,7 +187,7 @@ def agreement_end(
     with handled():
         day = _date(on) if on else date.today()
         with store_at(db) as store:
-            was = expire_agreement(store, agreement_id, actor=_actor(actor), on=day, reason=reason)
+            was = expire_agreement(store, agreement_id, actor=acting(actor), on=day, reason=reason)
         console.print(f"agreement {agreement_id} now ends on {day} (was {was})")
 
 
@@ -217,7 +212,7 @@ def objection_add(
         objection = Objection(nhs_number, organisation.strip().upper(), _date(on) if on else date.today(), note,
                               parse_kind(kind))
         with store_at(db) as store:
-            service.add_objection(store, objection, actor=_actor(actor))
+            service.add_objection(store, objection, actor=acting(actor))
         console.print(f"{objection.kind.label.lower()} recorded: applies to {objection.kind.applies_to}")
 
 
@@ -234,7 +229,7 @@ def objection_withdraw(
     with handled():
         which = parse_kind(kind)
         with store_at(db) as store:
-            service.withdraw_objection(store, nhs_number, _date(on) if on else date.today(), actor=_actor(actor),
+            service.withdraw_objection(store, nhs_number, _date(on) if on else date.today(), actor=acting(actor),
                                        note=note, kind=which)
         console.print(f"{which.label.lower()} withdrawn")
 
@@ -268,7 +263,7 @@ def send(
         with store_at(db) as store:
             sent = service.send(store, file, agreement_id, to,
                                 MeshConfig(mesh_url, mailbox, password, shared_key, chunk_size=chunk_size),
-                                actor=_actor(actor), recipient_org=recipient_org, nhs_column=nhs_column,
+                                actor=acting(actor), recipient_org=recipient_org, nhs_column=nhs_column,
                                 on=_date(on) if on else None)
         if sent.findings:
             err_console.print(f"[yellow]{sent.withheld} rows withheld[/yellow]")
@@ -294,7 +289,7 @@ def receive_command(
     with handled():
         with store_at(db) as store:
             got = service.receive(store, MeshConfig(mesh_url, mailbox, password, shared_key), out_dir,
-                                  actor=_actor(actor), on=_date(on) if on else None)
+                                  actor=acting(actor), on=_date(on) if on else None)
         for message in got.received:
             console.print(f"{message.message_id} from {message.sender}: {message.path}")
         console.print(f"{len(got.received)} messages received")
@@ -331,7 +326,7 @@ def read(
     """Read a held dataset (audited); refused once its agreement's retention has ended."""
     with handled():
         with store_at(db) as store:
-            data = service.read_dataset(store, dataset_id, actor=_actor(actor), on=_date(on) if on else None)
+            data = service.read_dataset(store, dataset_id, actor=acting(actor), on=_date(on) if on else None)
         if out is None:
             sys.stdout.write(data.decode())
         else:
@@ -348,7 +343,7 @@ def purge(
     """Delete every held dataset past its agreement's retention period (each purge audited)."""
     with handled():
         with store_at(db) as store:
-            done = service.purge(store, actor=_actor(actor), on=_date(on) if on else None)
+            done = service.purge(store, actor=acting(actor), on=_date(on) if on else None)
         for item in done:
             console.print(f"purged dataset {item.dataset_id} ({item.path}): agreement {item.agreement_id} "
                           f"retention ended {item.retention_ended}")

@@ -73,6 +73,16 @@ def admissions_from_activity(data_dir: Path, engine: str = "duckdb") -> dict[tup
     return quarterly_emergency_admissions(data_dir, engine)
 
 
+def admissions_from(file: Path | None, activity: Path | None, engine: str = "duckdb", *,
+                    which: str = "the quarter's actual") -> dict[tuple[str, str], int]:
+    """Quarterly admissions from exactly one source: a file, or the metrics engine over activity."""
+    if file is not None and activity is None:
+        return admissions_from_file(file)
+    if activity is not None and file is None:
+        return admissions_from_activity(activity, engine)
+    raise InputError(f"give {which} admissions: --admissions FILE or --activity DIR")
+
+
 def run_quarter(store: Store, quarter: str, admissions: Mapping[tuple[str, str], int], *,
                 area: str | None = None, actor: str = ACTOR, at: datetime | None = None) -> QuarterRun:
     """Assess ``quarter`` for every assured plan (or one area) and post the results as one batch."""

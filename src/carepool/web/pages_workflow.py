@@ -17,19 +17,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
-from carepool.errors import ConflictError
 from carepool.findings import error
 from carepool.services import plans
 from carepool.services.areas import known_year
 from carepool.services.users import Action, User, require
 from carepool.store.db import Store
 from carepool.web.area_data import visible_area
+from carepool.web.form_version import shown_version
 from carepool.web.render import render
 from carepool.web.session import CheckedForm, current_user, store_of
 from carepool.web.year_choice import year_of
 
 router = APIRouter(include_in_schema=False)
-VERSION_FIELD = "version"      # the hidden field naming the version the page showed
 YEAR_FIELD = "year"            # the hidden field naming the programme year the page showed
 SIGNATORY_FIELD = "signatory_"  # + a signatory role (council_chief_executive, ...): the name of who signed
 CurrentUser = Annotated[User, Depends(current_user)]
@@ -77,15 +76,6 @@ def upload(request: Request, code: str, user: CurrentUser, form: CheckedForm) ->
         record = plans.import_workbook(store_of(request), path, actor=user.email)
     # show the year the workbook is for, if another year is shown now
     return _back(area.code, f"uploaded-v{record.version}", record.year if record.year != year_of(request) else None)
-
-
-def shown_version(form: FormData) -> str:
-    """The version token the page's form carried (the plan as the person saw it)."""
-    token = form.get(VERSION_FIELD)
-    if not isinstance(token, str) or not token.strip():
-        raise ConflictError("This form did not say which version of the plan you saw, so nothing was done. "
-                            "Reload the page, check the plan, then try again.")
-    return token.strip()
 
 
 def shown_year(request: Request, form: FormData) -> str:

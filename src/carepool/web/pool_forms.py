@@ -10,16 +10,15 @@ from typing import Any
 from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
 
-from carepool.errors import ConflictError
 from carepool.findings import Finding, error
 from carepool.reference.geography import PlanArea
 from carepool.services import ledger_version, pool_access
 from carepool.services.users import User
+from carepool.web import form_version
 from carepool.web.area_data import visible_area
 from carepool.web.session import store_of
 from carepool.web.year_choice import year_of
 
-VERSION_FIELD = "version"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -45,11 +44,8 @@ def pool_context(request: Request, user: User, area: PlanArea, **extra: Any) -> 
 
 
 def shown_version(form: FormData) -> str:
-    token = form.get(VERSION_FIELD)
-    if not isinstance(token, str) or not token.strip():
-        raise ConflictError("This form did not say which state of the books you saw, so nothing was done. "
-                            "Reload the page, check the figures, then try again.")
-    return token.strip()
+    """The books' version token the pool page showed."""
+    return form_version.shown_version(form, saw="state of the books", check="the figures")
 
 
 def text_field(form: FormData, name: str) -> str:
