@@ -4,6 +4,7 @@ planned-versus-actual table on the real published series."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -35,6 +36,15 @@ def _one_of(choices: tuple[str, ...]) -> str:
     return " | ".join(choices)
 
 
+
+def _show(result: Any, as_json: bool) -> None:
+    """An estimate as JSON, or its own summary (the estimator's words, not re-formatted here)."""
+    if as_json:
+        print_json(to_jsonable(result))
+    else:
+        console.print(result.summary(), markup=False)
+
+
 @group.command("scm")
 def scm(
     panel_csv: Path = typer.Argument(..., help="Long CSV: one row per unit and period."),
@@ -60,10 +70,7 @@ def scm(
             fit = (parsed.start, parsed.end)
         result = synthetic_control(panel, treated, _period(start), predictors=preds, fit_period=fit,
                                    placebos=placebos, leave_one_out=leave_one_out)
-        if as_json:
-            print_json(to_jsonable(result))
-            return
-        console.print(result.summary(), markup=False)
+        _show(result, as_json)
 
 
 @group.command("did")
@@ -88,10 +95,7 @@ def did(
                             covariates=covariate)
         result = callaway_santanna(panel, control=control, aggregation=aggregate, method=method,
                                    covariates=covariate, bootstrap=bootstrap)
-        if as_json:
-            print_json(to_jsonable(result))
-            return
-        console.print(result.summary(), markup=False)
+        _show(result, as_json)
 
 
 @group.command("its")
@@ -113,10 +117,7 @@ def its(
         result = its_from_table(series_csv, time=time, outcome=outcome, start=_period(start),
                                 offset=offset, family=family, seasonality=seasonality, hac_lags=hac_lags,
                                 errors=errors)
-        if as_json:
-            print_json(to_jsonable(result))
-            return
-        console.print(result.summary(), markup=False)
+        _show(result, as_json)
 
 
 @group.command("planned-vs-actual")

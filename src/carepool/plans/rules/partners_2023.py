@@ -28,6 +28,16 @@ def listed_twice(plan: Plan) -> dict[int, Finding]:
     return out
 
 
+def council_and_board_named(plan: Plan, council: str) -> list[Finding]:
+    """The plan names a council partner (called ``council`` in the message) and its Health and Wellbeing Board."""
+    out: list[Finding] = []
+    if not plan.partners_of_kind("la"):
+        out.append(error("LA-PRESENT", f"the plan names no {council} partner", field="partners"))
+    if not plan.partner(hwb_code(plan.area_code)) and not plan.partners_of_kind("hwb"):
+        out.append(error("HWB-PRESENT", "the plan names no Health and Wellbeing Board", field="partners"))
+    return out
+
+
 def partners_2023(plan: Plan, ctx: RuleContext) -> list[Finding]:
     g = geography_2023()
     out: list[Finding] = []
@@ -59,10 +69,7 @@ def partners_2023(plan: Plan, ctx: RuleContext) -> list[Finding]:
         elif p.kind not in KINDS:
             out.append(error("PARTNER-KIND", f"partner kind '{p.kind}' must be one of {', '.join(KINDS)}",
                              field=f"{where}.kind"))
-    if not plan.partners_of_kind("la"):
-        out.append(error("LA-PRESENT", "the plan names no council partner", field="partners"))
-    if not plan.partner(hwb_code(plan.area_code)) and not plan.partners_of_kind("hwb"):
-        out.append(error("HWB-PRESENT", "the plan names no Health and Wellbeing Board", field="partners"))
+    out += council_and_board_named(plan, "council")
     if not plan.partners_of_kind("icb"):
         out.append(error("ICB-PRESENT", "the plan names no ICB partner", field="partners"))
     for share in g.icbs_for_area(plan.area_code) if plan.area_code in g.areas else ():

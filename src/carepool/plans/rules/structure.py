@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from carepool.cell_text import is_code
 from carepool.findings import Finding, error, warning
-from carepool.plans.model import Plan, hwb_code
+from carepool.plans.model import Plan
 from carepool.plans.rules.context import Rule, RuleContext
-from carepool.plans.rules.partners_2023 import listed_twice, partners_2023
+from carepool.plans.rules.partners_2023 import council_and_board_named, listed_twice, partners_2023
 from carepool.reference.geography import SHIPPED_VINTAGES
 from carepool.reference.load_geography import geography
 
@@ -58,10 +58,7 @@ def partners(plan: Plan, ctx: RuleContext) -> list[Finding]:
         elif p.kind != "hwb":
             out.append(error("PARTNER-KIND", f"partner kind '{p.kind}' must be ccg, la or hwb",
                              field=f"{where}.kind"))
-    if not plan.partners_of_kind("la"):
-        out.append(error("LA-PRESENT", "the plan names no local authority partner", field="partners"))
-    if not plan.partner(hwb_code(plan.area_code)) and not plan.partners_of_kind("hwb"):
-        out.append(error("HWB-PRESENT", "the plan names no Health and Wellbeing Board", field="partners"))
+    out += council_and_board_named(plan, "local authority")
     if ctx.minimums is not None:
         for code in sorted(ctx.minimums.by_ccg):
             if code not in {p.code for p in plan.partners}:
