@@ -20,10 +20,10 @@ from carepool.money import Money
 from carepool.plans.model import Plan
 from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import available_programmes, load_programme
-from carepool.services import dashboard, plans
+from carepool.services import dashboard, plans, users
 from carepool.store.db import Store
 from carepool.web import amounts, api
-from tests.web.conftest import BY_KEY, OWN, log_in
+from tests.web.conftest import BY_KEY, OWN, PASSWORD, log_in
 from tests.web.test_plan_years_web import _client
 
 YEAR = "bcf-2023-25"
@@ -172,3 +172,14 @@ def test_the_apis_sort_keys_name_every_two_year_programmes_plan_years() -> None:
     keys = {key for year in available_programmes() for key, _ in dashboard.plan_year_columns(year)}
     assert keys and set(dashboard.PLAN_YEAR_SORTS) == keys
     assert set(get_args(api.Sort)) == {*dashboard.SORTS, *keys}
+
+
+def test_an_account_of_somersets_old_code_sees_somerset_in_2023_25(client_2325: TestClient, web_store: Store,
+                                                                   two_plans: dict[str, Plan]) -> None:
+    users.add_user(web_store, email="lead@somerset.test", password=PASSWORD, name="Somerset lead",
+                   org_code="E10000027", org_kind="la", role="partner_lead", areas=["E10000027"])
+    log_in(client_2325, "lead@somerset.test")
+    assert _codes(client_2325.get("/", params={"per_page": "all"}).text) == [SOMERSET]
+    page = client_2325.get(f"/areas/{SOMERSET}")
+    assert page.status_code == 200 and "Somerset" in page.text
+    assert client_2325.get(f"/areas/{OWN}").status_code in (403, 404), "not another area"

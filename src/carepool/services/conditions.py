@@ -41,7 +41,7 @@ def may_set(user: User) -> bool:
 
 
 def may_meet(user: User, area: str) -> bool:
-    return user.role in MEETERS and not user.national and area in user.areas
+    return user.role in MEETERS and not user.national and user.can_see(area)
 
 
 def require_setter(user: User) -> None:

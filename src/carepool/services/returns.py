@@ -64,7 +64,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 # who may submit ---------------------------------------------------------------------------------
 def may_submit(user: User, area: str) -> bool:
     """Partner finance/commissioning leads and pool managers, in their own area only."""
-    return user.role in SUBMITTERS and not user.national and area in user.areas
+    return user.role in SUBMITTERS and not user.national and user.can_see(area)
 
 
 def require_submitter(user: User, area: str) -> None:

@@ -29,6 +29,7 @@ from carepool.plans.synthetic import synthetic_plan
 from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import load_programme
 from carepool.reference import load_reference
+from carepool.reference.load_geography import geography_2023
 from carepool.services.areas import account_area, icb, icb_areas
 from carepool.services.clock import now_utc
 from carepool.store.db import Store
@@ -111,13 +112,15 @@ class User:
     areas: tuple[str, ...]
     session_epoch: int = 0
     disabled: bool = False      # an administrator disabled the account: no log-in
+    successors: tuple[str, ...] = ()   # 2023 areas that replaced one of ``areas`` whole (successor_areas)
 
     @property
     def national(self) -> bool:
         return self.org_kind == "national"
 
     def can_see(self, area: str) -> bool:
-        return self.national or area in self.areas
+        """The user's own area (given, or the one that replaced it whole from 2023), or any for national users."""
+        return self.national or area in self.areas or area in self.successors
 
     def may(self, action: Action, area: str | None = None) -> bool:
         """True when the role allows ``action`` and (for an area) the area is the user's."""
@@ -131,9 +134,25 @@ def require(user: User, action: Action, area: str | None = None) -> None:
 
 
 
+def successor_areas(codes: tuple[str, ...]) -> tuple[str, ...]:
+    """The 2023 areas an account of 2015 areas also covers: an area that replaced one of them whole
+    (the 2023 geography's successor codes: Somerset E10000027 -> E06000066, Bournemouth E06000028 ->
+    Bournemouth, Christchurch and Poole E06000058), the same Health and Wellbeing Board's people
+    under the new code. A county split between two new councils (Cumbria, Northamptonshire) adds
+    neither: which one a person now acts for is the administrator's choice, so it is left to them."""
+    geography = geography_2023()
+    out: list[str] = []
+    for code in codes:
+        after = geography.successors(code) if code not in geography.areas else ()
+        if len(after) == 1 and after[0] in geography.areas and after[0] not in codes and after[0] not in out:
+            out.append(after[0])
+    return tuple(out)
+
+
 def _user(row: WebUserRow) -> User:
-    return User(row.id, row.email, row.name, row.org_code, row.org_kind, Role(row.role), tuple(row.areas),
-                row.session_epoch, row.disabled_at is not None)
+    areas = tuple(row.areas)
+    return User(row.id, row.email, row.name, row.org_code, row.org_kind, Role(row.role), areas,
+                row.session_epoch, row.disabled_at is not None, successor_areas(areas))
 
 
 def _checked(email: str, password: str, org_kind: str, role: str, areas: list[str],

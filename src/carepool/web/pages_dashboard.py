@@ -139,6 +139,8 @@ def dashboard(request: Request, user: CurrentUser, status: str | None = None,
         "page_sizes": paging.PAGE_SIZES, "per_page": per_page, "money_columns": money,
         "totals": totals, "status": status or "", "q": q or "", "sort": sort, "order": order,
         "statuses": statuses, "sorts": data.sorts_for(year),
+        "sort_words": {key: f"pooled in {label}" for key, label in data.plan_year_columns(year)}
+        | ({"pooled": f"pooled over the {data.whole_plan_label(year)}"} if data.whole_plan_label(year) else {}),
         "metrics": data.METRICS, "model": model or "", "governance": governance or "",
         "model_choices": [*model_choices, *(m for m in who_uses.models if m not in model_choices)],
         "governance_choices": [*governance_choices, *(g for g in who_uses.governance if g not in governance_choices)],
