@@ -174,6 +174,7 @@ NATIONAL_PAGES: dict[str, frozenset[str]] = {
     "/sharing/objections": frozenset({"ig_lead"}),
     "/sharing/datasets": frozenset({"ig_lead"}),
     "/sharing/shares": frozenset({"ig_lead"}),
+    "/api/sharing/shares": frozenset({"ig_lead"}),
     "/scenarios": EVERYONE,     # local users see only their own areas' rows (tests/web/test_budgets_pages.py)
     "/scorecard": EVERYONE,     # local users see only their own areas' rows
     "/programmes/compare": EVERYONE,   # the fund's published rules, the same for everyone
@@ -215,5 +216,25 @@ def test_national_actions(clients: dict[str, tuple[TestClient, str]], person: st
     assert response.status_code < 500, response.text[:300]
     if person in NATIONAL_ACTIONS[path]:
         assert response.status_code != 403, response.text[:300]
+    else:
+        assert response.status_code == 403
+
+
+# the API's changes (POST with the session's CSRF token in X-CSRF-Token): who may make them
+NATIONAL_API_ACTIONS: dict[str, frozenset[str]] = {
+    "/api/sharing/mesh/send": frozenset({"ig_lead"}),       # MESH is not set up here: 409, nothing sent
+    "/api/sharing/mesh/receive": frozenset({"ig_lead"}),
+}
+
+
+@pytest.mark.parametrize("person", sorted(EVERYONE))
+@pytest.mark.parametrize("path", sorted(NATIONAL_API_ACTIONS))
+def test_national_api_actions(clients: dict[str, tuple[TestClient, str]], person: str, path: str) -> None:
+    client, _ = clients[person]
+    token = client.get("/api/me").json()["csrf_token"]
+    response = client.post(path, headers={"X-CSRF-Token": token})
+    assert response.status_code < 500, response.text[:300]
+    if person in NATIONAL_API_ACTIONS[path]:
+        assert response.status_code not in (401, 403), response.text[:300]
     else:
         assert response.status_code == 403

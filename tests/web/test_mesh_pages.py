@@ -37,6 +37,7 @@ ROWS = [{"nhs_number": n, "name": f"person {n}", "care_package": "home care"} fo
 COMMON = {"parties": "RR8, 00C", "legal_basis": "HSCA 2012 s.251B", "retention_days": "365",
           "start": "2020-01-01", "end": "2099-12-31", "mailboxes": "RR8=X26ABC1, 00C=X26ABC2"}
 WEB = Path(__file__).resolve().parents[2] / "src" / "carepool" / "web" / "pages_mesh.py"
+API = WEB.with_name("api_sharing.py")
 
 
 def csv_bytes(rows: list[dict[str, str]]) -> bytes:
@@ -158,12 +159,61 @@ def test_without_mesh_the_page_says_so_and_nothing_is_sent(web_store: Store) -> 
     assert not any(e.action.startswith("share.") for e in read_log(web_store).entries)
 
 
-def test_the_pages_call_the_service_the_cli_calls_from_plain_def_handlers() -> None:
-    """No copy of the send or receive: the handlers call services.sharing, and never on the event loop."""
-    tree = ast.parse(WEB.read_text())
-    handlers = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
-    assert isinstance(handlers["send"], ast.FunctionDef) and isinstance(handlers["receive"], ast.FunctionDef)
-    calls = {ast.unparse(c.func) for n in (handlers["send"], handlers["receive"]) for c in ast.walk(n)
-             if isinstance(c, ast.Call)}
-    assert {"sharing.send", "sharing.receive"} <= calls
-    assert not any(name.startswith(("send_bytes", "receive_checked", "mesh.")) for name in calls)
+@pytest.mark.parametrize(("module", "sends_with"), [(WEB, "send_upload"), (API, "send_upload")])
+def test_the_pages_and_api_call_the_service_the_cli_calls_from_plain_def_handlers(module: Path,
+                                                                                   sends_with: str) -> None:
+    """No copy of the send or receive: the handlers reach services.sharing (the page's and the API's send
+    through one upload helper), and never run on the event loop."""
+    tree = ast.parse(module.read_text())
+    functions = {n.name: n for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)}
+    assert isinstance(functions["send"], ast.FunctionDef) and isinstance(functions["receive"], ast.FunctionDef)
+
+    def calls(name: str) -> set[str]:
+        return {ast.unparse(c.func) for c in ast.walk(functions[name]) if isinstance(c, ast.Call)}
+
+    assert sends_with in calls("send") and "sharing.receive" in calls("receive")
+    helper = ast.parse(WEB.read_text())
+    (upload,) = [n for n in helper.body if isinstance(n, ast.FunctionDef) and n.name == "send_upload"]
+    assert "sharing.send" in {ast.unparse(c.func) for c in ast.walk(upload) if isinstance(c, ast.Call)}
+    every = {ast.unparse(c.func) for c in ast.walk(tree) if isinstance(c, ast.Call)}
+    assert not any(name.startswith(("send_bytes", "receive_checked", "mesh.")) for name in every)
+
+
+def test_the_api_sends_and_receives_through_the_same_service(ig: tuple[TestClient, str], web_store: Store,
+                                                             empty_inboxes: str, tmp_path: Path) -> None:
+    client, _ = ig
+    token = client.get("/api/me").json()["csrf_token"]
+    upload = {"file": ("care.csv", csv_bytes(ROWS), "text/csv")}
+    fields = {"agreement_id": "CM-1", "to": "X26ABC2"}
+    assert client.post("/api/sharing/mesh/send", data=fields, files=upload).status_code == 403, "no CSRF token"
+    sent = client.post("/api/sharing/mesh/send", data=fields, files=upload, headers={"X-CSRF-Token": token})
+    assert sent.status_code == 200, sent.text
+    body = sent.json()
+    assert (body["rows_sent"], body["withheld"], body["recipient_mailbox"]) == (1, 2, "X26ABC2")
+    assert body["withheld_summary"] == "2 withheld (1 objection to sharing, 1 national data opt-out)"
+    assert [f["rule"] for f in body["findings"]] == ["objection", "national-data-opt-out"]
+    refused = client.post("/api/sharing/mesh/send", data={**fields, "agreement_id": "NO-SUCH"}, files=upload,
+                          headers={"X-CSRF-Token": token})
+    assert refused.status_code == 403 and "no data-sharing agreement" in refused.json()["error"]["detail"]
+
+    send_bytes(mailbox(empty_inboxes, "X26ABC2"), "X26ABC1", csv_bytes(ROWS), "back.csv", local_id="DC-1")
+    got = client.post("/api/sharing/mesh/receive", headers={"X-CSRF-Token": token})
+    assert got.status_code == 200 and [m["agreement_id"] for m in got.json()["received"]] == ["DC-1"]
+    listed = client.get("/api/sharing/shares").json()
+    assert [s["action"] for s in listed] == ["share.receive", "share.send.refused", "share.send"]
+    assert {s["actor"] for s in listed} == {BY_KEY["ig_lead"].email}
+    assert [e.action for e in read_log(web_store).entries if e.action.startswith("share.")] == [
+        "share.send", "share.send.refused", "share.receive"]
+
+
+def test_the_api_refuses_other_roles_and_says_when_mesh_is_not_set_up(web_store: Store) -> None:
+    with TestClient(create_app("unused://", settings=settings(), store=web_store)) as client:
+        log_in(client, BY_KEY["auditor"].email)
+        token = client.get("/api/me").json()["csrf_token"]
+        assert client.get("/api/sharing/shares").status_code == 403
+        assert client.post("/api/sharing/mesh/receive", headers={"X-CSRF-Token": token}).status_code == 403
+    with TestClient(create_app("unused://", settings=settings(), store=web_store)) as client:
+        log_in(client, BY_KEY["ig_lead"].email)
+        token = client.get("/api/me").json()["csrf_token"]
+        off = client.post("/api/sharing/mesh/receive", headers={"X-CSRF-Token": token})
+        assert off.status_code == 409 and "MESH is not set up" in off.json()["error"]["detail"]

@@ -27,6 +27,7 @@ from carepool.web import (
     api_analysis,
     api_plan,
     api_pool,
+    api_sharing,
     errors,
     oidc,
     pages_admin,
@@ -114,7 +115,7 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
                    pages_money, pages_map, pages_goals,
                    pages_plan_edit, pages_budgets, pages_programmes, pages_scenarios, pages_scorecard, pages_returns,
                    pages_audit, pages_sharing, pages_governance, pages_mesh, pages_analysis,
-                   api, api_actions, api_plan, api_pool, api_analysis):
+                   api, api_actions, api_plan, api_pool, api_analysis, api_sharing):
         app.include_router(module.router)
     errors.install(app)
     app.add_middleware(Guard, settings=settings)   # added last, so outermost: before the session or any body

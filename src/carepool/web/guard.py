@@ -35,7 +35,8 @@ HSTS = "max-age=31536000; includeSubDomains"
 MULTIPART_ALLOWANCE = 64 * 1024       # the form's other fields and part headers around an uploaded file
 # routes that take a workbook upload (POST): the larger limit; and the pool manager's files, and a share to send
 UPLOAD_ROUTES = (re.compile(r"^/areas/[^/]+/upload$"), re.compile(r"^/api/areas/[^/]+/plan$"),
-                 re.compile(r"^/areas/[^/]+/ledger/(payments|reconcile)$"), re.compile(r"^/sharing/shares/send$"))
+                 re.compile(r"^/areas/[^/]+/ledger/(payments|reconcile)$"), re.compile(r"^/sharing/shares/send$"),
+                 re.compile(r"^/api/sharing/mesh/send$"))
 UNCACHED_EXCEPT = ("/static/",)
 WRONG_HOST = "This service does not answer for that host name. Use the address your organisation gave you."
 

@@ -74,6 +74,27 @@ def _not_set_up() -> str:
             "CAREPOOL_MESH_PASSWORD and CAREPOOL_MESH_SHARED_KEY where it runs.")
 
 
+def send_upload(request: Request, mesh: MeshConfig, sent: dict[str, str], upload: object, *,
+                actor: str) -> sharing.SendResult:
+    """Send an uploaded CSV through ``services.sharing.send`` (the page and ``POST /api/sharing/mesh/send``).
+
+    The upload is written to a private temporary folder under its own (made safe) name, which names
+    the MESH message, and removed once sent or refused.
+    """
+    if not sent.get("agreement_id"):
+        raise InputError("choose the agreement the share is made under", where="agreement")
+    if not sent.get("to"):
+        raise InputError("give the recipient's MESH mailbox", where="recipient mailbox")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise InputError("choose the CSV file to send", where="file")
+    with tempfile.TemporaryDirectory(prefix="carepool-send-") as folder:
+        path = Path(folder) / _upload_name(upload)
+        path.write_bytes(upload.file.read())
+        return sharing.send(store_of(request), path, sent["agreement_id"], sent["to"].upper(), mesh, actor=actor,
+                            recipient_org=sent.get("recipient_org", "").upper() or None,
+                            nhs_column=sent.get("nhs_column") or "nhs_number", on=today())
+
+
 def _refusal_status(refused: CarepoolError) -> int:
     return 502 if isinstance(refused, ConfigurationError) else 422
 
@@ -86,20 +107,8 @@ def send(request: Request, user: CurrentUser, form: CheckedForm) -> Response:
     mesh = mesh_config(_settings(request))
     if mesh is None:
         return _shares_page(request, _not_set_up(), sent, status_code=409)
-    upload = form.get("file")
     try:
-        if not sent["agreement_id"]:
-            raise InputError("choose the agreement the share is made under", where="agreement")
-        if not sent["to"]:
-            raise InputError("give the recipient's MESH mailbox", where="recipient mailbox")
-        if not isinstance(upload, UploadFile) or not upload.filename:
-            raise InputError("choose the CSV file to send", where="file")
-        with tempfile.TemporaryDirectory(prefix="carepool-send-") as folder:
-            path = Path(folder) / _upload_name(upload)
-            path.write_bytes(upload.file.read())
-            result = sharing.send(store_of(request), path, sent["agreement_id"], sent["to"].upper(), mesh,
-                                  actor=user.email, recipient_org=sent["recipient_org"].upper() or None,
-                                  nhs_column=sent["nhs_column"] or "nhs_number", on=today())
+        result = send_upload(request, mesh, sent, form.get("file"), actor=user.email)
     except CarepoolError as refused:
         return _shares_page(request, str(refused), {**sent, "form": "send"}, status_code=_refusal_status(refused))
     return RedirectResponse(f"/sharing/shares?done=sent&message={quote(result.message_id)}", status_code=303)
