@@ -57,9 +57,10 @@ def test_pyspark_gets_a_pandas_it_supports() -> None:
     # pyspark 4 warns "PySpark does not yet fully support pandas >= 3.0.0"
     pins = _pins()
     assert pins[canonicalize_name("pandas")] < Version("3")
-    for req in _declared():
-        if canonicalize_name(req.name) == "pandas":
-            assert not req.specifier.contains(Version("3.0.0")), f"pandas declared as {req} allows 3.x"
+    pandas = [req for req in _declared() if canonicalize_name(req.name) == "pandas"]
+    assert pandas, "pandas is declared"
+    for req in pandas:
+        assert not req.specifier.contains(Version("3.0.0")), f"pandas declared as {req} allows 3.x"
 
 
 def test_scripts_venv_installs_with_the_constraints() -> None:

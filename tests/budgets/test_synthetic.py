@@ -36,6 +36,7 @@ def test_generation_is_deterministic_and_covers_the_four_cohorts(data: Dataset) 
 
 
 def test_a_year_of_payments_conserves_money(data: Dataset) -> None:
+    assert len(data.accounts) == len(data.people) > 0
     for account in data.accounts.values():
         recovery = recovery_due(account)
         for funder in Funder:

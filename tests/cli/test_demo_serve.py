@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -17,19 +16,14 @@ import pytest
 
 from carepool.demo.runner import STEPS
 from carepool.store.pg_local import LocalPostgres
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.web.live import first_answer, free_port
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_demo_serve_prepares_then_serves_the_home_page(tmp_path: Path, kind: str,
                                                        request: pytest.FixtureRequest) -> None:
     """On PostgreSQL too (issue 18): ``carepool demo --db URL --serve`` builds and serves from there."""
-    port = _free_port()
+    port = free_port()
     skip = [arg for name, _, _ in STEPS for arg in ("--skip", name)]   # plans only: the quickest demo
     db: list[str] = []
     if kind == "postgresql":
@@ -42,17 +36,7 @@ def test_demo_serve_prepares_then_serves_the_home_page(tmp_path: Path, kind: str
     base = f"http://127.0.0.1:{port}"
     output = ""
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            try:
-                home = httpx.get(f"{base}/", follow_redirects=True, timeout=5)
-                break
-            except httpx.TransportError:
-                if server.poll() is not None:
-                    raise AssertionError("the demo stopped before serving:\n"
-                                         + server.communicate()[0].decode()) from None
-                assert time.monotonic() < deadline, "the demo did not serve within 300 s"
-                time.sleep(0.3)
+        home = first_answer(server, f"{base}/", 300, follow_redirects=True)
         assert home.status_code == 200 and "Log in to carepool" in home.text
         token = re.search(r'name="csrf_token" value="([^"]+)"', home.text)
         assert token
@@ -79,7 +63,7 @@ def _login_row(lines: list[str], email: str) -> str:
 def test_current_year_demo_serves_its_year_with_log_ins_for_its_roles(tmp_path: Path) -> None:
     """``carepool demo --year bcf-2025-26 --serve``: the 153 plans of the 2023 geography on the web,
     opening on 2025-26, with log-ins for North Yorkshire's council, its three ICBs and the board."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "COLUMNS": "200", "CAREPOOL_WEB_WARM": "0"}
     server = subprocess.Popen(
         [sys.executable, "-m", "carepool.cli.main", "demo", "--year", "bcf-2025-26", "--out", str(tmp_path),

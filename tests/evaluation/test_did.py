@@ -133,6 +133,7 @@ def test_multiplier_bootstrap_agrees_with_analytic_se(mpdta: Panel) -> None:
     assert result.estimate.se != result.analytic_se == analytic.estimate.se
     assert result.estimate.se_basis == "multiplier bootstrap, 999 draws"
     assert result.estimate.ci_high - result.estimate.ci_low == pytest.approx(2 * 1.959964 * result.estimate.se)
+    assert len(result.effects_by_period) == len(analytic.effects_by_period) > 0
     for boot, exact in zip(result.effects_by_period, analytic.effects_by_period, strict=True):
         assert boot.se == pytest.approx(exact.se, rel=0.15)
     # a uniform band over 7 event times is wider than the pointwise 1.96

@@ -45,6 +45,7 @@ def test_fixed_v_reproduces_the_searched_weights(region_fit, regions: Panel,  # 
     v = list(region_fit.fits[0].v_weights.values())
     fixed = synthetic_control(regions, TREATED, 1970, predictors=region_predictors, placebos=False,
                               fit_period=(1960, 1969), v_weights=v)
+    assert region_fit.fits[0].weights.keys() == fixed.fits[0].weights.keys() and fixed.fits[0].weights
     for region, w in region_fit.fits[0].weights.items():
         assert fixed.fits[0].weights[region] == pytest.approx(w, abs=1e-8)
     with pytest.raises(InputError, match="one non-negative weight per predictor"):

@@ -96,6 +96,7 @@ def test_unspent_capital_carries_forward_and_opens_next_year(plan: Plan, program
                                                              funded: Books) -> None:
     books, result = _settled(plan, programme, funded, RiskShare(), YEAR_END)   # a unitary area: nothing to districts
     capital = sum(_capital_received(plan, programme, s) for s in capital_ids(programme))
+    assert capital > 0 and capital_ids(programme)
     assert sum(c.carried_forward for c in result.capital) == capital
     assert all(c.to_districts == 0 for c in result.capital)
     opening = next(t for t in result.transactions if t.key.startswith("open:2016-17:"))

@@ -23,7 +23,7 @@ def test_saved_model_is_splink_json_and_reloads_to_the_same_parameters(linked: L
     path = linked.model.save(tmp_path / "model.json")
     saved = json.loads(path.read_text())
     names = {c["output_column_name"] for c in saved["comparisons"]}
-    assert set(linked.model.m) == names                   # the number's comparison is kept beside the rest
+    assert set(linked.model.m) == names and names         # the number's comparison is kept beside the rest
     assert saved["probability_two_random_records_match"] == linked.model.prior
     assert all("sql_condition" in lv for c in saved["comparisons"] for lv in c["comparison_levels"])
     again = load_model(path)

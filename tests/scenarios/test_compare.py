@@ -32,6 +32,7 @@ def test_report_totals_are_consistent(report: dict[str, Any]) -> None:
     assert sum(p["other_pence"] for p in report["partners"]) == nat["other_pence"]
     assert sum(p["change_pence"] for p in report["partners"]) == nat["change_pence"]
     for side in ("base", "other"):
+        assert nat["risk_by_rule"][side], f"no risk-share rule on the {side} side"
         for split in nat["risk_by_rule"][side].values():
             assert split["ccg_pence"] + split["la_pence"] == nat[f"at_risk_{side}_pence"]
     assert "derived" in report["note"] and "ASSUMED" in report["note"]

@@ -95,6 +95,7 @@ def test_year_end_in_a_two_tier_county_sends_unspent_dfg_to_the_districts(store:
     revenue_by_ccg = {c: sum(f.amount.pence for f in plan.funding if f.contributor == c and f.pool == "P1")
                       for c in ccgs}
     assert p1.retained == p1.net * 40 // 100 and sum(v for _, v in p1.parts) + p1.retained == p1.net
+    assert ccgs & {ccg for ccg, _ in p1.parts}, "a CCG of the plan gets a part back"
     for ccg, part in p1.parts:
         if ccg in ccgs:
             assert part <= revenue_by_ccg[ccg]     # never more than the CCG's own revenue back

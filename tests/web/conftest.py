@@ -1,4 +1,5 @@
-"""Web fixtures: a real store (SQLite, and PostgreSQL from a template), the app on it, every role, workbooks.
+"""Web fixtures: a real store (SQLite, and PostgreSQL from a template), the app on it, every role, workbooks,
+and Debian's Chromium for the browser tests (their helpers are in tests/web/browser_support.py).
 
 Workbooks are written by the exchange layer from a synthetic plan (valid) or as the empty template
 (invalid), so uploads go through exactly what a person's browser would send.
@@ -6,15 +7,19 @@ Workbooks are written by the exchange layer from a synthetic plan (valid) or as 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser, sync_playwright
 from psycopg import sql
 
 from carepool.exchange.excel import write_plan_workbook
@@ -32,6 +37,8 @@ OWN = "E08000018"      # Rotherham: one CCG (03L) and the council
 OTHER = "E08000019"    # Sheffield
 PASSWORD = "correct horse battery"
 TEST_HOSTS = ("testserver", *LOCAL_HOSTS)   # TestClient's host name, and loopback for live servers
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = Path(__file__).parent / "assets" / "axe.min.js"
 
 
 @dataclass(frozen=True)
@@ -58,12 +65,18 @@ PEOPLE = (
     Person("ig_lead", "ig@england.test", "NATIONAL", "national", "information_governance", ()),
 )
 BY_KEY = {p.key: p for p in PEOPLE}
+# not in PEOPLE (the template every web test copies): added by the tests of personal budgets
+CARE_COORDINATOR = Person("care_coordinator", "coordinator@rotherham.test", OWN, "la", "care_coordinator", (OWN,))
+
+
+def add_person(store: Store, p: Person) -> None:
+    users.add_user(store, email=p.email, password=PASSWORD, name=p.key, org_code=p.org, org_kind=p.kind,
+                   role=p.role, areas=list(p.areas))
 
 
 def add_people(store: Store) -> None:
     for p in PEOPLE:
-        users.add_user(store, email=p.email, password=PASSWORD, name=p.key, org_code=p.org, org_kind=p.kind,
-                       role=p.role, areas=list(p.areas))
+        add_person(store, p)
 
 
 def assure_plan(store: Store, workbook: Path) -> None:
@@ -85,6 +98,22 @@ def csrf_of(client: TestClient, path: str = "/login") -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
     assert found, f"no CSRF token on {path}"
     return found.group(1)
+
+
+def return_form(client: TestClient, quarter: str = "") -> tuple[str, dict[str, str], str]:
+    """The own area's new-return form: its CSRF token, the values it starts with (what a browser
+    would send back, the quarter chosen included) and the page."""
+    page = client.get(f"/areas/{OWN}/returns/new" + (f"?quarter={quarter}" if quarter else ""))
+    assert page.status_code == 200, page.text[:300]
+    html = page.text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert token
+    inputs = r'<input class="nhsuk-input[^"]*" id="[^"]+" name="([^"]+)" type="text" [^>]*value="([^"]*)"'
+    values = {name: unescape(value) for name, value in re.findall(inputs, html)}
+    selected = re.search(r'<option value="([^"]+)" selected>', html)
+    assert selected
+    values["quarter"] = selected.group(1)
+    return token.group(1), values, html
 
 
 def plan_etag(client: TestClient, area: str = OWN) -> str:
@@ -143,19 +172,22 @@ def people_pg(local_pg: LocalPostgres) -> str:
     return PEOPLE_TEMPLATE
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def web_store(request: pytest.FixtureRequest, people_db: Path, tmp_path: Path) -> Iterator[Store]:
-    """A fresh copy of the people store for each test, on SQLite and on PostgreSQL."""
-    if request.param == "sqlite":
-        copy = tmp_path / "web.db"
-        shutil.copyfile(people_db, copy)
-        store = open_store(str(copy))
+@contextmanager
+def sqlite_copy(people_db: Path, folder: Path, name: str = "web.db") -> Iterator[Store]:
+    """A store on a copy of the SQLite people store, in ``folder``."""
+    copy = folder / name
+    shutil.copyfile(people_db, copy)
+    store = open_store(str(copy))
+    try:
         yield store
+    finally:
         store.dispose()
-        return
-    server: LocalPostgres = request.getfixturevalue("local_pg")
-    template = request.getfixturevalue("people_pg")
-    name = f"w_{uuid.uuid4().hex[:16]}"
+
+
+@contextmanager
+def postgres_copy(server: LocalPostgres, template: str, prefix: str = "w") -> Iterator[Store]:
+    """A store on a new PostgreSQL database copied from ``template``, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:16]}"
     with server.admin() as admin:
         admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
                                                                         sql.Identifier(template)))
@@ -167,8 +199,41 @@ def web_store(request: pytest.FixtureRequest, people_db: Path, tmp_path: Path) -
         server.drop_database(name)
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def web_store(request: pytest.FixtureRequest, people_db: Path, tmp_path: Path) -> Iterator[Store]:
+    """A fresh copy of the people store for each test, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        with sqlite_copy(people_db, tmp_path) as store:
+            yield store
+        return
+    with postgres_copy(request.getfixturevalue("local_pg"), request.getfixturevalue("people_pg")) as store:
+        yield store
+
+
 @pytest.fixture
 def client(web_store: Store) -> Iterator[TestClient]:
     app = create_app("unused://", settings=settings(), store=web_store)
     with TestClient(app) as c:
         yield c
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright (tests/web/browser_support.py has the helpers)."""
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed: add it to scripts/system-deps"
+    assert AXE.exists(), "axe-core is missing: run scripts/web-assets"
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def shots(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where a module's screenshots go: ``$CAREPOOL_TEST_ARTIFACTS/<package>/<module>`` when set
+    (web/test_browser, journeys/test_pool_manager, ...), else a temporary folder."""
+    package, name = request.module.__name__.split(".")[-2:]
+    root = os.environ.get("CAREPOOL_TEST_ARTIFACTS")
+    folder = Path(root) / package / name if root else tmp_path_factory.mktemp(name)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

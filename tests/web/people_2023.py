@@ -9,6 +9,7 @@ from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import load_programme
 from carepool.services import plans, users
 from carepool.store.db import Store
+from tests.web.browser_support import DESKTOP, signed_in
 from tests.web.conftest import PASSWORD, Person
 
 YEAR_2023 = "bcf-2025-26"
@@ -38,13 +39,6 @@ def store_draft_2023(store: Store, *, seed: int = 7) -> None:
                       actor="setup")
 
 
-def lead_of(browser: Browser, base_url: str, key: str, viewport: dict[str, int] | None = None) -> Page:
-    """A fresh browser context logged in as ``key`` of PEOPLE_2023 (the journeys' ``person`` for these people)."""
-    page = browser.new_context(base_url=base_url, bypass_csp=True,
-                               viewport=viewport or {"width": 1280, "height": 900}).new_page()
-    page.goto("/login")
-    page.fill("#email", BY_KEY_2023[key].email)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('Log in')")
-    page.wait_for_url(f"{base_url}/")
-    return page
+def lead_of(browser: Browser, base_url: str, key: str, viewport: dict[str, int] = DESKTOP) -> Page:
+    """A fresh page logged in as ``key`` of PEOPLE_2023 (the journeys' ``person`` for these people)."""
+    return signed_in(browser, base_url, BY_KEY_2023[key].email, viewport=viewport)

@@ -67,7 +67,7 @@ def test_the_chart_has_a_data_table_alternative(client: TestClient) -> None:
                       r'<td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td><td[^>]*>([^<]+)</td>'
                       r'<td[^>]*>([^<]+)</td>', details.group(1))
     points = dashboard.area_charts()["admissions"][OWN].points
-    assert len(rows) == len(points)
+    assert len(rows) == len(points) > 0
     for (special, month, value, mean, lpl, upl, kind), p in zip(rows, points, strict=True):
         assert month == f"{p.date:%Y-%m}" and value == f"{p.value:,.0f}"
         assert (mean, lpl, upl) == (f"{p.mean:,.1f}", f"{p.lpl:,.1f}", f"{p.upl:,.1f}")

@@ -10,13 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from carepool.budgets.dataset import Dataset
-from carepool.services import budgets, users
+from carepool.services import budgets
 from carepool.services.sharing_audit import read_log
 from carepool.store.db import Store
 from carepool.web import create_app
-from tests.web.conftest import BY_KEY, OTHER, OWN, PASSWORD, log_in, settings
+from tests.web.conftest import BY_KEY, CARE_COORDINATOR, OTHER, OWN, add_person, log_in, settings
 
-COORDINATOR = "coordinator@rotherham.test"
+COORDINATOR = CARE_COORDINATOR.email
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +27,7 @@ def cohort() -> Dataset:
 @pytest.fixture
 def loaded(web_store: Store, cohort: Dataset) -> Store:
     budgets.load_dataset(web_store, cohort, actor="test")
-    users.add_user(web_store, email=COORDINATOR, password=PASSWORD, name="Care coordinator", org_code=OWN,
-                   org_kind="la", role="care_coordinator", areas=[OWN])
+    add_person(web_store, CARE_COORDINATOR)
     return web_store
 
 

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from carepool.services import plans
 from carepool.store.db import Store
 from carepool.web import create_app
-from tests.web.conftest import BY_KEY, OTHER, OWN, PEOPLE, log_in, plan_etag, plan_version, settings
+from tests.web.conftest import BY_KEY, OTHER, OWN, PEOPLE, log_in, plan_etag, plan_version, settings, sqlite_copy
 
 EVERYONE = frozenset(p.key for p in PEOPLE)
 NATIONAL = frozenset({"assurer", "analyst", "auditor", "admin", "ig_lead"})
@@ -88,17 +88,10 @@ def expected_allowed(person: str, route: str, where: str) -> bool:
 def matrix_store(people_db: Path, tmp_path_factory: pytest.TempPathFactory,
                  workbooks: dict[str, Path]) -> Iterator[Store]:
     """Both areas hold a draft plan (refused steps change nothing; allowed ones may move it on)."""
-    import shutil
-
-    from carepool.store.db import open_store
-
-    path = tmp_path_factory.mktemp("matrix") / "matrix.db"
-    shutil.copyfile(people_db, path)
-    store = open_store(str(path))
-    plans.import_workbook(store, workbooks["valid"], actor="setup")
-    plans.import_workbook(store, workbooks["other"], actor="setup")
-    yield store
-    store.dispose()
+    with sqlite_copy(people_db, tmp_path_factory.mktemp("matrix")) as store:
+        plans.import_workbook(store, workbooks["valid"], actor="setup")
+        plans.import_workbook(store, workbooks["other"], actor="setup")
+        yield store
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +17,6 @@ from urllib.parse import urlencode
 import httpx
 import jwt
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 from starlette.applications import Starlette
@@ -31,6 +28,7 @@ from carepool.store.db import Store
 from carepool.web import create_app
 from carepool.web.settings import WebSettings
 from tests.web.conftest import BY_KEY, TEST_HOSTS, csrf_of, log_in
+from tests.web.live import free_port, serving
 
 CLIENT_ID, CLIENT_SECRET = "carepool-test", "client-secret-for-tests"
 
@@ -99,18 +97,10 @@ class Provider:
 @pytest.fixture(scope="module")
 def idp() -> Iterator[Provider]:
     provider = Provider()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     provider.issuer = f"http://127.0.0.1:{port}"
-    server = uvicorn.Server(uvicorn.Config(provider.app(), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield provider
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(provider.app(), port=port):
+        yield provider
 
 
 @pytest.fixture

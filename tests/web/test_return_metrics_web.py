@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterator
-from html import unescape
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from carepool.services import return_metrics, returns
 from carepool.store.db import Store
 from carepool.web.app import create_app
 from tests.services.test_return_metrics import HEADLINE, assure_2025
-from tests.web.conftest import BY_KEY, OWN, log_in, settings
+from tests.web.conftest import BY_KEY, OWN, log_in, return_form, settings
 
 YEAR = "bcf-2025-26"
 
@@ -30,20 +29,6 @@ def current_client(web_store: Store) -> Iterator[TestClient]:
     app = create_app("unused://", settings=dataclasses.replace(settings(), year=YEAR), store=web_store)
     with TestClient(app) as c:
         yield c
-
-
-def _form(client: TestClient, quarter: str = "") -> tuple[str, dict[str, str], str]:
-    page = client.get(f"/areas/{OWN}/returns/new" + (f"?quarter={quarter}" if quarter else ""))
-    assert page.status_code == 200, page.text[:300]
-    html = page.text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert token
-    inputs = r'<input class="nhsuk-input[^"]*" id="[^"]+" name="([^"]+)" type="text" [^>]*value="([^"]*)"'
-    values = {name: unescape(value) for name, value in re.findall(inputs, html)}
-    selected = re.search(r'<option value="([^"]+)" selected>', html)
-    assert selected
-    values["quarter"] = selected.group(1)
-    return token.group(1), values, html
 
 
 def _complete(values: dict[str, str]) -> dict[str, str]:
@@ -60,7 +45,7 @@ def _complete(values: dict[str, str]) -> dict[str, str]:
 def test_a_partner_lead_reports_the_headline_metrics(web_store: Store, current_client: TestClient) -> None:
     client = current_client
     log_in(client, BY_KEY["la_lead"].email)
-    token, values, html = _form(client)
+    token, values, html = return_form(client)
     assert values["quarter"] == "2025Q1"
     assert "admissions" not in values and "delayed_days" not in values         # 2015-era figures not asked
     assert re.findall(r'data-metric="([a-z_0-9]+)"', html) == list(HEADLINE)
@@ -105,7 +90,7 @@ def test_the_engines_figures_are_shown_not_asked(web_store: Store, current_clien
     monkeypatch.setenv(return_metrics.METRICS_FILE_ENV, str(metrics))
     client = current_client
     log_in(client, BY_KEY["pool_manager"].email)
-    token, values, html = _form(client, "2025-26")
+    token, values, html = return_form(client, "2025-26")
     assert values["quarter"] == "2025-26"
     assert html.count("Actual (metrics engine, from person-level data)") == 3
     assert html.count("(95% confidence interval ") == 3

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from html import unescape
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from carepool.services import ledger, performance, plans, returns
 from carepool.store.db import Store
 from carepool.web import create_app
 from carepool.web.render import TEMPLATES
-from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, assure_plan, log_in, settings
+from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, assure_plan, log_in, return_form, settings
 
 
 def _assured(store: Store, workbook: Path) -> None:
@@ -30,21 +29,6 @@ def assured_client(web_store: Store, workbooks: dict[str, Path]) -> TestClient:
     return TestClient(create_app("unused://", settings=settings(), store=web_store))
 
 
-def _form(client: TestClient) -> tuple[str, dict[str, str]]:
-    """The form's CSRF token and the values it starts with (what a browser would send back)."""
-    page = client.get(f"/areas/{OWN}/returns/new")
-    assert page.status_code == 200, page.text[:300]
-    html = page.text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert token
-    inputs = r'<input class="nhsuk-input[^"]*" id="[^"]+" name="([^"]+)" type="text" [^>]*value="([^"]*)"'
-    values = {name: unescape(value) for name, value in re.findall(inputs, html)}
-    selected = re.search(r'<option value="([^"]+)" selected>', html)
-    assert selected
-    values["quarter"] = selected.group(1)
-    return token.group(1), values
-
-
 def _complete(values: dict[str, str], admissions: int) -> dict[str, str]:
     out = dict(values, admissions=str(admissions), delayed_days="1,050", narrative="Discharge team at full strength.")
     for c in load_programme(YEAR).conditions:
@@ -55,7 +39,7 @@ def _complete(values: dict[str, str], admissions: int) -> dict[str, str]:
 def test_a_pool_manager_submits_a_return_in_the_browser(web_store: Store, assured_client: TestClient) -> None:
     with assured_client as client:
         log_in(client, BY_KEY["pool_manager"].email)
-        token, values = _form(client)
+        token, values, _ = return_form(client)
         assert values["quarter"] == "2015Q1"
         pool_fields = [k for k in values if k.startswith("pools.")]
         assert pool_fields and all(values[k] for k in pool_fields if k.endswith("income_to_date"))  # from the books
@@ -83,7 +67,7 @@ def test_findings_are_shown_beside_their_fields_and_nothing_is_stored(web_store:
                                                                      assured_client: TestClient) -> None:
     with assured_client as client:
         log_in(client, BY_KEY["la_lead"].email)
-        token, values = _form(client)
+        token, values, _ = return_form(client)
         data = _complete(values, 7000)
         data["admissions"] = "-4"
         data["conditions.NC3"] = "no"

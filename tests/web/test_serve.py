@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.web.live import first_answer, free_port
 
 
 def test_serve_answers_on_loopback(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "CAREPOOL_WEB_SECRET": "serve-test-secret-" + "y" * 20}
     server = subprocess.Popen([sys.executable, "-m", "carepool.cli.main", "serve", "--db", str(tmp_path / "s.db"),
                                "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/", follow_redirects=False, timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.communicate()[0].decode()
-                assert time.monotonic() < deadline, "the server did not start in 30 s"
-                time.sleep(0.2)
+        response = first_answer(server, f"http://127.0.0.1:{port}/", 30, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"] == "/login?next=/"
         login = httpx.get(f"http://127.0.0.1:{port}/login", timeout=5)
         assert login.status_code == 200 and "Log in to carepool" in login.text
@@ -56,22 +42,14 @@ def test_serve_with_workers_shares_one_session_key(tmp_path: Path) -> None:
     users.add_user(store, email="w@england.test", password="a long enough password", name="w",
                    org_code="NATIONAL", org_kind="national", role="analyst", areas=[])
     store.dispose()
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "CAREPOOL_WEB_SECRET"}
     server = subprocess.Popen([sys.executable, "-m", "carepool.cli.main", "serve", "--db", str(db),
                                "--port", str(port), "--workers", "2"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                page = httpx.get(f"{base}/login", timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.communicate()[0].decode()
-                assert time.monotonic() < deadline, "the server did not start in 60 s"
-                time.sleep(0.3)
+        page = first_answer(server, f"{base}/login", 60)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
         assert token
         cookies = page.cookies

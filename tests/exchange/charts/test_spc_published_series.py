@@ -44,7 +44,7 @@ def test_dtoc_england_row_is_the_sum_of_the_la_rows() -> None:
 
 def test_charts_are_written_for_every_series(tmp_path: Path) -> None:
     paths = spc_for_published_series(tmp_path / "spc")
-    assert len(paths) == 2 * len(published_series())
+    assert len(paths) == 2 * len(published_series()) > 0
     for path in paths:
         data = path.read_bytes()
         assert path.parent == tmp_path / "spc"

@@ -96,6 +96,7 @@ def test_the_cell_map_points_at_the_cells_holding_each_value(tmp_path: Path, ref
         sheet, cell = read.cells[field]
         return wb[sheet][cell].value
 
+    assert plan.funding and plan.schemes and plan.pools and plan.metrics and plan.ambition.planned_quarters
     for i, line in enumerate(plan.funding):
         assert parse_money(value(f"funding[{i}].amount")) == line.amount
         assert value(f"funding[{i}].stream") == line.stream

@@ -4,34 +4,22 @@ and enable it again. axe and no horizontal overflow on every page, on a desktop 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from carepool.store.db import Store
+from tests.web.browser_support import PHONE, check, open_page, person, submit_log_in
 from tests.web.conftest import OWN
-from tests.web.journeys.conftest import PHONE, check, person, serve
 
 pytestmark = pytest.mark.postgres
 NEW = "new-lead@rotherham.test"
 NEW_PASSWORD = "a long enough first password"
 
 
-@pytest.fixture(scope="module")
-def base_url(journey_store: Store) -> Iterator[str]:
-    with serve(journey_store) as url:
-        yield url
-
-
 def _log_in(browser: Browser, base_url: str, email: str, password: str) -> tuple[Page, str]:
-    page = browser.new_context(base_url=base_url, bypass_csp=True).new_page()
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click("button:has-text('Log in')")
-    page.wait_for_load_state()
+    page = open_page(browser, base_url)
+    submit_log_in(page, email, password)
     return page, page.url
 
 

@@ -5,24 +5,16 @@ published series for says so. axe and no overflow on every page, on a desktop an
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
 
 from carepool.services import analysis
-from carepool.store.db import Store
+from tests.web.browser_support import PHONE, check, person
 from tests.web.conftest import OWN, YEAR
-from tests.web.journeys.conftest import PHONE, check, person, serve
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(scope="module")
-def base_url(journey_store: Store) -> Iterator[str]:
-    with serve(journey_store) as url:
-        yield url
 
 
 def test_the_analyst_charts_a_metric_for_an_area_and_downloads_it(browser: Browser, base_url: str, shots: Path,

@@ -15,7 +15,7 @@ from carepool.services import sharing, sharing_governance
 from carepool.services.sharing_audit import read_log
 from carepool.sharing.objections import Objection
 from carepool.store.db import Store
-from tests.web.journeys.conftest import PHONE, check, person, serve
+from tests.web.browser_support import PHONE, check, person, serve
 
 pytestmark = pytest.mark.postgres
 OBJECTOR = "9434765919"

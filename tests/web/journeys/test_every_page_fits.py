@@ -20,8 +20,8 @@ from playwright.sync_api import Browser, Page
 
 from carepool.services import ledger, plans
 from carepool.store.db import Store
+from tests.web.browser_support import DESKTOP, PHONE, check, overflow, person, serve
 from tests.web.conftest import OTHER, OWN, YEAR, assure_plan
-from tests.web.journeys.conftest import DESKTOP, PHONE, check, person, serve
 
 NOT_PAGES = (".csv", ".xlsx", ".beancount", ".json", ".png", ".svg", ".zip", ".parquet")
 SKIP_PREFIXES = ("/api/", "/static/", "/logout", "/login", "/evidence")   # the evidence report: its own page, see below
@@ -61,17 +61,13 @@ def _links(page: Page, base_url: str) -> list[str]:
     return [w for w in (_wanted(h, base_url) for h in hrefs) if w is not None]
 
 
-def _overflow(page: Page) -> int:
-    return int(page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"))
-
-
 def test_the_overflow_measure_sees_a_page_wider_than_the_viewport(browser: Browser, base_url: str) -> None:
     """The check below can fail: a page given something wider than the phone reports it."""
     page = person(browser, base_url, "assurer", viewport=PHONE)
-    assert _overflow(page) <= 0
+    assert overflow(page) <= 0
     page.evaluate("() => { const d = document.createElement('div'); d.style.width = '600px'; d.style.height = '1px';"
                   " document.querySelector('main').appendChild(d); }")
-    assert _overflow(page) > 100
+    assert overflow(page) > 100
     page.context.close()
 
 
@@ -90,7 +86,7 @@ def _crawl(browser: Browser, base_url: str, key: str, shots: Path) -> dict[str, 
         assert response is not None and response.status < 500, f"{key} {target}: {response and response.status}"
         if response.status >= 400 or not response.headers.get("content-type", "").startswith("text/html"):
             continue
-        wide = _overflow(page)
+        wide = overflow(page)
         for link in _links(page, base_url):
             path = link.split("?")[0]
             if link in seen or (link != path and variants.get(path, 0) >= VARIANTS_PER_PATH):
@@ -101,7 +97,7 @@ def _crawl(browser: Browser, base_url: str, key: str, shots: Path) -> dict[str, 
             queue.append(link)
         page.set_viewport_size(PHONE)
         page.goto(target)
-        narrow = _overflow(page)
+        narrow = overflow(page)
         found[target] = (wide, narrow)
         if narrow <= 0:   # overflow is reported below for every page at once; axe wants a laid-out page
             slug = target.strip("/").replace("/", "-").replace("?", "-")[:60] or "dashboard"

@@ -13,7 +13,7 @@ from playwright.sync_api import Browser
 
 from carepool.services import plans
 from carepool.store.db import Store
-from tests.web.journeys.conftest import PHONE, check, serve
+from tests.web.browser_support import PHONE, check, serve
 from tests.web.people_2023 import ICBS, NORTH_YORKSHIRE, YEAR_2023, add_people_2023, lead_of, store_draft_2023
 
 AREA = f"/areas/{NORTH_YORKSHIRE}"

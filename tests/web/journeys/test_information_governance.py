@@ -7,7 +7,6 @@ no overflow on every page."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,9 @@ from carepool.exchange.mesh import send_bytes
 from carepool.services import sharing, sharing_governance
 from carepool.services.sharing_audit import read_log
 from carepool.store.db import Store
-from carepool.web import create_app
 from tests.sharing.mesh_fixtures import mailbox, mesh_url
-from tests.web.conftest import BY_KEY, PASSWORD, settings
-from tests.web.journeys.conftest import PHONE, check, person
-from tests.web.live import serving
+from tests.web.browser_support import PHONE, check, person, serve
+from tests.web.conftest import BY_KEY
 
 __all__ = ["mesh_url"]
 pytestmark = pytest.mark.postgres
@@ -34,9 +31,8 @@ SHARE = "nhs_number,name,care_package\n9434765919,Opted Out,home care\n999000002
 @pytest.fixture(scope="module")
 def base_url(journey_store: Store, mesh_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app with its own MESH mailbox (X26ABC1) on the sandbox, as ``CAREPOOL_MESH_*`` would set it."""
-    mesh = replace(settings(), mesh_url=mesh_url, mesh_mailbox="X26ABC1", mesh_password=SANDBOX_PASSWORD,
-                   mesh_shared_key=SANDBOX_KEY, mesh_inbox=str(tmp_path_factory.mktemp("ig-inbox")))
-    with serving(create_app("unused://", settings=mesh, store=journey_store)) as url:
+    with serve(journey_store, mesh_url=mesh_url, mesh_mailbox="X26ABC1", mesh_password=SANDBOX_PASSWORD,
+               mesh_shared_key=SANDBOX_KEY, mesh_inbox=str(tmp_path_factory.mktemp("ig-inbox"))) as url:
         yield url
 
 
@@ -132,11 +128,7 @@ def test_the_information_governance_lead_keeps_the_sharing_register(browser: Bro
 
     send_bytes(mailbox(mesh_url, "X26ABC2"), "X26ABC1",
                b"nhs_number,care_package\n9990000026,reablement\n", "reply.csv", local_id="DC-J-1")
-    plain = browser.new_context(base_url=base_url, java_script_enabled=False).new_page()
-    plain.goto("/login")
-    plain.fill("#email", BY_KEY["ig_lead"].email)
-    plain.fill("#password", PASSWORD)
-    plain.click("button:has-text('Log in')")
+    plain = person(browser, base_url, "ig_lead", javascript=False)
     plain.goto("/sharing/shares")
     plain.click("#receive")
     plain.wait_for_url("**/sharing/shares?done=received&received=1&refused=0")

@@ -12,8 +12,8 @@ from playwright.sync_api import Browser
 
 from carepool.services import plans
 from carepool.store.db import Store
+from tests.web.browser_support import PHONE, check, person, serve
 from tests.web.conftest import OTHER, OWN, YEAR
-from tests.web.journeys.conftest import PHONE, check, person, serve
 
 pytestmark = pytest.mark.postgres
 

@@ -17,7 +17,7 @@ from carepool.plans.synthetic_2023 import synthetic_plan_2023
 from carepool.programme import load_programme
 from carepool.reference import load_reference
 from carepool.store.db import Store
-from tests.web.journeys.conftest import PHONE, check, serve
+from tests.web.browser_support import PHONE, check, serve
 from tests.web.people_2023 import NORTH_YORKSHIRE, YEAR_2023, add_people_2023, lead_of
 
 AREA = f"/areas/{NORTH_YORKSHIRE}"

@@ -14,8 +14,8 @@ from playwright.sync_api import Browser
 from carepool.plans.model import Plan
 from carepool.services import ledger
 from carepool.store.db import Store
-from tests.web.conftest import BY_KEY, OWN, PASSWORD, YEAR
-from tests.web.journeys.conftest import PHONE, check, person, serve
+from tests.web.browser_support import PHONE, check, person, serve
+from tests.web.conftest import OWN, YEAR
 from tests.web.pool_setup import funded, host_files, payments_csv
 
 pytestmark = pytest.mark.postgres
@@ -126,13 +126,7 @@ def test_the_pool_pages_work_without_javascript(browser: Browser, base_url: str,
                                                  tmp_path: Path) -> None:
     """The same forms with JavaScript off: a refused payments file is shown beside its rows, a file
     input and a plain POST are all a page needs."""
-    context = browser.new_context(base_url=base_url, java_script_enabled=False, bypass_csp=True)
-    page = context.new_page()
-    page.goto("/login")
-    page.fill("#email", BY_KEY["pool_manager"].email)
-    page.fill("#password", PASSWORD)
-    page.click("button:has-text('Log in')")
-    page.wait_for_url(f"{base_url}/")
+    page = person(browser, base_url, "pool_manager", javascript=False)
     page.goto(f"/areas/{OWN}/ledger/payments")
     page.set_input_files("#payments", str(payments_csv(tmp_path / "nojs.csv", plan, bad=True)))
     with page.expect_navigation():
@@ -140,7 +134,7 @@ def test_the_pool_pages_work_without_javascript(browser: Browser, base_url: str,
     assert page.locator("#findings tr.finding").count() == 2
     page.goto(f"/areas/{OWN}/ledger/statements")
     assert page.locator("#table-pool tbody tr").count() > 0
-    context.close()
+    page.context.close()
 
 
 @pytest.mark.parametrize("key", ["pool_manager", "auditor"])
