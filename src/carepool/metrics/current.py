@@ -6,16 +6,16 @@ and on the reference page rather than filled silently. Ids are those of ``metric
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from carepool.errors import ConfigurationError
 from carepool.metrics.codelists import sql_any_secondary, sql_in_list
 from carepool.metrics.definitions import (
-    ASCOF_2A2,
     ASCOF_2B1,
     BCF1,
     BCF2,
     BCF3,
     BCF4,
-    CARE_HOME_WHERE,
     EMERGENCY,
     REABLEMENT_WHERE,
     UNAVAILABLE,
@@ -74,11 +74,10 @@ DISCHARGE_USUAL_RESIDENCE = MetricDefinition(
     codelists=("usual_place_of_residence@1", "discharge_destination_excluded@1"), source=_BCF_2122,
     notes="destination 19 over discharges with a known destination (not died, not unknown): an assumption")
 
-CARE_HOME_ADMISSIONS_65 = MetricDefinition(
-    code="care_home_admissions_65",
+# The same count as BCF2 (ASCOF 2A(2)) under the names later years gave it: one definition, three names.
+CARE_HOME_ADMISSIONS_65 = replace(
+    BCF2, code="care_home_admissions_65",
     title="Permanent admissions to residential and nursing care, 65+, per 100,000 aged 65+",
-    dataset="care_home_admissions", date_column="admission_date", numerator="1",
-    where=CARE_HOME_WHERE, population_band="65_plus", interval="byar", source=ASCOF_2A2,
     notes="same definition as BCF2")
 
 REABLEMENT_91 = MetricDefinition(
@@ -125,11 +124,9 @@ DISCHARGED_ON_READY_DATE = MetricDefinition(
     numerator="CASE WHEN discharge_date = discharge_ready_date THEN 1 ELSE 0 END", where=_READY,
     denominator="1", scale=100, unit="percent", interval="wilson", source=_BCF_2526)
 
-LONG_TERM_CARE_ADMISSIONS_65 = MetricDefinition(
-    code="long_term_care_admissions_65",
-    title="Long-term care-home admissions, 65+, per 100,000 aged 65+",
-    dataset="care_home_admissions", date_column="admission_date", numerator="1",
-    where=CARE_HOME_WHERE, population_band="65_plus", interval="byar", source=_BCF_2526,
+LONG_TERM_CARE_ADMISSIONS_65 = replace(
+    BCF2, code="long_term_care_admissions_65",
+    title="Long-term care-home admissions, 65+, per 100,000 aged 65+", source=_BCF_2526,
     notes="council-funded permanent admissions 65+ (as ASCOF 2A(2)); the 2025-26 collection is client level data")
 
 CURRENT: tuple[MetricDefinition, ...] = (
