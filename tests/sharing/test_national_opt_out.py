@@ -149,4 +149,4 @@ def test_the_cli_records_and_withdraws_each_kind(tmp_path: Path) -> None:
     code, output = cli(env, "share", "objection", "withdraw", OPTED_OUT, "--kind", "national_opt_out")
     assert code == 0 and "national data opt-out withdrawn" in output
     assert cli(env, "share", "objection", "count")[1].strip() == (
-        "1 objections registered: 1 objection to sharing, 0 national data opt-out")
+        "1 objection registered: 1 objection to sharing, 0 national data opt-out")

@@ -239,7 +239,8 @@ def objection_count(db: str | None = DB_OPTION) -> None:
     """How many objections are registered, of each kind (numbers are not printed)."""
     with handled(), store_at(db) as store:
         counts = service.objection_counts(store)
-        console.print(f"{sum(counts.values())} objections registered: "
+        total = sum(counts.values())
+        console.print(f"{total} objection{'' if total == 1 else 's'} registered: "
                       + ", ".join(f"{counts[k]} {k.label.lower()}" for k in ObjectionKind))
 
 
