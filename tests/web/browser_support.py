@@ -8,7 +8,6 @@ site but the app (no CDN). The ``browser`` and ``shots`` fixtures are in tests/w
 
 from __future__ import annotations
 
-import dataclasses
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ _OFFSITE: WeakKeyDictionary[Page, list[str]] = WeakKeyDictionary()   # per page:
 def serve(store: Store, **setting: Any) -> AbstractContextManager[str]:
     """The app on ``store`` on a free loopback port (a context manager yielding the base URL);
     ``setting`` overrides the test settings, e.g. ``year="bcf-2023-25"``."""
-    return serving(create_app("unused://", settings=dataclasses.replace(settings(), **setting), store=store))
+    return serving(create_app("unused://", settings=settings(**setting), store=store))
 
 
 def open_page(browser: Browser, base_url: str, *, viewport: dict[str, int] = DESKTOP,

@@ -7,6 +7,7 @@ Workbooks are written by the exchange layer from a synthetic plan (valid) or as 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -89,9 +91,11 @@ def assure_plan(store: Store, workbook: Path) -> None:
     plans.assure(store, OWN, YEAR, "approved", actor="setup")
 
 
-def settings() -> WebSettings:
+def settings(**setting: Any) -> WebSettings:
+    """The tests' settings, with ``setting`` overriding any (e.g. ``year="bcf-2023-25"``)."""
     # no start-up warm-up (a minute of CPU per app); tests/web/test_warmup.py tests it
-    return WebSettings(secret_key="test-secret-key-" + "x" * 32, warm_caches=False, trusted_hosts=TEST_HOSTS)
+    plain = WebSettings(secret_key="test-secret-key-" + "x" * 32, warm_caches=False, trusted_hosts=TEST_HOSTS)
+    return dataclasses.replace(plain, **setting)
 
 
 def csrf_of(client: TestClient, path: str = "/login") -> str:
@@ -132,6 +136,19 @@ def log_in(client: TestClient, email: str, password: str = PASSWORD) -> str:
                                            "csrf_token": csrf_of(client), "next": "/"}, follow_redirects=False)
     assert response.status_code == 303, response.text
     return csrf_of(client, "/")
+
+
+def log_in_as(client: TestClient, who: str) -> str:
+    """Log out whoever ``client`` was and log in as ``who`` (a key of PEOPLE, or an email); the CSRF token."""
+    client.cookies.clear()
+    return log_in(client, BY_KEY[who].email if who in BY_KEY else who)
+
+
+def client_as(store: Store, who: str, **setting: Any) -> TestClient:
+    """A client of the app on ``store`` (the tests' settings, ``setting`` overriding), logged in as ``who``."""
+    client = TestClient(create_app("unused://", settings=settings(**setting), store=store))
+    log_in_as(client, who)
+    return client
 
 
 @pytest.fixture(scope="session")

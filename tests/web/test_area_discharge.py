@@ -3,7 +3,6 @@ as apportioned; pages of 2015-era years do not."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 
@@ -18,7 +17,7 @@ from tests.web.conftest import BY_KEY, OWN, log_in, settings
 
 @pytest.fixture
 def current_client(web_store: Store) -> Iterator[TestClient]:
-    app = create_app("unused://", settings=dataclasses.replace(settings(), year="bcf-2025-26"), store=web_store)
+    app = create_app("unused://", settings=settings(year="bcf-2025-26"), store=web_store)
     with TestClient(app) as c:
         yield c
 

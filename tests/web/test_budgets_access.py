@@ -7,14 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
 from carepool.budgets.dataset import Dataset
 from carepool.services import budgets
 from carepool.services.sharing_audit import read_log
 from carepool.store.db import Store
-from carepool.web import create_app
-from tests.web.conftest import BY_KEY, CARE_COORDINATOR, OTHER, OWN, add_person, log_in, settings
+from tests.web.conftest import BY_KEY, CARE_COORDINATOR, OTHER, OWN, add_person, client_as
 
 COORDINATOR = CARE_COORDINATOR.email
 
@@ -31,12 +29,6 @@ def loaded(web_store: Store, cohort: Dataset) -> Store:
     return web_store
 
 
-def _client(store: Store, email: str) -> TestClient:
-    client = TestClient(create_app("unused://", settings=settings(), store=store))
-    log_in(client, email)
-    return client
-
-
 def _reads(store: Store) -> list[tuple[str, str, str]]:
     return [(e.actor, e.action, e.subject) for e in read_log(store).entries if e.action.startswith("budget.")]
 
@@ -44,7 +36,7 @@ def _reads(store: Store) -> list[tuple[str, str, str]]:
 @pytest.mark.parametrize("email", [BY_KEY["pool_manager"].email, COORDINATOR])
 def test_pool_manager_and_care_coordinator_see_people_and_each_read_is_audited(
         loaded: Store, cohort: Dataset, email: str) -> None:
-    client = _client(loaded, email)
+    client = client_as(loaded, email)
     person = next(p.id for p in cohort.people if p.area_code == OWN)
     listed = re.findall(r'data-person="(P\d+)"', client.get(f"/areas/{OWN}/budgets").text)
     assert listed and person in listed
@@ -57,7 +49,7 @@ def test_pool_manager_and_care_coordinator_see_people_and_each_read_is_audited(
 @pytest.mark.parametrize("key", ["la_lead", "ccg_lead", "hwb_chair", "local_auditor", "local_analyst",
                                  "assurer", "analyst", "auditor", "admin"])
 def test_every_other_role_gets_aggregates_only(loaded: Store, cohort: Dataset, key: str) -> None:
-    client = _client(loaded, BY_KEY[key].email)
+    client = client_as(loaded, BY_KEY[key].email)
     person = next(p.id for p in cohort.people if p.area_code == OWN)
     page = client.get(f"/areas/{OWN}/budgets")
     assert page.status_code == 200
@@ -69,7 +61,7 @@ def test_every_other_role_gets_aggregates_only(loaded: Store, cohort: Dataset, k
 
 
 def test_a_care_coordinator_sees_no_other_area(loaded: Store, cohort: Dataset) -> None:
-    client = _client(loaded, COORDINATOR)
+    client = client_as(loaded, COORDINATOR)
     other = next(p.id for p in cohort.people if p.area_code == OTHER)
     assert client.get(f"/areas/{OTHER}/budgets").status_code == 403
     assert client.get(f"/areas/{OTHER}/budgets/{other}").status_code == 403

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from fastapi.testclient import TestClient
 
 from carepool.budgets.dataset import Dataset
 from carepool.budgets.model import Funder
@@ -20,8 +19,7 @@ from carepool.budgets.spend import check_spend, spent_to_date
 from carepool.money import total
 from carepool.services import budgets, plans
 from carepool.store.db import Store
-from carepool.web import create_app
-from tests.web.conftest import BY_KEY, OTHER, OWN, log_in, settings
+from tests.web.conftest import OTHER, OWN, client_as
 
 
 @pytest.fixture(scope="module")
@@ -35,18 +33,12 @@ def loaded(web_store: Store, cohort: Dataset) -> Store:
     return web_store
 
 
-def _client(store: Store, person: str) -> TestClient:
-    client = TestClient(create_app("unused://", settings=settings(), store=store))
-    log_in(client, BY_KEY[person].email)
-    return client
-
-
 def _person_in(cohort: Dataset, area: str) -> str:
     return next(p.id for p in cohort.people if p.area_code == area)
 
 
 def test_the_area_page_lists_people_with_their_elements_and_alerts(loaded: Store, cohort: Dataset) -> None:
-    client = _client(loaded, "pool_manager")   # person-level: the pool manager (tests/web/test_budgets_access.py)
+    client = client_as(loaded, "pool_manager")   # person-level: the pool manager (tests/web/test_budgets_access.py)
     page = client.get(f"/areas/{OWN}/budgets")
     assert page.status_code == 200
     listed = re.findall(r'data-person="(P\d+)"', page.text)
@@ -73,7 +65,7 @@ def test_the_person_page_shows_lines_payments_by_route_and_versions(loaded: Stor
         len(cohort.accounts[p.id].history.versions) > 1 for p in cohort.people if p.area_code == OWN
     ) else _person_in(cohort, OWN)
     account = cohort.accounts[reviewed]
-    client = _client(loaded, "pool_manager")
+    client = client_as(loaded, "pool_manager")
     page = client.get(f"/areas/{OWN}/budgets/{reviewed}")
     assert page.status_code == 200
     text = unescape(page.text)
@@ -91,25 +83,25 @@ def test_the_person_page_shows_lines_payments_by_route_and_versions(loaded: Stor
 
 
 def test_own_area_yes_other_area_403_and_a_person_only_in_their_own_area(loaded: Store, cohort: Dataset) -> None:
-    local = _client(loaded, "pool_manager")
+    local = client_as(loaded, "pool_manager")
     other_person = _person_in(cohort, OTHER)
     assert local.get(f"/areas/{OTHER}/budgets").status_code == 403
     assert local.get(f"/areas/{OTHER}/budgets/{other_person}").status_code == 403
     assert local.get(f"/areas/{OWN}/budgets/{other_person}").status_code == 404    # not in this area
     assert local.get(f"/areas/{OWN}/budgets/P99999").status_code == 404
-    national = _client(loaded, "assurer")      # sees totals anywhere, never a person (issue 16 item 10)
+    national = client_as(loaded, "assurer")      # sees totals anywhere, never a person (issue 16 item 10)
     assert national.get(f"/areas/{OTHER}/budgets").status_code == 200
     assert national.get(f"/areas/{OTHER}/budgets/{other_person}").status_code == 403
     assert national.get("/areas/E99999999/budgets").status_code == 404
 
 
 def test_an_area_without_budgets_says_so(web_store: Store) -> None:
-    page = _client(web_store, "la_lead").get(f"/areas/{OWN}/budgets")
+    page = client_as(web_store, "la_lead").get(f"/areas/{OWN}/budgets")
     assert page.status_code == 200 and 'id="none"' in page.text
 
 
 def test_the_dashboard_links_areas_with_budgets(loaded: Store, cohort: Dataset) -> None:
-    page = _client(loaded, "assurer").get("/", params={"q": OWN}).text
+    page = client_as(loaded, "assurer").get("/", params={"q": OWN}).text
     count = sum(1 for p in cohort.people if p.area_code == OWN)
     assert f'href="/areas/{OWN}/budgets">{count} personal budget' in page
     assert 'href="/scorecard"' in page and 'href="/scenarios"' in page
@@ -117,7 +109,7 @@ def test_the_dashboard_links_areas_with_budgets(loaded: Store, cohort: Dataset) 
 
 # scenarios ---------------------------------------------------------------------------------------
 def test_scenarios_page_national_shows_england_chart_and_unverified_estimate(web_store: Store) -> None:
-    client = _client(web_store, "analyst")
+    client = client_as(web_store, "analyst")
     page = client.get("/scenarios", params={"base": "bcf-2015-16", "other": "whole-budget"})
     assert page.status_code == 200
     text = unescape(page.text)
@@ -132,7 +124,7 @@ def test_scenarios_page_national_shows_england_chart_and_unverified_estimate(web
 
 
 def test_scenarios_page_local_user_sees_only_their_own_area(web_store: Store) -> None:
-    page = _client(web_store, "la_lead").get("/scenarios").text
+    page = client_as(web_store, "la_lead").get("/scenarios").text
     assert re.findall(r'data-area="(E\d+)"', page) == [OWN]
     assert 'id="national"' not in page and "<svg" not in page.split('id="derived"')[1]
     partners = re.findall(r'data-partner="(\w+)"', page)
@@ -141,7 +133,7 @@ def test_scenarios_page_local_user_sees_only_their_own_area(web_store: Store) ->
 
 
 def test_scenarios_refuses_unknown_ids_and_file_paths(web_store: Store) -> None:
-    client = _client(web_store, "analyst")
+    client = client_as(web_store, "analyst")
     for value in ("nonsense", "/etc/passwd.yaml", "../scenarios/data/whole-budget.yaml"):
         assert client.get("/scenarios", params={"other": value}).status_code == 422
 
@@ -150,16 +142,16 @@ def test_scenarios_refuses_unknown_ids_and_file_paths(web_store: Store) -> None:
 def test_scorecard_ranks_areas_with_plans_and_scopes_rows(web_store: Store, workbooks: dict[str, Path]) -> None:
     plans.import_workbook(web_store, workbooks["valid"], actor="setup")
     plans.import_workbook(web_store, workbooks["other"], actor="setup")
-    national = _client(web_store, "auditor").get("/scorecard").text
+    national = client_as(web_store, "auditor").get("/scorecard").text
     ranked = re.findall(r'data-area="(E\d+)"', national)
     assert sorted(ranked) == sorted([OWN, OTHER])
     assert len(re.findall(r'class="nhsuk-table__cell rank-interval">\d+ to \d+', national)) == 2
-    local = _client(web_store, "hwb_chair").get("/scorecard").text
+    local = client_as(web_store, "hwb_chair").get("/scorecard").text
     assert re.findall(r'data-area="(E\d+)"', local) == [OWN]
 
 
 def test_scorecard_without_plans_says_so(web_store: Store) -> None:
-    page = _client(web_store, "admin").get("/scorecard")
+    page = client_as(web_store, "admin").get("/scorecard")
     assert page.status_code == 200 and "No plans are stored yet" in page.text
 
 
@@ -169,7 +161,7 @@ def test_dashboard_shows_models_filters_by_them_and_counts_who_uses_which(web_st
     plans.import_workbook(web_store, workbooks["valid"], actor="setup")
     plan = plans.get_plan(web_store, OWN, "bcf-2015-16").plan
     models = {p.model for p in plan.pools}
-    client = _client(web_store, "assurer")
+    client = client_as(web_store, "assurer")
     page = unescape(client.get("/", params={"per_page": "all"}).text)
     row = re.search(rf'data-area="{OWN}">.*?</tr>', page, re.S)
     assert row and all(m in row.group(0) for m in models)
@@ -199,7 +191,7 @@ def test_dashboard_shows_models_filters_by_them_and_counts_who_uses_which(web_st
 
 
 def test_the_new_pages_use_local_assets_plain_forms_and_no_inline_style(loaded: Store, cohort: Dataset) -> None:
-    client = _client(loaded, "pool_manager")
+    client = client_as(loaded, "pool_manager")
     person = _person_in(cohort, OWN)
     for path in (f"/areas/{OWN}/budgets", f"/areas/{OWN}/budgets/{person}", "/scenarios", "/scorecard", "/"):
         page = client.get(path)
@@ -229,7 +221,7 @@ def test_a_large_area_is_listed_50_a_page_with_links_that_keep_the_filter(web_st
                                                        len(account.history.versions))
         assert row.alert == check_spend(account.budget, spent, view.as_of)
 
-    client = _client(web_store, "pool_manager")
+    client = client_as(web_store, "pool_manager")
     everyone = sorted(p.id for p in cohort.people)
     pages = [client.get(f"/areas/{OWN}/budgets", params={"page": n}) for n in (1, 2, 3)]
     listed = [re.findall(r'data-person="(P\d+)"', p.text) for p in pages]

@@ -9,12 +9,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import BY_KEY, OTHER, OWN, csrf_of, log_in, plan_etag, plan_version
-
-
-def _as(client: TestClient, key: str) -> str:
-    client.cookies.clear()
-    return log_in(client, BY_KEY[key].email)
+from tests.web.conftest import BY_KEY, OTHER, OWN, csrf_of, log_in_as, plan_etag, plan_version
 
 
 def _upload(client: TestClient, token: str, workbook: Path, area: str = OWN):  # type: ignore[no-untyped-def]
@@ -37,7 +32,7 @@ def _dashboard_status(client: TestClient) -> str:
 
 def test_upload_findings_fix_sign_offs_assure_and_the_dashboard_follows(
         client: TestClient, workbooks: dict[str, Path]) -> None:
-    token = _as(client, "la_lead")
+    token = log_in_as(client, "la_lead")
     assert _dashboard_status(client) == "no plan"
 
     refused = _upload(client, token, workbooks["template"])
@@ -60,18 +55,18 @@ def test_upload_findings_fix_sign_offs_assure_and_the_dashboard_follows(
     again = _post(client, token, "sign-off")
     assert again.status_code == 409, "signing off twice clashes with the plan's state"
 
-    token = _as(client, "ccg_lead")
+    token = log_in_as(client, "ccg_lead")
     page = client.get(f"/areas/{OWN}").text
     assert 'action="/areas/E08000018/sign-off"' in page
     assert _post(client, token, "sign-off").status_code == 303
     assert _dashboard_status(client) == "partners_signed_off"
 
-    token = _as(client, "hwb_chair")
+    token = log_in_as(client, "hwb_chair")
     assert _post(client, token, "hwb-sign-off").status_code == 303
     assert _post(client, token, "submit").status_code == 303
     assert _dashboard_status(client) == "submitted"
 
-    token = _as(client, "assurer")
+    token = log_in_as(client, "assurer")
     page = client.get(f"/areas/{OWN}").text
     assert 'action="/areas/E08000018/assure"' in page and "sign-off" not in page
     decided = _post(client, token, "assure", outcome="approved subject to conditions",
@@ -101,27 +96,27 @@ def test_upload_findings_fix_sign_offs_assure_and_the_dashboard_follows(
 
 
 def test_the_dashboard_sorts_filters_and_shows_local_users_only_their_areas(client: TestClient) -> None:
-    _as(client, "analyst")
+    log_in_as(client, "analyst")
     everyone = client.get("/api/areas").json()
     assert len(everyone) == 151
     by_name = client.get("/api/areas", params={"sort": "name", "order": "desc"}).json()
     assert [r["name"] for r in by_name] == sorted((r["name"] for r in everyone), reverse=True)
     assert [r["code"] for r in client.get("/api/areas", params={"q": "sheff"}).json()] == [OTHER]
     assert client.get("/", params={"q": "sheff"}).text.count("data-area=") == 1
-    _as(client, "local_auditor")
+    log_in_as(client, "local_auditor")
     assert [r["code"] for r in client.get("/api/areas").json()] == [OWN]
     assert client.get("/").text.count("data-area=") == 1
 
 
 def test_books_download_is_beancount(client: TestClient) -> None:
-    _as(client, "auditor")
+    log_in_as(client, "auditor")
     books = client.get(f"/areas/{OWN}/books.beancount")
     assert books.status_code == 200
     assert 'option "operating_currency" "GBP"' in books.text
 
 
 def test_the_workflow_through_the_json_api(client: TestClient, workbooks: dict[str, Path]) -> None:
-    token = _as(client, "la_lead")
+    token = log_in_as(client, "la_lead")
     assert _upload(client, token, workbooks["valid"]).status_code == 303
     me = client.get("/api/me").json()
     assert client.post(f"/api/areas/{OWN}/sign-off").status_code == 403, "no CSRF header, no change"
@@ -132,10 +127,10 @@ def test_the_workflow_through_the_json_api(client: TestClient, workbooks: dict[s
                                                                "If-Match": plan_etag(client)})
     assert again.status_code == 409 and again.json()["error"]["status"] == 409
     for key, action in (("ccg_lead", "sign-off"), ("hwb_chair", "hwb-sign-off"), ("hwb_chair", "submit")):
-        _as(client, key)
+        log_in_as(client, key)
         header = {"X-CSRF-Token": client.get("/api/me").json()["csrf_token"], "If-Match": plan_etag(client)}
         assert client.post(f"/api/areas/{OWN}/{action}", headers=header).status_code == 200, (key, action)
-    _as(client, "assurer")
+    log_in_as(client, "assurer")
     header = {"X-CSRF-Token": client.get("/api/me").json()["csrf_token"], "If-Match": plan_etag(client)}
     wrong = client.post(f"/api/areas/{OWN}/assure", headers=header, json={"outcome": "brilliant"})
     assert wrong.status_code in (409, 422) and wrong.json()["error"]["detail"]

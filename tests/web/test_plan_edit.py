@@ -19,7 +19,7 @@ from carepool.plans.serialise import plan_to_dict
 from carepool.services import plans
 from carepool.store.db import Store
 from carepool.web.plan_form import dom_id
-from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, log_in, plan_version
+from tests.web.conftest import OTHER, OWN, YEAR, log_in_as, plan_version
 
 EDIT = f"/areas/{OWN}/plan/edit"
 
@@ -70,11 +70,6 @@ def form_of(page: str) -> dict[str, str]:
     return parser.values
 
 
-def _as(client: TestClient, key: str) -> str:
-    client.cookies.clear()
-    return log_in(client, BY_KEY[key].email)
-
-
 def _send(client: TestClient, form: dict[str, str], action: str = "save", area: str = OWN) -> httpx.Response:
     return client.post(f"/areas/{area}/plan/edit", data={**form, "action": action}, follow_redirects=False)
 
@@ -116,7 +111,7 @@ def test_the_map_from_field_paths_to_form_ids() -> None:
 
 
 def test_edit_shows_findings_beside_fields_then_the_fix_is_saved(client: TestClient, stored: Store) -> None:
-    _as(client, "la_lead")
+    log_in_as(client, "la_lead")
     page = client.get(EDIT)
     assert page.status_code == 200 and "There is a problem" not in page.text and "problems to fix" not in page.text
     form = form_of(page.text)
@@ -171,7 +166,7 @@ def test_edit_shows_findings_beside_fields_then_the_fix_is_saved(client: TestCli
 
 def test_money_that_cannot_be_read_is_shown_beside_its_field_and_nothing_typed_is_lost(
         client: TestClient, stored: Store) -> None:
-    _as(client, "ccg_lead")
+    log_in_as(client, "ccg_lead")
     before = plan_to_dict(plans.get_plan(stored, OWN, YEAR).plan)
     form = form_of(client.get(EDIT).text)
     form["funding-0-amount"] = "£12,34x.00"
@@ -204,7 +199,7 @@ def test_money_that_cannot_be_read_is_shown_beside_its_field_and_nothing_typed_i
 
 
 def test_rows_are_added_and_removed_without_javascript(client: TestClient, stored: Store) -> None:
-    _as(client, "pool_manager")
+    log_in_as(client, "pool_manager")
     form = form_of(client.get(EDIT).text)
     form["narrative"] = "typed before adding a row"
     added = _send(client, form, "add:schemes")
@@ -242,7 +237,7 @@ def test_rows_are_added_and_removed_without_javascript(client: TestClient, store
 
 def test_a_signed_off_or_submitted_plan_changes_only_by_a_new_version(client: TestClient, stored: Store) -> None:
     plans.sign_off(stored, OWN, YEAR, OWN, actor="la")
-    _as(client, "ccg_lead")
+    log_in_as(client, "ccg_lead")
     page = client.get(EDIT).text
     assert "signed off version 1 as it stands. Saving a change starts version 2" in page
     form = form_of(page)
@@ -267,7 +262,7 @@ def test_a_signed_off_or_submitted_plan_changes_only_by_a_new_version(client: Te
 
 
 def test_a_plan_changed_meanwhile_is_not_overwritten_silently(client: TestClient, stored: Store) -> None:
-    _as(client, "la_lead")
+    log_in_as(client, "la_lead")
     first = form_of(client.get(EDIT).text)
     second = dict(first)
     first["narrative"] = "from the first tab"
@@ -283,7 +278,7 @@ def test_a_plan_changed_meanwhile_is_not_overwritten_silently(client: TestClient
 
 
 def test_a_first_draft_starts_from_the_area_and_may_be_saved_unfinished(client: TestClient) -> None:
-    token = _as(client, "la_lead")
+    token = log_in_as(client, "la_lead")
     page = client.get(EDIT).text
     assert "There is no plan yet: saving starts version 1" in page and "problems to fix" not in page
     form = form_of(page)
@@ -305,16 +300,16 @@ def test_a_first_draft_starts_from_the_area_and_may_be_saved_unfinished(client: 
 
 
 def test_only_uploaders_edit_and_only_in_their_own_areas(client: TestClient, stored: Store) -> None:
-    token = _as(client, "la_lead")
+    token = log_in_as(client, "la_lead")
     assert client.get(f"/areas/{OTHER}/plan/edit").status_code == 403
     form = form_of(client.get(EDIT).text)
     assert _send(client, form, area=OTHER).status_code == 403
     assert client.post(EDIT, data={**form, "csrf_token": "forged"}, follow_redirects=False).status_code == 403
     for key in ("hwb_chair", "local_auditor", "assurer"):
-        _as(client, key)
+        log_in_as(client, key)
         assert client.get(EDIT).status_code == 403, key
     assert token
     upload = client.get(f"/areas/{OWN}/upload")
     assert upload.status_code == 403
-    _as(client, "pool_manager")
+    log_in_as(client, "pool_manager")
     assert 'href="/areas/E08000018/plan/edit"' in client.get(f"/areas/{OWN}/upload").text

@@ -21,8 +21,7 @@ from carepool.programme import load_programme
 from carepool.services import plans
 from carepool.store.db import Store
 from carepool.web import create_app
-from carepool.web.settings import WebSettings
-from tests.web.conftest import BY_KEY, OWN, TEST_HOSTS, log_in
+from tests.web.conftest import BY_KEY, OWN, log_in, settings
 from tests.web.test_plan_edit import _assert_error_beside, _send, form_of
 
 EDIT = f"/areas/{OWN}/plan/edit"
@@ -30,9 +29,7 @@ PLAN = f"/api/areas/{OWN}/plan"
 
 
 def _client(store: Store, year: str) -> Iterator[TestClient]:
-    settings = WebSettings(secret_key="test-secret-key-" + "x" * 32, warm_caches=False, trusted_hosts=TEST_HOSTS,
-                           year=year)
-    with TestClient(create_app("unused://", settings=settings, store=store)) as c:
+    with TestClient(create_app("unused://", settings=settings(year=year), store=store)) as c:
         yield c
 
 

@@ -5,21 +5,12 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from fastapi.testclient import TestClient
-
 from carepool.store.db import Store
-from carepool.web import create_app
-from tests.web.conftest import BY_KEY, log_in, settings
-
-
-def _client(store: Store, person: str) -> TestClient:
-    client = TestClient(create_app("unused://", settings=settings(), store=store))
-    log_in(client, BY_KEY[person].email)
-    return client
+from tests.web.conftest import client_as
 
 
 def test_two_years_side_by_side(web_store: Store) -> None:
-    page = _client(web_store, "la_lead").get("/programmes/compare", params={"a": "bcf-2020-21", "b": "bcf-2025-26"})
+    page = client_as(web_store, "la_lead").get("/programmes/compare", params={"a": "bcf-2020-21", "b": "bcf-2025-26"})
     assert page.status_code == 200
     text = unescape(page.text)
     assert "<script" not in text.split("</main>")[0]
@@ -33,19 +24,19 @@ def test_two_years_side_by_side(web_store: Store) -> None:
 
 
 def test_defaults_and_a_complete_year_has_no_warning(web_store: Store) -> None:
-    page = _client(web_store, "auditor").get("/programmes/compare", params={"a": "bcf-2015-16", "b": "bcf-2016-17"})
+    page = client_as(web_store, "auditor").get("/programmes/compare", params={"a": "bcf-2015-16", "b": "bcf-2016-17"})
     assert page.status_code == 200
     assert 'id="missing-' not in page.text
     assert "local_risk_share" in page.text and "payment_for_performance" in page.text
-    default = _client(web_store, "analyst").get("/programmes/compare")
+    default = client_as(web_store, "analyst").get("/programmes/compare")
     assert default.status_code == 200 and "bcf-2025-26" in default.text
 
 
 def test_an_unknown_year_is_refused(web_store: Store) -> None:
-    client = _client(web_store, "analyst")
+    client = client_as(web_store, "analyst")
     for value in ("bcf-1999-00", "../programme/years/bcf-2015-16", "x" * 33):
         assert client.get("/programmes/compare", params={"a": value}).status_code == 422
 
 
 def test_the_dashboard_links_to_it(web_store: Store) -> None:
-    assert 'href="/programmes/compare"' in _client(web_store, "assurer").get("/").text
+    assert 'href="/programmes/compare"' in client_as(web_store, "assurer").get("/").text

@@ -4,7 +4,6 @@ narrative; a missing figure is shown beside its field; the end-of-year return is
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +25,7 @@ YEAR = "bcf-2025-26"
 @pytest.fixture
 def current_client(web_store: Store) -> Iterator[TestClient]:
     assure_2025(web_store, OWN)
-    app = create_app("unused://", settings=dataclasses.replace(settings(), year=YEAR), store=web_store)
+    app = create_app("unused://", settings=settings(year=YEAR), store=web_store)
     with TestClient(app) as c:
         yield c
 

@@ -14,7 +14,7 @@ from carepool.programme import load_programme
 from carepool.reference.load_geography import geography_2023
 from carepool.services import plans, users
 from carepool.store.db import Store
-from tests.web.conftest import BY_KEY, PASSWORD, log_in, plan_version
+from tests.web.conftest import BY_KEY, PASSWORD, log_in, log_in_as, plan_version
 from tests.web.people_2023 import (
     BY_KEY_2023,
     ICBS,
@@ -28,8 +28,7 @@ PAGE = f"/areas/{NORTH_YORKSHIRE}"
 
 
 def _as(client: TestClient, email: str) -> str:
-    client.cookies.clear()
-    token = log_in(client, email)
+    token = log_in_as(client, email)
     client.get("/", params={"year": YEAR_2023})      # the year selector: kept for the session
     return token
 
