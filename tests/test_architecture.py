@@ -77,8 +77,11 @@ def test_module_respects_layers(path: Path) -> None:
 
 def test_architecture_doc_names_every_package() -> None:
     doc = (SRC.parents[1] / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    described: list[str] = []
     for child in SRC.iterdir():
         if child.name.startswith("_") or child.name == "py.typed":
             continue
         name = child.name.removesuffix(".py")
         assert f"`{name}" in doc, f"ARCHITECTURE.md does not describe '{name}'"
+        described.append(name)
+    assert {"ledger", "services", "store", "web"} <= set(described), "the packages were listed"
