@@ -51,3 +51,21 @@ def test_excel_payments_are_read_with_the_area_given(tmp_path: Path) -> None:
     payments, findings = read_payments(path, area="E08000018")
     assert [(p.on, p.pence) for p in payments] == [(date(2015, 7, 1), 250_050)]
     assert [(f.location.row, f.location.field) for f in findings] == [(3, "amount")]
+
+
+def test_a_file_past_the_limits_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from carepool.exchange import payments as payments_file
+
+    path = tmp_path / "big.csv"
+    path.write_text("date,scheme,provider,amount,reference,area\n"
+                    + "".join(f"2015-05-01,S01,P,10,INV-{i},E08000018\n" for i in range(6)), encoding="utf-8")
+    monkeypatch.setattr(payments_file, "MAX_BYTES", 100)
+    read, findings = read_payments(path)
+    assert read == [] and [(f.rule, f.location.file) for f in findings] == [("payments.file-size", "big.csv")]
+    monkeypatch.setattr(payments_file, "MAX_BYTES", 10_000)
+    monkeypatch.setattr(payments_file, "MAX_ROWS", 5)
+    read, findings = read_payments(path)
+    assert read == [] and [f.rule for f in findings] == ["payments.rows"] and "more than 5 rows" in findings[0].message
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert [f.rule for f in read_payments(empty)[1]] == ["payments.file-empty"]

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from carepool.errors import InputError
-from carepool.exchange.rows import header_and_rows
+from carepool.exchange.rows import header_and_rows, size_findings
 from carepool.findings import Finding, error
 from carepool.ledger.periods import Period
 from carepool.ledger.reconcile import ANY, TARGETS, HostRow, MapRule
@@ -37,15 +37,7 @@ def _column(name: object) -> str:
 
 
 def _bounded(path: Path) -> list[Finding]:
-    if not path.exists():
-        raise InputError("no such file", where=str(path))
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        return [error("reconcile.file-size", f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}",
-                      file=path.name)]
-    if size == 0:
-        return [error("reconcile.file-empty", "the file is empty", file=path.name)]
-    return []
+    return size_findings(path, MAX_BYTES, "reconcile")
 
 
 def _rows(path: Path, wanted: tuple[str, ...], rule: str,

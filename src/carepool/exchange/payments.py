@@ -3,6 +3,7 @@
 An ``area`` column is optional when the caller names the area. Every problem is reported as
 a finding with its row (as the user sees it: the header is row 1) and field; the caller
 posts nothing unless there are none.
+The file is bounded before it is parsed (size, then rows), as the host ledger extract is.
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from carepool.errors import InputError
-from carepool.exchange.rows import header_and_rows
+from carepool.exchange.rows import header_and_rows, size_findings
 from carepool.findings import Finding, error
 from carepool.ledger.spend import Payment
 from carepool.money import parse_money
 
 REQUIRED = ("date", "scheme", "provider", "amount", "reference")
 _AREA = re.compile(r"^[A-Z]\d{8}$")
+MAX_BYTES = 20_000_000       # bounded before parsing, like the host ledger extract
+MAX_ROWS = 200_000
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 
@@ -52,8 +55,9 @@ def _date(value: Any) -> date | None:
 def read_payments(path: Path, area: str | None = None) -> tuple[list[Payment], list[Finding]]:
     """Every payment in the file and every finding (row and field) about it."""
     file = path.name
-    if not path.exists():
-        raise InputError("no such file", where=str(path))
+    bounded = size_findings(path, MAX_BYTES, "payments")
+    if bounded:
+        return [], bounded
     header, rows = header_and_rows(path)
     wanted = REQUIRED if area else (*REQUIRED, "area")
     missing = [c for c in wanted if c not in header]
@@ -63,7 +67,9 @@ def read_payments(path: Path, area: str | None = None) -> tuple[list[Payment], l
     payments: list[Payment] = []
     found: list[Finding] = []
     seen: dict[tuple[str, str], int] = {}
-    for row, cells in rows:
+    for count, (row, cells) in enumerate(rows, start=1):
+        if count > MAX_ROWS:
+            return [], [error("payments.rows", f"more than {MAX_ROWS:,} rows; split the file", file=file, row=row)]
         before = len(found)
         on = _date(cells.get("date"))
         if on is None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from carepool.errors import InputError
+from carepool.findings import Finding, error
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -20,6 +21,19 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 def lower_name(name: object) -> str:
     """A column's name as written, trimmed and in lower case."""
     return str(name or "").strip().lower()
+
+
+def size_findings(path: Path, max_bytes: int, rule: str) -> list[Finding]:
+    """Bound a file before it is parsed: too large or empty is a finding (``rule``.file-size/-empty)."""
+    if not path.exists():
+        raise InputError("no such file", where=str(path))
+    size = path.stat().st_size
+    if size > max_bytes:
+        return [error(f"{rule}.file-size", f"the file is {size:,} bytes; the limit is {max_bytes:,}",
+                      file=path.name)]
+    if size == 0:
+        return [error(f"{rule}.file-empty", "the file is empty", file=path.name)]
+    return []
 
 
 def read_rows(path: Path, column: Callable[[object], str] = lower_name) -> Iterator[tuple[int, dict[str, Any]]]:
