@@ -24,11 +24,12 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, sync_playwright
 from psycopg import sql
 
+from carepool.budgets.dataset import Dataset
 from carepool.exchange.excel import write_plan_workbook
 from carepool.plans.synthetic import synthetic_plan
 from carepool.programme import load_programme
 from carepool.reference import load_reference
-from carepool.services import plans, users
+from carepool.services import budgets, plans, users
 from carepool.store.db import Store, open_store
 from carepool.store.pg_local import LocalPostgres
 from carepool.web import create_app
@@ -225,6 +226,19 @@ def web_store(request: pytest.FixtureRequest, people_db: Path, tmp_path: Path) -
         return
     with postgres_copy(request.getfixturevalue("local_pg"), request.getfixturevalue("people_pg")) as store:
         yield store
+
+
+@pytest.fixture(scope="session")
+def budget_people() -> Dataset:
+    """Forty people with illustrative joined-up personal budgets, in the own and the other area."""
+    return budgets.synthetic_dataset([OWN, OTHER], 40, seed=8)
+
+
+@pytest.fixture
+def with_budgets(web_store: Store, budget_people: Dataset) -> Store:
+    """The web store with ``budget_people`` loaded."""
+    budgets.load_dataset(web_store, budget_people, actor="test")
+    return web_store
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import re
 import pytest
 
 from carepool.budgets.dataset import Dataset
-from carepool.services import budgets
 from carepool.services.sharing_audit import read_log
 from carepool.store.db import Store
 from tests.web.conftest import BY_KEY, CARE_COORDINATOR, OTHER, OWN, add_person, client_as
@@ -17,16 +16,11 @@ from tests.web.conftest import BY_KEY, CARE_COORDINATOR, OTHER, OWN, add_person,
 COORDINATOR = CARE_COORDINATOR.email
 
 
-@pytest.fixture(scope="module")
-def cohort() -> Dataset:
-    return budgets.synthetic_dataset([OWN, OTHER], 20, seed=8)
-
-
 @pytest.fixture
-def loaded(web_store: Store, cohort: Dataset) -> Store:
-    budgets.load_dataset(web_store, cohort, actor="test")
-    add_person(web_store, CARE_COORDINATOR)
-    return web_store
+def loaded(with_budgets: Store) -> Store:
+    """Budgets loaded, and the own area's care coordinator."""
+    add_person(with_budgets, CARE_COORDINATOR)
+    return with_budgets
 
 
 def _reads(store: Store) -> list[tuple[str, str, str]]:
@@ -35,9 +29,9 @@ def _reads(store: Store) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize("email", [BY_KEY["pool_manager"].email, COORDINATOR])
 def test_pool_manager_and_care_coordinator_see_people_and_each_read_is_audited(
-        loaded: Store, cohort: Dataset, email: str) -> None:
+        loaded: Store, budget_people: Dataset, email: str) -> None:
     client = client_as(loaded, email)
-    person = next(p.id for p in cohort.people if p.area_code == OWN)
+    person = next(p.id for p in budget_people.people if p.area_code == OWN)
     listed = re.findall(r'data-person="(P\d+)"', client.get(f"/areas/{OWN}/budgets").text)
     assert listed and person in listed
     assert client.get(f"/areas/{OWN}/budgets/{person}").status_code == 200
@@ -48,9 +42,9 @@ def test_pool_manager_and_care_coordinator_see_people_and_each_read_is_audited(
 
 @pytest.mark.parametrize("key", ["la_lead", "ccg_lead", "hwb_chair", "local_auditor", "local_analyst",
                                  "assurer", "analyst", "auditor", "admin"])
-def test_every_other_role_gets_aggregates_only(loaded: Store, cohort: Dataset, key: str) -> None:
+def test_every_other_role_gets_aggregates_only(loaded: Store, budget_people: Dataset, key: str) -> None:
     client = client_as(loaded, BY_KEY[key].email)
-    person = next(p.id for p in cohort.people if p.area_code == OWN)
+    person = next(p.id for p in budget_people.people if p.area_code == OWN)
     page = client.get(f"/areas/{OWN}/budgets")
     assert page.status_code == 200
     assert re.findall(r'data-person="', page.text) == [] and person not in page.text
@@ -60,9 +54,9 @@ def test_every_other_role_gets_aggregates_only(loaded: Store, cohort: Dataset, k
     assert _reads(loaded) == []
 
 
-def test_a_care_coordinator_sees_no_other_area(loaded: Store, cohort: Dataset) -> None:
+def test_a_care_coordinator_sees_no_other_area(loaded: Store, budget_people: Dataset) -> None:
     client = client_as(loaded, COORDINATOR)
-    other = next(p.id for p in cohort.people if p.area_code == OTHER)
+    other = next(p.id for p in budget_people.people if p.area_code == OTHER)
     assert client.get(f"/areas/{OTHER}/budgets").status_code == 403
     assert client.get(f"/areas/{OTHER}/budgets/{other}").status_code == 403
     assert client.get(f"/areas/{OWN}/upload").status_code == 403      # reads people's budgets, nothing else

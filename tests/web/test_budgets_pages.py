@@ -11,8 +11,6 @@ from html import unescape
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
-
 from carepool.budgets.dataset import Dataset
 from carepool.budgets.model import Funder
 from carepool.budgets.spend import check_spend, spent_to_date
@@ -22,36 +20,26 @@ from carepool.store.db import Store
 from tests.web.conftest import OTHER, OWN, client_as
 
 
-@pytest.fixture(scope="module")
-def cohort() -> Dataset:
-    return budgets.synthetic_dataset([OWN, OTHER], 40, seed=8)
+def _person_in(budget_people: Dataset, area: str) -> str:
+    return next(p.id for p in budget_people.people if p.area_code == area)
 
 
-@pytest.fixture
-def loaded(web_store: Store, cohort: Dataset) -> Store:
-    budgets.load_dataset(web_store, cohort, actor="test")
-    return web_store
-
-
-def _person_in(cohort: Dataset, area: str) -> str:
-    return next(p.id for p in cohort.people if p.area_code == area)
-
-
-def test_the_area_page_lists_people_with_their_elements_and_alerts(loaded: Store, cohort: Dataset) -> None:
-    client = client_as(loaded, "pool_manager")   # person-level: the pool manager (tests/web/test_budgets_access.py)
+def test_the_area_page_lists_people_with_their_elements_and_alerts(with_budgets: Store,
+                                                                   budget_people: Dataset) -> None:
+    client = client_as(with_budgets, "pool_manager")   # person-level (tests/web/test_budgets_access.py)
     page = client.get(f"/areas/{OWN}/budgets")
     assert page.status_code == 200
     listed = re.findall(r'data-person="(P\d+)"', page.text)
-    assert listed == sorted(p.id for p in cohort.people if p.area_code == OWN)
+    assert listed == sorted(p.id for p in budget_people.people if p.area_code == OWN)
     first = listed[0]
-    budget = cohort.accounts[first].budget
+    budget = budget_people.accounts[first].budget
     row = re.search(rf'data-person="{first}">.*?</tr>', page.text, re.S)
     assert row
     for cls, amount in (("nhs", budget.nhs_element), ("care", budget.care_element),
                         ("contribution", budget.contribution)):
         assert f'{cls}">{amount}</td>' in unescape(row.group(0))
     assert 'id="illustrative"' in page.text
-    view = budgets.area_budgets(loaded, OWN)
+    view = budgets.area_budgets(with_budgets, OWN)
     alerted = [r.person_id for r in view.rows if r.alert is not None]
     over = client.get(f"/areas/{OWN}/budgets", params={"alert": "any"}).text
     assert re.findall(r'data-person="(P\d+)"', over) == alerted
@@ -59,13 +47,14 @@ def test_the_area_page_lists_people_with_their_elements_and_alerts(loaded: Store
     assert client.get(f"/areas/{OWN}/budgets", params={"as_of": "soon"}).status_code == 422
 
 
-def test_the_person_page_shows_lines_payments_by_route_and_versions(loaded: Store, cohort: Dataset) -> None:
-    reviewed = next(p.id for p in cohort.people if p.area_code == OWN
-                    and len(cohort.accounts[p.id].history.versions) > 1) if any(
-        len(cohort.accounts[p.id].history.versions) > 1 for p in cohort.people if p.area_code == OWN
-    ) else _person_in(cohort, OWN)
-    account = cohort.accounts[reviewed]
-    client = client_as(loaded, "pool_manager")
+def test_the_person_page_shows_lines_payments_by_route_and_versions(with_budgets: Store,
+                                                                    budget_people: Dataset) -> None:
+    reviewed = next(p.id for p in budget_people.people if p.area_code == OWN
+                    and len(budget_people.accounts[p.id].history.versions) > 1) if any(
+        len(budget_people.accounts[p.id].history.versions) > 1 for p in budget_people.people if p.area_code == OWN
+    ) else _person_in(budget_people, OWN)
+    account = budget_people.accounts[reviewed]
+    client = client_as(with_budgets, "pool_manager")
     page = client.get(f"/areas/{OWN}/budgets/{reviewed}")
     assert page.status_code == 200
     text = unescape(page.text)
@@ -75,21 +64,22 @@ def test_the_person_page_shows_lines_payments_by_route_and_versions(loaded: Stor
         assert v.by in text and v.reason in text
     routes = re.findall(r'data-route="(\w+)"', text)
     assert routes == [account.budget.route.value]
-    assert f'id="ledger">{budgets.person_budget(loaded, OWN, reviewed).ledger_posted}<' in text
+    assert f'id="ledger">{budgets.person_budget(with_budgets, OWN, reviewed).ledger_posted}<' in text
     pool_paid = sum(p.amount.pence for p in account.paid if p.funder is not Funder.PERSON)
-    assert budgets.person_budget(loaded, OWN, reviewed).ledger_posted.pence == pool_paid
+    assert budgets.person_budget(with_budgets, OWN, reviewed).ledger_posted.pence == pool_paid
     if account.budget.contribution:
         assert "outside the pool" in text
 
 
-def test_own_area_yes_other_area_403_and_a_person_only_in_their_own_area(loaded: Store, cohort: Dataset) -> None:
-    local = client_as(loaded, "pool_manager")
-    other_person = _person_in(cohort, OTHER)
+def test_own_area_yes_other_area_403_and_a_person_only_in_their_own_area(with_budgets: Store,
+                                                                         budget_people: Dataset) -> None:
+    local = client_as(with_budgets, "pool_manager")
+    other_person = _person_in(budget_people, OTHER)
     assert local.get(f"/areas/{OTHER}/budgets").status_code == 403
     assert local.get(f"/areas/{OTHER}/budgets/{other_person}").status_code == 403
     assert local.get(f"/areas/{OWN}/budgets/{other_person}").status_code == 404    # not in this area
     assert local.get(f"/areas/{OWN}/budgets/P99999").status_code == 404
-    national = client_as(loaded, "assurer")      # sees totals anywhere, never a person (issue 16 item 10)
+    national = client_as(with_budgets, "assurer")      # sees totals anywhere, never a person (issue 16 item 10)
     assert national.get(f"/areas/{OTHER}/budgets").status_code == 200
     assert national.get(f"/areas/{OTHER}/budgets/{other_person}").status_code == 403
     assert national.get("/areas/E99999999/budgets").status_code == 404
@@ -100,9 +90,9 @@ def test_an_area_without_budgets_says_so(web_store: Store) -> None:
     assert page.status_code == 200 and 'id="none"' in page.text
 
 
-def test_the_dashboard_links_areas_with_budgets(loaded: Store, cohort: Dataset) -> None:
-    page = client_as(loaded, "assurer").get("/", params={"q": OWN}).text
-    count = sum(1 for p in cohort.people if p.area_code == OWN)
+def test_the_dashboard_links_areas_with_budgets(with_budgets: Store, budget_people: Dataset) -> None:
+    page = client_as(with_budgets, "assurer").get("/", params={"q": OWN}).text
+    count = sum(1 for p in budget_people.people if p.area_code == OWN)
     assert f'href="/areas/{OWN}/budgets">{count} personal budget' in page
     assert 'href="/scorecard"' in page and 'href="/scenarios"' in page
 
@@ -190,9 +180,10 @@ def test_dashboard_shows_models_filters_by_them_and_counts_who_uses_which(web_st
     assert [r["code"] for r in csv.DictReader(io.StringIO(client.get(link.group(1)).text))] == [OWN]
 
 
-def test_the_new_pages_use_local_assets_plain_forms_and_no_inline_style(loaded: Store, cohort: Dataset) -> None:
-    client = client_as(loaded, "pool_manager")
-    person = _person_in(cohort, OWN)
+def test_the_new_pages_use_local_assets_plain_forms_and_no_inline_style(with_budgets: Store,
+                                                                        budget_people: Dataset) -> None:
+    client = client_as(with_budgets, "pool_manager")
+    person = _person_in(budget_people, OWN)
     for path in (f"/areas/{OWN}/budgets", f"/areas/{OWN}/budgets/{person}", "/scenarios", "/scorecard", "/"):
         page = client.get(path)
         assert page.status_code == 200, path
