@@ -17,7 +17,7 @@ from carepool.services import users
 from carepool.store.db import Store
 from carepool.store.web_tables import WebUserRow
 from carepool.web import create_app, login_delay, pages_auth
-from tests.web.conftest import BY_KEY, OWN, PASSWORD, TEST_HOSTS, csrf_of, log_in, settings
+from tests.web.conftest import BY_KEY, OWN, PASSWORD, csrf_of, log_in, settings
 
 LA = BY_KEY["la_lead"].email
 
@@ -150,10 +150,8 @@ def test_a_form_without_the_sessions_csrf_token_is_refused(client: TestClient, t
 
 
 def test_secure_cookies_by_setting(web_store: Store) -> None:
-    from carepool.web.settings import WebSettings
 
-    app = create_app("unused://", settings=WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS,
-                                                       warm_caches=False, secure_cookies=True),
+    app = create_app("unused://", settings=settings(secure_cookies=True),
                      store=web_store)
     with TestClient(app, base_url="https://testserver") as c:
         response = c.post("/login", data={"email": LA, "password": PASSWORD, "csrf_token": csrf_of(c)},

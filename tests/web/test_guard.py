@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from carepool.store.db import Store
 from carepool.web import create_app
 from carepool.web.guard import HSTS, body_limit, host_allowed
-from carepool.web.settings import LOCAL_HOSTS, WebSettings, from_environment
-from tests.web.conftest import BY_KEY, OWN, TEST_HOSTS, log_in, settings
+from carepool.web.settings import LOCAL_HOSTS, from_environment
+from tests.web.conftest import BY_KEY, OWN, log_in, settings
 from tests.web.live import serving
 
 MB = 1024 * 1024
@@ -108,8 +108,8 @@ def test_every_page_api_answer_and_download_is_not_stored_but_static_assets_may_
 
 
 def test_hsts_when_cookies_are_secure(web_store: Store) -> None:
-    secure = WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS, warm_caches=False, secure_cookies=True)
-    with TestClient(create_app("unused://", settings=secure, store=web_store), base_url="https://testserver") as c:
+    secure = create_app("unused://", settings=settings(secure_cookies=True), store=web_store)
+    with TestClient(secure, base_url="https://testserver") as c:
         assert c.get("/login").headers["strict-transport-security"] == HSTS
         assert c.get("/api/me").headers["strict-transport-security"] == HSTS
 

@@ -26,8 +26,7 @@ from starlette.routing import Route
 
 from carepool.store.db import Store
 from carepool.web import create_app
-from carepool.web.settings import WebSettings
-from tests.web.conftest import BY_KEY, TEST_HOSTS, csrf_of, log_in
+from tests.web.conftest import BY_KEY, csrf_of, log_in, settings
 from tests.web.live import free_port, serving
 
 CLIENT_ID, CLIENT_SECRET = "carepool-test", "client-secret-for-tests"
@@ -108,10 +107,8 @@ def client(web_store: Store, idp: Provider) -> Iterator[TestClient]:
     idp.email, idp.wrong_nonce, idp.sign_with_rogue_key = BY_KEY["la_lead"].email, False, False
     idp.end_session, idp.email_verified = True, True
     idp.logouts.clear()
-    settings = WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS,
-                           warm_caches=False, oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
-                           oidc_client_secret=CLIENT_SECRET)
-    with TestClient(create_app("unused://", settings=settings, store=web_store)) as c:
+    oidc = settings(oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID, oidc_client_secret=CLIENT_SECRET)
+    with TestClient(create_app("unused://", settings=oidc, store=web_store)) as c:
         yield c
 
 
@@ -158,8 +155,7 @@ def test_a_forged_host_cannot_choose_where_the_provider_sends_people_back(client
 
 
 def test_without_configuration_there_is_no_provider_log_in(web_store: Store) -> None:
-    plain = WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS, warm_caches=False)
-    with TestClient(create_app("unused://", settings=plain, store=web_store)) as c:
+    with TestClient(create_app("unused://", settings=settings(), store=web_store)) as c:
         assert c.get("/login/oidc").status_code == 404
         assert "/login/oidc" not in c.get("/login").text
 
@@ -195,12 +191,10 @@ def test_log_out_stays_local_without_an_end_session_endpoint_or_a_provider_log_i
 
 
 def test_the_post_logout_address_can_be_set(web_store: Store, idp: Provider) -> None:
-    settings = WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS,
-                           warm_caches=False, oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID,
-                           oidc_client_secret=CLIENT_SECRET,
-                           oidc_post_logout_url="https://carepool.example.nhs.uk/login")
+    oidc = settings(oidc_issuer=idp.issuer, oidc_client_id=CLIENT_ID, oidc_client_secret=CLIENT_SECRET,
+                    oidc_post_logout_url="https://carepool.example.nhs.uk/login")
     idp.end_session, idp.email, idp.wrong_nonce, idp.sign_with_rogue_key = True, BY_KEY["la_lead"].email, False, False
-    with TestClient(create_app("unused://", settings=settings, store=web_store)) as c:
+    with TestClient(create_app("unused://", settings=oidc, store=web_store)) as c:
         _round_trip(c)
         out = c.post("/logout", data={"csrf_token": c.get("/api/me").json()["csrf_token"]}, follow_redirects=False)
         assert "post_logout_redirect_uri=https%3A%2F%2Fcarepool.example.nhs.uk%2Flogin" in out.headers["location"]

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from carepool.store.db import Store
 from carepool.web import create_app
-from tests.web.conftest import BY_KEY, OWN, TEST_HOSTS, log_in, settings
+from tests.web.conftest import BY_KEY, OWN, log_in, settings
 
 STATIC = resources.files("carepool.web") / "static" / "nhsuk"
 
@@ -48,10 +48,8 @@ def test_the_area_page_offers_only_what_the_user_may_do(web_store: Store) -> Non
 
 
 def test_an_oversized_or_missing_upload_is_refused_with_a_finding(web_store: Store) -> None:
-    from carepool.web.settings import WebSettings
 
-    app = create_app("unused://", settings=WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS,
-                                                       warm_caches=False, max_upload_bytes=1000),
+    app = create_app("unused://", settings=settings(max_upload_bytes=1000),
                      store=web_store)
     with TestClient(app) as client:
         token = log_in(client, BY_KEY["la_lead"].email)

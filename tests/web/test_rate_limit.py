@@ -8,17 +8,15 @@ from fastapi.testclient import TestClient
 from carepool.errors import ConfigurationError
 from carepool.store.db import Store
 from carepool.web import create_app
-from carepool.web.settings import WebSettings, from_environment
-from tests.web.conftest import BY_KEY, PASSWORD, TEST_HOSTS, csrf_of
+from carepool.web.settings import from_environment
+from tests.web.conftest import BY_KEY, PASSWORD, csrf_of, settings
 
 LIMIT = 3
 
 
 def _app_client(web_store: Store, limit: int = LIMIT, window: int = 600) -> TestClient:
-    settings = WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS,
-                           warm_caches=False, login_ip_max_failures=limit,
-                           login_ip_window=window)
-    return TestClient(create_app("unused://", settings=settings, store=web_store))
+    limited = settings(login_ip_max_failures=limit, login_ip_window=window)
+    return TestClient(create_app("unused://", settings=limited, store=web_store))
 
 
 def _fail(client: TestClient, email: str, **kwargs: str) -> int:
@@ -27,8 +25,8 @@ def _fail(client: TestClient, email: str, **kwargs: str) -> int:
 
 
 def test_defaults_are_twenty_failures_per_fifteen_minutes() -> None:
-    settings = from_environment({})
-    assert (settings.login_ip_max_failures, settings.login_ip_window) == (20, 900)
+    configured = from_environment({})
+    assert (configured.login_ip_max_failures, configured.login_ip_window) == (20, 900)
     custom = from_environment({"CAREPOOL_LOGIN_IP_MAX_FAILURES": "50", "CAREPOOL_LOGIN_IP_WINDOW_SECONDS": "60"})
     assert (custom.login_ip_max_failures, custom.login_ip_window) == (50, 60)
     with pytest.raises(ConfigurationError, match="CAREPOOL_LOGIN_IP_MAX_FAILURES"):

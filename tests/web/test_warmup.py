@@ -18,9 +18,9 @@ from carepool.services import dashboard
 from carepool.store.cache import VersionedCache
 from carepool.store.db import Store
 from carepool.web import area_data, create_app
-from carepool.web.settings import WebSettings, from_environment
+from carepool.web.settings import from_environment
 from carepool.web.warmup import Warmer
-from tests.web.conftest import BY_KEY, OTHER, OWN, TEST_HOSTS, YEAR, log_in, settings
+from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, log_in, settings
 
 
 def rows_cache(store: Store) -> VersionedCache:
@@ -75,8 +75,7 @@ def test_an_area_asked_for_twice_at_once_is_computed_once(monkeypatch: pytest.Mo
 def test_a_request_during_the_warm_up_gets_the_page_and_shutdown_stops_it(web_store: Store,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(area_data, "_sections", {})
-    app = create_app("unused://", settings=WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS,
-                                                       warm_caches=True, warm_wait=0),
+    app = create_app("unused://", settings=settings(warm_caches=True, warm_wait=0),
                      store=web_store)
     with TestClient(app) as client:
         warmer: Warmer = app.state.warmer
@@ -97,8 +96,7 @@ def test_by_default_the_app_starts_serving_once_the_caches_are_warm(web_store: S
     assert from_environment({}).warm_wait == 60 and from_environment({"CAREPOOL_WEB_WARM_WAIT": "0"}).warm_wait == 0
     with pytest.raises(ConfigurationError, match="CAREPOOL_WEB_WARM_WAIT"):
         from_environment({"CAREPOOL_WEB_WARM_WAIT": "soon"})
-    app = create_app("unused://", settings=WebSettings(secret_key="k" * 40, trusted_hosts=TEST_HOSTS,
-                                                       warm_caches=True), store=web_store)
+    app = create_app("unused://", settings=settings(warm_caches=True), store=web_store)
     with TestClient(app) as client:
         warmer: Warmer = app.state.warmer
         assert warmer.done.is_set() and len(warmer.warmed) == len(load_reference().areas)
