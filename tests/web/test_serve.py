@@ -11,10 +11,14 @@ import httpx
 
 from tests.web.live import first_answer, free_port
 
+WARM_WAIT = "2"    # seconds each server waits for its warm-up before opening the port
+
 
 def test_serve_answers_on_loopback(tmp_path: Path) -> None:
     port = free_port()
-    env = {**os.environ, "CAREPOOL_WEB_SECRET": "serve-test-secret-" + "y" * 20}
+    # serving is under test, not the warm-up (tests/web/test_warmup.py): the port opens after at most
+    # WARM_WAIT seconds of warm-up, which on a busy 2-core machine can otherwise take a minute
+    env = {**os.environ, "CAREPOOL_WEB_SECRET": "serve-test-secret-" + "y" * 20, "CAREPOOL_WEB_WARM_WAIT": WARM_WAIT}
     server = subprocess.Popen([sys.executable, "-m", "carepool.cli.main", "serve", "--db", str(tmp_path / "s.db"),
                                "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
@@ -43,7 +47,7 @@ def test_serve_with_workers_shares_one_session_key(tmp_path: Path) -> None:
                    org_code="NATIONAL", org_kind="national", role="analyst", areas=[])
     store.dispose()
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "CAREPOOL_WEB_SECRET"}
+    env = {**{k: v for k, v in os.environ.items() if k != "CAREPOOL_WEB_SECRET"}, "CAREPOOL_WEB_WARM_WAIT": WARM_WAIT}
     server = subprocess.Popen([sys.executable, "-m", "carepool.cli.main", "serve", "--db", str(db),
                                "--port", str(port), "--workers", "2"],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
