@@ -19,6 +19,7 @@ from carepool.reference.geography import Geography, Icb, PlanArea
 from carepool.reference.load_geography import geography_2015, geography_2023
 from carepool.store.db import Store
 from carepool.store.plan_tables import PlanRow
+from carepool.store.read_scope import once
 
 FALLBACK_YEAR = "bcf-2015-16"     # the year shown when the store has no plans and none is configured
 
@@ -86,6 +87,10 @@ def icb_areas(code: str) -> tuple[str, ...]:
 
 def years_with_plans(store: Store) -> list[str]:
     """Programme years the store holds plans for, earliest first."""
+    return once(store, "years_with_plans", lambda: _read_years_with_plans(store))
+
+
+def _read_years_with_plans(store: Store) -> list[str]:
     with store.transaction() as session:
         stored = set(session.scalars(select(PlanRow.year).distinct()))
     return [y for y in available_programmes() if y in stored]

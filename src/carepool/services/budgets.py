@@ -45,6 +45,7 @@ from carepool.store import ledger_repo
 from carepool.store import plan_repo as plan_repo
 from carepool.store.budget_repo import PostedPayment
 from carepool.store.db import Store
+from carepool.store.read_scope import once
 
 ACTOR = "carepool"
 PB_MODEL = "joined-up personal budgets"
@@ -341,7 +342,11 @@ def person_budget(store: Store, area: str, person_id: str, *, as_of: date | None
 
 
 def budgets_version(store: Store) -> int:
-    """Moves whenever a budgets dataset is loaded (for caches of figures that read budgets)."""
+    """Moves whenever a budgets dataset is loaded (for caches of figures that read budgets); asked once per page."""
+    return once(store, "budgets_version", lambda: _read_budgets_version(store))
+
+
+def _read_budgets_version(store: Store) -> int:
     with store.transaction() as session:
         return repo.latest_import(session)
 

@@ -42,6 +42,7 @@ from carepool.store import ledger_tables
 from carepool.store import versions as store_versions
 from carepool.store.db import Store
 from carepool.store.plan_tables import PlanEventRow
+from carepool.store.read_scope import once
 
 NO_PLAN = "no plan"
 NO_DATA = "no_data"
@@ -161,12 +162,17 @@ def area_variations() -> dict[str, dict[str, str]]:
 # the store's figures, cached per store until plans or ledger change ---------------------------
 def store_version(store: Store) -> tuple[int, ...]:
     """(highest plan-event id, highest ledger transaction id, highest conditions-register id): moves
-    whenever a figure could change."""
+    whenever a figure could change. One statement, asked once per page (``store/read_scope.py``)."""
+    return once(store, "store_version", lambda: _read_store_version(store))
+
+
+def _read_store_version(store: Store) -> tuple[int, ...]:
+    events = select(func.coalesce(func.max(PlanEventRow.id), 0)).scalar_subquery()
+    txns = select(func.coalesce(func.max(ledger_tables.transactions.c.id), 0)).scalar_subquery()
+    conditions = condition_repo.latest_id_query()
     with store.transaction() as session:
-        event = session.scalar(select(func.coalesce(func.max(PlanEventRow.id), 0)))
-        txn = session.scalar(select(func.coalesce(func.max(ledger_tables.transactions.c.id), 0)))
-        condition = condition_repo.latest_id(session)
-    return int(event or 0), int(txn or 0), condition
+        row = session.execute(select(events, txns, conditions)).one()
+    return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
 
 ROWS_CACHE = "dashboard.rows"   # store.caches entry; its ``computed`` counts computations (tests, benchmark)

@@ -5,7 +5,7 @@ Functions take a ``Session`` and never commit (the caller owns the unit of work)
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 from sqlalchemy.orm import Session
 
 from carepool.plans.conditions import Condition, ConditionStatus, Entry, replay
@@ -48,4 +48,9 @@ def append(session: Session, area: str, year: str, entry: Entry) -> None:
 
 def latest_id(session: Session) -> int:
     """The highest row id (moves whenever the register changes: a cache key)."""
-    return int(session.scalar(select(func.coalesce(func.max(Row.id), 0))) or 0)
+    return int(session.scalar(select(latest_id_query())) or 0)
+
+
+def latest_id_query() -> ScalarSelect[int]:
+    """``latest_id`` as a scalar subquery, to ask beside other versions in one statement."""
+    return select(func.coalesce(func.max(Row.id), 0)).scalar_subquery()

@@ -21,6 +21,7 @@ from carepool import __version__
 from carepool.services.areas import default_year
 from carepool.services.workers import Workers
 from carepool.store.db import Store, open_store
+from carepool.store.read_scope import read_scope
 from carepool.web import (
     api,
     api_actions,
@@ -98,13 +99,16 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
     @app.middleware("http")
     async def _count_in_flight(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         warmer: Warmer | None = request.app.state.warmer    # the warm-up waits for a quiet moment
-        if warmer is None:
-            return await call_next(request)
-        warmer.in_flight += 1
+        if warmer is not None:
+            warmer.in_flight += 1
         try:
+            if request.method in ("GET", "HEAD"):   # a page that only reads asks each question once
+                with read_scope():
+                    return await call_next(request)
             return await call_next(request)
         finally:
-            warmer.in_flight -= 1
+            if warmer is not None:
+                warmer.in_flight -= 1
 
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_key, session_cookie="carepool_session",
                        max_age=settings.session_max_age, same_site="lax", https_only=settings.secure_cookies)
