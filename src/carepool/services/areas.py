@@ -17,9 +17,9 @@ from carepool.errors import InputError, NotFound
 from carepool.programme import available_programmes, load_programme
 from carepool.reference.geography import Geography, Icb, PlanArea
 from carepool.reference.load_geography import geography_2015, geography_2023
+from carepool.services.read_scope import once
 from carepool.store.db import Store
 from carepool.store.plan_tables import PlanRow
-from carepool.store.read_scope import once
 
 FALLBACK_YEAR = "bcf-2015-16"     # the year shown when the store has no plans and none is configured
 

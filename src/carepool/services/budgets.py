@@ -40,12 +40,12 @@ from carepool.money import Money, total
 from carepool.programme import available_programmes, load_programme
 from carepool.reference import load_reference
 from carepool.services.clock import now_utc
+from carepool.services.read_scope import once
 from carepool.store import budget_repo as repo
 from carepool.store import ledger_repo
 from carepool.store import plan_repo as plan_repo
 from carepool.store.budget_repo import PostedPayment
 from carepool.store.db import Store
-from carepool.store.read_scope import once
 
 ACTOR = "carepool"
 PB_MODEL = "joined-up personal budgets"

@@ -36,13 +36,13 @@ from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference.published_series import AreaSeries, delayed_days, nonelective_admissions
 from carepool.services import in_force, latest_plans, ledger, view_keys
 from carepool.services.areas import geography_of
+from carepool.services.read_scope import once
 from carepool.services.users import User
 from carepool.store import condition_repo as condition_repo
 from carepool.store import ledger_tables
 from carepool.store import versions as store_versions
 from carepool.store.db import Store
 from carepool.store.plan_tables import PlanEventRow
-from carepool.store.read_scope import once
 
 NO_PLAN = "no plan"
 NO_DATA = "no_data"

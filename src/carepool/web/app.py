@@ -19,9 +19,9 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from carepool import __version__
 from carepool.services.areas import default_year
+from carepool.services.read_scope import read_scope
 from carepool.services.workers import Workers
 from carepool.store.db import Store, open_store
-from carepool.store.read_scope import read_scope
 from carepool.web import (
     api,
     api_actions,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from carepool.store.read_scope import once, read_scope
+from carepool.services.read_scope import once, read_scope
 
 
 class Owner:
