@@ -72,3 +72,30 @@ def test_a_stopped_pool_refuses_calls() -> None:
     pool.stop()
     with pytest.raises(WorkerFailed, match="stopped"):
         pool.call(whose, 1)
+
+
+def test_stopping_while_a_worker_starts_ends_it_quietly(capfd: pytest.CaptureFixture[str]) -> None:
+    """A server stopped during its warm-up: the starting worker is ended, nothing is printed from it,
+    and the starter is told the pool stopped (as the demo's serve test saw: a BrokenPipeError trace)."""
+    import threading
+
+    pool = Workers(1)
+    outcome: list[BaseException | None] = []
+
+    def start() -> None:
+        try:
+            pool.start()
+            outcome.append(None)
+        except WorkerFailed as exc:
+            outcome.append(exc)
+
+    starter = threading.Thread(target=start)
+    starter.start()
+    time.sleep(0.05)                  # the worker's interpreter is still starting
+    pool.stop()
+    starter.join(30)
+    assert not starter.is_alive() and len(outcome) == 1
+    assert isinstance(outcome[0], WorkerFailed) and "stopped" in str(outcome[0])
+    time.sleep(1.0)                   # anything the worker would print on its way out
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

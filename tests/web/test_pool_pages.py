@@ -140,7 +140,8 @@ def test_statements_to_the_penny_with_downloads_that_keep_a_formula_like_scheme_
         assert [first.pool, first.ref, FORMULA, first.amount.pence, 0, first.amount.pence, 0] in scheme["rows"]
         books = client.get(f"/api/areas/{OWN}/ledger").json()
         # one-year programmes have one agreement, with no plan year (issue 13: two-year ones have one per year)
-        assert books["agreements"] == [{"pool": "P1", "plan_year": "", "kind": None, "shares": [], "carry_forward_pct": 0}]
+        assert books["agreements"] == [{"pool": "P1", "plan_year": "", "kind": None, "shares": [],
+                                        "carry_forward_pct": 0}]
         assert books["version"].startswith(f"{books['transactions']}:") and books["closed_periods"] == []
         assert client.get(f"/areas/{OWN}/ledger/statements/pool.pdf").status_code == 404
 

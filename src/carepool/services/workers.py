@@ -32,6 +32,7 @@ MEMORY_BYTES = 1_500_000_000    # resident memory a call may add to the worker's
 WATCH_SECONDS = 0.1             # how often a call's memory is looked at
 SECONDS = 300.0
 START_SECONDS = 120.0           # a fresh interpreter on a busy machine
+STOPPED = "the worker processes have been stopped"
 
 
 class WorkerFailed(ConfigurationError):
@@ -51,19 +52,22 @@ def _serve(pipe: Connection) -> None:
     """The worker: one BLAS thread, then answer calls until the pipe closes."""
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
-    pipe.send(("ready", os.getpid()))
-    while True:
-        try:
-            fn, args = pipe.recv()
-        except EOFError:
-            return
-        try:
-            pipe.send(("ok", fn(*args)))
-        except MemoryError:
-            pipe.send(("memory", None))
-            return                                  # start clean next time
-        except Exception as exc:                    # the call's own error goes back to the caller
-            pipe.send(("raised", exc))
+    try:
+        pipe.send(("ready", os.getpid()))
+        while True:
+            try:
+                fn, args = pipe.recv()
+            except EOFError:
+                return
+            try:
+                pipe.send(("ok", fn(*args)))
+            except MemoryError:
+                pipe.send(("memory", None))
+                return                              # start clean next time
+            except Exception as exc:                # the call's own error goes back to the caller
+                pipe.send(("raised", exc))
+    except (BrokenPipeError, ConnectionError, EOFError):
+        return                                      # the server stopped while this worker was busy
 
 
 @dataclass
@@ -107,7 +111,7 @@ class Workers:
         """``fn(*args)`` in a worker process; its exception is raised here; WorkerFailed if the worker
         ran out of memory or time, or died."""
         if self._closed:
-            raise WorkerFailed("the worker processes have been stopped")
+            raise WorkerFailed(STOPPED)
         slot = self._idle.get()                     # waits while every worker is busy
         worker: _Worker | None = None
         try:
@@ -149,19 +153,25 @@ class Workers:
         ctx = multiprocessing.get_context("spawn")
         here, there = ctx.Pipe(duplex=True)
         process = ctx.Process(target=_serve, args=(there,), daemon=True, name="carepool-worker")
-        process.start()
+        with self._lock:                            # known from the start, so ``stop`` ends it even now
+            if self._closed:
+                raise WorkerFailed(STOPPED)
+            process.start()
+            worker = _Worker(process, here)
+            self._live.append(worker)
         there.close()
-        worker = _Worker(process, here)
+        deadline = time.monotonic() + START_SECONDS
         try:
-            if here.poll(START_SECONDS) and here.recv()[0] == "ready":
-                worker.baseline = resident_bytes(process.pid or 0)
-                with self._lock:
-                    self._live.append(worker)
-                return worker
+            while not self._closed and time.monotonic() < deadline:
+                if here.poll(WATCH_SECONDS):
+                    if here.recv()[0] == "ready" and not self._closed:
+                        worker.baseline = resident_bytes(process.pid or 0)
+                        return worker
+                    break
         except (EOFError, OSError):
             pass
-        worker.stop()
-        raise WorkerFailed("a worker process did not start; see the server log")
+        self._forget(worker)
+        raise WorkerFailed(STOPPED if self._closed else "a worker process did not start; see the server log")
 
     def _forget(self, worker: _Worker) -> None:
         worker.stop()

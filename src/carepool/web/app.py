@@ -82,6 +82,8 @@ def create_app(store_url: str, *, secret_key: str | None = None, settings: WebSe
         try:
             yield
         finally:
+            if warmer is not None:      # told first, so the workers it is starting end quietly
+                warmer.stop(timeout=0)
             app.state.workers.stop()    # the worker processes (the evidence report's builds)
             if warmer is not None:
                 warmer.stop()           # between two areas: about a second at most

@@ -121,6 +121,9 @@ class Warmer:
             if self.workers is not None and not self._stop.is_set():
                 evaluation.evidence_report(self.store, self.year, self.workers)
         except Exception:              # never fatal: an upload or /evidence starts them itself
+            if self._stop.is_set():    # the server is stopping: ending them is what it asked for
+                log.info("the server stopped while its worker processes were starting")
+                return
             log.exception("starting the worker processes at start-up failed; the first use starts them")
 
     def _start_child(self) -> subprocess.Popen[bytes]:

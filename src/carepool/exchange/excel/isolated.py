@@ -46,17 +46,20 @@ def _serve(requests: Connection, memory_bytes: int) -> None:
     """The worker: cap the address space, then answer reads until the pipe closes."""
     limit = _address_space() + memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    requests.send(("ready", None))
-    while True:
-        try:
-            path, ref, stage = requests.recv()
-        except EOFError:
-            return
-        try:
-            requests.send(("ok", read_and_validate(Path(path), ref=ref, stage=stage)))
-        except MemoryError:
-            requests.send(("memory", None))
-            return                                  # start clean next time
+    try:
+        requests.send(("ready", None))
+        while True:
+            try:
+                path, ref, stage = requests.recv()
+            except EOFError:
+                return
+            try:
+                requests.send(("ok", read_and_validate(Path(path), ref=ref, stage=stage)))
+            except MemoryError:
+                requests.send(("memory", None))
+                return                              # start clean next time
+    except (BrokenPipeError, ConnectionError, EOFError):
+        return                                      # the server stopped while this reader was busy
 
 
 @dataclass
