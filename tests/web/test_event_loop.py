@@ -28,8 +28,8 @@ WEB = Path(__file__).resolve().parents[2] / "src" / "carepool" / "web"
 # what may block: the store and services, hashing, workbooks, numbers, and the web helpers over them
 BLOCKING_MODULES = ("carepool.services", "carepool.store", "carepool.exchange", "carepool.evaluation",
                     "carepool.engines", "argon2", "openpyxl", "numpy", "pandas", "httpx")
-BLOCKING_HELPERS = {"store_of", "render", "signed_in", "area_view", "current_user", "error_response",
-                    "login_throttle"}
+BLOCKING_HELPERS = {"store_of", "render", "signed_in", "area_view", "visible_area", "_guard", "current_user",
+                    "error_response", "login_throttle"}
 ALLOWED_AWAITS = {"checked_form", "form", "read", "body", "run_in_threadpool", "to_thread", "sleep"}
 
 

@@ -278,7 +278,8 @@ WORKBOOK_BODY: dict[str, Any] = {
              summary="Upload the Excel planning workbook: stored as a new version, or 422 with every finding")
 async def upload_workbook(request: Request, code: str, user: CurrentUser,
                           x_csrf_token: CsrfHeader = None) -> PlanVersionOut:
-    area = _guard(request, user, code, x_csrf_token)
+    # before the body is read, and off the event loop (the area lookup may load the geography files)
+    area = await run_in_threadpool(_guard, request, user, code, x_csrf_token)
     limit = request.app.state.settings.max_upload_bytes
     try:
         form = await request.form(max_files=1, max_fields=10, max_part_size=limit)
