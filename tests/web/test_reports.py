@@ -23,6 +23,7 @@ from carepool.store.db import Store
 from carepool.store.sharing_tables import append_audit
 from carepool.web import create_app
 from tests.web.conftest import BY_KEY, OTHER, OWN, YEAR, assure_plan, log_in, settings
+from tests.web.tables import values_only
 
 
 def rows_cache(store: Store) -> VersionedCache:
@@ -114,7 +115,7 @@ def test_the_quarter_view_shows_what_was_posted(web_store: Store, workbooks: dic
         assert page.status_code == 200
         row = re.search(r'data-quarter="2015Q1">.*?</tr>', page.text, re.S)
         assert row
-        cells = dict(re.findall(r'class="[^"]*--numeric (\w+)">([^<]*)<', row.group(0)))
+        cells = dict(re.findall(r'class="[^"]*--numeric (\w+)">([^<]*)<', values_only(row.group(0))))
         assert cells == {"baseline": f"{baseline:,}", "actual": f"{actual:,}", "avoided": "40",
                          "released": str(Money(outcome.released)), "paid": str(Money(outcome.paid_to_acute)),
                          "tariff": str(Money(outcome.tariff_outside))}

@@ -87,7 +87,7 @@ def _table_body(request: Request, rows: list[data.AreaRow], models: dict[str, co
         return hit[1]
     html = Markup(TEMPLATES.get_template("_dashboard_rows.html").render(
         rows=rows, variation_label=data.variation_label, metrics=data.METRICS, models=models,
-        people=people, money_columns=money))
+        people=people, money_columns=money, columns=sort_columns(money)))
     with _fragments_lock:
         if len(_fragments) >= MAX_FRAGMENTS:
             _fragments.clear()

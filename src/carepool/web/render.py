@@ -15,10 +15,12 @@ from fastapi.templating import Jinja2Templates
 
 from carepool.web import amounts, charts
 from carepool.web.session import csrf_token, signed_in
+from carepool.web.table_cells import cell
 
 TEMPLATES = Jinja2Templates(directory=str(resources.files("carepool.web") / "templates"))
 # rounded overview amounts and chart shares, for every template (_amount.html, _bars.html)
 TEMPLATES.env.globals.update(short=amounts.short, exact=amounts.exact, share=charts.share)
+TEMPLATES.env.globals["table_cell"] = cell   # exported by _table.html as `cell`
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
