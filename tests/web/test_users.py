@@ -56,6 +56,25 @@ def test_passwords_are_stored_only_as_argon2_hashes(web_store: Store) -> None:
     with web_store.transaction() as session:
         stored = session.scalars(select(WebUserRow.password_hash).where(WebUserRow.email == "new@x.test")).one()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    # OWASP's argon2id setting: 19 MiB, 2 iterations, one lane (a log-in takes one core, not all of them)
+    assert "$m=19456,t=2,p=1$" in stored
+
+
+def test_a_hash_made_with_older_settings_is_renewed_at_the_next_log_in(web_store: Store) -> None:
+    from argon2 import PasswordHasher
+    from sqlalchemy import select
+
+    from carepool.store.web_tables import WebUserRow
+
+    _add(web_store)
+    older = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4).hash(PASSWORD)
+    with web_store.transaction() as session:
+        session.scalars(select(WebUserRow).where(WebUserRow.email == "new@x.test")).one().password_hash = older
+    assert users.authenticate(web_store, "new@x.test", PASSWORD).email == "new@x.test"
+    with web_store.transaction() as session:
+        renewed = session.scalars(select(WebUserRow.password_hash).where(WebUserRow.email == "new@x.test")).one()
+    assert renewed != older and "$m=19456,t=2,p=1$" in renewed
+    assert users.authenticate(web_store, "new@x.test", PASSWORD).email == "new@x.test"
 
 
 def test_roles_act_only_in_their_areas_and_national_users_see_all() -> None:

@@ -42,7 +42,12 @@ DEMO_YEAR = "bcf-2015-16"
 DEMO_AREA = "E08000018"                # Rotherham
 DEMO_AREA_2023 = "E06000065"           # North Yorkshire: a council created in 2023, served by three ICBs
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_hasher = PasswordHasher()
+# argon2id as the OWASP Password Storage Cheat Sheet sets it (at least 19 MiB, 2 iterations, 1 lane;
+# https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html): about 25 ms of one
+# core a log-in. argon2-cffi's default (RFC 9106's low-memory profile: 64 MiB, 3 iterations, 4 lanes)
+# took every core of a small server for about 200 ms, and log-ins held up everyone's pages. A hash
+# made with other settings still verifies and is renewed at its next successful log-in.
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _dummy_hash: str | None = None          # checked for an unknown account, made on first use
 # one refusal for unknown e-mail and wrong password, so log-in never reveals who has an account
 BAD_LOGIN = "The email address or password is not right."
@@ -241,6 +246,8 @@ def authenticate(store: Store, email: str, password: str, *, at: datetime | None
         if row is not None and matches and not locked:
             if row.failed_logins or row.locked_until is not None:
                 row.failed_logins, row.locked_until = 0, None
+            if row.password_hash and _hasher.check_needs_rehash(row.password_hash):
+                row.password_hash = _hasher.hash(password)      # older settings: renewed now
             return _user(row)
     raise PermissionDenied(BAD_LOGIN)
 
