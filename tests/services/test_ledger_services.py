@@ -15,6 +15,7 @@ from carepool.ledger import balances, transaction, transfer
 from carepool.ledger.settlement import RiskShare
 from carepool.money import Money
 from carepool.services import ledger as svc
+from carepool.services import ledger_statements as statements_svc
 from carepool.services import performance as perf
 from carepool.store import ledger_repo
 from carepool.store.db import Store
@@ -66,14 +67,14 @@ def test_a_whole_year_posts_once_reconciles_and_closes(store: Store, tmp_path: P
         svc.post_batch(store, [late], "late")
     assert svc.settle(store, YEAR) == []   # already settled and closed
 
-    reports = svc.area_statements(store, "E08000018")
+    reports = statements_svc.area_statements(store, "E08000018")
     assert [r.title.split(":")[0] for r in reports] == ["Pool statement", "Scheme statement",
                                                        "Quarterly return, income and expenditure"]
     assert ("P1", "performance", "released to the pool",
             Money(bal[("E08000018", "P1", acc.RELEASED)])) in reports[0].rows
 
     out = tmp_path / "books.beancount"
-    assert svc.export_beancount(store, out) > 0
+    assert statements_svc.export_beancount(store, out) > 0
     checked = subprocess.run([str(BEAN_CHECK), str(out)], capture_output=True, text=True, timeout=120)
     assert checked.returncode == 0, checked.stdout + checked.stderr
 

@@ -11,6 +11,7 @@ import pytest
 from carepool.errors import ConflictError, ValidationFailed
 from carepool.ledger.settlement import RiskShare
 from carepool.services import ledger as svc
+from carepool.services import ledger_statements as statements_svc
 from carepool.services import ledger_version
 from carepool.store.db import Store
 from tests.ledger.helpers import assured_store
@@ -71,11 +72,11 @@ def test_the_preview_is_what_settling_posts(store: Store) -> None:
 def test_a_partner_statement_for_one_area(store: Store) -> None:
     assured_store(store)
     svc.post_contributions(store, YEAR)
-    everywhere = svc.partner_statement(store, AREA)
-    own = svc.partner_statement(store, AREA, area=AREA)
+    everywhere = statements_svc.partner_statement(store, AREA)
+    own = statements_svc.partner_statement(store, AREA, area=AREA)
     assert own.rows and all(row[0] == AREA for row in own.rows)
     assert {row[0] for row in everywhere.rows} == {AREA}
-    assert svc.partner_statement(store, AREA, area="E06000001").rows == ()
+    assert statements_svc.partner_statement(store, AREA, area="E06000001").rows == ()
 
 
 def test_recording_an_agreement_says_who_and_when(store: Store) -> None:

@@ -15,6 +15,7 @@ from carepool.ledger.statements import Report
 from carepool.money import Money
 from carepool.services import ledger as svc
 from carepool.services import ledger_reconcile, year_end
+from carepool.services import ledger_statements as statements_svc
 from carepool.services import risk_share as risk_share_svc
 from carepool.services.report_files import FORMATS, write_reports
 from carepool.store.db import open_store
@@ -132,7 +133,7 @@ def statement(area: str = typer.Option(..., "--area", help="HWB area (ONS code).
               fmt: str = FORMAT_OPTION, out: Path | None = OUT_OPTION, db: str | None = DB_OPTION) -> None:
     """Pool statement, scheme statement and the quarterly income-and-expenditure section of an area."""
     with handled():
-        show(svc.area_statements(open_store(db_url(db)), area, _year(year)), fmt, out)
+        show(statements_svc.area_statements(open_store(db_url(db)), area, _year(year)), fmt, out)
 
 
 @group.command("year-end")
@@ -164,7 +165,7 @@ def partner_statement(partner: str = typer.Option(..., "--partner", help="Partne
                       fmt: str = FORMAT_OPTION, out: Path | None = OUT_OPTION, db: str | None = DB_OPTION) -> None:
     """What a partner contributed to each pool and its share of each settlement."""
     with handled():
-        show([svc.partner_statement(open_store(db_url(db)), partner)], fmt, out)
+        show([statements_svc.partner_statement(open_store(db_url(db)), partner)], fmt, out)
 
 
 @group.command("trial-balance")
@@ -174,7 +175,7 @@ def trial_balance(area: str | None = AREA_OPTION, fmt: str = FORMAT_OPTION, out:
     with handled():
         store = open_store(db_url(db))
         tb = svc.trial_balance(store, area)
-        show([svc.trial_balance_report(store, area)], fmt, out)
+        show([statements_svc.trial_balance_report(store, area)], fmt, out)
         bad = tb.unbalanced_pools()
         if bad:
             raise InputError(f"unbalanced pools: {bad}")
@@ -190,10 +191,10 @@ def export(fmt: str = typer.Option("beancount", "--format", help="beancount, csv
     with handled():
         store = open_store(db_url(db))
         if fmt == "beancount":
-            count = svc.export_beancount(store, out, area)
+            count = statements_svc.export_beancount(store, out, area)
             console.print(f"wrote {count} transaction(s) to {out}")
         else:
-            show([svc.trial_balance_report(store, area)], fmt, out)
+            show([statements_svc.trial_balance_report(store, area)], fmt, out)
 
 
 @group.command("risk-share")

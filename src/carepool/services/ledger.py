@@ -1,4 +1,5 @@
-"""Ledger use cases: post contributions, import spend, settle the year, statements, export.
+"""Ledger use cases: post contributions, import spend, settle the year (statements and the Beancount
+export are in ``ledger_statements``).
 
 Each write is one store transaction: a batch is wholly posted or not at all, and re-running
 any of them posts nothing twice (transactions carry idempotency keys).
@@ -16,7 +17,6 @@ from sqlalchemy.orm import Session
 from carepool.errors import InputError, NotFound, ValidationFailed
 from carepool.exchange.payments import cells_by_row, read_payments
 from carepool.findings import error, has_errors
-from carepool.ledger import beancount, statements
 from carepool.ledger.balances import TrialBalance
 from carepool.ledger.contributions import (
     capital_streams,
@@ -377,32 +377,3 @@ def trial_balance(store: Store, area: str | None = None) -> TrialBalance:
 def area_transactions(store: Store, area: str | None = None) -> list[Transaction]:
     with store.transaction() as session:
         return repo.transactions(session, area=area)
-
-
-def area_statements(store: Store, area: str, year: str = "bcf-2015-16") -> list[statements.Report]:
-    """Pool statement, scheme statement and the quarterly income-and-expenditure section."""
-    txns = area_transactions(store, area)
-    if not txns:
-        raise NotFound(f"no ledger entries for area {area}")
-    quarters = load_programme(year).quarters
-    plan = plan_in_force(store, year, area)
-    names = {s.ref: s.name for s in plan.schemes} if plan is not None else None
-    return [statements.pool_statement(txns, area), statements.scheme_statement(txns, area, names),
-            statements.income_expenditure(txns, area, quarters)]
-
-
-def partner_statement(store: Store, partner: str, area: str | None = None) -> statements.Report:
-    """What ``partner`` put into each pool (of every area, or of ``area``) and its settlement shares."""
-    return statements.partner_statement(area_transactions(store, area), partner)
-
-
-def trial_balance_report(store: Store, area: str | None = None) -> statements.Report:
-    return statements.trial_balance_report(trial_balance(store, area))
-
-
-def export_beancount(store: Store, out: Path, area: str | None = None) -> int:
-    """Write the books (all pools, or one area's) as a Beancount file; returns the transaction count."""
-    txns = area_transactions(store, area)
-    title = f"carepool pooled funds{' ' + area if area else ''}"
-    out.write_text(beancount.render(txns, title), encoding="utf-8")
-    return len(txns)

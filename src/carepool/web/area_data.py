@@ -21,7 +21,16 @@ from carepool.plans.conditions import Condition
 from carepool.plans.lifecycle import Event, PlanState, Status, Step, next_steps, replay
 from carepool.reference.geography import PlanArea
 from carepool.services import areas as area_service
-from carepool.services import conditions, dashboard, discharge, evaluation, in_force, ledger, plans, view_keys
+from carepool.services import (
+    conditions,
+    dashboard,
+    discharge,
+    evaluation,
+    in_force,
+    ledger_statements,
+    plans,
+    view_keys,
+)
 from carepool.services.plans import PlanRecord
 from carepool.services.users import Action, User, require
 from carepool.store.db import Store
@@ -109,7 +118,7 @@ def _read_view(store: Store, area: PlanArea, year: str) -> AreaView:
         record, events = None, []
     state = replay(events) if record is not None else None
     try:
-        reports = ledger.area_statements(store, area.code, year)
+        reports = ledger_statements.area_statements(store, area.code, year)
     except NotFound:
         reports = []
     errors = 0

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 from carepool.money import Money
 from carepool.plans.rules.year_rules import SIGNATORY_ROLES, role_label, signatory_roles
 from carepool.programme import ProgrammeYear, load_programme
-from carepool.services import areas, ledger, plans, returns
+from carepool.services import areas, ledger_statements, plans, returns
 from carepool.services.users import User
 from carepool.web.area_data import AreaView, area_view, metrics_section, visible_area
 from carepool.web.render import TEMPLATES, render
@@ -91,7 +91,7 @@ def books(request: Request, code: str, user: CurrentUser) -> Response:
     area = visible_area(user, code)
     with tempfile.TemporaryDirectory(prefix="carepool-web-") as tmp:
         out = Path(tmp) / "books.beancount"
-        ledger.export_beancount(store_of(request), out, area.code)
+        ledger_statements.export_beancount(store_of(request), out, area.code)
         body = out.read_bytes()
     return Response(body, media_type="text/plain; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="books-{area.code}.beancount"'})

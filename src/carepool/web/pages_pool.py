@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from carepool.errors import NotFound
 from carepool.ledger.statements import Report
-from carepool.services import ledger
+from carepool.services import ledger, ledger_statements
 from carepool.services.report_files import write_reports
 from carepool.services.users import User
 from carepool.web.area_data import visible_area
@@ -34,7 +34,7 @@ router = APIRouter(include_in_schema=False)
 CurrentUser = Annotated[User, Depends(current_user)]
 DOWNLOADS = {"csv": ("text/csv; charset=utf-8", "csv"),
              "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "excel")}
-AREA_STATEMENTS = ("pool", "scheme", "income-expenditure")   # the order of ledger.area_statements
+AREA_STATEMENTS = ("pool", "scheme", "income-expenditure")   # the order of ledger_statements.area_statements
 PARTNER = "partner-"
 
 
@@ -48,12 +48,12 @@ def _partners(request: Request, area: str) -> list[tuple[str, str]]:
 def statements(request: Request, area: str) -> list[tuple[str, Report]]:
     """(kind, report) for every statement of the area; none while the books are empty."""
     try:
-        found = ledger.area_statements(store_of(request), area, year_of(request))
+        found = ledger_statements.area_statements(store_of(request), area, year_of(request))
     except NotFound:
         return []
     out = list(zip(AREA_STATEMENTS, found, strict=True))
     for code, _name in _partners(request, area):
-        out.append((f"{PARTNER}{code}", ledger.partner_statement(store_of(request), code, area)))
+        out.append((f"{PARTNER}{code}", ledger_statements.partner_statement(store_of(request), code, area)))
     return out
 
 
