@@ -18,9 +18,10 @@ from carepool.cli.main import app
 from carepool.engines.sitrep import evaluation_series as sitrep_series
 from carepool.errors import ValidationFailed
 from carepool.evaluation.exposure_report import exposure_section
-from carepool.evaluation.exposures import SitrepSeries, evaluate_exposure
+from carepool.evaluation.exposures import evaluate_exposure
 from carepool.evaluation.panel import Panel
 from carepool.evaluation.real_panels import months_between
+from carepool.evaluation.sitrep_series import SitrepSeries
 from carepool.reference import load_reference
 from carepool.reference.exposures import (
     AREA_FIELDS,

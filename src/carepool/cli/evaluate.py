@@ -3,6 +3,8 @@ planned-versus-actual table on the real published series."""
 
 from __future__ import annotations
 
+# the estimators (statsmodels, scipy, pandas) are imported inside each command, so that every other
+# `carepool` command starts without loading them
 from pathlib import Path
 from typing import Any
 
@@ -11,15 +13,7 @@ import typer
 from carepool.cli.common import console, handled, print_json
 from carepool.errors import InputError
 from carepool.evaluation.choices import AGGREGATIONS, CONTROLS, DEFAULTS, ERRORS, FAMILIES, METHODS, SEASONALITY
-from carepool.evaluation.did import callaway_santanna
-from carepool.evaluation.its import its_from_table
-from carepool.evaluation.panel import build_panel
-from carepool.evaluation.planned_vs_actual import actual_changes, planned_vs_actual
-from carepool.evaluation.report import DecisionRule
-from carepool.evaluation.results import to_jsonable
-from carepool.evaluation.scm import Predictor, synthetic_control
 from carepool.money import Money
-from carepool.services import evaluation
 
 GROUP_NAME = "evaluate"
 group = typer.Typer(help="Evaluate the fund: synthetic control, staggered DiD, ITS, planned vs actual.",
@@ -36,10 +30,10 @@ def _one_of(choices: tuple[str, ...]) -> str:
     return " | ".join(choices)
 
 
-
 def _show(result: Any, as_json: bool) -> None:
     """An estimate as JSON, or its own summary (the estimator's words, not re-formatted here)."""
     if as_json:
+        from carepool.evaluation.results import to_jsonable
         print_json(to_jsonable(result))
     else:
         console.print(result.summary(), markup=False)
@@ -60,6 +54,8 @@ def scm(
     as_json: bool = JSON,
 ) -> None:
     """Synthetic control (Abadie et al.); outcome-path matching when no --predictor is given."""
+    from carepool.evaluation.panel import build_panel
+    from carepool.evaluation.scm import Predictor, synthetic_control
     with handled():
         preds = [Predictor.parse(p) for p in predictor]
         variables = sorted({p.variable for p in preds} - {outcome})
@@ -90,6 +86,8 @@ def did(
     as_json: bool = JSON,
 ) -> None:
     """Staggered difference-in-differences (Callaway & Sant'Anna)."""
+    from carepool.evaluation.did import callaway_santanna
+    from carepool.evaluation.panel import build_panel
     with handled():
         panel = build_panel(panel_csv, unit=unit, time=time, outcome=outcome, start=cohort,
                             covariates=covariate)
@@ -113,6 +111,7 @@ def its(
     as_json: bool = JSON,
 ) -> None:
     """Interrupted time series (segmented regression; latent AR(1) errors unless --errors says otherwise)."""
+    from carepool.evaluation.its import its_from_table
     with handled():
         result = its_from_table(series_csv, time=time, outcome=outcome, start=_period(start),
                                 offset=offset, family=family, seasonality=seasonality, hac_lags=hac_lags,
@@ -127,6 +126,9 @@ def planned_actual(
     as_json: bool = JSON,
 ) -> None:
     """Planned versus actual change 2014-15 to 2015-16 (actual side: the real published series)."""
+    from carepool.evaluation.planned_vs_actual import actual_changes, planned_vs_actual
+    from carepool.evaluation.results import to_jsonable
+    from carepool.services import evaluation
     with handled():
         actuals = actual_changes()
         planned = evaluation.read_planned_changes(plans) if plans else []
@@ -160,6 +162,8 @@ def report(
         "default: all three; 'none' for none)."),
 ) -> None:
     """Write the self-contained HTML evidence report with its verdict, from the real series."""
+    from carepool.evaluation.report import DecisionRule
+    from carepool.services import evaluation
     with handled():
         if not 0.5 < confidence < 1:
             raise InputError(f"--confidence must be between 0.5 and 1, not {confidence}")
@@ -191,6 +195,8 @@ def report(
 @group.command("exposures")
 def exposures(as_json: bool = JSON) -> None:
     """List the real exposures shipped as reference data (validated), with their sources."""
+    from carepool.evaluation.results import to_jsonable
+    from carepool.services import evaluation
     with handled():
         rows = evaluation.list_exposures()
         if as_json:

@@ -15,7 +15,6 @@ from rich.table import Table
 from carepool.cli.common import console, handled, print_json
 from carepool.errors import InputError
 from carepool.metrics.spc import Improvement, PointType, SpcOptions, SpcResult, parse_date, result_as_dict
-from carepool.services.spc_chart import chart_csv
 
 _COLOURS = {
     PointType.COMMON_CAUSE: "white",
@@ -84,6 +83,7 @@ def spc(
             fix_after_n_points=fix_after, screen_outliers=screen_outliers,
             shift_length=shift_length, trend_length=trend_length,
         )
+        from carepool.services.spc_chart import chart_csv  # pandas and charts: only when asked
         done = chart_csv(csv_file, value_column=value, date_column=date, options=options, out=out)
         if as_json:
             print_json(result_as_dict(done.result))

@@ -23,7 +23,7 @@ from pathlib import Path
 from carepool.activity.published import DISCHARGE_SITREP, SITREP_METRICS
 from carepool.engines.loader import validate_file
 from carepool.errors import NotFound, ValidationFailed
-from carepool.evaluation.exposures import SitrepSeries
+from carepool.evaluation.sitrep_series import SitrepSeries
 from carepool.findings import Finding, error, warning
 from carepool.reference.icb import icb_shares_by_area, read_icbs
 from carepool.reference.load import data_path

@@ -9,24 +9,78 @@ Designs (each validates its input and returns a small frozen result with ``summa
 - ``planned_vs_actual``              the NAO-style planned versus actual table from real series
 - ``national.national_evaluation``   all designs on the real area x month series (``series``)
 - ``report.build_report``            the HTML evidence report and its rule-based verdict (``svg``)
+
+The names below load their module on first use (PEP 562): the estimators pull in statsmodels and
+scipy, which a command that only needs ``choices`` (every ``carepool`` invocation) should not pay for.
 """
 
-from carepool.evaluation.did import DidResult, GroupTimeATT, aggregate, att_gt, callaway_santanna
-from carepool.evaluation.its import ItsResult, interrupted_time_series, its_from_table
-from carepool.evaluation.national import MetricEvaluation, NationalEvaluation, national_evaluation
-from carepool.evaluation.panel import Panel, build_panel
-from carepool.evaluation.planned_vs_actual import (
-    Actuals,
-    PlannedChange,
-    PlannedVsActual,
-    UnitCosts,
-    actual_changes,
-    planned_vs_actual,
-)
-from carepool.evaluation.real_panels import RealSeries, real_series
-from carepool.evaluation.report import DecisionRule, EvidenceReport, Verdict, build_report, decide
-from carepool.evaluation.results import Estimate, PeriodEffect, to_jsonable
-from carepool.evaluation.scm import Predictor, SyntheticControlResult, UnitFit, synthetic_control
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from carepool.evaluation.did import DidResult, GroupTimeATT, aggregate, att_gt, callaway_santanna
+    from carepool.evaluation.its import ItsResult, interrupted_time_series, its_from_table
+    from carepool.evaluation.national import MetricEvaluation, NationalEvaluation, national_evaluation
+    from carepool.evaluation.panel import Panel, build_panel
+    from carepool.evaluation.planned_vs_actual import (
+        Actuals,
+        PlannedChange,
+        PlannedVsActual,
+        UnitCosts,
+        actual_changes,
+        planned_vs_actual,
+    )
+    from carepool.evaluation.real_panels import RealSeries, real_series
+    from carepool.evaluation.report import DecisionRule, EvidenceReport, Verdict, build_report, decide
+    from carepool.evaluation.results import Estimate, PeriodEffect, to_jsonable
+    from carepool.evaluation.scm import Predictor, SyntheticControlResult, UnitFit, synthetic_control
+
+_WHERE = {
+    "Actuals": "carepool.evaluation.planned_vs_actual",
+    "DecisionRule": "carepool.evaluation.report",
+    "DidResult": "carepool.evaluation.did",
+    "Estimate": "carepool.evaluation.results",
+    "EvidenceReport": "carepool.evaluation.report",
+    "GroupTimeATT": "carepool.evaluation.did",
+    "ItsResult": "carepool.evaluation.its",
+    "MetricEvaluation": "carepool.evaluation.national",
+    "NationalEvaluation": "carepool.evaluation.national",
+    "Panel": "carepool.evaluation.panel",
+    "PeriodEffect": "carepool.evaluation.results",
+    "PlannedChange": "carepool.evaluation.planned_vs_actual",
+    "PlannedVsActual": "carepool.evaluation.planned_vs_actual",
+    "Predictor": "carepool.evaluation.scm",
+    "RealSeries": "carepool.evaluation.real_panels",
+    "SyntheticControlResult": "carepool.evaluation.scm",
+    "UnitCosts": "carepool.evaluation.planned_vs_actual",
+    "UnitFit": "carepool.evaluation.scm",
+    "Verdict": "carepool.evaluation.report",
+    "actual_changes": "carepool.evaluation.planned_vs_actual",
+    "aggregate": "carepool.evaluation.did",
+    "att_gt": "carepool.evaluation.did",
+    "build_panel": "carepool.evaluation.panel",
+    "build_report": "carepool.evaluation.report",
+    "callaway_santanna": "carepool.evaluation.did",
+    "decide": "carepool.evaluation.report",
+    "interrupted_time_series": "carepool.evaluation.its",
+    "its_from_table": "carepool.evaluation.its",
+    "national_evaluation": "carepool.evaluation.national",
+    "planned_vs_actual": "carepool.evaluation.planned_vs_actual",
+    "real_series": "carepool.evaluation.real_panels",
+    "synthetic_control": "carepool.evaluation.scm",
+    "to_jsonable": "carepool.evaluation.results",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value           # once loaded, an ordinary attribute
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Actuals",

@@ -31,6 +31,7 @@ from carepool.evaluation.panel import Panel
 from carepool.evaluation.real_panels import real_series
 from carepool.evaluation.results import Estimate
 from carepool.evaluation.scm import SyntheticControlResult, synthetic_control
+from carepool.evaluation.sitrep_series import SitrepSeries
 from carepool.reference import load_reference
 from carepool.reference.exposures import Exposure, load_exposure
 
@@ -88,23 +89,6 @@ class DesignResult:
     pre_trends: PreTrends | None = None
     scm: SyntheticControlResult | None = None
     its: ItsResult | None = None
-
-
-@dataclass(frozen=True)
-class SitrepSeries:
-    """One sitrep measure as the evaluation needs it: ICB x month means of the daily count, ICB
-    populations, and notes on what is missing (read by ``engines.sitrep.evaluation_series``)."""
-
-    metric: str
-    values: dict[tuple[str, str], float]     # (icb23 code, 'YYYY-MM') -> mean of daily counts
-    population: dict[str, int]               # icb23 code -> Census 2021 usual residents
-    names: dict[str, str]
-    months: tuple[str, ...]
-    notes: tuple[str, ...]
-
-    def complete_icbs(self) -> tuple[str, ...]:
-        """ICBs with a value in every month (the others are left out, and named in the notes)."""
-        return tuple(sorted(c for c in self.population if all((c, m) in self.values for m in self.months)))
 
 
 @dataclass(frozen=True)
