@@ -6,7 +6,7 @@ stored, the linkage and the share are checked against them, and each appears in 
 
 from pathlib import Path
 
-from carepool.demo.sharing_step import DEMO_AGREEMENT, run_demo_step
+from carepool.demo.sharing_step import DEMO_AGREEMENT, EVALUATION_AGREEMENT, run_demo_step
 from carepool.services import sharing
 from carepool.services.sharing_audit import read_log
 from carepool.store.db import open_store
@@ -36,11 +36,12 @@ def test_demo_links_and_shares_through_a_local_sandbox(tmp_path: Path) -> None:
     assert shown and all(v == 0 or v >= 8 for v in shown)
     assert published["primary_suppressed"] > 0 and published["secondary_suppressed"] > 0
     # the same audited, objection-checked path a user takes
-    assert objectors == 1
+    assert objectors == 2   # a local objection and a national data opt-out
     actions = [e.action for e in log.entries]
     for action in ("agreement.add", "objection.add", "linkage.read", "share.send", "share.receive"):
         assert action in actions, actions
     assert log.intact and result["audit"] == {"entries": len(log.entries), "intact": True}
-    assert all(e.agreement_id == DEMO_AGREEMENT for e in log.entries if e.action.startswith(("share", "linkage")))
+    assert all(e.agreement_id == DEMO_AGREEMENT for e in log.entries if e.action.startswith("linkage"))
+    assert {e.agreement_id for e in log.entries if e.action == "share.send"} == {DEMO_AGREEMENT, EVALUATION_AGREEMENT}
     kinds = sorted(d.kind for d in datasets)
-    assert kinds == ["links", "links", "received"]
+    assert kinds == ["links", "links", "received", "received"]   # the direct-care and the evaluation share

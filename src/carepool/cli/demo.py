@@ -153,6 +153,18 @@ def show(result: DemoResult) -> None:
     console.print(f"explore it: carepool plan list --db {_shown(result)}")
 
 
+def _share_lines(shares: list[dict[str, Any]]) -> list[str]:
+    """One line per demo share: rows sent and how many rows each kind of objection withheld."""
+    out = [f"{s['purpose'].replace('_', ' ')}: {s['rows']} rows sent, {s['withheld'].get('local', 0)} withheld by a "
+           f"local objection, {s['withheld'].get('national_opt_out', 0)} by the national data opt-out"
+           for s in shares]
+    seen = {s["purpose"]: s.get("opt_out_in_output") for s in shares}
+    if {"direct_care", "evaluation"} <= set(seen):
+        out.append(f"opted-out person in the direct-care output: {seen['direct_care']}; "
+                   f"in the evaluation output: {seen['evaluation']}")
+    return out
+
+
 def _lines(name: str, section: dict[str, Any]) -> list[str]:
     """Summary lines for sections whose step returns numbers only."""
     if name == "activity":
@@ -189,10 +201,10 @@ def _lines(name: str, section: dict[str, Any]) -> list[str]:
         if acc:
             out.append(f"against the known truth: precision {acc['precision']}, recall {acc['recall']}, F1 {acc['f1']}")
         if mesh.get("sent"):
-            out.append(f"shared {mesh['rows']} rows under an agreement through a local MESH sandbox in "
-                       f"{mesh['chunks']} "
-                       f"chunks ({mesh['withheld_objectors']} objector withheld; checksum verified: "
-                       f"{mesh['checksum_verified']}; objector in output: {mesh['objector_in_output']})")
+            out.append(f"shared under a direct-care and an evaluation agreement through a local MESH sandbox "
+                       f"(direct care: {mesh['rows']} rows in {mesh['chunks']} chunks; checksums verified: "
+                       f"{mesh['checksum_verified']}; objector in any output: {mesh['objector_in_output']})")
+            out.extend(_share_lines(mesh.get("shares", [])))
         else:
             out.append(f"no MESH share: {mesh.get('reason', 'sandbox not available')}")
         return out

@@ -1,13 +1,15 @@
 """Demo step: link social care to health records for a few areas, then share under an agreement.
 
 Generates synthetic person files with known truth, links them (exact NHS-number pass,
-then Splink on DuckDB), and sends a dataset under a direct-care agreement through a local
-MESH sandbox on 127.0.0.1 (``mesh-sandbox``), with one objector withheld. When the
+then Splink on DuckDB), and sends a dataset under a direct-care agreement and under an evaluation agreement
+through a local MESH sandbox on 127.0.0.1 (``mesh-sandbox``): one person with a local objection
+is withheld from both, one with a national data opt-out from the evaluation share only. When the
 sandbox cannot be started the linkage still runs and the result says why nothing was sent.
 """
 
 from __future__ import annotations
 
+import csv
 import os
 import socket
 import subprocess
@@ -28,7 +30,7 @@ from carepool.services import sharing
 from carepool.services.sharing import MeshConfig
 from carepool.services.sharing_audit import read_log
 from carepool.sharing.agreements import Agreement, Purpose
-from carepool.sharing.objections import Objection
+from carepool.sharing.objections import Objection, ObjectionKind
 from carepool.sharing.suppression import suppress
 from carepool.store.db import Store
 
@@ -84,52 +86,92 @@ def local_mesh_sandbox(timeout: float = 30.0) -> Iterator[str]:
             process.stderr.close()
 
 
-DEMO_AGREEMENT = "DEMO-DSA-1"
+DEMO_AGREEMENT = "DEMO-DSA-1"          # direct care: the s.251B duty to share
+EVALUATION_AGREEMENT = "DEMO-DSA-2"    # evaluation: a use beyond individual care, pseudonymised
 DEMO_DAY = date(2016, 9, 1)
 ACTOR = "demo (information governance)"
+SHARE_COLUMNS = ["nhs_number", "person_id", "care_package", "weekly_cost"]
 
 
-def _demo_agreement() -> Agreement:
-    fields = frozenset({"nhs_number", "person_id", "care_package", "weekly_cost"})
-    return Agreement(DEMO_AGREEMENT, ("X26", "X27"), Purpose.DIRECT_CARE,
-                     "Health and Social Care Act 2012 s.251B (duty to share)", fields, 365,
-                     date(2016, 4, 1), date(2017, 3, 31), mailboxes={"X26": SENDER, "X27": RECIPIENT})
+def _demo_agreements() -> list[Agreement]:
+    fields = frozenset(SHARE_COLUMNS)
+    mailboxes = {"X26": SENDER, "X27": RECIPIENT}
+    return [
+        Agreement(DEMO_AGREEMENT, ("X26", "X27"), Purpose.DIRECT_CARE,
+                  "Health and Social Care Act 2012 s.251B (duty to share)", fields, 365,
+                  date(2016, 4, 1), date(2017, 3, 31), mailboxes=mailboxes),
+        Agreement(EVALUATION_AGREEMENT, ("X26", "X27"), Purpose.EVALUATION,
+                  "UK GDPR art. 6(1)(e) and 9(2)(h) (illustrative: a demo evaluation agreement)", fields, 365,
+                  date(2016, 4, 1), date(2017, 3, 31), mailboxes=mailboxes),
+    ]
 
 
-def _share_through_mesh(store: Store, rows: list[dict[str, str]], out_dir: Path,
-                        progress: Progress) -> dict[str, Any]:
-    """Send the linked rows under the stored agreement, as a user would: the same audited service."""
-    objector = rows[0]["nhs_number"]
-    sharing.add_objection(store, Objection(objector, "X26", date(2016, 5, 1)), actor=ACTOR)
-    share_file = out_dir / "shared_care_packages.csv"
-    columns = ["nhs_number", "person_id", "care_package", "weekly_cost"]
-    with share_file.open("w", newline="", encoding="utf-8") as handle:
-        writer = SafeDictWriter(handle, fieldnames=columns, lineterminator="\n")
+def add_demo_agreements(store: Store) -> None:
+    """Store the demo's two agreements (direct care and evaluation), audited as a user's would be."""
+    for agreement in _demo_agreements():
+        sharing.add_agreement(store, agreement, actor=ACTOR)
+
+
+def _write_share(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = SafeDictWriter(handle, fieldnames=SHARE_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows({k: r[k] for k in columns} for r in rows)
+        writer.writerows({k: r[k] for k in SHARE_COLUMNS} for r in rows)
+    return path
+
+
+def _people_in(path: Path) -> set[str]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {row.get("person_id", "") for row in csv.DictReader(handle)}
+
+
+def share_through_mesh(store: Store, rows: list[dict[str, str]], out_dir: Path,
+                       progress: Progress) -> dict[str, Any]:
+    """Send the rows under each stored agreement, as a user would: the same audited service.
+
+    The first person has a local objection (withheld from both shares), the second a national
+    data opt-out (withheld from the evaluation share only: the opt-out never stops direct care).
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    objector, opted_out = rows[0], rows[1]
+    sharing.add_objection(store, Objection(objector["nhs_number"], "X26", date(2016, 5, 1)), actor=ACTOR)
+    sharing.add_objection(store, Objection(opted_out["nhs_number"], "X26", date(2016, 6, 1),
+                                           kind=ObjectionKind.NATIONAL_OPT_OUT), actor=ACTOR)
+    files = {DEMO_AGREEMENT: _write_share(out_dir / "shared_care_packages.csv", rows),
+             EVALUATION_AGREEMENT: _write_share(out_dir / "evaluation_care_packages.csv", rows)}
     try:
         with local_mesh_sandbox() as url:
             sender = MeshConfig(url, SENDER, SANDBOX_PASSWORD, SANDBOX_KEY, chunk_size=DEMO_CHUNK)
-            sent = sharing.send(store, share_file, DEMO_AGREEMENT, RECIPIENT, sender, actor=ACTOR,
-                                recipient_org="X27", on=DEMO_DAY)
+            sent = {agreement_id: sharing.send(store, file, agreement_id, RECIPIENT, sender, actor=ACTOR,
+                                               recipient_org="X27", on=DEMO_DAY)
+                    for agreement_id, file in files.items()}
             got = sharing.receive(store, MeshConfig(url, RECIPIENT, SANDBOX_PASSWORD, SANDBOX_KEY),
                                   out_dir / "inbox", actor=ACTOR, on=DEMO_DAY)
     except (RuntimeError, OSError, CarepoolError) as exc:
         progress(f"sharing: MESH sandbox not available ({exc}); dataset not sent")
         return {"sent": False, "reason": str(exc)}
-    received = got.received[0].path.read_text() if got.received else ""
-    progress(f"sharing: sent {sent.rows_sent} rows ({sent.withheld} objector withheld) via MESH sandbox, "
-             "audited")
-    return {"sent": True, "message_id": sent.message_id, "bytes": sent.size, "rows": sent.rows_sent,
-            "withheld_objectors": sent.withheld, "chunks": -(-sent.size // DEMO_CHUNK),
-            "checksum_verified": bool(got.received) and not got.refused,
-            "objector_in_output": objector in received}
+    arrived = {m.local_id: _people_in(m.path) for m in got.received}
+    shares = []
+    for agreement, result in zip(_demo_agreements(), sent.values(), strict=True):
+        withheld = {kind.value: result.withheld_by_kind.get(kind, 0) for kind in ObjectionKind}
+        shares.append({"agreement": agreement.agreement_id, "purpose": agreement.purpose.value,
+                       "rows": result.rows_sent, "withheld": withheld,
+                       "opt_out_in_output": opted_out["person_id"] in arrived.get(agreement.agreement_id, set())})
+        progress(f"sharing: {agreement.purpose.value}: sent {result.rows_sent} rows ({result.withheld_summary}) "
+                 "via MESH sandbox, audited")
+    direct = sent[DEMO_AGREEMENT]
+    return {"sent": True, "message_id": direct.message_id, "bytes": direct.size, "rows": direct.rows_sent,
+            "withheld_objectors": direct.withheld, "chunks": -(-direct.size // DEMO_CHUNK),
+            "checksum_verified": len(got.received) == len(files) and not got.refused,
+            "objector_in_output": any(objector["person_id"] in people for people in arrived.values()),
+            "objector_person": objector["person_id"], "opt_out_person": opted_out["person_id"],
+            "shares": shares}
 
 
 def run_demo_step(store: Store, out_dir: Path, seed: int, progress: Progress) -> dict[str, Any]:
     """Link the generated files of three areas and share a dataset; return the numbers.
 
-    Everything goes through ``services.sharing``: the agreement and the objection are stored,
+    Everything goes through ``services.sharing``: the agreements and the objections are stored,
     the linkage and the share are checked against them and written to the audit trail.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -138,7 +180,7 @@ def run_demo_step(store: Store, out_dir: Path, seed: int, progress: Progress) ->
     left, right = out_dir / "social_care.csv", out_dir / "health.csv"
     files.social_care.to_csv(left, index=False)
     files.health.to_csv(right, index=False)
-    sharing.add_agreement(store, _demo_agreement(), actor=ACTOR)
+    add_demo_agreements(store)
     mapping = sharing.build_mapping("person_ref", "health_id", [f"{k}={v}" for k, v in SOCIAL_TO_HEALTH_MAP.items()])
     done = sharing.link(store, left, right, mapping, out_dir / "links.csv", actor=ACTOR,
                         purpose=Purpose.DIRECT_CARE, truth=set(files.truth), agreement_id=DEMO_AGREEMENT,
@@ -152,7 +194,7 @@ def run_demo_step(store: Store, out_dir: Path, seed: int, progress: Progress) ->
     rows = [{"nhs_number": str(nhs[r]), "person_id": p, "care_package": "reablement",
              "weekly_cost": str(150 + i % 200)}
             for i, (p, r) in enumerate(zip(result.links["person_id"], result.links["right_id"], strict=True))][:500]
-    shared = _share_through_mesh(store, rows, out_dir, progress)
+    shared = share_through_mesh(store, rows, out_dir, progress)
     log = read_log(store)
     return {"linkage": result.quality.as_dict(), "invalid_nhs_numbers_reported": len(result.findings),
             "seconds": {k: round(v, 2) for k, v in result.seconds.items()}, "mesh": shared,

@@ -211,6 +211,7 @@ class SendResult:
     checksum: str
     findings: list[Finding] = field(default_factory=list)   # every withheld row and why
     withheld_summary: str = ""                               # e.g. "2 withheld (1 national data opt-out, ...)"
+    withheld_by_kind: dict[ObjectionKind, int] = field(default_factory=dict)   # rows each kind withheld
 
 
 def send(store: Store, file: Path, agreement_id: str, to: str, mesh: MeshConfig, *, actor: str,
@@ -252,7 +253,7 @@ def send(store: Store, file: Path, agreement_id: str, to: str, mesh: MeshConfig,
           f"{file.name}: {len(kept_rows)} rows sent, {kept.summary()}, to {to} ({recipient}), "
           f"message {sent.message_id}", agreement_id, purpose.value)
     return SendResult(sent.message_id, to, len(kept_rows), kept.withheld, sent.size, sent.checksum, kept.findings,
-                      kept.summary())
+                      kept.summary(), dict(kept.by_kind))
 
 
 @dataclass(frozen=True)
