@@ -3,7 +3,10 @@
 
 A two-year programme's row also holds what is pooled in each plan year (``pooled_years``; columns
 and sort keys ``pooled_2023_24``), so pages put a year's pool where a one-year programme's annual
-pool would be and name ``pooled`` as the whole plan's.
+pool would be and name ``pooled`` as the whole plan's. Its spend, performance sum earned and
+payments to hospitals are split the same way (``books_years``; keys ``spend_2023_24`` and so on),
+each plan year's from the books posted with a date in that year, and the whole plan's figure is
+their sum (books dated outside the plan, another programme's, are in neither).
 
 The rows for all 151 areas are computed once per store and kept until the plans or the ledger
 change: the cache key is the store's highest plan-event id and highest ledger transaction id
@@ -20,6 +23,7 @@ published files, so it is computed once per process.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -29,6 +33,7 @@ from sqlalchemy import func, select
 
 from carepool.errors import InputError
 from carepool.ledger import accounts
+from carepool.ledger.periods import parse_period
 from carepool.metrics.spc import Improvement, SpcOptions, SpcResult, VariationIcon, parse_date, xmr
 from carepool.plans.conditions import Condition
 from carepool.plans.model import Plan
@@ -39,7 +44,7 @@ from carepool.services.areas import geography_of
 from carepool.services.read_scope import once
 from carepool.services.users import User
 from carepool.store import condition_repo as condition_repo
-from carepool.store import ledger_tables
+from carepool.store import ledger_repo, ledger_tables
 from carepool.store import versions as store_versions
 from carepool.store.db import Store
 from carepool.store.plan_tables import PlanEventRow
@@ -85,42 +90,59 @@ class AreaRow:
     outcome: str = ""                     # its assurance outcome, or the refused one ("not approved")
     open_conditions: int = 0              # assurance conditions not yet met (the conditions register)
     pooled_years: tuple[tuple[str, int], ...] = ()   # a two-year programme: (plan year, pence pooled in it)
+    # a two-year programme: (measure, plan year, pence) of spend, earned and paid_to_acute, by posting date
+    books_years: tuple[tuple[str, str, int], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def value(self, key: str) -> Any:
-        """A column's value: a field, or ``pooled_2023_24`` (what is pooled in that plan year; 0 if none)."""
-        if key.startswith(PLAN_YEAR_POOLED):
-            label = plan_year_of(key)
+        """A column's value: a field, or ``pooled_2023_24``, ``spend_2024_25`` and the like (that
+        measure in that plan year; 0 if none)."""
+        found = _PLAN_YEAR_KEY.match(key)
+        if found is None:
+            return getattr(self, key)
+        measure, label = found.group(1), plan_year_of(key)
+        if measure == "pooled":
             return next((pence for year, pence in self.pooled_years if year == label), 0)
-        return getattr(self, key)
+        return next((pence for m, year, pence in self.books_years if m == measure and year == label), 0)
+
+    def by_plan_year(self, measure: str) -> dict[str, int]:
+        """{plan year: pence} of one of BOOKS_MEASURES (empty for a one-year programme)."""
+        return {year: pence for m, year, pence in self.books_years if m == measure}
 
 
-# a two-year programme's columns: what is pooled in each plan year ------------------------------
-PLAN_YEAR_POOLED = "pooled_2"     # pooled_2023_24: a column key naming a plan year
-
+# a two-year programme's columns: each measure in each plan year --------------------------------
+BOOKS_MEASURES = ("spend", "earned", "paid_to_acute")     # from the books, split by posting date
+MEASURES = ("pooled", *BOOKS_MEASURES)
+_PLAN_YEAR_KEY = re.compile(rf"^({'|'.join(MEASURES)})_(\d{{4}}_\d{{2}})$")
+_TWO_YEAR_LABELS = ("2017-18", "2018-19", "2023-24", "2024-25")
 
 # every shipped two-year programme's plan-year keys (2017-19, 2023-25), one fixed list for the API's
 # contract; tests/web/test_dashboard_plan_years.py checks it against the programme files
-PLAN_YEAR_SORTS = ("pooled_2017_18", "pooled_2018_19", "pooled_2023_24", "pooled_2024_25")
+PLAN_YEAR_SORTS = tuple(f"{m}_{label.replace('-', '_')}" for m in MEASURES for label in _TWO_YEAR_LABELS)
 
 
-def plan_year_key(label: str) -> str:
+def plan_year_key(label: str, measure: str = "pooled") -> str:
     """'2023-24' -> 'pooled_2023_24' (a sort key and CSS class, so no hyphen)."""
-    return f"pooled_{label.replace('-', '_')}"
+    return f"{measure}_{label.replace('-', '_')}"
 
 
 def plan_year_of(key: str) -> str:
-    """'pooled_2023_24' -> '2023-24'."""
-    return key.removeprefix("pooled_").replace("_", "-")
+    """'pooled_2023_24' (or 'paid_to_acute_2023_24') -> '2023-24'."""
+    return key[-7:].replace("_", "-")
 
 
-def plan_year_columns(year: str) -> tuple[tuple[str, str], ...]:
+def plan_year_columns(year: str, measure: str = "pooled") -> tuple[tuple[str, str], ...]:
     """(key, plan year) of each plan year of a two-year programme; none for a one-year programme,
-    whose pooled column is already the year's."""
+    whose columns are already the year's."""
     labels = load_programme(year).plan_years
-    return tuple((plan_year_key(label), label) for label in labels) if len(labels) > 1 else ()
+    return tuple((plan_year_key(label, measure), label) for label in labels) if len(labels) > 1 else ()
+
+
+def plan_year_sort_keys(year: str) -> tuple[str, ...]:
+    """Every measure's plan-year keys of ``year`` (none for a one-year programme)."""
+    return tuple(key for measure in MEASURES for key, _ in plan_year_columns(year, measure))
 
 
 def whole_plan_label(year: str) -> str:
@@ -208,6 +230,49 @@ def _money_by_area(store: Store) -> dict[str, dict[str, int]]:
     return out
 
 
+def _books_by_plan_year(store: Store, programme: ProgrammeYear) -> dict[str, tuple[tuple[str, str, int], ...]]:
+    """{area: ((measure, plan year, pence), ...)} of a two-year programme: each plan year's spend,
+    performance sum earned and payments to hospitals, from the postings dated in that year."""
+    out: dict[str, list[tuple[str, str, int]]] = {}
+    for label in programme.plan_years:
+        period = parse_period(label)
+        with store.transaction() as session:
+            sums = ledger_repo.sums_between(session, period.start, period.end)
+        per_area: dict[str, dict[str, int]] = {}
+        for (area, account), pence in sums.items():
+            measure = _measure_of(account)
+            if measure is not None:
+                totals = per_area.setdefault(area, {})
+                totals[measure] = totals.get(measure, 0) + pence
+        for area, totals in per_area.items():
+            out.setdefault(area, []).extend((m, label, totals.get(m, 0)) for m in BOOKS_MEASURES)
+    return {area: tuple(sorted(found, key=lambda f: (BOOKS_MEASURES.index(f[0]), f[1])))
+            for area, found in out.items()}
+
+
+def _measure_of(account: str) -> str | None:
+    if accounts.is_scheme_spend(account):
+        return "spend"
+    if account == accounts.RELEASED:
+        return "earned"
+    if account == accounts.PAID_TO_ACUTE:
+        return "paid_to_acute"
+    return None
+
+
+def _books_row(programme: ProgrammeYear, code: str, years: dict[str, tuple[tuple[str, str, int], ...]],
+               sums: dict[str, int]) -> tuple[tuple[int, int, int], tuple[tuple[str, str, int], ...]]:
+    """(spend, earned, paid_to_acute) and the per-year figures: a two-year programme's are its plan
+    years' (every plan year named, 0 where nothing was posted) and their sum; a one-year
+    programme's the books' balances, as before."""
+    if len(programme.plan_years) <= 1:
+        return (sums.get("spend", 0), sums.get("earned", 0), sums.get("paid_to_acute", 0)), ()
+    found = {(m, label): pence for m, label, pence in years.get(code, ())}
+    split = tuple((m, label, found.get((m, label), 0)) for m in BOOKS_MEASURES for label in programme.plan_years)
+    whole = tuple(sum(pence for m, _, pence in split if m == measure) for measure in BOOKS_MEASURES)
+    return (whole[0], whole[1], whole[2]), split
+
+
 def _compute(store: Store, year: str) -> tuple[AreaRow, ...]:
     """Every area's row from its parts, each part kept until what it depends on moves: a draft for
     one area reads that area's plan again, not the plans in force, the registers or the books."""
@@ -221,6 +286,9 @@ def _compute(store: Store, year: str) -> tuple[AreaRow, ...]:
         booked = store_versions.ledger_version(session)
     registers = caches.named(REGISTERS_CACHE).get(year, registered, lambda: _registers(store, programme.id))
     money = caches.named(MONEY_CACHE).get("all", booked, lambda: _money_by_area(store))
+    years = (caches.named(MONEY_CACHE).get(f"years:{programme.id}", booked,
+                                           lambda: _books_by_plan_year(store, programme))
+             if len(programme.plan_years) > 1 else {})
     spc = area_variations()
     rows: list[AreaRow] = []
     for code, area in sorted(geography_of(programme.id).areas.items()):   # the year's vintage
@@ -229,16 +297,16 @@ def _compute(store: Store, year: str) -> tuple[AreaRow, ...]:
         position = positions.get(code)
         funded = position.record if position is not None else None
         shown = funded or record     # the pool is the plan in force's, not a newer draft's
+        (spend, earned, paid), split = _books_row(programme, code, years, sums)
         rows.append(AreaRow(
             code, area.name, area.region_name,
             record.status.value if record else NO_PLAN, record.version if record else None,
-            shown.plan.pooled_total.pence if shown else 0,
-            sums.get("spend", 0), sums.get("earned", 0), sums.get("paid_to_acute", 0),
+            shown.plan.pooled_total.pence if shown else 0, spend, earned, paid,
             spc["admissions"].get(code, NO_DATA), spc["delayed"].get(code, NO_DATA),
             funded.version if funded else None,
             (position.state.outcome or "") if position is not None and position.state is not None else "",
             sum(1 for c in registers.get(code, {}).values() if c.status.value == "open"),
-            _pooled_years(shown.plan, programme) if shown else ()))
+            _pooled_years(shown.plan, programme) if shown else (), split))
     return tuple(rows)
 
 
@@ -261,12 +329,16 @@ def area_rows(store: Store, user: User, year: str) -> list[AreaRow]:
 
 
 def sorts_for(year: str | None) -> tuple[str, ...]:
-    """The sort keys of ``year``'s dashboard: a two-year programme adds each plan year's pool."""
+    """The sort keys of ``year``'s dashboard: a two-year programme adds each plan year's pool,
+    spend, performance sum earned and payments to hospitals, each before its whole-plan key."""
     if year is None:
         return SORTS
-    extra = tuple(key for key, _ in plan_year_columns(year))
-    at = SORTS.index("pooled")
-    return (*SORTS[:at], *extra, *SORTS[at:])
+    out: list[str] = []
+    for key in SORTS:
+        if key in MEASURES:
+            out.extend(k for k, _ in plan_year_columns(year, key))
+        out.append(key)
+    return tuple(out)
 
 
 def select_rows(rows: list[AreaRow], *, status: str | None = None, q: str | None = None,

@@ -287,3 +287,13 @@ def risk_share_records(session: Session, area: str, year: str) -> dict[str, tupl
     rows = session.execute(select(c.pool, c.recorded_by, c.recorded_at).where(
         c.area == area, c.year == year, c.recorded_by.is_not(None)))
     return {str(pool): (str(by), as_utc(at)) for pool, by, at in rows}
+
+
+def sums_between(session: Session, start: date, end: date) -> dict[tuple[str, str], int]:
+    """{(area, account name): pence posted} by transactions dated ``start`` to ``end`` (inclusive):
+    the books of one plan year, where the running balances hold all years together."""
+    ac, po, tx = t.accounts.c, t.postings.c, t.transactions.c
+    stmt = (select(ac.area, ac.name, func.sum(po.amount))
+            .join(t.postings, po.account_id == ac.id).join(t.transactions, tx.id == po.transaction_id)
+            .where(tx.on_date >= start, tx.on_date <= end).group_by(ac.area, ac.name))
+    return {(a, n): int(v) for a, n, v in session.execute(stmt)}

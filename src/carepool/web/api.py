@@ -23,12 +23,19 @@ router = APIRouter(prefix="/api", tags=["api"], responses=ERROR_RESPONSES)
 CurrentUser = Annotated[User, Depends(current_user)]
 Sort = Literal["code", "name", "region", "status", "pooled", "spend", "earned", "paid_to_acute",
                "admissions_variation", "delayed_variation",
-               "pooled_2017_18", "pooled_2018_19", "pooled_2023_24", "pooled_2024_25"]   # data.PLAN_YEAR_SORTS
-SORT_HELP = ("pooled_2023_24 and the like sort by what is pooled in that plan year of a two-year programme "
+               "pooled_2017_18", "pooled_2018_19", "pooled_2023_24", "pooled_2024_25",   # data.PLAN_YEAR_SORTS
+               "spend_2017_18", "spend_2018_19", "spend_2023_24", "spend_2024_25",
+               "earned_2017_18", "earned_2018_19", "earned_2023_24", "earned_2024_25",
+               "paid_to_acute_2017_18", "paid_to_acute_2018_19", "paid_to_acute_2023_24", "paid_to_acute_2024_25"]
+SORT_HELP = ("pooled_2023_24, spend_2024_25 and the like sort by that figure in that plan year of a two-year programme "
              "(another programme's rows have nothing pooled in it, so they stay in code order)")
 WHOLE_PLAN = "Pooled over the whole plan, in pence (a two-year plan: both plan years together)"
 BY_PLAN_YEAR = ("A two-year plan: pence pooled in each plan year, e.g. {\"2023-24\": ..., \"2024-25\": ...}; "
                 "empty for a one-year plan, whose pooled_pence is its year's")
+BOOKS_WHOLE = ("From the books, in pence: a two-year plan's is the sum of its plan years (postings dated in the "
+               "plan); a one-year programme's is the area's books")
+BOOKS_BY_PLAN_YEAR = ("A two-year plan: pence in each plan year, from the postings dated in it; empty for a "
+                      "one-year programme")
 
 
 class UserOut(BaseModel):
@@ -50,9 +57,12 @@ class AreaRowOut(BaseModel):
     version: int | None
     pooled_pence: int = Field(description=WHOLE_PLAN)
     pooled_by_plan_year: dict[str, int] = Field(description=BY_PLAN_YEAR)
-    spend_pence: int
-    earned_pence: int
-    paid_to_acute_pence: int
+    spend_pence: int = Field(description=BOOKS_WHOLE)
+    spend_by_plan_year: dict[str, int] = Field(description=BOOKS_BY_PLAN_YEAR)
+    earned_pence: int = Field(description=BOOKS_WHOLE)
+    earned_by_plan_year: dict[str, int] = Field(description=BOOKS_BY_PLAN_YEAR)
+    paid_to_acute_pence: int = Field(description=BOOKS_WHOLE)
+    paid_to_acute_by_plan_year: dict[str, int] = Field(description=BOOKS_BY_PLAN_YEAR)
     admissions_variation: str
     delayed_variation: str
 
@@ -112,8 +122,10 @@ def areas(request: Request, user: CurrentUser, status: Annotated[str | None, Que
     chosen = data.select_rows(rows, status=status or None, q=q or None, sort=sort, order=order, year=year)
     return [AreaRowOut(code=r.code, name=r.name, region=r.region, status=r.status, version=r.version,
                        pooled_pence=r.pooled, pooled_by_plan_year=dict(r.pooled_years),
-                       spend_pence=r.spend, earned_pence=r.earned,
-                       paid_to_acute_pence=r.paid_to_acute, admissions_variation=r.admissions_variation,
+                       spend_pence=r.spend, spend_by_plan_year=r.by_plan_year("spend"),
+                       earned_pence=r.earned, earned_by_plan_year=r.by_plan_year("earned"),
+                       paid_to_acute_pence=r.paid_to_acute, paid_to_acute_by_plan_year=r.by_plan_year("paid_to_acute"),
+                       admissions_variation=r.admissions_variation,
                        delayed_variation=r.delayed_variation) for r in chosen]
 
 

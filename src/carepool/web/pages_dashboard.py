@@ -32,15 +32,31 @@ MONEY_COLUMNS = (("pooled", "Pool"), ("spend", "Spend"), ("earned", "Performance
                  ("paid_to_acute", "Paid to hospitals"))
 
 
+SORT_WORDS = {"pooled": "pooled", "spend": "spent", "earned": "performance sum earned",
+              "paid_to_acute": "paid to hospitals"}
+
+
 def money_columns(year: str) -> tuple[tuple[str, str], ...]:
-    """The money columns of ``year``'s dashboard: a two-year programme shows each plan year's pool
-    first and names the pooled column as the whole plan's, so no two-year total sits where a
-    one-year programme's annual pool would."""
+    """The money columns of ``year``'s dashboard: a two-year programme shows each measure (pool,
+    spend, performance sum earned, paid to hospitals) per plan year first and names its
+    whole-period column as the whole plan's, so no two-year total sits where a one-year
+    programme's annual figure would."""
     whole = data.whole_plan_label(year)
     if not whole:
         return MONEY_COLUMNS
-    return (*((key, f"Pool {label}") for key, label in data.plan_year_columns(year)),
-            ("pooled", f"Pool, {whole}"), *MONEY_COLUMNS[1:])
+    return tuple(column for measure, text in MONEY_COLUMNS
+                 for column in (*((key, f"{text} {label}") for key, label in data.plan_year_columns(year, measure)),
+                                (measure, f"{text}, {whole}")))
+
+
+def sort_words(year: str) -> dict[str, str]:
+    """The sort menu's words for a two-year programme's per-year and whole-plan keys."""
+    whole = data.whole_plan_label(year)
+    if not whole:
+        return {}
+    return {key: f"{SORT_WORDS[measure]} {'in ' + label if label else 'over the ' + whole}"
+            for measure in data.MEASURES
+            for key, label in (*data.plan_year_columns(year, measure), (measure, ""))}
 
 
 def sort_columns(money: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, bool], ...]:
@@ -134,13 +150,13 @@ def dashboard(request: Request, user: CurrentUser, status: str | None = None,
         "rows": paged.items, "paged": paged, "numbers": paging.page_numbers(paged.page, paged.pages),
         "link": lambda n: "/" + paging.query(params, page=n),
         "headers": paging.sort_headers(sort_columns(money), sort, order, params, "/"),
-        "sort_label": sort_labels(money)[sort], "plan_year_columns": data.plan_year_columns(year),
+        "sort_label": sort_labels(money)[sort],
+        "plan_year_columns": {m: data.plan_year_columns(year, m) for m in data.MEASURES},
         "whole_plan": data.whole_plan_label(year),
         "page_sizes": paging.PAGE_SIZES, "per_page": per_page, "money_columns": money,
         "totals": totals, "status": status or "", "q": q or "", "sort": sort, "order": order,
         "statuses": statuses, "sorts": data.sorts_for(year),
-        "sort_words": {key: f"pooled in {label}" for key, label in data.plan_year_columns(year)}
-        | ({"pooled": f"pooled over the {data.whole_plan_label(year)}"} if data.whole_plan_label(year) else {}),
+        "sort_words": sort_words(year),
         "metrics": data.METRICS, "model": model or "", "governance": governance or "",
         "model_choices": [*model_choices, *(m for m in who_uses.models if m not in model_choices)],
         "governance_choices": [*governance_choices, *(g for g in who_uses.governance if g not in governance_choices)],
@@ -159,18 +175,18 @@ def dashboard_csv(request: Request, user: CurrentUser, status: str | None = None
     rows = _rows(request, user, status, q, sort, order)
     models = commissioning.area_models(store_of(request), year)
     rows = _by_model(rows, models, model, governance)
-    by_year = [key for key, _ in data.plan_year_columns(year)]   # a two-year programme: each plan year's pool
+    # a two-year programme: each measure per plan year, then the whole plan's, named as such
+    whole = "_whole_plan" if data.whole_plan_label(year) else ""
+    keys = [key for measure in data.MEASURES
+            for key in (*(k for k, _ in data.plan_year_columns(year, measure)), measure)]
     out = io.StringIO()
     writer = SafeWriter(out, lineterminator="\n")
-    writer.writerow([*data.COLUMNS[:5], *(f"{key}_gbp" for key in by_year),
-                     "pooled_whole_plan_gbp" if by_year else "pooled_gbp", "spend_gbp", "earned_gbp",
-                     "paid_to_acute_gbp", "admissions_variation", "delayed_variation", "commissioning_models",
-                     "governance"])
+    writer.writerow([*data.COLUMNS[:5], *(f"{key}{whole if key in data.MEASURES else ''}_gbp" for key in keys),
+                     "admissions_variation", "delayed_variation", "commissioning_models", "governance"])
     for r in rows:
         used = models.get(r.code)       # an area without a plan has neither: empty cells
         writer.writerow([r.code, r.name, r.region, r.status, r.version or "",
-                         *(_pounds(r.value(key)) for key in by_year),
-                         *(_pounds(p) for p in (r.pooled, r.spend, r.earned, r.paid_to_acute)),
+                         *(_pounds(r.value(key)) for key in keys),
                          r.admissions_variation, r.delayed_variation,
                          "; ".join(used.models) if used else "", "; ".join(used.governance) if used else ""])
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
