@@ -2,11 +2,16 @@
 
 Reads the plan (from the store, or given), the year's metric list (programme file) and a metrics
 file written by ``carepool metrics compute``; answers with ``metrics.goals.GoalRow`` per metric.
+
+A two-year programme's plan (2023-25) writes one goal per plan year for each annual metric, so
+one plan year's goal is set against that year's actual (``plan_year_goals``), never the two
+years' goals combined against one year.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,8 +19,9 @@ import pyarrow.parquet as pq
 
 from carepool.errors import InputError
 from carepool.metrics.goals import GoalRow, goal_rows
-from carepool.plans.model import Plan
+from carepool.plans.model import MetricPlan, Plan
 from carepool.programme.load import load_programme
+from carepool.programme.model import ProgrammeYear
 
 
 def financial_year_label(year_id: str) -> str:
@@ -25,6 +31,29 @@ def financial_year_label(year_id: str) -> str:
         raise InputError(f"'{year_id}' does not name a financial year")
     start = int(digits[:4])
     return f"{start}-{(start + 1) % 100:02d}"
+
+
+def plan_year_asked(year_id: str, asked: str | None) -> str:
+    """The plan year a goals page shows: ``asked``, or the programme's first (an InputError if
+    ``asked`` is not one of its plan years)."""
+    labels = load_programme(year_id).plan_years or (financial_year_label(year_id),)
+    if asked is None or asked == "":
+        return labels[0]
+    if asked not in labels:
+        raise InputError(f"'{asked}' is not a plan year of {year_id} (one of {', '.join(labels)})", where="plan_year")
+    return asked
+
+
+def plan_year_goals(metrics: Sequence[MetricPlan], programme: ProgrammeYear, label: str) -> tuple[MetricPlan, ...]:
+    """A two-year programme's annual metrics with only ``label``'s goal (the plan writes one per plan
+    year, in plan-year order; no goal for a period that is not a plan year); others unchanged."""
+    labels = programme.plan_years
+    if len(labels) <= 1:
+        return tuple(metrics)
+    annual = {m.code for m in programme.metrics if m.frequency != "quarterly"}
+    index = labels.index(label) if label in labels else None
+    return tuple(replace(m, planned=(m.planned[index] if index is not None else None,))
+                 if m.code in annual and len(m.planned) == len(labels) else m for m in metrics)
 
 
 def goals_for(plan: Plan, year_id: str, metrics_file: str | Path, *, period: str | None = None) -> list[GoalRow]:
@@ -46,7 +75,7 @@ def goals_by_area(plans: Sequence[Plan], year_id: str, metrics_file: str | Path 
     last_month = f"{int(label[:4]) + 1}-03"
     areas = {p.area_code for p in plans}
     if path is None:
-        return {p.area_code: goal_rows(p.metrics, specs, {}, {}) for p in plans}
+        return {p.area_code: goal_rows(plan_year_goals(p.metrics, programme, label), specs, {}, {}) for p in plans}
     try:
         table = pq.read_table(path, columns=["metric", "grain", "period", "area_code", "value"],
                               filters=[("area_code", "in", sorted(areas))] if areas else None)
@@ -66,4 +95,5 @@ def goals_by_area(plans: Sequence[Plan], year_id: str, metrics_file: str | Path 
     for by_metric in monthly.values():
         for series in by_metric.values():
             series.sort()
-    return {p.area_code: goal_rows(p.metrics, specs, yearly[p.area_code], monthly[p.area_code]) for p in plans}
+    return {p.area_code: goal_rows(plan_year_goals(p.metrics, programme, label), specs, yearly[p.area_code],
+                                   monthly[p.area_code]) for p in plans}
