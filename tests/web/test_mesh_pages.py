@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -24,6 +25,7 @@ from carepool.exchange.mesh import receive as mesh_receive
 from carepool.exchange.mesh import send_bytes
 from carepool.services import sharing, sharing_governance
 from carepool.services.sharing_audit import read_log
+from carepool.sharing.nhs_number import problem
 from carepool.sharing.objections import Objection, ObjectionKind
 from carepool.store.db import Store
 from carepool.web import create_app
@@ -217,3 +219,40 @@ def test_the_api_refuses_other_roles_and_says_when_mesh_is_not_set_up(web_store:
         token = client.get("/api/me").json()["csrf_token"]
         off = client.post("/api/sharing/mesh/receive", headers={"X-CSRF-Token": token})
         assert off.status_code == 409 and "MESH is not set up" in off.json()["error"]["detail"]
+
+
+def test_the_send_confirmation_lists_each_withheld_row_and_its_kind(ig: tuple[TestClient, str], web_store: Store,
+                                                                    empty_inboxes: str, tmp_path: Path) -> None:
+    """As ``carepool share send`` prints them: row number (header = row 1) and why, never the NHS number;
+    shown only to the IG lead who sent it, and each showing is audited (without the numbers)."""
+    client, token = ig
+    unreadable = "9434765918"
+    assert problem(unreadable), "a number failing its check digit"
+    rows = [*ROWS, {"nhs_number": unreadable, "name": "person unreadable", "care_package": "home care"}]
+    withheld = {}
+    for agreement in ("DC-1", "CM-1"):
+        done = client.post("/sharing/shares/send", data=send_form(token, agreement), follow_redirects=False,
+                           files={"file": ("care.csv", csv_bytes(rows), "text/csv")})
+        assert done.status_code == 303
+        page = client.get(done.headers["location"])
+        assert page.status_code == 200
+        table = page.text.split('id="withheld"', 1)[1].split("</table>", 1)[0]
+        withheld[agreement] = [(int(r), why) for r, why in re.findall(r'data-row="(\d+)" data-why="([^"]+)"', table)]
+        for label in {why for _, why in withheld[agreement]}:
+            assert f">{label}</div></td>" in table, "the reason is shown, not only marked up"
+        for number in (OBJECTOR, OPTED_OUT, OTHER, unreadable):
+            assert number not in page.text
+    assert withheld["DC-1"] == [(2, "Objection to sharing"), (5, "NHS number unreadable")]
+    assert withheld["CM-1"] == [(2, "Objection to sharing"), (3, "National data opt-out"),
+                                (5, "NHS number unreadable")]
+    shown = [e for e in read_log(web_store).entries if e.action == "objection.read"]
+    assert [(e.agreement_id, e.actor) for e in shown] == [("DC-1", BY_KEY["ig_lead"].email),
+                                                          ("CM-1", BY_KEY["ig_lead"].email)]
+    assert "2 withheld rows shown" in shown[0].subject and "3 withheld rows shown" in shown[1].subject
+    assert not any(n in e.subject for e in shown for n in (OBJECTOR, OPTED_OUT, unreadable))
+    # the list travels in the sender's own session: the same address in another IG session shows none
+    with TestClient(client.app) as other:
+        log_in(other, BY_KEY["ig_lead"].email)
+        again = other.get(done.headers["location"])
+        assert again.status_code == 200 and 'id="withheld"' not in again.text
+    assert len([e for e in read_log(web_store).entries if e.action == "objection.read"]) == 2

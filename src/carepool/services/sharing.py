@@ -25,7 +25,14 @@ from carepool.linkage import FieldMapping, LinkedFiles, Training, build, link_fi
 from carepool.linkage import Thresholds as Thresholds
 from carepool.services.sharing_audit import audit_key
 from carepool.sharing.agreements import Agreement, Purpose, check_receipt, check_share
-from carepool.sharing.objections import Objection, ObjectionKind, ObjectionRegistry, filter_rows
+from carepool.sharing.objections import (
+    Objection,
+    ObjectionKind,
+    ObjectionRegistry,
+    WithheldRow,
+    filter_rows,
+    withheld_rows,
+)
 from carepool.sharing.pseudonymise import pseudonymise_rows
 from carepool.store import sharing_tables as repo
 from carepool.store.db import Store
@@ -212,6 +219,10 @@ class SendResult:
     findings: list[Finding] = field(default_factory=list)   # every withheld row and why
     withheld_summary: str = ""                               # e.g. "2 withheld (1 national data opt-out, ...)"
     withheld_by_kind: dict[ObjectionKind, int] = field(default_factory=dict)   # rows each kind withheld
+
+    def withheld_rows(self) -> list[WithheldRow]:
+        """Each withheld row by row number and kind, as ``carepool share send`` prints them."""
+        return withheld_rows(self.findings)
 
 
 def send(store: Store, file: Path, agreement_id: str, to: str, mesh: MeshConfig, *, actor: str,

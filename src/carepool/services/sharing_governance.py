@@ -128,6 +128,17 @@ def objections_register(store: Store, *, actor: str, purpose: str = "the objecti
     return register
 
 
+def withheld_rows_shown(store: Store, *, actor: str, agreement_id: str, message_id: str, shown: int,
+                        withheld: int) -> None:
+    """Audit a showing of which rows of a sent share were withheld and why (person-level: the row
+    of a person who objected or opted out), as the register's reads are: counts, never the numbers."""
+    with store.transaction() as session:
+        agreement = repo.get_agreement(session, agreement_id)
+        _audit(session, actor, "objection.read",
+               f"send confirmation of message {message_id}: {shown} withheld rows shown by row number and kind"
+               f"{f' (of {withheld})' if withheld > shown else ''}", agreement)
+
+
 # held datasets and retention ------------------------------------------------------------------
 @dataclass(frozen=True)
 class HeldWithRetention:

@@ -123,6 +123,34 @@ class ObjectionRegistry:
                 if any(kind.stops_every_recipient(purpose) for kind in kinds)}
 
 
+UNCHECKABLE_RULE = "objection-uncheckable"   # the finding of a row whose NHS number cannot be read
+UNREADABLE = "NHS number unreadable"
+
+
+def finding_rule(kind: ObjectionKind) -> str:
+    """The rule of the finding for a row this kind withheld (``objection`` / ``national-data-opt-out``)."""
+    return "objection" if kind is ObjectionKind.LOCAL else "national-data-opt-out"
+
+
+@dataclass(frozen=True)
+class WithheldRow:
+    """One withheld row as people are shown it: its row number and why, never the NHS number."""
+
+    row: int
+    kind: ObjectionKind | None      # None: the NHS number could not be read, so it could not be checked
+
+    @property
+    def why(self) -> str:
+        return self.kind.label if self.kind else UNREADABLE
+
+
+def withheld_rows(findings: Iterable[Finding]) -> list[WithheldRow]:
+    """The rows ``filter_rows`` withheld, read from its findings (row number and kind, in file order)."""
+    kinds = {finding_rule(kind): kind for kind in ObjectionKind}
+    return [WithheldRow(f.location.row, kinds.get(f.rule)) for f in findings
+            if f.location.row is not None and (f.rule in kinds or f.rule == UNCHECKABLE_RULE)]
+
+
 @dataclass(frozen=True)
 class Filtered:
     """Rows that may be shared, and findings for every row withheld and why."""
@@ -137,7 +165,7 @@ class Filtered:
         parts = [f"{n} {k.label[0].lower()}{k.label[1:]}" for k, n in self.by_kind.items() if n]
         unreadable = self.withheld - sum(self.by_kind.values())
         if unreadable:
-            parts.append(f"{unreadable} NHS number unreadable")
+            parts.append(f"{unreadable} {UNREADABLE}")
         return f"{self.withheld} withheld" + (f" ({', '.join(parts)})" if parts else "")
 
 
@@ -158,7 +186,7 @@ def filter_rows(rows: Sequence[Mapping[str, str]], nhs_field: str, registry: Obj
         number = normalise(value)
         if number is None:
             reason = problem(value) or "NHS number missing"
-            findings.append(error("objection-uncheckable",
+            findings.append(error(UNCHECKABLE_RULE,
                                   f"withheld: {reason}, so the objections register cannot be checked",
                                   file=file, row=line, field=nhs_field))
             continue
@@ -166,10 +194,10 @@ def filter_rows(rows: Sequence[Mapping[str, str]], nhs_field: str, registry: Obj
         if stopped is not None:
             by_kind[stopped.kind] += 1
             if stopped.kind is ObjectionKind.LOCAL:
-                findings.append(warning("objection", "withheld: the person has objected to sharing",
+                findings.append(warning(finding_rule(stopped.kind), "withheld: the person has objected to sharing",
                                         file=file, row=line))
             else:
-                findings.append(warning("national-data-opt-out",
+                findings.append(warning(finding_rule(stopped.kind),
                                         f"withheld: the person has a national data opt-out, which applies to "
                                         f"{purpose.value} (a use beyond individual care)", file=file, row=line))
             continue

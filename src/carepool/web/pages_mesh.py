@@ -5,7 +5,8 @@ waiting in the service's mailbox, through ``services.sharing.send`` and ``receiv
 functions ``carepool share send`` and ``receive`` call, so every share is checked against its
 agreement and the objections register (both kinds) and audited there. Handlers are plain ``def``:
 MESH calls block, so they run in the thread pool, never on the event loop. Each action answers
-with a redirect (a reload cannot send twice); the result is read back from the audit trail.
+with a redirect (a reload cannot send twice); the result is read back from the audit trail, and the
+rows a send withheld (row number and kind, as the CLI prints them) from the sender's own session.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -22,6 +24,7 @@ from starlette.datastructures import UploadFile
 from carepool.errors import CarepoolError, ConfigurationError, InputError
 from carepool.services import sharing, sharing_governance
 from carepool.services.sharing import MeshConfig
+from carepool.sharing.objections import ObjectionKind, WithheldRow
 from carepool.web.pages_sharing import CurrentUser, governing, sent_text, today
 from carepool.web.render import render
 from carepool.web.session import CheckedForm, store_of
@@ -29,6 +32,7 @@ from carepool.web.settings import WebSettings
 
 router = APIRouter(include_in_schema=False)
 SEND_FIELDS = ("agreement_id", "to", "recipient_org", "nhs_column")
+SHOWN_WITHHELD = 20   # withheld rows listed after a send: as many as ``carepool share send`` prints
 
 
 def mesh_config(settings: WebSettings) -> MeshConfig | None:
@@ -43,8 +47,28 @@ def _settings(request: Request) -> WebSettings:
     return settings
 
 
+def _remember_withheld(request: Request, result: sharing.SendResult, agreement_id: str) -> None:
+    """Keep the send's withheld rows (row number and kind, never a number) in the sender's own session,
+    for the confirmation the redirect leads to: the first ``SHOWN_WITHHELD``, as the CLI prints them."""
+    rows = result.withheld_rows()
+    request.session["withheld"] = {"message": result.message_id, "agreement": agreement_id, "total": len(rows),
+                                   "rows": [[w.row, w.kind.value if w.kind else ""] for w in rows[:SHOWN_WITHHELD]]}
+
+
+def _withheld_shown(request: Request, message: str, actor: str) -> dict[str, Any] | None:
+    """The withheld rows of the sender's own send ``message`` (audited as shown), or None."""
+    kept = request.session.get("withheld")
+    if not message or not isinstance(kept, dict) or kept.get("message") != message:
+        return None
+    rows = [WithheldRow(int(row), ObjectionKind(kind) if kind else None) for row, kind in kept["rows"]]
+    if rows:
+        sharing_governance.withheld_rows_shown(store_of(request), actor=actor, agreement_id=kept["agreement"],
+                                               message_id=message, shown=len(rows), withheld=int(kept["total"]))
+    return {"rows": rows, "total": int(kept["total"])}
+
+
 def _shares_page(request: Request, problem: str | None = None, sent: dict[str, str] | None = None,
-                 status_code: int = 200) -> Response:
+                 status_code: int = 200, actor: str = "") -> Response:
     store, on = store_of(request), today()
     shares = sharing_governance.shares(store)
     message = request.query_params.get("message", "")
@@ -53,13 +77,14 @@ def _shares_page(request: Request, problem: str | None = None, sent: dict[str, s
         "agreements": [a for a in sharing.list_agreements(store) if a.in_force(on)], "on": on,
         "just_sent": next((e for e in shares if e.action == "share.send" and message
                            and e.subject.endswith(f"message {message}")), None),
-        "problem": problem, "sent": sent or {}}, status_code=status_code)
+        "withheld": _withheld_shown(request, message, actor) if request.query_params.get("done") == "sent" else None,
+        "shown_limit": SHOWN_WITHHELD, "problem": problem, "sent": sent or {}}, status_code=status_code)
 
 
 @router.get("/sharing/shares", response_class=HTMLResponse)
 def shares_page(request: Request, user: CurrentUser) -> Response:
     governing(user)
-    return _shares_page(request)
+    return _shares_page(request, actor=user.email)
 
 
 def _upload_name(upload: UploadFile) -> str:
@@ -111,6 +136,7 @@ def send(request: Request, user: CurrentUser, form: CheckedForm) -> Response:
         result = send_upload(request, mesh, sent, form.get("file"), actor=user.email)
     except CarepoolError as refused:
         return _shares_page(request, str(refused), {**sent, "form": "send"}, status_code=_refusal_status(refused))
+    _remember_withheld(request, result, sent["agreement_id"])
     return RedirectResponse(f"/sharing/shares?done=sent&message={quote(result.message_id)}", status_code=303)
 
 

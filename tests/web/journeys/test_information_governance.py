@@ -1,6 +1,7 @@
 """The information governance lead's journey in Chromium on PostgreSQL: record an agreement, review it
 and end it early; add an objection (after a mistyped NHS number is refused) and withdraw it, then record
 a national data opt-out; look at held datasets; send a prepared share over MESH (a real mesh-sandbox)
+for direct care and for commissioning (whose confirmation lists the row the opt-out withheld)
 and receive a waiting message, once with JavaScript off; look at the audit trail and verify it. axe and
 no overflow on every page."""
 
@@ -125,6 +126,24 @@ def test_the_information_governance_lead_keeps_the_sharing_register(browser: Bro
     check(page, shots, "10b-share-sent")
     (arrived,) = mesh_receive(mailbox(mesh_url, "X26ABC2"), shots / "00C")
     assert "Opted Out" in arrived.path.read_text()
+    # the same file for commissioning: the opt-out withholds row 2, and the confirmation lists it
+    sharing.add_agreement(journey_store, sharing_governance.agreement_from_text(
+        agreement_id="CM-J-1", parties="RR8, 00C", purpose="commissioning", legal_basis="UK GDPR 6(1)(e)",
+        fields="nhs_number, name, care_package", retention_days="30", start="2025-04-01", end="2099-03-31",
+        mailboxes="RR8=X26ABC1, 00C=X26ABC2"), actor="setup")
+    page.goto("/sharing/shares")
+    page.select_option("#agreement_id", "CM-J-1")
+    page.fill("#to", "X26ABC2")
+    page.set_input_files("#file", str(prepared))
+    page.click("#send")
+    page.wait_for_url("**/sharing/shares?done=sent&message=*")
+    assert "1 rows sent, 1 withheld (1 national data opt-out)" in page.inner_text("#done")
+    assert page.locator("#withheld tr[data-row]").evaluate_all(
+        "rows => rows.map(r => [r.dataset.row, r.dataset.why])") == [["2", "National data opt-out"]]
+    assert "9434765919" not in page.content()
+    check(page, shots, "10c-share-sent-with-withheld-rows")
+    (secondary,) = mesh_receive(mailbox(mesh_url, "X26ABC2"), shots / "00C-commissioning")
+    assert "Opted Out" not in secondary.path.read_text() and "Ann Other" in secondary.path.read_text()
 
     send_bytes(mailbox(mesh_url, "X26ABC2"), "X26ABC1",
                b"nhs_number,care_package\n9990000026,reablement\n", "reply.csv", local_id="DC-J-1")
