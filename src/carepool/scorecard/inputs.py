@@ -32,6 +32,7 @@ class PlanStatus:
     returns_due: int = 0
     returns_on_time: int = 0
     spend_actual_pence: int | None = None
+    spend_planned_pence: int | None = None   # the plan's spend for the same span (default: its schemes total)
     spend_se: float = 0.02           # uncertainty of the spend ratio (e.g. unaudited returns)
 
 
@@ -84,7 +85,7 @@ def evidence_from_plans(
             if st.submitted_on is not None and st.deadline is not None:
                 ind["plan_on_time"] = Indicator(1.0 if st.submitted_on <= st.deadline else 0.0, 0.0)
             ind["returns_on_time"] = proportion(st.returns_on_time, st.returns_due)
-            planned = plan.schemes_total.pence
+            planned = st.spend_planned_pence if st.spend_planned_pence is not None else plan.schemes_total.pence
             if st.spend_actual_pence is not None and planned > 0:
                 ind["spend_vs_plan"] = Indicator(st.spend_actual_pence / planned, st.spend_se)
         if spc and plan.area_code in spc:

@@ -230,7 +230,7 @@ def _money_by_area(store: Store) -> dict[str, dict[str, int]]:
     return out
 
 
-def _books_by_plan_year(store: Store, programme: ProgrammeYear) -> dict[str, tuple[tuple[str, str, int], ...]]:
+def books_by_plan_year(store: Store, programme: ProgrammeYear) -> dict[str, tuple[tuple[str, str, int], ...]]:
     """{area: ((measure, plan year, pence), ...)} of a two-year programme: each plan year's spend,
     performance sum earned and payments to hospitals, from the postings dated in that year."""
     out: dict[str, list[tuple[str, str, int]]] = {}
@@ -287,7 +287,7 @@ def _compute(store: Store, year: str) -> tuple[AreaRow, ...]:
     registers = caches.named(REGISTERS_CACHE).get(year, registered, lambda: _registers(store, programme.id))
     money = caches.named(MONEY_CACHE).get("all", booked, lambda: _money_by_area(store))
     years = (caches.named(MONEY_CACHE).get(f"years:{programme.id}", booked,
-                                           lambda: _books_by_plan_year(store, programme))
+                                           lambda: books_by_plan_year(store, programme))
              if len(programme.plan_years) > 1 else {})
     spc = area_variations()
     rows: list[AreaRow] = []

@@ -4,7 +4,9 @@ Evidence per area, by the method in ``scorecard/data/scorecard.yaml``:
 
 - plan assured (its assurance outcome) and plan on time (submitted by the resubmission
   deadline): the stored plans and their events;
-- spend against plan: the pool's scheme spend in the stored ledger over the plan's schemes;
+- spend against plan: the pool's scheme spend in the stored ledger over the plan's schemes; a
+  two-year programme's is the spend posted in the plan years reached so far (up to the last one
+  with spend) over the plan's schemes for those same years (``spend_against_plan``);
 - metric SPC signals: Making Data Count on the REAL published monthly series of emergency
   admissions and delayed days (computed once per process);
 - personal budgets within spend thresholds: the stored joined-up budgets, where loaded.
@@ -19,13 +21,15 @@ store and kept until plans, the ledger or the stored budgets change.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from carepool.ledger import accounts
 from carepool.metrics.spc import Improvement, SpcOptions, SpcResult, xmr
-from carepool.programme import load_programme
+from carepool.plans.model import Plan
+from carepool.programme import ProgrammeYear, load_programme
 from carepool.reference import load_reference
 from carepool.reference.published_series import AreaSeries, delayed_days, nonelective_admissions
 from carepool.scorecard.inputs import PlanStatus, SpcEvidence, evidence_from_plans, spc_evidence
@@ -42,6 +46,10 @@ USED = {
     "metric_spc": "Making Data Count signals on the real published monthly series (admissions, delayed days)",
     "personal_budgets": "stored joined-up personal budgets within their spend thresholds",
     "returns_on_time": "the stored quarterly returns' first submissions against the year's return deadlines",
+}
+TWO_YEAR_USED = {
+    "spend_vs_plan": ("scheme spend in the stored pooled-fund ledger, posted in the plan years reached so far, "
+                      "against the plan's spend for those plan years (never one year's spend against two years' plan)"),
 }
 
 
@@ -106,6 +114,24 @@ def _scheme_spend(store: Store) -> dict[str, int]:
     return out
 
 
+def spend_against_plan(store: Store, programme: ProgrammeYear,
+                       plans_shown: Iterable[Plan]) -> dict[str, tuple[int, int, tuple[str, ...]]]:
+    """A two-year programme's {area: (spend, planned spend, plan years)}: the plan years up to the
+    last one with scheme spend posted in it, their spend from the books (by posting date) and
+    the plan's schemes for those years; an area with no spend in the plan is left out."""
+    by_year = dashboard.books_by_plan_year(store, programme)
+    out: dict[str, tuple[int, int, tuple[str, ...]]] = {}
+    for plan in plans_shown:
+        spent = {label: pence for measure, label, pence in by_year.get(plan.area_code, ()) if measure == "spend"}
+        reached = [i for i, label in enumerate(programme.plan_years) if spent.get(label, 0)]
+        if not reached:
+            continue
+        labels = programme.plan_years[:reached[-1] + 1]
+        out[plan.area_code] = (sum(spent.get(label, 0) for label in labels),
+                               sum(s.amount_for(label).pence for s in plan.schemes for label in labels), labels)
+    return out
+
+
 def compute(store: Store, year: str, as_of: date | None = None) -> Scorecard:
     """The scorecard from what the store holds now (uncached); returns due by ``as_of`` (today)."""
     programme = load_programme(year)
@@ -116,7 +142,9 @@ def compute(store: Store, year: str, as_of: date | None = None) -> Scorecard:
     # an area is scored on its plan in force (a newer draft does not hide it), else its latest version
     records = [p.record if (p := positions.get(r.area_code)) is not None and p.record is not None else r
                for r in plans.list_plans(store, programme.id)]
-    spend = _scheme_spend(store)
+    two_year = len(programme.plan_years) > 1
+    against = spend_against_plan(store, programme, (r.plan for r in records)) if two_year else {}
+    spend = {code: pence for code, (pence, _, _) in against.items()} if two_year else _scheme_spend(store)
     on_time = returns.on_time_counts(store, programme.id, as_of or date.today())
     statuses: dict[str, PlanStatus] = {}
     for record in records:
@@ -126,7 +154,9 @@ def compute(store: Store, year: str, as_of: date | None = None) -> Scorecard:
         due, in_time = on_time.get(record.area_code, (0, 0))
         statuses[record.area_code] = PlanStatus(record.area_code, record.status.value, outcome, submitted, deadline,
                                                 returns_due=due, returns_on_time=in_time,
-                                                spend_actual_pence=spend.get(record.area_code))
+                                                spend_actual_pence=spend.get(record.area_code),
+                                                spend_planned_pence=against[record.area_code][1]
+                                                if record.area_code in against else None)
     spc = spc_by_area()
     outcomes = budgets.outcomes_by_area(store)
     evidence = evidence_from_plans([r.plan for r in records], statuses, method,
@@ -135,7 +165,8 @@ def compute(store: Store, year: str, as_of: date | None = None) -> Scorecard:
     names = load_reference().areas
     rows = tuple(_row(s, names[s.area_code].name if s.area_code in names else s.area_code)
                  for s in score_areas(evidence, method))
-    used = {k: v for k, v in USED.items() if k in {s.id for s in method.indicators}}
+    used = {k: v for k, v in (USED | (TWO_YEAR_USED if two_year else {})).items()
+            if k in {s.id for s in method.indicators}}
     if not outcomes:
         used.pop("personal_budgets", None)
     if not spend:
