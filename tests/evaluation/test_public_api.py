@@ -22,3 +22,18 @@ def test_every_design_module_is_described_in_the_package_docstring() -> None:
     doc = evaluation.__doc__ or ""
     for module in ("scm", "simplex", "did", "its", "planned_vs_actual", "national", "series", "report", "svg"):
         assert module in doc, module
+
+
+def test_no_exported_name_is_shadowed_by_a_submodule_of_the_same_name() -> None:
+    """Importing a submodule binds its name on the package: ``planned_vs_actual`` the module must not
+    hide ``planned_vs_actual`` the function, whatever was imported first (names load lazily)."""
+    import subprocess
+    import sys
+
+    code = ("import importlib, pkgutil, types\n"
+            "import carepool.evaluation as e\n"
+            "for m in pkgutil.iter_modules(e.__path__):\n"
+            "    importlib.import_module('carepool.evaluation.' + m.name)\n"
+            "print(','.join(n for n in e.__all__ if isinstance(getattr(e, n), types.ModuleType)))")
+    shadowed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert shadowed.strip() == ""

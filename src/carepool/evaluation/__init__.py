@@ -19,26 +19,28 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+# light (no statistics libraries), and loaded now because its module has the same name as its function:
+# once anything imports the submodule, the package's attribute would otherwise be the module
+from carepool.evaluation.planned_vs_actual import (
+    Actuals,
+    PlannedChange,
+    PlannedVsActual,
+    UnitCosts,
+    actual_changes,
+    planned_vs_actual,
+)
+
 if TYPE_CHECKING:
     from carepool.evaluation.did import DidResult, GroupTimeATT, aggregate, att_gt, callaway_santanna
     from carepool.evaluation.its import ItsResult, interrupted_time_series, its_from_table
     from carepool.evaluation.national import MetricEvaluation, NationalEvaluation, national_evaluation
     from carepool.evaluation.panel import Panel, build_panel
-    from carepool.evaluation.planned_vs_actual import (
-        Actuals,
-        PlannedChange,
-        PlannedVsActual,
-        UnitCosts,
-        actual_changes,
-        planned_vs_actual,
-    )
     from carepool.evaluation.real_panels import RealSeries, real_series
     from carepool.evaluation.report import DecisionRule, EvidenceReport, Verdict, build_report, decide
     from carepool.evaluation.results import Estimate, PeriodEffect, to_jsonable
     from carepool.evaluation.scm import Predictor, SyntheticControlResult, UnitFit, synthetic_control
 
 _WHERE = {
-    "Actuals": "carepool.evaluation.planned_vs_actual",
     "DecisionRule": "carepool.evaluation.report",
     "DidResult": "carepool.evaluation.did",
     "Estimate": "carepool.evaluation.results",
@@ -49,15 +51,11 @@ _WHERE = {
     "NationalEvaluation": "carepool.evaluation.national",
     "Panel": "carepool.evaluation.panel",
     "PeriodEffect": "carepool.evaluation.results",
-    "PlannedChange": "carepool.evaluation.planned_vs_actual",
-    "PlannedVsActual": "carepool.evaluation.planned_vs_actual",
     "Predictor": "carepool.evaluation.scm",
     "RealSeries": "carepool.evaluation.real_panels",
     "SyntheticControlResult": "carepool.evaluation.scm",
-    "UnitCosts": "carepool.evaluation.planned_vs_actual",
     "UnitFit": "carepool.evaluation.scm",
     "Verdict": "carepool.evaluation.report",
-    "actual_changes": "carepool.evaluation.planned_vs_actual",
     "aggregate": "carepool.evaluation.did",
     "att_gt": "carepool.evaluation.did",
     "build_panel": "carepool.evaluation.panel",
@@ -67,7 +65,6 @@ _WHERE = {
     "interrupted_time_series": "carepool.evaluation.its",
     "its_from_table": "carepool.evaluation.its",
     "national_evaluation": "carepool.evaluation.national",
-    "planned_vs_actual": "carepool.evaluation.planned_vs_actual",
     "real_series": "carepool.evaluation.real_panels",
     "synthetic_control": "carepool.evaluation.scm",
     "to_jsonable": "carepool.evaluation.results",

@@ -21,6 +21,7 @@ TEMPLATES = Jinja2Templates(directory=str(resources.files("carepool.web") / "tem
 # rounded overview amounts and chart shares, for every template (_amount.html, _bars.html)
 TEMPLATES.env.globals.update(short=amounts.short, exact=amounts.exact, share=charts.share)
 TEMPLATES.env.globals["table_cell"] = cell   # exported by _table.html as `cell`
+TEMPLATES.env.auto_reload = False     # packaged templates never change under a running server: no stat per lookup
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
